@@ -1,0 +1,253 @@
+/**
+ * A NATS connection with typed, validated request/reply and broadcast on top. Every served handler is wrapped:
+ * decode → validate → await → validate the reply → respond, errors mapped to a code header, in-flight counted so
+ * shutdown can wait for it. A deployment namespace prefixes every subject, which isolates test runs and tenants.
+ */
+
+import { connect, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { AppError, isErrorCode, toAppError } from "@thinkwatch/errors";
+import type { Logger } from "@thinkwatch/log";
+import {
+  type AnySchema,
+  BUS_ERROR_HEADER,
+  BusErrorBodySchema,
+  type EventContract,
+  type PayloadOf,
+  type ReplyOf,
+  type RequestContract,
+  type RequestOf,
+} from "@thinkwatch/proto";
+import * as v from "valibot";
+import { decodeJson, encodeJson } from "./codec.js";
+
+export interface BusOptions {
+  url: string;
+  /** Prefix for every subject, stream and bucket; empty in a normal deployment. */
+  namespace: string;
+  /** Connection name shown by the NATS server (service name + instance). */
+  name: string;
+  log: Logger;
+  /** How long a request waits for a reply before failing with `unavailable`. */
+  requestTimeoutMs?: number;
+}
+
+export interface ServeContext {
+  subject: string;
+  log: Logger;
+}
+
+export interface ServeOptions {
+  /** Queue group; defaults to the subject, so replicas of one service share the work. */
+  queue?: string;
+}
+
+export interface Bus {
+  readonly nc: NatsConnection;
+  readonly namespace: string;
+  /** The wire name of a logical subject, stream or bucket. */
+  subject(logical: string): string;
+  streamName(logical: string): string;
+  bucketName(logical: string): string;
+  request<C extends RequestContract<AnySchema, AnySchema>>(
+    contract: C,
+    payload: RequestOf<C>,
+    options?: { timeoutMs?: number },
+  ): Promise<ReplyOf<C>>;
+  serve<C extends RequestContract<AnySchema, AnySchema>>(
+    contract: C,
+    handler: (request: RequestOf<C>, context: ServeContext) => Promise<ReplyOf<C>>,
+    options?: ServeOptions,
+  ): Subscription;
+  /** Core NATS broadcast: every subscriber gets it; nothing is stored. */
+  broadcast<C extends EventContract<AnySchema>>(contract: C, payload: PayloadOf<C>): void;
+  onBroadcast<C extends EventContract<AnySchema>>(contract: C, handler: (payload: PayloadOf<C>) => void): Subscription;
+  /** Number of served requests being handled right now. */
+  inFlight(): number;
+  /** Stop taking requests, wait for in-flight ones (up to the deadline), then drain and close the connection. */
+  close(deadlineMs: number): Promise<void>;
+  /** True while connected to a server. */
+  isConnected(): boolean;
+}
+
+export async function connectBus(options: BusOptions): Promise<Bus> {
+  const nc = await connect({
+    servers: options.url,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    timeout: 3000,
+  });
+  const log = options.log;
+  const prefix = options.namespace === "" ? "" : `${options.namespace}.`;
+  const streamPrefix = options.namespace === "" ? "" : `${options.namespace.toUpperCase()}_`;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+  const subscriptions: Subscription[] = [];
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  let connected = true;
+
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === "disconnect") connected = false;
+      if (status.type === "reconnect") connected = true;
+      if (status.type === "disconnect" || status.type === "reconnect")
+        log.warn({ nats: status.type }, "nats connection status changed");
+    }
+  })();
+
+  const subject = (logical: string) => prefix + logical;
+
+  function replyError(msg: Msg, error: AppError): void {
+    const h = headers();
+    h.set(BUS_ERROR_HEADER, error.code);
+    msg.respond(encodeJson({ code: error.code, message: error.message, retryable: error.retryable, details: error.details }), {
+      headers: h,
+    });
+  }
+
+  function finishOne(): void {
+    inFlight -= 1;
+    if (inFlight === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  return {
+    nc,
+    namespace: options.namespace,
+    subject,
+    streamName: (logical) => streamPrefix + logical,
+    bucketName: (logical) => (options.namespace === "" ? logical : `${options.namespace}_${logical}`),
+
+    async request(contract, payload, requestOptions) {
+      const checked = v.safeParse(contract.request, payload);
+      if (!checked.success) {
+        throw new AppError("internal", `outgoing ${contract.subject} request does not match its contract`, {
+          details: { issues: v.flatten(checked.issues).nested },
+        });
+      }
+      let msg: Msg;
+      try {
+        msg = await nc.request(subject(contract.subject), encodeJson(checked.output), {
+          timeout: requestOptions?.timeoutMs ?? requestTimeoutMs,
+        });
+      } catch (cause) {
+        const name = (cause as Error).name ?? "";
+        const what = name.includes("NoResponders") ? "no instance is serving" : "no reply in time from";
+        throw new AppError("unavailable", `${what} ${contract.subject}`, { cause, retryable: true });
+      }
+      const errorCode = msg.headers?.get(BUS_ERROR_HEADER);
+      if (errorCode !== undefined && errorCode !== "") {
+        const body = v.safeParse(BusErrorBodySchema, safeDecode(msg.data));
+        const code = isErrorCode(errorCode) ? errorCode : "internal";
+        const message = body.success ? body.output.message : `${contract.subject} failed`;
+        throw new AppError(code, message, {
+          retryable: body.success ? (body.output.retryable ?? false) : false,
+          ...(body.success && body.output.details !== undefined ? { details: body.output.details } : {}),
+        });
+      }
+      const reply = v.safeParse(contract.reply, safeDecode(msg.data));
+      if (!reply.success) {
+        throw new AppError("internal", `reply to ${contract.subject} does not match its contract`, {
+          details: { issues: v.flatten(reply.issues).nested },
+        });
+      }
+      return reply.output as ReplyOf<typeof contract>;
+    },
+
+    serve(contract, handler, serveOptions) {
+      const wireSubject = subject(contract.subject);
+      const sub = nc.subscribe(wireSubject, {
+        queue: serveOptions?.queue ?? wireSubject,
+        callback: (err, msg) => {
+          if (err !== null) {
+            log.error({ err, subject: contract.subject }, "subscription error");
+            return;
+          }
+          if (msg.reply === undefined || msg.reply === "") return;
+          inFlight += 1;
+          void (async () => {
+            const requestLog = log.child({ subject: contract.subject });
+            try {
+              const decoded = v.safeParse(contract.request, safeDecode(msg.data));
+              if (!decoded.success) {
+                throw new AppError("validation_failed", `invalid ${contract.subject} request`, {
+                  details: { issues: v.flatten(decoded.issues).nested },
+                });
+              }
+              const result = await handler(decoded.output as RequestOf<typeof contract>, {
+                subject: contract.subject,
+                log: requestLog,
+              });
+              const reply = v.safeParse(contract.reply, result);
+              if (!reply.success) {
+                requestLog.error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
+                throw new AppError("internal", `${contract.subject} produced an invalid reply`);
+              }
+              msg.respond(encodeJson(reply.output));
+            } catch (caught) {
+              const error = toAppError(caught);
+              if (error.code === "internal") requestLog.error({ err: caught }, "bus handler failed");
+              replyError(msg, error);
+            } finally {
+              finishOne();
+            }
+          })();
+        },
+      });
+      subscriptions.push(sub);
+      return sub;
+    },
+
+    broadcast(contract, payload) {
+      const checked = v.parse(contract.payload, payload);
+      nc.publish(subject(contract.subject), encodeJson(checked));
+    },
+
+    onBroadcast(contract, handler) {
+      const sub = nc.subscribe(subject(contract.subject), {
+        callback: (err, msg) => {
+          if (err !== null) return;
+          const parsed = v.safeParse(contract.payload, safeDecode(msg.data));
+          if (!parsed.success) {
+            log.warn({ subject: contract.subject }, "dropping broadcast outside its contract");
+            return;
+          }
+          try {
+            handler(parsed.output as PayloadOf<typeof contract>);
+          } catch (caught) {
+            log.error({ err: caught, subject: contract.subject }, "broadcast handler failed");
+          }
+        },
+      });
+      subscriptions.push(sub);
+      return sub;
+    },
+
+    inFlight: () => inFlight,
+    isConnected: () => connected && !nc.isClosed(),
+
+    async close(deadlineMs) {
+      for (const sub of subscriptions) sub.unsubscribe();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => idleWaiters.push(resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),
+        ]);
+      }
+      if (!nc.isClosed()) {
+        await nc.drain().catch(() => nc.close());
+      }
+    },
+  };
+}
+
+function safeDecode(data: Uint8Array): unknown {
+  try {
+    return decodeJson(data);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,12 @@
+/** The NATS bus: typed request/serve over proto contracts, broadcasts, JetStream streams and consumers, config KV. */
+export { type Bus, type BusOptions, connectBus, type ServeContext, type ServeOptions } from "./bus.js";
+export { decodeJson, encodeJson } from "./codec.js";
+export { type ConfigStore, openConfigStore } from "./config-store.js";
+export {
+  type BatchConsumer,
+  type BatchItem,
+  consumeBatches,
+  ensureDurableConsumer,
+  ensureStream,
+  publishEvent,
+} from "./jetstream.js";

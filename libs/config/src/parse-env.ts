@@ -1,0 +1,34 @@
+/** Parse the environment against a schema; on failure collect every problem, one line per variable. */
+import * as v from "valibot";
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export function parseEnv<TSchema extends v.GenericSchema<Record<string, string | undefined>, unknown>>(
+  schema: TSchema,
+  env: Record<string, string | undefined>,
+): v.InferOutput<TSchema> {
+  // Empty strings count as unset, so `FOO= npm start` falls back to the default like an absent variable.
+  const cleaned: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) cleaned[key] = value === "" ? undefined : value;
+  const result = v.safeParse(schema, cleaned, { abortEarly: false, abortPipeEarly: true });
+  if (result.success) return result.output;
+  const problems = result.issues.map((issue) => ({
+    variable: issue.path?.map((item) => String(item.key)).join(".") ?? "(environment)",
+    // Never echo the received value: it may be a secret.
+    message: issue.message,
+  }));
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,44 @@
+/**
+ * The Hono app factory: request id in and out, a child logger per request, one error handler. The error body is the
+ * console shape unless the service passes its own formatter (the gateway answers in the caller's API shape).
+ */
+import { type AppError, toAppError } from "@thinkwatch/errors";
+import type { Logger } from "@thinkwatch/log";
+import { type Context, Hono } from "hono";
+import { consoleErrorBody } from "./console-error.js";
+import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
+
+export interface AppEnv {
+  Variables: { requestId: string; log: Logger };
+}
+
+export interface HttpAppOptions {
+  log: Logger;
+  /** Renders an error as a response; defaults to the console error body. */
+  formatError?: (error: AppError, c: Context<AppEnv>) => Response;
+}
+
+export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const format =
+    options.formatError ??
+    ((error: AppError, c: Context<AppEnv>) => c.json(consoleErrorBody(error, c.get("requestId")), error.status as 400));
+
+  app.use("*", async (c, next) => {
+    const requestId = requestIdOf(c.req.header(REQUEST_ID_HEADER));
+    c.set("requestId", requestId);
+    c.set("log", options.log.child({ requestId }));
+    c.header(REQUEST_ID_HEADER, requestId);
+    await next();
+  });
+
+  app.onError((caught, c) => {
+    const error = toAppError(caught);
+    if (error.status >= 500) (c.get("log") ?? options.log).error({ err: caught }, "request failed");
+    const response = format(error, c);
+    response.headers.set(REQUEST_ID_HEADER, c.get("requestId") ?? "");
+    return response;
+  });
+
+  return app;
+}

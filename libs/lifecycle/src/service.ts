@@ -1,0 +1,53 @@
+/**
+ * What every service is, whether it runs alone in a process or beside the others: a config schema over the
+ * environment, the dependencies it needs, and a start function returning its HTTP mount, readiness and stop.
+ */
+import type { Logger } from "@thinkwatch/log";
+import type { Hono } from "hono";
+import type * as v from "valibot";
+
+export type Listener = "gateway" | "console";
+
+export interface HttpMount {
+  listener: Listener;
+  // biome-ignore lint/suspicious/noExplicitAny: a mount may carry any Hono env
+  app: Hono<any>;
+}
+
+export interface DependencyProbe {
+  /** The environment variable that points at the dependency, named in the error line. */
+  variable: string;
+  /** What it is, for humans: "PostgreSQL at postgres://…". */
+  describe: string;
+  /** What the operator should do when the check fails. */
+  remedy: string;
+  check(): Promise<void>;
+}
+
+export interface ServiceContext {
+  log: Logger;
+  /** Unique per process start; names NATS connections and consumers' instances. */
+  instanceId: string;
+}
+
+export interface RunningService {
+  http?: HttpMount;
+  /** True when the service can do its work right now (its dependencies answer). */
+  ready(): Promise<boolean>;
+  /** Stop intake, finish in-flight work within the deadline, close clients in reverse order of opening. */
+  stop(deadlineMs: number): Promise<void>;
+}
+
+export type EnvSchema = v.ObjectSchema<v.ObjectEntries, v.ErrorMessage<v.ObjectIssue> | undefined>;
+
+export interface ServiceDefinition<S extends EnvSchema = EnvSchema> {
+  name: string;
+  config: S;
+  dependencies(config: v.InferOutput<S>): DependencyProbe[];
+  start(config: v.InferOutput<S>, context: ServiceContext): Promise<RunningService>;
+}
+
+/** Identity function that keeps the config type flowing from the schema into start(). */
+export function defineService<S extends EnvSchema>(definition: ServiceDefinition<S>): ServiceDefinition<S> {
+  return definition;
+}

@@ -1,0 +1,54 @@
+/**
+ * Read-models admin-api compiles into the `config` KV bucket after each committed change. Every replica of every
+ * service watches the keys it needs and converges within a second, without a restart.
+ */
+import * as v from "valibot";
+
+export const ProviderKindSchema = v.picklist(["openai", "anthropic", "gemini", "azure_openai", "bedrock", "openai_compatible"]);
+export type ProviderKind = v.InferOutput<typeof ProviderKindSchema>;
+
+export const RoutedProviderSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  kind: ProviderKindSchema,
+  baseUrl: v.string(),
+  /** AES-256-GCM ciphertext (see @thinkwatch/crypto); edges decrypt with ENCRYPTION_KEY when the table loads. */
+  apiKeyEncrypted: v.nullable(v.string()),
+  /** Kind-specific settings: Azure api-version, Bedrock region and access key id, extra headers. */
+  settings: v.record(v.string(), v.unknown()),
+});
+export type RoutedProvider = v.InferOutput<typeof RoutedProviderSchema>;
+
+export const RoutedModelSchema = v.object({
+  /** The name clients send. */
+  model: v.string(),
+  providerId: v.string(),
+  /** The name the upstream expects (Azure deployment, Bedrock model id); defaults to `model`. */
+  upstreamModel: v.string(),
+});
+export type RoutedModel = v.InferOutput<typeof RoutedModelSchema>;
+
+export const RoutingTableSchema = v.object({
+  revision: v.number(),
+  providers: v.array(RoutedProviderSchema),
+  models: v.array(RoutedModelSchema),
+});
+export type RoutingTable = v.InferOutput<typeof RoutingTableSchema>;
+
+export const LogChannelSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  kind: v.picklist(["webhook", "syslog", "kafka"]),
+  enabled: v.boolean(),
+  /** Kind-specific: webhook `url` and `headers`; syslog host/port/protocol; kafka brokers/topic. */
+  settings: v.record(v.string(), v.unknown()),
+});
+export type LogChannel = v.InferOutput<typeof LogChannelSchema>;
+
+export const LogChannelsSchema = v.object({ revision: v.number(), channels: v.array(LogChannelSchema) });
+export type LogChannels = v.InferOutput<typeof LogChannelsSchema>;
+
+export const CONFIG_KEYS = {
+  routing: { key: "routing", schema: RoutingTableSchema },
+  logChannels: { key: "log_channels", schema: LogChannelsSchema },
+} as const;

@@ -1,0 +1,12 @@
+/**
+ * @thinkwatch/proto — the single source of every message that crosses NATS: subjects, payload schemas, error codes.
+ * Changes inside a version are additive only.
+ */
+
+export * from "./audit.js";
+export * from "./bus-error.js";
+export * from "./config-kv.js";
+export * from "./contract.js";
+export * from "./keys.js";
+export * from "./quota.js";
+export * from "./streams.js";

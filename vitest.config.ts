@@ -1,0 +1,19 @@
+import { defineConfig } from "vitest/config";
+
+// One vitest run over every workspace: unit tests beside the code, integration tests under services/*/test.
+export default defineConfig({
+  test: {
+    include: [
+      "proto/**/*.test.ts",
+      "libs/*/src/**/*.test.ts",
+      "libs/*/test/**/*.test.ts",
+      "services/*/src/**/*.test.ts",
+      "services/*/test/**/*.test.ts",
+    ],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    globalSetup: ["libs/testkit/src/global-setup.ts"],
+    pool: "forks",
+  },
+});

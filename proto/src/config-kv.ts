@@ -40,6 +40,8 @@ export const LogChannelSchema = v.object({
   name: v.string(),
   kind: v.picklist(["webhook", "syslog", "kafka"]),
   enabled: v.boolean(),
+  /** Epoch ms; a new channel receives every event stored since this moment, however late its consumer starts. */
+  createdAt: v.number(),
   /** Kind-specific: webhook `url` and `headers`; syslog host/port/protocol; kafka brokers/topic. */
   settings: v.record(v.string(), v.unknown()),
 });

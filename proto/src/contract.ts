@@ -29,6 +29,9 @@ export function eventContract<TEvt extends AnySchema>(subject: string, payload: 
   return { kind: "event", subject, payload };
 }
 
+/** What a handler receives: the request after validation and defaults. */
 export type RequestOf<C> = C extends RequestContract<infer R, AnySchema> ? v.InferOutput<R> : never;
+/** What a caller sends: optional fields with defaults may be left out. */
+export type RequestInputOf<C> = C extends RequestContract<infer R, AnySchema> ? v.InferInput<R> : never;
 export type ReplyOf<C> = C extends RequestContract<AnySchema, infer R> ? v.InferOutput<R> : never;
 export type PayloadOf<C> = C extends EventContract<infer P> ? v.InferOutput<P> : never;

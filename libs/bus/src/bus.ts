@@ -15,6 +15,7 @@ import {
   type PayloadOf,
   type ReplyOf,
   type RequestContract,
+  type RequestInputOf,
   type RequestOf,
 } from "@thinkwatch/proto";
 import * as v from "valibot";
@@ -50,7 +51,7 @@ export interface Bus {
   bucketName(logical: string): string;
   request<C extends RequestContract<AnySchema, AnySchema>>(
     contract: C,
-    payload: RequestOf<C>,
+    payload: RequestInputOf<C>,
     options?: { timeoutMs?: number },
   ): Promise<ReplyOf<C>>;
   serve<C extends RequestContract<AnySchema, AnySchema>>(

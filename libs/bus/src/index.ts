@@ -2,6 +2,7 @@
 export { type Bus, type BusOptions, connectBus, type ServeContext, type ServeOptions } from "./bus.js";
 export { decodeJson, encodeJson } from "./codec.js";
 export { type ConfigStore, openConfigStore } from "./config-store.js";
+export { consumeEach, type EachConsumer, type EachMessage } from "./consume-each.js";
 export {
   type BatchConsumer,
   type BatchItem,
@@ -10,3 +11,5 @@ export {
   ensureStream,
   publishEvent,
 } from "./jetstream.js";
+export { createOutbox, type Outbox, type OutboxOptions } from "./outbox.js";
+export { natsDependency, probeNats } from "./probe.js";

@@ -44,8 +44,8 @@ export interface DurableConsumerDefinition {
   durable: string;
   filterSubject: string;
   ackWaitMs?: number;
-  /** Where a brand-new consumer starts: everything stored, or only what arrives from now on. */
-  deliverFrom?: "all" | "new";
+  /** Where a brand-new consumer starts: everything stored, only what arrives from now on, or from an instant (epoch ms). */
+  deliverFrom?: "all" | "new" | { startTimeMs: number };
 }
 
 export async function ensureDurableConsumer(bus: Bus, def: DurableConsumerDefinition): Promise<void> {
@@ -63,9 +63,14 @@ export async function ensureDurableConsumer(bus: Bus, def: DurableConsumerDefini
     await jsm.consumers.update(stream, def.durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
   } catch (cause) {
     if (!isNotFound(cause)) throw cause;
+    const from = def.deliverFrom ?? "all";
     await jsm.consumers.add(stream, {
       ...config,
-      deliver_policy: def.deliverFrom === "new" ? DeliverPolicy.New : DeliverPolicy.All,
+      ...(from === "all"
+        ? { deliver_policy: DeliverPolicy.All }
+        : from === "new"
+          ? { deliver_policy: DeliverPolicy.New }
+          : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(from.startTimeMs).toISOString() }),
     });
   }
 }

@@ -5,6 +5,7 @@
 import { type AppError, toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { consoleErrorBody } from "./console-error.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 
@@ -22,7 +23,8 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const format =
     options.formatError ??
-    ((error: AppError, c: Context<AppEnv>) => c.json(consoleErrorBody(error, c.get("requestId")), error.status as 400));
+    ((error: AppError, c: Context<AppEnv>) =>
+      c.json(consoleErrorBody(error, c.get("requestId")), error.status as ContentfulStatusCode));
 
   app.use("*", async (c, next) => {
     const requestId = requestIdOf(c.req.header(REQUEST_ID_HEADER));

@@ -3,3 +3,4 @@ export { type AppEnv, createHttpApp, type HttpAppOptions } from "./app.js";
 export { type ConsoleErrorBody, consoleErrorBody } from "./console-error.js";
 export { readJsonBody } from "./read-json-body.js";
 export { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
+export { readValidatedJson, validate } from "./validated-body.js";

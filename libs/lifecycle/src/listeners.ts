@@ -42,7 +42,9 @@ export async function startListener(
     const report = await readiness();
     return c.json({ status: report.ready ? "ready" : "not_ready", services: report.services }, report.ready ? 200 : 503);
   });
-  for (const mount of spec.mounts) root.route("/", mount.app);
+  for (const mount of spec.mounts) {
+    for (const path of mount.paths) root.all(path, (c) => mount.app.fetch(c.req.raw, c.env));
+  }
   root.notFound((c) =>
     c.json(
       {

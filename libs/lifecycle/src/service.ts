@@ -10,6 +10,8 @@ export type Listener = "gateway" | "console";
 
 export interface HttpMount {
   listener: Listener;
+  /** Path patterns this service answers on its listener (Hono syntax, e.g. `/v1/*`); each app keeps its own middleware. */
+  paths: string[];
   // biome-ignore lint/suspicious/noExplicitAny: a mount may carry any Hono env
   app: Hono<any>;
 }

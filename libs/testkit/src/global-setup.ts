@@ -7,5 +7,7 @@ import { resolve } from "node:path";
 
 export default function setup(): void {
   const root = resolve(import.meta.dirname, "../../..");
-  execFileSync(process.execPath, [resolve(root, "scripts/build-service.mjs"), resolve(root, "services/fleet")], { stdio: "inherit" });
+  execFileSync(process.execPath, [resolve(root, "scripts/build-service.mjs"), resolve(root, "services/fleet")], {
+    stdio: "inherit",
+  });
 }

@@ -1,14 +1,19 @@
 /**
- * The ThinkWatch process entry. Runs every service in one process (the default) or the ones named by
- * `--services=a,b` / THINKWATCH_SERVICES, so one image serves both deployment modes.
+ * The ThinkWatch process entry. `node dist/main.js` runs every service in one process (the default); the argument
+ * `--services=a,b` or THINKWATCH_SERVICES picks some, so one image serves both deployment modes.
+ * `node dist/main.js migrate` applies the PostgreSQL and ClickHouse migrations and exits.
  */
 import { runMain } from "@thinkwatch/lifecycle";
+import { runMigrations } from "./migrate.js";
+import { ALL_SERVICES } from "./services.js";
 
-const fleet = await runMain({ available: [], argv: process.argv.slice(2), env: process.env });
+const argv = process.argv.slice(2);
+if (argv[0] === "migrate") {
+  process.exit((await runMigrations(process.env)) ? 0 : 1);
+}
+
+const fleet = await runMain({ available: ALL_SERVICES, argv, env: process.env });
 if (fleet === null) process.exit(1);
-
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    void fleet.stop(signal).then(() => process.exit(0));
-  });
+  process.once(signal, () => void fleet.stop(signal).then(() => process.exit(0)));
 }

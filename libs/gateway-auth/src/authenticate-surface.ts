@@ -1,0 +1,21 @@
+/** The edge's first step on every request: a presented, valid key that is enabled for this gateway surface. */
+import { AppError } from "@thinkwatch/errors";
+import type { ApiKeyInfo, Surface } from "@thinkwatch/proto";
+import { extractPresentedKey } from "./extract-key.js";
+import type { KeyVerifier } from "./key-verifier.js";
+
+const SURFACE_NAMES: Record<Surface, string> = { ai_gateway: "AI gateway", mcp_gateway: "MCP gateway" };
+
+export async function authenticateSurface(keys: KeyVerifier, request: Request, surface: Surface): Promise<ApiKeyInfo> {
+  const presented = extractPresentedKey(request.headers, request.url);
+  if (presented === null) {
+    throw new AppError(
+      "unauthenticated",
+      "missing API key: send a ThinkWatch key (tw-…) as Authorization: Bearer, x-api-key, x-goog-api-key or api-key",
+    );
+  }
+  const key = await keys.verify(presented);
+  if (!key.surfaces.includes(surface))
+    throw new AppError("forbidden", `this API key is not enabled for the ${SURFACE_NAMES[surface]}`);
+  return key;
+}

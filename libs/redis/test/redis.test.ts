@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import { Writable } from "node:stream";
+import { AppError } from "@thinkwatch/errors";
+import { createLogger } from "@thinkwatch/log";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedis, defineScript, probeRedis } from "../src/index.js";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+describe("createRedis and defineScript against the real server", () => {
+  const prefix = `tw_test_${randomBytes(5).toString("hex")}:`;
+  let redis: Redis;
+  /** No prefix: sees the keys as they are stored. */
+  let raw: Redis;
+
+  beforeAll(() => {
+    redis = createRedis({ url: REDIS_URL, keyPrefix: prefix });
+    raw = new Redis(REDIS_URL);
+  });
+
+  afterAll(async () => {
+    const leftovers = await raw.keys(`${prefix}*`);
+    const unprefixed = await raw.keys(`unprefixed_${prefix}*`);
+    if (leftovers.length + unprefixed.length > 0) await raw.del(...leftovers, ...unprefixed);
+    redis.disconnect();
+    raw.disconnect();
+  });
+
+  it("stores every key under the prefix", async () => {
+    await redis.set("greeting", "hello");
+    expect(await redis.get("greeting")).toBe("hello");
+    expect(await raw.get(`${prefix}greeting`)).toBe("hello");
+    expect(await raw.get("greeting")).toBeNull();
+  });
+
+  it("prefixes a script's KEYS but not key names the script builds itself", async () => {
+    const lua = `redis.call("SET", KEYS[1], ARGV[1]); redis.call("SET", "unprefixed_" .. ARGV[2], ARGV[1]); return redis.call("GET", KEYS[1])`;
+    const setBoth = defineScript<string>(redis, "setBoth", lua, 1);
+    expect(await setBoth(["via_keys"], ["v1", `${prefix}built`])).toBe("v1");
+    expect(await raw.get(`${prefix}via_keys`)).toBe("v1");
+    expect(await raw.get(`unprefixed_${prefix}built`)).toBe("v1");
+    expect(await raw.get(`${prefix}unprefixed_${prefix}built`)).toBeNull();
+  });
+
+  it("falls back to EVAL when the server does not have the script yet, and uses EVALSHA afterwards", async () => {
+    // A unique comment makes a script this server has never seen, so the first EVALSHA must get NOSCRIPT.
+    const lua = `-- ${randomBytes(8).toString("hex")}\nreturn redis.call("INCRBY", KEYS[1], ARGV[1])`;
+    const incrementBy = defineScript<number>(redis, "incrementBy", lua, 1);
+    expect(await raw.script("EXISTS", incrementBy.sha)).toEqual([0]);
+    expect(await incrementBy(["counter"], [5])).toBe(5);
+    expect(await raw.script("EXISTS", incrementBy.sha)).toEqual([1]);
+    expect(await incrementBy(["counter"], [2])).toBe(7);
+    expect(await raw.get(`${prefix}counter`)).toBe("7");
+  });
+
+  it("rejects a call with the wrong number of keys before sending it", async () => {
+    const script = defineScript(redis, "twoKeys", "return 1", 2);
+    await expect(script(["only_one"])).rejects.toMatchObject({
+      code: "internal",
+      message: "Redis script twoKeys takes 2 keys, got 1",
+    });
+  });
+
+  it("reports a failing script as a non-retryable internal AppError", async () => {
+    await redis.set("text", "not a number");
+    const increment = defineScript(redis, "increment", `return redis.call("INCR", KEYS[1])`, 1);
+    const error = await increment(["text"]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "internal", retryable: false });
+    expect((error as AppError).message).toMatch(/^Redis script increment failed: .*not an integer/);
+  });
+
+  it.each([
+    ["a name with spaces", "bad name", 1],
+    ["a negative key count", "ok", -1],
+  ])("refuses %s", (_what, name, keys) => {
+    expect(() => defineScript(redis, name, "return 1", keys)).toThrow(AppError);
+  });
+});
+
+describe("probeRedis", () => {
+  it("passes against the configured server", async () => {
+    await expect(probeRedis(REDIS_URL)).resolves.toBeUndefined();
+  });
+
+  it("says the server is not reachable when nothing listens, without the password", async () => {
+    const error = await probeRedis(`redis://:pw-s3cret@127.0.0.1:${await closedPort()}`, { timeoutMs: 1000 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("unavailable");
+    expect((error as AppError).message).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+ is not reachable: .*ECONNREFUSED/);
+    expect((error as AppError).message).not.toContain("pw-s3cret");
+  });
+});
+
+describe("createRedis connection errors", () => {
+  it("logs one warning per distinct failure, not one per reconnect attempt", async () => {
+    const lines: Array<{ level: string; msg: string }> = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const log = createLogger({ service: "test", destination });
+    const redis = createRedis({ url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: "x:", log, maxRetriesPerRequest: 0 });
+    try {
+      let attempts = 0;
+      await new Promise<void>((resolve) => {
+        redis.on("reconnecting", () => {
+          attempts += 1;
+          if (attempts === 3) resolve();
+        });
+      });
+      const warnings = lines.filter((line) => line.level === "warn");
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.msg).toBe("redis connection error");
+    } finally {
+      redis.disconnect();
+    }
+  });
+});

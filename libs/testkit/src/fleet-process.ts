@@ -1,0 +1,100 @@
+/**
+ * Run ThinkWatch services as a real child process (the bundle `npm start` runs), on free ports, in a test
+ * environment's isolated namespace. Used where a test needs a process boundary: killing a service mid-stream,
+ * SIGTERM draining, or the whole fleet exactly as a user starts it.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { freePort } from "./free-port.js";
+import { REPO_ROOT } from "./test-environment.js";
+import { waitFor } from "./wait-for.js";
+
+export interface FleetProcess {
+  gatewayUrl: string;
+  consoleUrl: string;
+  healthUrl: string;
+  process: ChildProcess;
+  /** Everything the process wrote, for assertions and for debugging a failed test. */
+  output(): string;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: the process dies without draining. */
+  kill(): Promise<void>;
+}
+
+export interface FleetProcessOptions {
+  env: Record<string, string>;
+  /** Services to run (default: all). */
+  services?: string[];
+  /** Wait for /health/ready before resolving (default true). */
+  waitReady?: boolean;
+}
+
+export const FLEET_ENTRY = resolve(REPO_ROOT, "services/fleet/dist/main.js");
+
+export async function startFleetProcess(options: FleetProcessOptions): Promise<FleetProcess> {
+  const [gatewayPort, consolePort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    PATH: process.env.PATH ?? "",
+    ...options.env,
+    GATEWAY_PORT: String(gatewayPort),
+    CONSOLE_PORT: String(consolePort),
+    HEALTH_PORT: String(healthPort),
+    THINKWATCH_SERVICES: (options.services ?? ["all"]).join(","),
+  };
+  const child = spawn(process.execPath, ["--enable-source-maps", FLEET_ENTRY], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+
+  const services = options.services ?? ["all"];
+  const hasGateway = services.some((s) => s === "all" || s === "ai-proxy" || s === "mcp-proxy");
+  const hasConsole = services.some((s) => s === "all" || s === "admin-api");
+  const probeBase = hasConsole
+    ? `http://127.0.0.1:${consolePort}`
+    : hasGateway
+      ? `http://127.0.0.1:${gatewayPort}`
+      : `http://127.0.0.1:${healthPort}`;
+
+  const fleet: FleetProcess = {
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    consoleUrl: `http://127.0.0.1:${consolePort}`,
+    healthUrl: probeBase,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+
+  if (options.waitReady !== false) {
+    let exitedEarly = false;
+    void exited.then(() => {
+      exitedEarly = true;
+    });
+    await waitFor(
+      async () => {
+        if (exitedEarly) throw new Error(`the fleet process exited:\n${output}`);
+        const response = await fetch(`${probeBase}/health/ready`).catch(() => null);
+        return response?.ok === true;
+      },
+      { timeoutMs: 30_000, what: `fleet (${services.join(",")}) to be ready` },
+    ).catch((error: Error) => {
+      child.kill("SIGKILL");
+      throw new Error(`${error.message}\n--- fleet output ---\n${output}`);
+    });
+  }
+  return fleet;
+}

@@ -1,0 +1,15 @@
+/** admin-api configuration: its database, the bus, the secrets it signs and encrypts with. */
+import { databaseEntries, encryptionEntries, fields, jwtEntries, natsEntries } from "@thinkwatch/config";
+import * as v from "valibot";
+
+export const AdminApiConfigSchema = v.object({
+  ...natsEntries,
+  ...databaseEntries,
+  ...jwtEntries,
+  ...encryptionEntries,
+  /** Lifetime of a console access token. */
+  ACCESS_TOKEN_TTL_SECONDS: fields.positiveInt(900),
+  /** Comma-separated browser origins allowed to call the console API cross-origin (empty: same origin only). */
+  CORS_ORIGINS: fields.text(""),
+});
+export type AdminApiConfig = v.InferOutput<typeof AdminApiConfigSchema>;

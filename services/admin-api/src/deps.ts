@@ -1,0 +1,22 @@
+/** Everything admin-api handlers need, built once per process by service.ts. */
+import type { Bus } from "@thinkwatch/bus";
+import type { Keyring } from "@thinkwatch/crypto";
+import type { Logger } from "@thinkwatch/log";
+import type { TokenIssuer } from "./auth/tokens.js";
+import type { ProviderStore } from "./providers/provider-store.js";
+import type { ChannelStore } from "./publish/channel-store.js";
+import type { RoutingPublisher } from "./publish/routing-publisher.js";
+import type { SettingsStore } from "./users/settings-store.js";
+import type { UserStore } from "./users/user-store.js";
+
+export interface AdminDeps {
+  bus: Bus;
+  log: Logger;
+  keyring: Keyring;
+  tokens: TokenIssuer;
+  users: UserStore;
+  settings: SettingsStore;
+  providers: ProviderStore;
+  routing: RoutingPublisher;
+  channels: ChannelStore;
+}

@@ -1,0 +1,86 @@
+/** /api/admin/providers and /api/admin/models: create and list; every change republishes the routing table. */
+import { AppError } from "@thinkwatch/errors";
+import { type AppEnv, readValidatedJson } from "@thinkwatch/http";
+import type { Hono } from "hono";
+import * as v from "valibot";
+import { type ConsoleEnv, requireUser } from "../auth/require-user.js";
+import type { AdminDeps } from "../deps.js";
+import { CreateProviderSchema, resolveProviderInput } from "../providers/provider-input.js";
+import type { ModelRecord, ProviderRecord } from "../providers/provider-store.js";
+
+function providerView(provider: ProviderRecord, models: ModelRecord[]) {
+  return {
+    id: provider.id,
+    name: provider.name,
+    kind: provider.kind,
+    baseUrl: provider.baseUrl,
+    hasApiKey: provider.apiKeyEncrypted !== null,
+    settings: provider.settings,
+    isActive: provider.isActive,
+    createdAt: provider.createdAt.toISOString(),
+    models: models.filter((m) => m.providerId === provider.id).map(modelView),
+  };
+}
+
+function modelView(model: ModelRecord) {
+  return {
+    id: model.id,
+    model: model.modelId,
+    providerId: model.providerId,
+    upstreamModel: model.upstreamModel,
+    isActive: model.isActive,
+  };
+}
+
+const CreateModelSchema = v.object({
+  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1)),
+  providerId: v.pipe(v.string("providerId is required"), v.uuid("providerId must be a UUID")),
+  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
+});
+
+export function registerProviderRoutes(root: Hono<AppEnv>, deps: AdminDeps): void {
+  const app = root as unknown as Hono<ConsoleEnv>;
+  const admin = requireUser(deps.tokens, "admin");
+
+  app.get("/api/admin/providers", admin, async (c) => {
+    const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
+    return c.json({ providers: providers.map((p) => providerView(p, models)) });
+  });
+
+  app.post("/api/admin/providers", admin, async (c) => {
+    const input = await readValidatedJson(c, CreateProviderSchema);
+    const { baseUrl } = resolveProviderInput(input);
+    const { provider, models } = await deps.providers.createProvider(
+      {
+        name: input.name,
+        kind: input.kind,
+        baseUrl,
+        apiKeyEncrypted: input.apiKey === undefined ? null : deps.keyring.encrypt(input.apiKey),
+        settings: input.settings,
+        isActive: true,
+      },
+      input.models.map((entry) => ({ modelId: entry.model, upstreamModel: entry.upstreamModel ?? entry.model })),
+    );
+    await deps.routing.publish();
+    return c.json({ provider: providerView(provider, models) }, 201);
+  });
+
+  app.get("/api/admin/models", admin, async (c) => {
+    return c.json({ models: (await deps.providers.listModels()).map(modelView) });
+  });
+
+  app.post("/api/admin/models", admin, async (c) => {
+    const input = await readValidatedJson(c, CreateModelSchema);
+    if ((await deps.providers.findProvider(input.providerId)) === null) {
+      throw new AppError("not_found", `no provider with id ${input.providerId}`);
+    }
+    const model = await deps.providers.createModel({
+      modelId: input.model,
+      providerId: input.providerId,
+      upstreamModel: input.upstreamModel ?? input.model,
+      isActive: true,
+    });
+    await deps.routing.publish();
+    return c.json({ model: modelView(model) }, 201);
+  });
+}

@@ -1,0 +1,1 @@
+export { adminApiService } from "./service.js";

@@ -1,0 +1,40 @@
+/**
+ * Compile the routing read-model (active providers with their encrypted keys, active registered models) and put it
+ * into the config KV bucket, where every ai-proxy replica picks it up within a second.
+ */
+import type { ConfigStore } from "@thinkwatch/bus";
+import { CONFIG_KEYS, type RoutingTable } from "@thinkwatch/proto";
+import type { ProviderStore } from "../providers/provider-store.js";
+
+export interface RoutingPublisher {
+  publish(): Promise<RoutingTable>;
+}
+
+export function createRoutingPublisher(providers: ProviderStore, config: ConfigStore): RoutingPublisher {
+  let lastRevision = 0;
+  return {
+    async publish() {
+      const [providerRows, modelRows] = await Promise.all([providers.listProviders(), providers.listModels()]);
+      const active = providerRows.filter((p) => p.isActive);
+      const activeIds = new Set(active.map((p) => p.id));
+      // Revisions only grow, even when two publishes land in the same millisecond.
+      lastRevision = Math.max(Date.now(), lastRevision + 1);
+      const table: RoutingTable = {
+        revision: lastRevision,
+        providers: active.map((p) => ({
+          id: p.id,
+          name: p.name,
+          kind: p.kind,
+          baseUrl: p.baseUrl,
+          apiKeyEncrypted: p.apiKeyEncrypted,
+          settings: p.settings,
+        })),
+        models: modelRows
+          .filter((m) => m.isActive && activeIds.has(m.providerId))
+          .map((m) => ({ model: m.modelId, providerId: m.providerId, upstreamModel: m.upstreamModel })),
+      };
+      await config.put(CONFIG_KEYS.routing, table);
+      return table;
+    },
+  };
+}

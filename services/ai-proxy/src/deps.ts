@@ -1,0 +1,17 @@
+/** Everything an ai-proxy handler needs, built once per process by service.ts. */
+import type { Bus, Outbox } from "@thinkwatch/bus";
+import type { KeyVerifier } from "@thinkwatch/gateway-auth";
+import type { Logger } from "@thinkwatch/log";
+import type { AdmitDeps } from "./auth/admit.js";
+import type { ModelRouter } from "./routing/model-router.js";
+import type { UpstreamHttp } from "./upstream/upstream-http.js";
+
+export interface GatewayDeps extends AdmitDeps {
+  bus: Bus;
+  keys: KeyVerifier;
+  router: () => ModelRouter;
+  upstream: UpstreamHttp;
+  outbox: Outbox;
+  log: Logger;
+  maxBodyBytes: number;
+}

@@ -1,0 +1,1 @@
+export { aiProxyService } from "./service.js";

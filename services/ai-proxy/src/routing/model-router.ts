@@ -1,0 +1,85 @@
+/**
+ * Model → provider resolution over the routing table admin-api publishes. An explicitly registered model wins; other
+ * names route by default prefix to the first active provider of the matching kind (Azure and Bedrock need explicit
+ * registration, as do OpenAI-compatible endpoints).
+ */
+import type { Keyring } from "@thinkwatch/crypto";
+import type { ProviderKind, RoutedProvider, RoutingTable } from "@thinkwatch/proto";
+
+export interface ResolvedProvider extends RoutedProvider {
+  /** Decrypted once when the table loads; null when the provider needs no key. */
+  apiKey: string | null;
+}
+
+export interface Route {
+  provider: ResolvedProvider;
+  /** The name the client asked for. */
+  model: string;
+  /** The name sent upstream. */
+  upstreamModel: string;
+}
+
+const DEFAULT_PREFIXES: Array<{ prefix: string; kind: ProviderKind }> = [
+  { prefix: "gpt-", kind: "openai" },
+  { prefix: "o1", kind: "openai" },
+  { prefix: "o3", kind: "openai" },
+  { prefix: "o4", kind: "openai" },
+  { prefix: "chatgpt-", kind: "openai" },
+  { prefix: "text-embedding-", kind: "openai" },
+  { prefix: "claude-", kind: "anthropic" },
+  { prefix: "gemini-", kind: "gemini" },
+  { prefix: "text-embedding-004", kind: "gemini" },
+];
+
+export interface ModelRouter {
+  resolve(model: string): Route | null;
+  /** Every model name a request could name right now: registered ones (prefix routes are open-ended). */
+  registeredModels(): Array<{ model: string; provider: ResolvedProvider }>;
+  providerCount(): number;
+  revision(): number;
+}
+
+export function createModelRouter(
+  table: RoutingTable,
+  keyring: Keyring,
+  onSecretError: (provider: string, error: unknown) => void,
+): ModelRouter {
+  const providers = new Map<string, ResolvedProvider>();
+  for (const provider of table.providers) {
+    let apiKey: string | null = null;
+    if (provider.apiKeyEncrypted !== null) {
+      try {
+        apiKey = keyring.decrypt(provider.apiKeyEncrypted);
+      } catch (caught) {
+        onSecretError(provider.name, caught);
+        continue;
+      }
+    }
+    providers.set(provider.id, { ...provider, apiKey });
+  }
+  const explicit = new Map<string, Route>();
+  for (const entry of table.models) {
+    const provider = providers.get(entry.providerId);
+    if (provider !== undefined) explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel });
+  }
+  const firstOfKind = new Map<ProviderKind, ResolvedProvider>();
+  for (const provider of providers.values()) if (!firstOfKind.has(provider.kind)) firstOfKind.set(provider.kind, provider);
+
+  return {
+    resolve(model) {
+      const registered = explicit.get(model);
+      if (registered !== undefined) return registered;
+      let best: { prefix: string; provider: ResolvedProvider } | undefined;
+      for (const { prefix, kind } of DEFAULT_PREFIXES) {
+        const provider = firstOfKind.get(kind);
+        if (provider !== undefined && model.startsWith(prefix) && (best === undefined || prefix.length > best.prefix.length)) {
+          best = { prefix, provider };
+        }
+      }
+      return best === undefined ? null : { provider: best.provider, model, upstreamModel: model };
+    },
+    registeredModels: () => [...explicit.values()].map((route) => ({ model: route.model, provider: route.provider })),
+    providerCount: () => providers.size,
+    revision: () => table.revision,
+  };
+}

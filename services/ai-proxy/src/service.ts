@@ -1,0 +1,58 @@
+/** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
+import { connectBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { createKeyring } from "@thinkwatch/crypto";
+import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createHttpApp } from "@thinkwatch/http";
+import { defineService } from "@thinkwatch/lifecycle";
+import { AiProxyConfigSchema } from "./config.js";
+import type { GatewayDeps } from "./deps.js";
+import { registerChatCompletions } from "./http/chat-completions.js";
+import { openAiErrorResponse } from "./http/openai-error.js";
+import { watchRouting } from "./routing/routing-watch.js";
+import { createUpstreamHttp } from "./upstream/upstream-http.js";
+
+export const aiProxyService = defineService({
+  name: "ai-proxy",
+  config: AiProxyConfigSchema,
+  dependencies: (config) => [natsDependency(config.NATS_URL)],
+  async start(config, { log, instanceId }) {
+    const bus = await connectBus({
+      url: config.NATS_URL,
+      namespace: config.THINKWATCH_NAMESPACE,
+      name: `ai-proxy-${instanceId}`,
+      log,
+    });
+    const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
+    const configStore = await openConfigStore(bus, log);
+    const routing = await watchRouting(configStore, keyring, log);
+    const upstream = createUpstreamHttp({
+      firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
+    });
+    const outbox = createOutbox(bus, log);
+    const deps: GatewayDeps = {
+      bus,
+      keys: createKeyVerifier(bus),
+      router: routing.current,
+      upstream,
+      outbox,
+      log,
+      maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+      quotaFailOpen: config.QUOTA_FAIL_OPEN,
+    };
+
+    const app = createHttpApp({ log, formatError: (error, c) => openAiErrorResponse(error, c.get("requestId")) });
+    registerChatCompletions(app, deps);
+
+    return {
+      http: { listener: "gateway", paths: ["/v1/*", "/v1beta/*"], app },
+      ready: async () => bus.isConnected(),
+      async stop(deadlineMs) {
+        routing.stop();
+        await outbox.flush(deadlineMs);
+        await upstream.close();
+        await bus.close(deadlineMs);
+      },
+    };
+  },
+});

@@ -1,0 +1,78 @@
+/**
+ * The one HTTP client to upstream providers: an undici Agent (a keep-alive pool per origin), first-byte and idle
+ * timeouts, and the client's abort signal passed through so a disconnecting client cancels the upstream call.
+ */
+import { AppError } from "@thinkwatch/errors";
+import { Agent, type Dispatcher } from "undici";
+
+export interface UpstreamRequest {
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: Uint8Array | string;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData["body"];
+}
+
+export interface UpstreamHttp {
+  send(request: UpstreamRequest): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+export function createUpstreamHttp(options: { firstByteTimeoutMs: number; idleTimeoutMs: number }): UpstreamHttp {
+  const agent = new Agent({
+    connections: 256,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.firstByteTimeoutMs,
+    bodyTimeout: options.idleTimeoutMs,
+    connect: { timeout: 10_000 },
+  });
+  return {
+    async send(request) {
+      try {
+        const response = await agent.request({
+          origin: new URL(request.url).origin,
+          path: pathAndQuery(request.url),
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          signal: request.signal ?? null,
+        });
+        return { status: response.statusCode, headers: response.headers, body: response.body };
+      } catch (caught) {
+        throw upstreamFailure(caught);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function pathAndQuery(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+}
+
+/** Map a transport failure to the gateway error the client sees. */
+export function upstreamFailure(caught: unknown): AppError {
+  const error = caught as { code?: string; name?: string; message?: string };
+  if (error.code === "UND_ERR_HEADERS_TIMEOUT" || error.code === "UND_ERR_BODY_TIMEOUT") {
+    return new AppError("upstream_timeout", "the upstream provider did not answer in time", { cause: caught, retryable: true });
+  }
+  if (error.name === "AbortError" || error.code === "UND_ERR_ABORTED") {
+    return new AppError("bad_request", "the client closed the request", { cause: caught, status: 499 });
+  }
+  return new AppError(
+    "upstream_error",
+    `cannot reach the upstream provider (${error.code ?? error.message ?? "unknown error"})`,
+    {
+      cause: caught,
+      retryable: true,
+    },
+  );
+}

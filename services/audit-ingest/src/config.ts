@@ -1,0 +1,13 @@
+/** audit-ingest configuration: the bus (AUDIT stream) and ClickHouse, plus batching bounds. */
+import { clickhouseEntries, fields, natsEntries } from "@thinkwatch/config";
+import * as v from "valibot";
+
+export const AuditIngestConfigSchema = v.object({
+  ...natsEntries,
+  ...clickhouseEntries,
+  /** Most events per ClickHouse insert. */
+  AUDIT_BATCH_MAX: fields.positiveInt(1000),
+  /** Longest an event waits for its batch to fill before it is written anyway. */
+  AUDIT_BATCH_WAIT_MS: fields.positiveInt(250),
+});
+export type AuditIngestConfig = v.InferOutput<typeof AuditIngestConfigSchema>;

@@ -1,0 +1,1 @@
+export { auditIngestService } from "./service.js";

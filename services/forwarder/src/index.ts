@@ -1,0 +1,1 @@
+export { forwarderService } from "./service.js";

@@ -1,0 +1,1 @@
+export { keyService } from "./service.js";

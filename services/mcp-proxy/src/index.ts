@@ -1,0 +1,1 @@
+export { mcpProxyService } from "./service.js";

@@ -1,0 +1,29 @@
+/** mcp-proxy: the MCP endpoint on the gateway port. */
+import { connectBus, natsDependency } from "@thinkwatch/bus";
+import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createHttpApp } from "@thinkwatch/http";
+import { defineService } from "@thinkwatch/lifecycle";
+import { McpProxyConfigSchema } from "./config.js";
+import { rpcErrorFromAppError } from "./http/json-rpc.js";
+import { registerMcpEndpoint } from "./http/mcp-endpoint.js";
+
+export const mcpProxyService = defineService({
+  name: "mcp-proxy",
+  config: McpProxyConfigSchema,
+  dependencies: (config) => [natsDependency(config.NATS_URL)],
+  async start(config, { log, instanceId }) {
+    const bus = await connectBus({
+      url: config.NATS_URL,
+      namespace: config.THINKWATCH_NAMESPACE,
+      name: `mcp-proxy-${instanceId}`,
+      log,
+    });
+    const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
+    registerMcpEndpoint(app, createKeyVerifier(bus));
+    return {
+      http: { listener: "gateway", paths: ["/mcp", "/mcp/*"], app },
+      ready: async () => bus.isConnected(),
+      stop: (deadlineMs) => bus.close(deadlineMs),
+    };
+  },
+});

@@ -1,0 +1,1 @@
+export { quotaService } from "./service.js";

@@ -9,6 +9,7 @@ export default defineConfig({
       "libs/*/test/**/*.test.ts",
       "services/*/src/**/*.test.ts",
       "services/*/test/**/*.test.ts",
+      "console-web/src/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 60_000,

@@ -3,7 +3,7 @@
 // apply migrations, then run every ThinkWatch service in this one process tree and print where to go.
 import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { buildFleet } from "./lib/build.mjs";
+import { buildConsoleWeb, buildFleet } from "./lib/build.mjs";
 import { ensureDependencies } from "./lib/install.mjs";
 import { loadLocalSecrets } from "./lib/secrets.mjs";
 
@@ -18,6 +18,7 @@ async function main() {
   await prepareInfrastructure({ env: process.env, log: (line) => say(line) });
   const env = { ...process.env, ...loadLocalSecrets(root, process.env, say) };
   buildFleet(root);
+  buildConsoleWeb(root);
   const entry = resolve(root, "services/fleet/dist/main.js");
   const migrated = spawnSync(process.execPath, ["--enable-source-maps", entry, "migrate"], { env, stdio: "inherit" });
   if (migrated.status !== 0) throw new Error("migrations failed; see the output above");
@@ -51,7 +52,8 @@ async function main() {
 }
 
 main().catch((error) => {
+  // Infrastructure failures were already printed, one line per component.
+  if (error.name === "InfrastructureError") process.exit(1);
   console.error(`[thinkwatch] cannot start: ${error.message}`);
-  for (const problem of error.problems ?? []) console.error(`  ${problem.component}: ${problem.message}`);
   process.exit(1);
 });

@@ -30,11 +30,13 @@ async function main() {
     run("typecheck", "npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"]);
     run("lint", "npx", ["biome", "check", "."]);
   }
+  if (vitestArgs.length === 0) run("infrastructure script tests", process.execPath, ["--test", "scripts/infra/test/"]);
   run("tests", "npx", ["vitest", "run", ...vitestArgs]);
 }
 
 main().catch((error) => {
+  // Infrastructure failures were already printed, one line per component.
+  if (error.name === "InfrastructureError") process.exit(1);
   console.error(`[thinkwatch] cannot run the tests: ${error.message}`);
-  for (const problem of error.problems ?? []) console.error(`  ${problem.component}: ${problem.message}`);
   process.exit(1);
 });

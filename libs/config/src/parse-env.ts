@@ -22,6 +22,10 @@ export function parseEnv<TSchema extends v.GenericSchema<Record<string, string |
 ): v.InferOutput<TSchema> {
   // Empty strings count as unset, so `FOO= npm start` falls back to the default like an absent variable.
   const cleaned: Record<string, string | undefined> = {};
+  // Every variable the schema knows is present (maybe undefined), so a missing one is reported with the field's own
+  // message ("is required; generate one with …") rather than a generic "invalid key".
+  const entries = (schema as unknown as { entries?: Record<string, unknown> }).entries;
+  if (entries !== undefined) for (const key of Object.keys(entries)) cleaned[key] = undefined;
   for (const [key, value] of Object.entries(env)) cleaned[key] = value === "" ? undefined : value;
   const result = v.safeParse(schema, cleaned, { abortEarly: false, abortPipeEarly: true });
   if (result.success) return result.output;

@@ -1,6 +1,7 @@
 /** Test kit: isolated environments on the real servers, fleet processes, fake upstreams, polling helpers. */
 
 export { type ConsoleClient, type ConsoleResponse, createConsoleClient, DEFAULT_ADMIN } from "./console-client.js";
+export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
 export { freePort } from "./free-port.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";

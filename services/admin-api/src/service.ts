@@ -9,6 +9,7 @@ import { createTokenIssuer } from "./auth/tokens.js";
 import { AdminApiConfigSchema } from "./config.js";
 import type { AdminDeps } from "./deps.js";
 import { registerAuthRoutes } from "./http/auth.js";
+import { registerConsoleStatic } from "./http/console-static.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
@@ -71,8 +72,12 @@ export const adminApiService = defineService({
       });
     });
 
+    if (!registerConsoleStatic(app, config.CONSOLE_WEB_DIR)) {
+      log.warn({ dir: config.CONSOLE_WEB_DIR }, "console-web is not built; the console API works, the pages do not");
+    }
+
     return {
-      http: { listener: "console", paths: ["/api/*"], app },
+      http: { listener: "console", paths: ["/api/*", "/", "/*"], app },
       ready: async () => {
         if (!bus.isConnected()) return false;
         await pg.sql`select 1`;

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { buildKeyRequest, emptyKeyForm, type KeyFormValues, parseModelList } from "./key-request";
+
+function form(patch: Partial<KeyFormValues>): KeyFormValues {
+  return { ...emptyKeyForm(), name: "ci", ...patch };
+}
+
+describe("parseModelList", () => {
+  it.each([
+    ["", []],
+    ["gpt-4o", ["gpt-4o"]],
+    [" a, b ,,c\nd  a ", ["a", "b", "c", "d"]],
+  ])("%j → %j", (text, expected) => {
+    expect(parseModelList(text)).toEqual(expected);
+  });
+});
+
+describe("buildKeyRequest", () => {
+  it("defaults to both gateways, every model and no expiry", () => {
+    expect(buildKeyRequest(form({ name: "  ci  " }))).toEqual({
+      ok: true,
+      request: { name: "ci", surfaces: ["ai_gateway", "mcp_gateway"], allowedModels: null },
+    });
+  });
+
+  it("sends the allow-list and expiry", () => {
+    const values = form({ surfaces: { ai_gateway: true, mcp_gateway: false }, allowedModels: "a, b", expiresInDays: " 30 " });
+    expect(buildKeyRequest(values)).toEqual({
+      ok: true,
+      request: { name: "ci", surfaces: ["ai_gateway"], allowedModels: ["a", "b"], expiresInDays: 30 },
+    });
+  });
+
+  it("reports every problem the form can see, by field", () => {
+    const values = form({ name: " ", surfaces: { ai_gateway: false, mcp_gateway: false }, expiresInDays: "1.5" });
+    expect(buildKeyRequest(values)).toEqual({
+      ok: false,
+      fields: {
+        name: "name is required",
+        surfaces: "choose at least one gateway",
+        expiresInDays: "expiry must be a whole number of days from 1 to 3650",
+      },
+    });
+  });
+
+  it.each(["0", "3651", "-1", "1e3", "abc"])("rejects an expiry of %j days", (days) => {
+    expect(buildKeyRequest(form({ expiresInDays: days })).ok).toBe(false);
+  });
+});

@@ -1,0 +1,66 @@
+/** Makes the session and an API client bound to it available to every page; signs out when the token stops working. */
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { type ApiClient, createApiClient } from "../api/api-client";
+import type { ConsoleUser, TokenResponse } from "../api/auth-api";
+import { createSessionStore, type Session } from "./session-store";
+
+export interface SessionContextValue {
+  session: Session | null;
+  api: ApiClient;
+  signIn(token: TokenResponse): void;
+  signOut(): void;
+  updateUser(user: ConsoleUser): void;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const store = useMemo(() => createSessionStore(window.sessionStorage), []);
+  const [session, setSession] = useState<Session | null>(() => store.load());
+  // The client reads the token through a ref so it never needs to be rebuilt (and effects using it never re-run).
+  const tokenRef = useRef<string | null>(session?.accessToken ?? null);
+  tokenRef.current = session?.accessToken ?? null;
+
+  const signOut = useCallback(() => {
+    store.clear();
+    tokenRef.current = null;
+    setSession(null);
+  }, [store]);
+
+  const api = useMemo(() => createApiClient({ getToken: () => tokenRef.current, onUnauthorized: signOut }), [signOut]);
+
+  const signIn = useCallback(
+    (token: TokenResponse) => {
+      const next = store.save(token);
+      tokenRef.current = next.accessToken;
+      setSession(next);
+    },
+    [store],
+  );
+
+  const updateUser = useCallback(
+    (user: ConsoleUser) => {
+      store.saveUser(user);
+      setSession((current) => (current === null ? null : { ...current, user }));
+    },
+    [store],
+  );
+
+  // Sign out when the token expires, so an idle tab lands on the login page instead of failing on its next click.
+  useEffect(() => {
+    if (session === null) return;
+    // Browsers fire at once for delays past 2^31-1 ms, so clamp; a tab open for 24 days re-arms on its next render.
+    const delay = Math.min(Math.max(0, session.expiresAt - Date.now()), 2_147_483_647);
+    const timer = window.setTimeout(signOut, delay);
+    return () => window.clearTimeout(timer);
+  }, [session, signOut]);
+
+  const value = useMemo(() => ({ session, api, signIn, signOut, updateUser }), [session, api, signIn, signOut, updateUser]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (value === null) throw new Error("useSession must be used inside <SessionProvider>");
+  return value;
+}

@@ -1,0 +1,22 @@
+/** Setup step 2 (optional): add the first upstream provider so the gateway has somewhere to route. */
+import type { Provider } from "../api/providers-api";
+import { ProviderForm } from "../providers/provider-form";
+
+export function ProviderStep({ onDone }: { onDone(provider: Provider | null): void }) {
+  return (
+    <>
+      <p className="muted">
+        Connect ThinkWatch to an AI provider and list the models to offer. You can add more providers later from the console.
+      </p>
+      <ProviderForm
+        onCreated={onDone}
+        submitLabel="Add provider and continue"
+        actions={
+          <button type="button" className="button-quiet" onClick={() => onDone(null)}>
+            Skip this step
+          </button>
+        }
+      />
+    </>
+  );
+}

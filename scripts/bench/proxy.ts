@@ -1,0 +1,62 @@
+/**
+ * `npm run bench -- proxy [--connections 50] [--duration 10]`: the same chat-completion load sent (a) straight to a
+ * fake OpenAI upstream and (b) through ai-proxy with auth, quota and audit on (the whole fleet in one process, as
+ * `npm start` runs it), in one run, so the ratio is visible.
+ */
+import { parseArgs } from "node:util";
+import { createConsoleClient, createTestEnvironment, startFakeUpstream, startFleetProcess, waitFor } from "@thinkwatch/testkit";
+import { printTable, runLoad } from "./_load.js";
+
+const { values } = parseArgs({
+  options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "10" } },
+});
+const connections = Number(values.connections);
+const durationSeconds = Number(values.duration);
+
+const testEnv = await createTestEnvironment({ clickhouse: true });
+const upstream = await startFakeUpstream({ kind: "openai", record: false });
+const fleet = await startFleetProcess({ env: { ...testEnv.env, LOG_LEVEL: "warn" } });
+try {
+  const admin = createConsoleClient(fleet.consoleUrl);
+  await admin.initialize();
+  await admin.call("POST", "/api/admin/providers", {
+    name: "openai",
+    kind: "openai",
+    baseUrl: upstream.baseUrl,
+    apiKey: upstream.apiKey,
+  });
+  const key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "bench" })).body.plaintext;
+  // A generous limit, so the quota check runs its Lua script on every request instead of short-circuiting.
+  const keyId = (await admin.call<{ keys: Array<{ id: string }> }>("GET", "/api/keys")).body.keys[0]?.id;
+  await admin.call("PUT", `/api/admin/limits/api_key/${keyId}/rules`, {
+    rules: [{ surface: "ai_gateway", metric: "requests", windowSeconds: 60, limit: 100_000_000 }],
+  });
+  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "benchmark me" }] });
+  const headers = { "content-type": "application/json" };
+  await waitFor(
+    async () =>
+      (
+        await fetch(`${fleet.gatewayUrl}/v1/chat/completions`, {
+          method: "POST",
+          headers: { ...headers, authorization: `Bearer ${key}` },
+          body,
+        })
+      ).ok,
+    { what: "the provider to be routable" },
+  );
+
+  console.log(`proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions`);
+  const results = [];
+  for (const lane of ["direct", "gateway"] as const) {
+    const url = lane === "direct" ? `${upstream.baseUrl}/chat/completions` : `${fleet.gatewayUrl}/v1/chat/completions`;
+    const authorization = `Bearer ${lane === "direct" ? upstream.apiKey : key}`;
+    // A short warm-up per lane (JIT, pools), not measured.
+    await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds: 2 });
+    results.push(await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds }));
+  }
+  printTable(results, "direct");
+} finally {
+  await fleet.stop();
+  await upstream.close();
+  await testEnv.cleanup();
+}

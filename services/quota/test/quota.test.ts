@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import { type Bus, connectBus } from "@thinkwatch/bus";
+import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
+import { createLogger } from "@thinkwatch/log";
+import { QuotaCheck, QuotaRulesList, QuotaRulesSet } from "@thinkwatch/proto";
+import { createTestEnvironment, freePort, type TestEnvironment } from "@thinkwatch/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { quotaService } from "../src/service.js";
+
+let testEnv: TestEnvironment;
+let fleets: Fleet[] = [];
+let bus: Bus;
+
+beforeAll(async () => {
+  testEnv = await createTestEnvironment();
+  // Two replicas: limits must hold across them (shared counters in Redis, rules broadcast to both caches).
+  for (let i = 0; i < 2; i++) {
+    fleets.push(await startFleet({ services: [quotaService], env: { ...testEnv.env, HEALTH_PORT: String(await freePort()) } }));
+  }
+  bus = await connectBus({
+    url: testEnv.env.NATS_URL as string,
+    namespace: testEnv.id,
+    name: "test",
+    log: createLogger({ service: "test", level: "silent" }),
+  });
+});
+
+afterAll(async () => {
+  await bus?.close(1000);
+  for (const fleet of fleets) await fleet.stop("test done");
+  fleets = [];
+  await testEnv?.cleanup();
+});
+
+const rpm = (limit: number) => ({ surface: "ai_gateway" as const, metric: "requests" as const, windowSeconds: 60, limit });
+
+describe("quota over NATS", () => {
+  it("allows everything for a subject without rules", async () => {
+    const reply = await bus.request(QuotaCheck, {
+      surface: "ai_gateway",
+      subjects: [{ kind: "api_key", id: randomUUID() }],
+      requestId: "r1",
+    });
+    expect(reply).toEqual({ allowed: true });
+  });
+
+  it("enforces a per-key requests-per-minute rule exactly, across two replicas", async () => {
+    const key = { kind: "api_key" as const, id: randomUUID() };
+    await bus.request(QuotaRulesSet, { subject: key, rules: [rpm(5)] });
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: `r${i}` }),
+      ),
+    );
+    expect(replies.filter((r) => r.allowed)).toHaveLength(5);
+    const refused = replies.find((r) => !r.allowed);
+    expect(refused?.rejectedBy).toMatchObject({ label: "api_key:requests/1m", limit: 5, windowSeconds: 60 });
+    expect(refused?.rejectedBy?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refused?.rejectedBy?.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it("is all-or-nothing: a request refused by one subject's rule is not counted against the others", async () => {
+    const key = { kind: "api_key" as const, id: randomUUID() };
+    const user = { kind: "user" as const, id: randomUUID() };
+    await bus.request(QuotaRulesSet, { subject: key, rules: [rpm(1)] });
+    await bus.request(QuotaRulesSet, { subject: user, rules: [rpm(2)] });
+    const check = () => bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key, user], requestId: "x" });
+    expect((await check()).allowed).toBe(true);
+    const second = await check();
+    expect(second).toMatchObject({ allowed: false, rejectedBy: { label: "api_key:requests/1m" } });
+    // The user's budget still has one request left, because the refused request did not count.
+    const userOnly = await bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [user], requestId: "y" });
+    expect(userOnly.allowed).toBe(true);
+  });
+
+  it("applies a rule change at once on every replica", async () => {
+    const key = { kind: "api_key" as const, id: randomUUID() };
+    const check = () => bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: "z" });
+    // Warm both replicas' caches with "no rules".
+    for (let i = 0; i < 6; i++) expect((await check()).allowed).toBe(true);
+    await bus.request(QuotaRulesSet, { subject: key, rules: [rpm(6)] });
+    // Six requests were already counted? No: with no rules nothing is counted, so six more are allowed.
+    const replies = [];
+    for (let i = 0; i < 8; i++) replies.push(await check());
+    expect(replies.filter((r) => r.allowed)).toHaveLength(6);
+  });
+
+  it("ignores rules of another surface and rules that are disabled", async () => {
+    const key = { kind: "api_key" as const, id: randomUUID() };
+    await bus.request(QuotaRulesSet, {
+      subject: key,
+      rules: [
+        { surface: "mcp_gateway", metric: "requests", windowSeconds: 60, limit: 0 },
+        { ...rpm(0), windowSeconds: 300, enabled: false },
+      ],
+    });
+    expect((await bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: "a" })).allowed).toBe(true);
+    expect((await bus.request(QuotaCheck, { surface: "mcp_gateway", subjects: [key], requestId: "b" })).allowed).toBe(false);
+  });
+
+  it("stores rules and rejects duplicates with a clear error", async () => {
+    const key = { kind: "api_key" as const, id: randomUUID() };
+    await bus.request(QuotaRulesSet, { subject: key, rules: [rpm(10), { ...rpm(100), windowSeconds: 3600 }] });
+    const listed = await bus.request(QuotaRulesList, { subject: key });
+    expect(listed.rules).toEqual([
+      { ...rpm(10), enabled: true },
+      { ...rpm(100), windowSeconds: 3600, enabled: true },
+    ]);
+    await expect(bus.request(QuotaRulesSet, { subject: key, rules: [rpm(1), rpm(2)] })).rejects.toMatchObject({
+      code: "validation_failed",
+      message: "two rules for ai_gateway/requests/60; keep one rule per surface, metric and window",
+    });
+    // A window the 60-bucket counter does not support is refused by the service itself (sent raw, past the client's check).
+    const raw = await bus.nc.request(
+      bus.subject(QuotaRulesSet.subject),
+      new TextEncoder().encode(JSON.stringify({ subject: key, rules: [{ ...rpm(1), windowSeconds: 61 }] })),
+    );
+    expect(raw.headers?.get("Tw-Error")).toBe("validation_failed");
+  });
+});

@@ -60,7 +60,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions = {}
     CLICKHOUSE_URL: clickhouseUrl,
     CLICKHOUSE_DB: database,
     THINKWATCH_NAMESPACE: id,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
     HOST: "127.0.0.1",
     ...TEST_SECRETS,
   };

@@ -20,6 +20,7 @@ import {
 } from "@thinkwatch/proto";
 import * as v from "valibot";
 import { decodeJson, encodeJson } from "./codec.js";
+import { createRequestMux, NoRespondersError } from "./request-mux.js";
 
 export interface BusOptions {
   url: string;
@@ -83,6 +84,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   const streamPrefix = options.namespace === "" ? "" : `${options.namespace.toUpperCase()}_`;
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
   const subscriptions: Subscription[] = [];
+  const mux = createRequestMux(nc);
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
   let connected = true;
@@ -131,12 +133,13 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       }
       let msg: Msg;
       try {
-        msg = await nc.request(subject(contract.subject), encodeJson(checked.output), {
-          timeout: requestOptions?.timeoutMs ?? requestTimeoutMs,
-        });
+        msg = await mux.request(
+          subject(contract.subject),
+          encodeJson(checked.output),
+          requestOptions?.timeoutMs ?? requestTimeoutMs,
+        );
       } catch (cause) {
-        const name = (cause as Error).name ?? "";
-        const what = name.includes("NoResponders") ? "no instance is serving" : "no reply in time from";
+        const what = cause instanceof NoRespondersError ? "no instance is serving" : "no reply in time from";
         throw new AppError("unavailable", `${what} ${contract.subject}`, { cause, retryable: true });
       }
       const errorCode = msg.headers?.get(BUS_ERROR_HEADER);
@@ -238,6 +241,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
           new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),
         ]);
       }
+      mux.close();
       if (!nc.isClosed()) {
         await nc.drain().catch(() => nc.close());
       }

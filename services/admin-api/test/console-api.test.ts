@@ -1,10 +1,17 @@
 /** The console API in front of PostgreSQL, key-service and the config KV: setup, login, roles, providers, keys. */
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keyService } from "@thinkwatch/key-service";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
-import { type ConsoleClient, createConsoleClient, createTestEnvironment, DEFAULT_ADMIN, freePort, type TestEnvironment } from "@thinkwatch/testkit";
+import {
+  type ConsoleClient,
+  createConsoleClient,
+  createTestEnvironment,
+  DEFAULT_ADMIN,
+  freePort,
+  type TestEnvironment,
+} from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApiService } from "../src/service.js";
 
@@ -44,14 +51,18 @@ describe("setup", () => {
         code: "validation_failed",
         message: expect.stringContaining("admin.password: password must be at least 8 characters"),
         requestId,
-        details: { fields: { "admin.email": "email must be an email address", "admin.password": "password must be at least 8 characters" } },
+        details: {
+          fields: { "admin.email": "email must be an email address", "admin.password": "password must be at least 8 characters" },
+        },
       },
     });
   });
 
   it("creates exactly one super admin even when two setups race", async () => {
     const attempt = (email: string) =>
-      createConsoleClient(consoleUrl).call("POST", "/api/setup/initialize", { admin: { email, password: DEFAULT_ADMIN.password } });
+      createConsoleClient(consoleUrl).call("POST", "/api/setup/initialize", {
+        admin: { email, password: DEFAULT_ADMIN.password },
+      });
     const [first, second] = await Promise.all([attempt(DEFAULT_ADMIN.email), attempt("other@example.com")]);
     expect([first.status, second.status].sort()).toEqual([201, 409]);
     const winner = first.status === 201 ? first : second;
@@ -104,12 +115,18 @@ describe("providers and models", () => {
 
   it.each([
     [{ name: "compat", kind: "openai_compatible" }, { baseUrl: "baseUrl is required for openai_compatible providers" }],
-    [{ name: "az", kind: "azure_openai", baseUrl: "https://x.openai.azure.com" }, { "settings.apiVersion": "Azure OpenAI needs settings.apiVersion (e.g. 2024-10-21)" }],
+    [
+      { name: "az", kind: "azure_openai", baseUrl: "https://x.openai.azure.com" },
+      { "settings.apiVersion": "Azure OpenAI needs settings.apiVersion (e.g. 2024-10-21)" },
+    ],
     [
       { name: "br", kind: "bedrock", settings: { region: "us-east-1" } },
       { "settings.accessKeyId": "Bedrock needs settings.accessKeyId", apiKey: "Bedrock needs apiKey (the secret access key)" },
     ],
-    [{ name: "leaky", kind: "openai", settings: { clientSecret: "x" } }, { "settings.clientSecret": "secrets go in apiKey (stored encrypted), not in settings" }],
+    [
+      { name: "leaky", kind: "openai", settings: { clientSecret: "x" } },
+      { "settings.clientSecret": "secrets go in apiKey (stored encrypted), not in settings" },
+    ],
   ])("refuses an incomplete provider %#", async (body, fields) => {
     const response = await api.call("POST", "/api/admin/providers", body);
     expect(response.status).toBe(400);
@@ -122,7 +139,8 @@ describe("providers and models", () => {
     expect((await api.call("POST", "/api/admin/providers", body)).body).toMatchObject({
       error: { code: "conflict", message: "a provider named 'dup' already exists" },
     });
-    const providers = (await api.call<{ providers: Array<{ id: string; name: string }> }>("GET", "/api/admin/providers")).body.providers;
+    const providers = (await api.call<{ providers: Array<{ id: string; name: string }> }>("GET", "/api/admin/providers")).body
+      .providers;
     const dup = providers.find((p) => p.name === "dup");
     expect((await api.call("POST", "/api/admin/models", { model: "gpt-4o", providerId: dup?.id })).body).toMatchObject({
       error: { code: "conflict", message: "the model 'gpt-4o' is already registered" },
@@ -148,7 +166,9 @@ describe("keys", () => {
   it("validates key input", async () => {
     const response = await api.call("POST", "/api/keys", { name: "", surfaces: ["teleport"] });
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ error: { code: "validation_failed", details: { fields: { name: "name is required" } } } });
+    expect(response.body).toMatchObject({
+      error: { code: "validation_failed", details: { fields: { name: "name is required" } } },
+    });
   });
 });
 

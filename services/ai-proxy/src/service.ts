@@ -1,13 +1,17 @@
 /** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
 import { connectBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
+import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
 import { AiProxyConfigSchema } from "./config.js";
 import type { GatewayDeps } from "./deps.js";
-import { registerChatCompletions } from "./http/chat-completions.js";
-import { openAiErrorResponse } from "./http/openai-error.js";
+import { handleAnthropicCountTokens } from "./http/count-tokens.js";
+import { registerEmbeddingRoutes } from "./http/embeddings.js";
+import { registerGenerationRoutes } from "./http/generation-routes.js";
+import { registerModelRoutes } from "./http/models.js";
+import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
 
@@ -41,8 +45,14 @@ export const aiProxyService = defineService({
       quotaFailOpen: config.QUOTA_FAIL_OPEN,
     };
 
-    const app = createHttpApp({ log, formatError: (error, c) => openAiErrorResponse(error, c.get("requestId")) });
-    registerChatCompletions(app, deps);
+    const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });
+    app.post("/v1/messages/count_tokens", (c) => handleAnthropicCountTokens(c, deps));
+    registerGenerationRoutes(app, deps);
+    registerModelRoutes(app, deps);
+    registerEmbeddingRoutes(app, deps);
+    app.notFound((c) =>
+      errorResponse("openai_chat", new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), c.get("requestId")),
+    );
 
     return {
       http: { listener: "gateway", paths: ["/v1/*", "/v1beta/*"], app },

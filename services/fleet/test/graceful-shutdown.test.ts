@@ -29,7 +29,12 @@ beforeAll(async () => {
   gateway = await startFleetProcess({ env: testEnv.env, services: ["key-service", "quota", "admin-api", "ai-proxy"] });
   const admin = createConsoleClient(gateway.consoleUrl);
   await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", { name: "openai", kind: "openai", baseUrl: upstream.baseUrl, apiKey: upstream.apiKey });
+  await admin.call("POST", "/api/admin/providers", {
+    name: "openai",
+    kind: "openai",
+    baseUrl: upstream.baseUrl,
+    apiKey: upstream.apiKey,
+  });
   key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "drain" })).body.plaintext;
 });
 
@@ -72,11 +77,16 @@ describe("graceful shutdown", () => {
     await expect(fetch(`${gateway.gatewayUrl}/v1/models`)).rejects.toThrow();
     expect(await exitCode).toBe(0);
 
-    const clickhouse = createClickHouse({ url: testEnv.env.CLICKHOUSE_URL as string, database: testEnv.env.CLICKHOUSE_DB as string });
+    const clickhouse = createClickHouse({
+      url: testEnv.env.CLICKHOUSE_URL as string,
+      database: testEnv.env.CLICKHOUSE_DB as string,
+    });
     try {
       const rows = await waitFor(
         async () => {
-          const found = await clickhouse.query<{ stream: number; status_code: number }>("SELECT stream, status_code FROM gateway_logs WHERE stream = 1");
+          const found = await clickhouse.query<{ stream: number; status_code: number }>(
+            "SELECT stream, status_code FROM gateway_logs WHERE stream = 1",
+          );
           return found.length === 1 ? found : null;
         },
         { what: "the drained stream's row" },

@@ -165,7 +165,7 @@ describe("walking skeleton", () => {
       message: "rate limit exceeded: api_key:requests/1m (2)",
       type: "rate_limit_error",
       param: null,
-      code: "rate_limited",
+      code: "rate_limit_exceeded",
     });
     expect(Number(rateLimited.headers?.get("retry-after"))).toBeGreaterThan(0);
   });

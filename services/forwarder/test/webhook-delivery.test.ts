@@ -3,8 +3,15 @@ import { randomUUID } from "node:crypto";
 import { type Bus, connectBus, ensureStream, openConfigStore, publishEvent } from "@thinkwatch/bus";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { createLogger } from "@thinkwatch/log";
-import { CONFIG_KEYS, type GatewayRequestEvent, GatewayRequestCompleted, STREAMS } from "@thinkwatch/proto";
-import { createTestEnvironment, freePort, startWebhookReceiver, type TestEnvironment, type WebhookReceiver, waitFor } from "@thinkwatch/testkit";
+import { CONFIG_KEYS, GatewayRequestCompleted, type GatewayRequestEvent, STREAMS } from "@thinkwatch/proto";
+import {
+  createTestEnvironment,
+  freePort,
+  startWebhookReceiver,
+  type TestEnvironment,
+  type WebhookReceiver,
+  waitFor,
+} from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forwarderService } from "../src/service.js";
 
@@ -44,7 +51,12 @@ beforeAll(async () => {
   testEnv = await createTestEnvironment({ migrate: false });
   webhook = await startWebhookReceiver();
   fleet = await startFleet({ services: [forwarderService], env: { ...testEnv.env, HEALTH_PORT: String(await freePort()) } });
-  bus = await connectBus({ url: testEnv.env.NATS_URL as string, namespace: testEnv.id, name: "test", log: createLogger({ service: "test", level: "silent" }) });
+  bus = await connectBus({
+    url: testEnv.env.NATS_URL as string,
+    namespace: testEnv.id,
+    name: "test",
+    log: createLogger({ service: "test", level: "silent" }),
+  });
   await ensureStream(bus, STREAMS.audit);
 });
 
@@ -64,7 +76,16 @@ describe("webhook channel", () => {
     const store = await openConfigStore(bus, createLogger({ service: "test", level: "silent" }));
     await store.put(CONFIG_KEYS.logChannels, {
       revision: 1,
-      channels: [{ id: randomUUID(), name: "siem", kind: "webhook", enabled: true, createdAt: createdAt - 1000, settings: { url: webhook.url, headers: { "x-siem-token": "t0k" } } }],
+      channels: [
+        {
+          id: randomUUID(),
+          name: "siem",
+          kind: "webhook",
+          enabled: true,
+          createdAt: createdAt - 1000,
+          settings: { url: webhook.url, headers: { "x-siem-token": "t0k" } },
+        },
+      ],
     });
     const later = Array.from({ length: 48 }, (_, i) => event(i + 2));
     for (const e of later) await publishEvent(bus, GatewayRequestCompleted, e, e.eventId);
@@ -98,6 +119,8 @@ describe("webhook channel", () => {
     expect(webhook.received.length).toBe(before);
     // Re-enabled, it resumes where it stopped: the event published while disabled arrives.
     await store.put(CONFIG_KEYS.logChannels, { revision: 3, channels: [{ ...channel, enabled: true }] });
-    await waitFor(() => webhook.received.some((r) => (r.body as { eventId: string }).eventId === e.eventId), { what: "the held event" });
+    await waitFor(() => webhook.received.some((r) => (r.body as { eventId: string }).eventId === e.eventId), {
+      what: "the held event",
+    });
   });
 });

@@ -93,9 +93,28 @@ function toParts(part: Part): FakePart[] {
         type: "tool_result",
         toolCallId: response.id ?? response.name,
         name: response.name,
-        content: JSON.stringify(response.response ?? {}),
+        content: functionResponseText(response.response),
       },
     ];
   }
   return [];
+}
+
+/**
+ * What a model "reads" from a functionResponse: Google documents `output` (and `error`) as the keys for a
+ * function's result, so a response holding just one of those as a string is that string; anything else is JSON.
+ */
+function functionResponseText(response: unknown): string {
+  if (typeof response === "object" && response !== null) {
+    const entries = Object.entries(response);
+    const [only] = entries;
+    if (
+      entries.length === 1 &&
+      only !== undefined &&
+      (only[0] === "output" || only[0] === "error") &&
+      typeof only[1] === "string"
+    )
+      return only[1];
+  }
+  return JSON.stringify(response ?? {});
 }

@@ -1,0 +1,24 @@
+/** Options for encoding a canonical request for an upstream. */
+export interface EncodeRequestOptions {
+  /** The provider's model id. Gemini and Bedrock take it in the URL, so their bodies leave it out. */
+  upstreamModel: string;
+  /** max_tokens for Anthropic and Bedrock when the client set none (Anthropic requires one). Default 8192. */
+  defaultMaxTokens?: number;
+  /**
+   * Which OpenAI field carries the token limit. `max_completion_tokens` (default) is required by reasoning models;
+   * some OpenAI-compatible servers only know `max_tokens`.
+   */
+  openaiMaxTokensField?: "max_tokens" | "max_completion_tokens";
+}
+
+export const DEFAULT_MAX_TOKENS = 8192;
+
+/** Options for encoding a canonical response (or stream) for a client. */
+export interface EncodeResponseOptions {
+  /** The model name the client asked for; echoed back instead of the upstream's. */
+  model: string;
+  /** The gateway's request id; response ids are derived from it so logs and replies correlate. */
+  requestId: string;
+  /** Unix seconds for `created` fields; defaults to now. */
+  created?: number;
+}

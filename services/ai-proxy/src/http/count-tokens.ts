@@ -1,0 +1,85 @@
+/**
+ * Token counting: Anthropic `POST /v1/messages/count_tokens` (Claude Code calls it before every turn) and Gemini
+ * `models/{model}:countTokens`. The provider's own counting endpoint answers when it has one; otherwise the documented
+ * estimate from @thinkwatch/providers does. Counting is authenticated and model-authorized, but costs no quota.
+ */
+import { toAppError } from "@thinkwatch/errors";
+import { type AppEnv, readJsonBody } from "@thinkwatch/http";
+import {
+  type CanonicalRequest,
+  countTokensEstimate,
+  decodeCountTokensResponse,
+  decodeRequest,
+  encodeCountTokensRequest,
+  hasCountTokensEndpoint,
+  type InboundFormat,
+  parseUpstreamError,
+} from "@thinkwatch/providers";
+import type { Context } from "hono";
+import { authenticate, routeModel } from "../auth/admit.js";
+import type { GatewayDeps } from "../deps.js";
+import { errorResponse } from "../pipeline/inbound-api.js";
+import type { Route } from "../routing/model-router.js";
+import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
+
+async function countTokens(deps: GatewayDeps, route: Route, canonical: CanonicalRequest, signal: AbortSignal): Promise<number> {
+  const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+  if (!endpoint.operations.includes("count_tokens") || !hasCountTokensEndpoint(endpoint.format))
+    return countTokensEstimate(canonical);
+  const body = JSON.stringify(encodeCountTokensRequest(endpoint.format, canonical, { upstreamModel: route.upstreamModel }));
+  const request = endpoint.build({
+    provider: route.provider,
+    upstreamModel: route.upstreamModel,
+    stream: false,
+    operation: "count_tokens",
+    body,
+  });
+  const upstream = await deps.upstream.send({ ...request, signal });
+  const text = await upstream.body.text();
+  if (upstream.status >= 400) throw parseUpstreamError(endpoint.format, upstream.status, text);
+  return decodeCountTokensResponse(endpoint.format, JSON.parse(text));
+}
+
+async function handleCount(
+  c: Context<AppEnv>,
+  deps: GatewayDeps,
+  format: InboundFormat,
+  decode: (json: unknown) => CanonicalRequest,
+  reply: (tokens: number) => Record<string, unknown>,
+): Promise<Response> {
+  const requestId = c.get("requestId");
+  try {
+    const key = await authenticate(deps, c.req.raw);
+    const { json } = await readJsonBody(c, deps.maxBodyBytes);
+    const canonical = decode(json);
+    const route = routeModel(deps, key, canonical.model);
+    const tokens = await countTokens(deps, route, canonical, c.req.raw.signal);
+    return c.json(reply(tokens));
+  } catch (caught) {
+    return errorResponse(format, toAppError(caught), requestId);
+  }
+}
+
+export function handleAnthropicCountTokens(c: Context<AppEnv>, deps: GatewayDeps): Promise<Response> {
+  return handleCount(
+    c,
+    deps,
+    "anthropic_messages",
+    (json) => decodeRequest("anthropic_messages", json, { countTokens: true }),
+    (tokens) => ({ input_tokens: tokens }),
+  );
+}
+
+export function handleGeminiCountTokens(c: Context<AppEnv>, deps: GatewayDeps, model: string): Promise<Response> {
+  return handleCount(
+    c,
+    deps,
+    "gemini",
+    (json) => {
+      // countTokens takes either the bare contents or a whole generateContentRequest.
+      const inner = (json as { generateContentRequest?: unknown } | null)?.generateContentRequest;
+      return decodeRequest("gemini", inner ?? json, { model, stream: false });
+    },
+    (tokens) => ({ totalTokens: tokens }),
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * POST /v1/embeddings (OpenAI shape) to any provider that embeds: OpenAI-format upstreams get the request as sent,
+ * Gemini gets batchEmbedContents and its answer converted back. Providers without embeddings get a clear 400.
+ */
+import { AppError, toAppError } from "@thinkwatch/errors";
+import { type AppEnv, readJsonBody } from "@thinkwatch/http";
+import {
+  decodeGeminiEmbeddingsResponse,
+  decodeOpenAiEmbeddingsRequest,
+  encodeGeminiEmbeddingsRequest,
+  parseUpstreamError,
+} from "@thinkwatch/providers";
+import type { Hono } from "hono";
+import { authenticate, checkQuota, routeModel } from "../auth/admit.js";
+import type { GatewayDeps } from "../deps.js";
+import { finishRequest } from "../pipeline/finish.js";
+import { errorResponse } from "../pipeline/inbound-api.js";
+import { RequestRecord } from "../pipeline/request-record.js";
+import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
+import { clientIpOf, userAgentOf } from "./client-info.js";
+
+export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void {
+  app.post("/v1/embeddings", async (c) => {
+    const requestId = c.get("requestId");
+    const record = new RequestRecord(requestId, "openai_embeddings", clientIpOf(c), userAgentOf(c));
+    try {
+      record.key = await authenticate(deps, c.req.raw);
+      const { raw, json } = await readJsonBody(c, deps.maxBodyBytes);
+      const request = decodeOpenAiEmbeddingsRequest(json);
+      record.model = request.model;
+      const route = routeModel(deps, record.key, request.model);
+      record.route = route;
+      const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+      if (!endpoint.operations.includes("embeddings")) {
+        throw new AppError(
+          "bad_request",
+          `the model '${request.model}' is served by a ${route.provider.kind} provider, which offers no embeddings through the gateway`,
+          {
+            details: { param: "model" },
+          },
+        );
+      }
+      await checkQuota(deps, record.key, route, requestId);
+      const openAiFormat = endpoint.format === "openai_chat";
+      const body = openAiFormat
+        ? route.upstreamModel === request.model
+          ? raw
+          : JSON.stringify({ ...(json as object), model: route.upstreamModel })
+        : JSON.stringify(encodeGeminiEmbeddingsRequest(request, { upstreamModel: route.upstreamModel }));
+      const upstreamRequest = endpoint.build({
+        provider: route.provider,
+        upstreamModel: route.upstreamModel,
+        stream: false,
+        operation: "embeddings",
+        body,
+      });
+      const upstream = await deps.upstream.send({ ...upstreamRequest, signal: c.req.raw.signal });
+      const text = await upstream.body.text();
+      record.statusCode = upstream.status;
+      if (upstream.status >= 400) throw parseUpstreamError(endpoint.format, upstream.status, text);
+      const answer = openAiFormat
+        ? text
+        : JSON.stringify(decodeGeminiEmbeddingsResponse(JSON.parse(text), request, { model: request.model }));
+      const usage = (JSON.parse(answer) as { usage?: { prompt_tokens?: number } }).usage;
+      record.usage.inputTokens = usage?.prompt_tokens ?? 0;
+      record.markFirstToken();
+      finishRequest(deps, record);
+      return new Response(answer, { status: 200, headers: { "content-type": "application/json", "x-request-id": requestId } });
+    } catch (caught) {
+      const error = toAppError(caught);
+      record.statusCode = error.status;
+      record.errorCode = error.code;
+      finishRequest(deps, record);
+      return errorResponse("openai_chat", error, requestId);
+    }
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * GET /v1/models: the models this key may use right now — registered models, narrowed to the key's allow-list
+ * (allow-listed names that route by prefix are included too). OpenAI's list shape, or Anthropic's when the client
+ * sends `anthropic-version`.
+ */
+import { toAppError } from "@thinkwatch/errors";
+import type { AppEnv } from "@thinkwatch/http";
+import type { Hono } from "hono";
+import { authenticate } from "../auth/admit.js";
+import type { GatewayDeps } from "../deps.js";
+import { errorResponse } from "../pipeline/inbound-api.js";
+
+export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void {
+  app.get("/v1/models", async (c) => {
+    const anthropic = c.req.header("anthropic-version") !== undefined;
+    try {
+      const key = await authenticate(deps, c.req.raw);
+      const router = deps.router();
+      const available = new Map<string, string>();
+      for (const { model, provider } of router.registeredModels()) available.set(model, provider.name);
+      if (key.allowedModels !== null) {
+        const allowed = new Set(key.allowedModels);
+        for (const name of [...available.keys()]) if (!allowed.has(name)) available.delete(name);
+        for (const name of key.allowedModels) {
+          const route = router.resolve(name);
+          if (route !== null) available.set(name, route.provider.name);
+        }
+      }
+      const models = [...available.entries()].sort(([a], [b]) => a.localeCompare(b));
+      const created = Math.floor(router.revision() / 1000);
+      if (anthropic) {
+        const data = models.map(([id]) => ({
+          type: "model",
+          id,
+          display_name: id,
+          created_at: new Date(router.revision()).toISOString(),
+        }));
+        return c.json({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+      }
+      return c.json({ object: "list", data: models.map(([id, owner]) => ({ id, object: "model", created, owned_by: owner })) });
+    } catch (caught) {
+      return errorResponse(anthropic ? "anthropic_messages" : "openai_chat", toAppError(caught), c.get("requestId"));
+    }
+  });
+}

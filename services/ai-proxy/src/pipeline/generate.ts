@@ -1,0 +1,116 @@
+/**
+ * One generation request, whatever API the client speaks and whatever provider serves the model:
+ * authenticate → decode and validate → route and authorize the model → quota → call the upstream → answer in the
+ * client's API (forwarded untouched when formats match) → publish the audit event.
+ */
+import { AppError, toAppError } from "@thinkwatch/errors";
+import { type AppEnv, readJsonBody } from "@thinkwatch/http";
+import { decodeRequest } from "@thinkwatch/providers";
+import type { Context } from "hono";
+import { authenticate, checkQuota, routeModel } from "../auth/admit.js";
+import type { GatewayDeps } from "../deps.js";
+import { clientIpOf, userAgentOf } from "../http/client-info.js";
+import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
+import { finishRequest } from "./finish.js";
+import { errorResponse, type InboundSpec } from "./inbound-api.js";
+import { RequestRecord } from "./request-record.js";
+import { streamResponse } from "./stream-response.js";
+import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
+import { upstreamBody } from "./upstream-body.js";
+
+export interface UrlOptions {
+  /** Gemini: the model named in the path. */
+  model?: string;
+  /** Gemini: `:streamGenerateContent`. */
+  stream?: boolean;
+  /** Gemini: false when a stream was asked for without `alt=sse`. */
+  sse?: boolean;
+}
+
+/** Client headers passed upstream when the formats match. */
+const PASSED_HEADERS = ["anthropic-version", "anthropic-beta"];
+
+export async function handleGenerate(
+  c: Context<AppEnv>,
+  deps: GatewayDeps,
+  spec: InboundSpec,
+  url: UrlOptions = {},
+): Promise<Response> {
+  const requestId = c.get("requestId");
+  const record = new RequestRecord(requestId, spec.audit, clientIpOf(c), userAgentOf(c));
+  const abort = new AbortController();
+  c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  try {
+    record.key = await authenticate(deps, c.req.raw);
+    const { raw, json } = await readJsonBody(c, deps.maxBodyBytes);
+    const canonical = decodeRequest(
+      spec.format,
+      json,
+      url.model === undefined ? {} : { model: url.model, stream: url.stream === true },
+    );
+    record.model = canonical.model;
+    record.stream = canonical.stream;
+    const route = routeModel(deps, record.key, canonical.model);
+    record.route = route;
+    const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+    const sse = url.sse !== false;
+    const planned = upstreamBody(spec.format, endpoint, route, canonical, raw, json, !sse && canonical.stream);
+    await checkQuota(deps, record.key, route, requestId);
+
+    const passHeaders: Record<string, string> = {};
+    if (endpoint.format === spec.format) {
+      for (const name of PASSED_HEADERS) {
+        const value = c.req.header(name);
+        if (value !== undefined) passHeaders[name] = value;
+      }
+    }
+    const request = endpoint.build({
+      provider: route.provider,
+      upstreamModel: route.upstreamModel,
+      stream: canonical.stream,
+      operation: "generate",
+      body: planned.body,
+      passHeaders,
+    });
+    const upstream = await deps.upstream.send({ ...request, signal: abort.signal });
+    const context = {
+      record,
+      inbound: spec.format,
+      upstreamFormat: endpoint.format,
+      passthrough: planned.passthrough,
+      requestId,
+    };
+
+    if (upstream.status >= 400) {
+      record.statusCode = upstream.status;
+      const answer = await upstreamErrorResponse(context, upstream);
+      if (answer instanceof AppError) throw answer;
+      record.errorCode = "upstream_error";
+      finishRequest(deps, record);
+      return answer;
+    }
+    if (!canonical.stream) {
+      const response = await unaryResponse(context, upstream);
+      finishRequest(deps, record);
+      return response;
+    }
+    return streamResponse(
+      {
+        ...context,
+        hideUsageChunk: planned.hideUsageChunk,
+        includeUsage: canonical.includeUsage,
+        sse,
+        abort,
+        onFinish: () => finishRequest(deps, record),
+      },
+      upstream.body,
+    );
+  } catch (caught) {
+    const error = toAppError(caught);
+    if (error.code === "internal") deps.log.error({ err: caught, requestId }, "gateway request failed");
+    record.statusCode = error.status;
+    record.errorCode = error.code;
+    finishRequest(deps, record);
+    return errorResponse(spec.format, error, requestId);
+  }
+}

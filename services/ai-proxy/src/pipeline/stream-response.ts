@@ -1,0 +1,197 @@
+/**
+ * A streaming generation answer, forwarded as the upstream produces it (pull-based: nothing is read ahead of the
+ * client). Same format: the upstream's bytes, observed on the side for usage. Otherwise: upstream frames →
+ * canonical events → the client API's own event sequence. A dying upstream ends the client's stream with that
+ * API's error event; a client that goes away cancels the upstream request.
+ */
+import { AppError } from "@thinkwatch/errors";
+import {
+  type CanonicalStreamEvent,
+  createByteStreamDecoder,
+  createEventFramer,
+  createEventStreamDecoder,
+  createStreamDecoder,
+  createStreamEncoder,
+  createUsageObserver,
+  type InboundFormat,
+  readBedrockStreamFrame,
+  streamContentType,
+  type UpstreamFormat,
+} from "@thinkwatch/providers";
+import type { RequestRecord } from "./request-record.js";
+import { toRecordUsage } from "./usage.js";
+
+export interface StreamContext {
+  record: RequestRecord;
+  inbound: InboundFormat;
+  upstreamFormat: UpstreamFormat;
+  passthrough: boolean;
+  hideUsageChunk: boolean;
+  includeUsage: boolean;
+  /** Gemini clients without `alt=sse` get a streamed JSON array. */
+  sse: boolean;
+  requestId: string;
+  abort: AbortController;
+  onFinish(): void;
+}
+
+/** Turns one upstream chunk into the bytes for the client (possibly none yet). */
+interface ChunkMapper {
+  map(chunk: Uint8Array): string | Uint8Array;
+  end(): string;
+  fail(error: AppError): string;
+}
+
+const encoder = new TextEncoder();
+
+export function streamResponse(ctx: StreamContext, body: AsyncIterable<Uint8Array>): Response {
+  const mapper = ctx.passthrough ? passthroughMapper(ctx) : convertingMapper(ctx);
+  const iterator = body[Symbol.asyncIterator]();
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    ctx.onFinish();
+  };
+  const toBytes = (out: string | Uint8Array) => (typeof out === "string" ? encoder.encode(out) : out);
+
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await iterator.next();
+          if (done) {
+            const tail = mapper.end();
+            if (tail !== "") controller.enqueue(encoder.encode(tail));
+            controller.close();
+            finish();
+            return;
+          }
+          const out = mapper.map(value);
+          if (out.length > 0) {
+            controller.enqueue(toBytes(out));
+            return;
+          }
+        }
+      } catch (caught) {
+        const error =
+          caught instanceof AppError && caught.code !== "internal"
+            ? caught
+            : new AppError("upstream_error", "the upstream provider stream failed before completing", { cause: caught });
+        ctx.record.errorCode = error.code;
+        controller.enqueue(encoder.encode(mapper.fail(error)));
+        controller.close();
+        finish();
+      }
+    },
+    cancel() {
+      ctx.record.errorCode = "client_closed";
+      ctx.record.statusCode = 499;
+      ctx.abort.abort();
+      void iterator.return?.();
+      finish();
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      "content-type": `${streamContentType(ctx.inbound, { sse: ctx.sse })}; charset=utf-8`,
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+      "x-request-id": ctx.requestId,
+    },
+  });
+}
+
+function passthroughMapper(ctx: StreamContext): ChunkMapper {
+  // Passthrough only happens when inbound and upstream formats are equal, so the format is an SSE one.
+  const format = ctx.inbound;
+  const observer = createUsageObserver(format);
+  const framer = ctx.hideUsageChunk ? createEventFramer(format) : null;
+  const settle = () => {
+    const seen = observer.end();
+    if (seen.usage !== undefined) ctx.record.usage = toRecordUsage(seen.usage);
+  };
+  return {
+    map(chunk) {
+      ctx.record.markFirstToken();
+      observer.push(chunk);
+      if (framer === null) return chunk;
+      let out = "";
+      for (const event of framer.push(chunk)) {
+        // The usage-only chunk the gateway asked for on the client's behalf: seen by the observer, not forwarded.
+        if (event.data.includes('"choices":[]') && event.data.includes('"usage"')) continue;
+        out += `data: ${event.data}\n\n`;
+      }
+      return out;
+    },
+    end() {
+      settle();
+      return "";
+    },
+    fail(error) {
+      settle();
+      return createStreamEncoder(format, { model: ctx.record.model, requestId: ctx.requestId, sse: ctx.sse }).error(error);
+    },
+  };
+}
+
+function convertingMapper(ctx: StreamContext): ChunkMapper {
+  const out = createStreamEncoder(ctx.inbound, {
+    model: ctx.record.model,
+    requestId: ctx.requestId,
+    includeUsage: ctx.includeUsage,
+    sse: ctx.sse,
+  });
+  const decode = upstreamDecoder(ctx.upstreamFormat);
+  const render = (events: CanonicalStreamEvent[]) => {
+    let text = "";
+    for (const event of events) {
+      switch (event.type) {
+        case "usage":
+          ctx.record.usage = toRecordUsage(event.usage);
+          break;
+        case "text_delta":
+        case "tool_call_delta":
+        case "reasoning_delta":
+          ctx.record.markFirstToken();
+          break;
+        case "error":
+          ctx.record.errorCode = event.error.code;
+          break;
+      }
+      text += out.encode(event);
+    }
+    return text;
+  };
+  return {
+    map: (chunk) => render(decode.push(chunk)),
+    end: () => render(decode.end()) + out.end(),
+    fail: (error) => out.error(error),
+  };
+}
+
+/** Upstream bytes → canonical events: SSE for most formats, AWS event-stream frames for Bedrock. */
+function upstreamDecoder(format: UpstreamFormat): {
+  push(chunk: Uint8Array): CanonicalStreamEvent[];
+  end(): CanonicalStreamEvent[];
+} {
+  if (format !== "bedrock_converse") return createByteStreamDecoder(format);
+  const frames = createEventStreamDecoder();
+  const events = createStreamDecoder("bedrock_converse");
+  return {
+    push(chunk) {
+      const result: CanonicalStreamEvent[] = [];
+      for (const message of frames.push(chunk)) {
+        const frame = readBedrockStreamFrame(message);
+        if (frame.kind === "event") {
+          for (const event of events.push({ eventType: frame.eventType, payload: frame.payload })) result.push(event);
+        } else {
+          result.push({ type: "error", error: new AppError("upstream_error", `Bedrock stream failed: ${frame.message}`) });
+        }
+      }
+      return result;
+    },
+    end: () => events.end(),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * A non-streaming generation answer: forwarded as received when formats match, otherwise decoded from the
+ * upstream's format and encoded in the client's. Usage is read for the audit event either way.
+ */
+import { AppError } from "@thinkwatch/errors";
+import {
+  decodeResponse,
+  encodeResponse,
+  type InboundFormat,
+  parseUpstreamError,
+  type UpstreamFormat,
+} from "@thinkwatch/providers";
+import type { UpstreamResponse } from "../upstream/upstream-http.js";
+import type { RequestRecord } from "./request-record.js";
+import { toRecordUsage } from "./usage.js";
+
+export interface UnaryContext {
+  record: RequestRecord;
+  inbound: InboundFormat;
+  upstreamFormat: UpstreamFormat;
+  passthrough: boolean;
+  requestId: string;
+}
+
+export async function unaryResponse(ctx: UnaryContext, upstream: UpstreamResponse): Promise<Response> {
+  const headers = { "content-type": "application/json", "x-request-id": ctx.requestId };
+  const bytes = new Uint8Array(await upstream.body.arrayBuffer());
+  ctx.record.markFirstToken();
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+  } catch (cause) {
+    throw new AppError("upstream_error", "the upstream provider answered with a body that is not JSON", { cause });
+  }
+  if (ctx.passthrough) {
+    // The client gets the bytes whatever they hold; reading usage from them is best effort.
+    try {
+      ctx.record.usage = toRecordUsage(decodeResponse(ctx.upstreamFormat, json).usage);
+    } catch {
+      ctx.record.errorCode = "usage_unreadable";
+    }
+    return new Response(bytes, { status: 200, headers });
+  }
+  const canonical = decodeResponse(ctx.upstreamFormat, json);
+  ctx.record.usage = toRecordUsage(canonical.usage);
+  const body = encodeResponse(ctx.inbound, canonical, { model: ctx.record.model, requestId: ctx.requestId });
+  return new Response(JSON.stringify(body), { status: 200, headers });
+}
+
+/**
+ * An upstream error status. Same-format 4xx bodies are already in the caller's shape and go through unchanged;
+ * everything else becomes an AppError to render in the caller's shape.
+ */
+export async function upstreamErrorResponse(ctx: UnaryContext, upstream: UpstreamResponse): Promise<Response | AppError> {
+  const text = await upstream.body.text();
+  // The provider refusing *the gateway's* credentials is not the caller's 401/403: their ThinkWatch key was fine.
+  if (upstream.status === 401 || upstream.status === 403) {
+    return new AppError(
+      "upstream_error",
+      `the upstream provider refused the gateway's credentials (HTTP ${upstream.status}); ask an admin to check the provider's API key`,
+      {
+        details: { upstreamStatus: upstream.status },
+      },
+    );
+  }
+  if (ctx.passthrough && upstream.status < 500) {
+    return new Response(text, {
+      status: upstream.status,
+      headers: { "content-type": "application/json", "x-request-id": ctx.requestId },
+    });
+  }
+  return parseUpstreamError(ctx.upstreamFormat, upstream.status, text);
+}

@@ -1,0 +1,46 @@
+/**
+ * What goes upstream for a generation request. Same format and same model name: the client's bytes, untouched.
+ * Otherwise the canonical request encoded for the upstream's format. One exception on purpose: an OpenAI stream
+ * whose client did not ask for usage gets `stream_options.include_usage` added when the upstream accepts it, so
+ * every request is accounted; the extra usage chunk is removed from what the client sees.
+ */
+import { type CanonicalRequest, encodeRequest, type InboundFormat } from "@thinkwatch/providers";
+import type { Route } from "../routing/model-router.js";
+import type { ProviderEndpoint } from "../upstream/provider-endpoints.js";
+
+export interface UpstreamBody {
+  body: Uint8Array | string;
+  /** Bytes and formats are identical: responses can be forwarded as they come. */
+  passthrough: boolean;
+  /** The gateway asked for a usage chunk the client did not: drop it from the client's stream. */
+  hideUsageChunk: boolean;
+}
+
+export function upstreamBody(
+  inbound: InboundFormat,
+  endpoint: ProviderEndpoint,
+  route: Route,
+  canonical: CanonicalRequest,
+  raw: Uint8Array,
+  json: unknown,
+  /** The client's framing differs from the upstream's even in the same format (Gemini streamed as a JSON array). */
+  framingDiffers = false,
+): UpstreamBody {
+  const sameFormat = endpoint.format === inbound && !framingDiffers;
+  const wantsUsage = endpoint.format === "openai_chat" && endpoint.streamUsageOption(route.provider);
+  if (sameFormat) {
+    // Gemini carries the model in the URL, so its body never names it.
+    const modelInBody = inbound !== "gemini";
+    const injectUsage = inbound === "openai_chat" && canonical.stream && !canonical.includeUsage && wantsUsage;
+    if (!injectUsage && (!modelInBody || route.upstreamModel === canonical.model)) {
+      return { body: raw, passthrough: true, hideUsageChunk: false };
+    }
+    const rewritten: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+    if (modelInBody) rewritten.model = route.upstreamModel;
+    if (injectUsage) rewritten.stream_options = { ...(rewritten.stream_options as object | undefined), include_usage: true };
+    return { body: JSON.stringify(rewritten), passthrough: true, hideUsageChunk: injectUsage };
+  }
+  const encoded = encodeRequest(endpoint.format, canonical, { upstreamModel: route.upstreamModel });
+  if (endpoint.format === "openai_chat" && !wantsUsage) delete encoded.stream_options;
+  return { body: JSON.stringify(encoded), passthrough: false, hideUsageChunk: false };
+}

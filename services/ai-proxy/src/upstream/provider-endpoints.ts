@@ -1,0 +1,168 @@
+/**
+ * Where and how each provider kind is called: its wire format, URL and authentication, as data plus pure functions.
+ * Generic gateway code asks this table and never branches on a provider name.
+ */
+import { AppError } from "@thinkwatch/errors";
+import type { ProviderKind } from "@thinkwatch/proto";
+import { bedrockRuntimePath, signAwsRequest, type UpstreamFormat } from "@thinkwatch/providers";
+import type { ResolvedProvider } from "../routing/model-router.js";
+import type { UpstreamRequest } from "./upstream-http.js";
+
+export type UpstreamOperation = "generate" | "embeddings" | "count_tokens";
+
+export interface EndpointInput {
+  provider: ResolvedProvider;
+  upstreamModel: string;
+  stream: boolean;
+  operation: UpstreamOperation;
+  body: Uint8Array | string;
+  /** Headers from the client worth passing on when the formats match (e.g. `anthropic-beta`). */
+  passHeaders?: Record<string, string>;
+}
+
+export interface ProviderEndpoint {
+  /** The API format this kind speaks. */
+  format: UpstreamFormat;
+  /** Operations it has; the gateway answers the others with a clear 400 instead of calling. */
+  operations: readonly UpstreamOperation[];
+  /**
+   * OpenAI-format only: the upstream accepts `stream_options.include_usage`, so the gateway can ask for usage on
+   * every stream (and hide the extra chunk from clients that did not ask). The common OpenAI-compatible servers
+   * accept it; one that refuses unknown options can be told apart with settings.streamUsage = false.
+   */
+  streamUsageOption(provider: ResolvedProvider): boolean;
+  build(input: EndpointInput): UpstreamRequest;
+}
+
+const JSON_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+const ANTHROPIC_VERSION = "2023-06-01";
+
+function base(provider: ResolvedProvider): string {
+  return provider.baseUrl.replace(/\/+$/, "");
+}
+
+function settingString(provider: ResolvedProvider, name: string): string {
+  const value = provider.settings[name];
+  if (typeof value !== "string" || value === "") {
+    throw new AppError("upstream_error", `provider '${provider.name}' is missing settings.${name}`);
+  }
+  return value;
+}
+
+function extraHeaders(provider: ResolvedProvider): Record<string, string> {
+  const headers = provider.settings.headers;
+  if (typeof headers !== "object" || headers === null) return {};
+  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+const OPENAI_PATHS: Record<UpstreamOperation, string> = {
+  generate: "/chat/completions",
+  embeddings: "/embeddings",
+  count_tokens: "",
+};
+
+const openAi: ProviderEndpoint = {
+  format: "openai_chat",
+  operations: ["generate", "embeddings"],
+  streamUsageOption: () => true,
+  build({ provider, operation, body }) {
+    const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders(provider) };
+    if (provider.apiKey !== null) headers.authorization = `Bearer ${provider.apiKey}`;
+    return { method: "POST", url: `${base(provider)}${OPENAI_PATHS[operation]}`, headers, body };
+  },
+};
+
+const openAiCompatible: ProviderEndpoint = {
+  ...openAi,
+  streamUsageOption: (provider) => provider.settings.streamUsage !== false,
+};
+
+const azureOpenAi: ProviderEndpoint = {
+  format: "openai_chat",
+  operations: ["generate", "embeddings"],
+  streamUsageOption: () => true,
+  build({ provider, upstreamModel, operation, body }) {
+    const apiVersion = encodeURIComponent(settingString(provider, "apiVersion"));
+    const deployment = encodeURIComponent(upstreamModel);
+    const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders(provider) };
+    if (provider.apiKey !== null) headers["api-key"] = provider.apiKey;
+    return {
+      method: "POST",
+      url: `${base(provider)}/openai/deployments/${deployment}${OPENAI_PATHS[operation]}?api-version=${apiVersion}`,
+      headers,
+      body,
+    };
+  },
+};
+
+const anthropic: ProviderEndpoint = {
+  streamUsageOption: () => false,
+  format: "anthropic_messages",
+  operations: ["generate", "count_tokens"],
+  build({ provider, operation, body, passHeaders }) {
+    const headers: Record<string, string> = {
+      ...JSON_HEADERS,
+      "anthropic-version": passHeaders?.["anthropic-version"] ?? ANTHROPIC_VERSION,
+      ...(passHeaders?.["anthropic-beta"] === undefined ? {} : { "anthropic-beta": passHeaders["anthropic-beta"] }),
+      ...extraHeaders(provider),
+    };
+    if (provider.apiKey !== null) headers["x-api-key"] = provider.apiKey;
+    const path = operation === "count_tokens" ? "/v1/messages/count_tokens" : "/v1/messages";
+    return { method: "POST", url: `${base(provider)}${path}`, headers, body };
+  },
+};
+
+const GEMINI_METHODS: Record<UpstreamOperation, string> = {
+  generate: "generateContent",
+  embeddings: "batchEmbedContents",
+  count_tokens: "countTokens",
+};
+
+const gemini: ProviderEndpoint = {
+  streamUsageOption: () => false,
+  format: "gemini",
+  operations: ["generate", "embeddings", "count_tokens"],
+  build({ provider, upstreamModel, stream, operation, body }) {
+    const method = operation === "generate" && stream ? "streamGenerateContent" : GEMINI_METHODS[operation];
+    const query = operation === "generate" && stream ? "?alt=sse" : "";
+    const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders(provider) };
+    if (provider.apiKey !== null) headers["x-goog-api-key"] = provider.apiKey;
+    const model = encodeURIComponent(upstreamModel.replace(/^models\//, ""));
+    return { method: "POST", url: `${base(provider)}/v1beta/models/${model}:${method}${query}`, headers, body };
+  },
+};
+
+const bedrock: ProviderEndpoint = {
+  streamUsageOption: () => false,
+  format: "bedrock_converse",
+  operations: ["generate"],
+  build({ provider, upstreamModel, stream, body }) {
+    const region = settingString(provider, "region");
+    const accessKeyId = settingString(provider, "accessKeyId");
+    if (provider.apiKey === null) throw new AppError("upstream_error", `provider '${provider.name}' has no secret access key`);
+    const url = `${base(provider)}${bedrockRuntimePath(upstreamModel, stream ? "converse-stream" : "converse")}`;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: stream ? "application/vnd.amazon.eventstream" : "application/json",
+    };
+    const signed = signAwsRequest({
+      method: "POST",
+      url,
+      headers,
+      body,
+      region,
+      service: "bedrock",
+      credentials: { accessKeyId, secretAccessKey: provider.apiKey },
+    });
+    return { method: "POST", url, headers: { ...headers, ...signed }, body };
+  },
+};
+
+export const PROVIDER_ENDPOINTS: Record<ProviderKind, ProviderEndpoint> = {
+  openai: openAi,
+  openai_compatible: openAiCompatible,
+  azure_openai: azureOpenAi,
+  anthropic,
+  gemini,
+  bedrock,
+};

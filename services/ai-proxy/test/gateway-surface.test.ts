@@ -165,7 +165,7 @@ describe("routing", () => {
     const mapped = await chat.chat.completions.create({ model: "team-default", messages: [{ role: "user", content: "mapped" }] });
     // Same format: the answer is the upstream's own, so it names the model that really answered.
     expect(mapped.model).toBe("gpt-4o-mini");
-    expect((fakes.openai.requests.at(-1)?.body as { model: string }).model).toBe("gpt-4o-mini");
+    expect((fakes.openai.requests.at(-1)?.body as { model?: string } | undefined)?.model).toBe("gpt-4o-mini");
   });
 
   it("forwards a same-format request byte for byte, and its stream chunk for chunk", async () => {

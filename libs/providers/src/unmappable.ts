@@ -192,7 +192,14 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
   reject("audio_input", ANY, "anthropic_messages", "Anthropic models take no audio input"),
   reject("audio_input", ANY, "bedrock_converse", "Converse takes no audio input"),
   reject("document_type", ANY, ANY, "this upstream does not accept documents of this media type"),
-  reject("native_tools", ANY, ANY, "provider-defined tools (web search, code execution…) run only on their own provider"),
+  // Dropped, not rejected: agents attach these by default (Codex sends web_search and tool namespaces on every turn),
+  // so refusing would make such clients unusable on any other upstream; the model just cannot call what it is not offered.
+  drop(
+    "native_tools",
+    ANY,
+    ANY,
+    "provider-defined tools (web search, code execution, tool namespaces…) run only on their own provider; elsewhere they are left out",
+  ),
   reject("file_id", ANY, ANY, "uploaded file ids exist only at the provider that issued them; send the file inline as base64"),
   drop("native_content", ANY, ANY, "results of another provider's built-in tools cannot be replayed to this upstream"),
   drop("thought_signature", ANY, ANY, "Gemini thought signatures mean nothing to other vendors"),

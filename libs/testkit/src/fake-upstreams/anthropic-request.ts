@@ -12,7 +12,8 @@ const ContentSchema = v.union([v.string(), v.array(BlockSchema)]);
 
 const CountTokensRequestSchema = v.looseObject({
   model: v.string(),
-  messages: v.array(v.looseObject({ role: v.picklist(["user", "assistant"]), content: ContentSchema })),
+  // The current API also accepts `system` turns inside messages (Claude Code sends its per-turn instructions so).
+  messages: v.array(v.looseObject({ role: v.picklist(["user", "assistant", "system"]), content: ContentSchema })),
   system: v.optional(v.union([v.string(), v.array(v.looseObject({ type: v.string(), text: v.optional(v.string()) }))])),
   tools: v.optional(
     v.array(v.looseObject({ name: v.string(), description: v.optional(v.string()), input_schema: v.optional(v.unknown()) })),
@@ -36,16 +37,19 @@ export function parseCountTokensRequest(body: unknown): FakeConversation {
 }
 
 function toConversation(request: v.InferOutput<typeof CountTokensRequestSchema>): FakeConversation {
-  const system =
+  const systemParts =
     request.system === undefined
-      ? ""
+      ? []
       : typeof request.system === "string"
-        ? request.system
-        : request.system.map((block) => block.text ?? "").join("\n");
-  const messages: FakeMessage[] = request.messages.map((message) => ({
-    role: message.role,
-    parts: contentParts(message.content),
-  }));
+        ? [request.system]
+        : request.system.map((block) => block.text ?? "");
+  const messages: FakeMessage[] = [];
+  for (const message of request.messages) {
+    const parts = contentParts(message.content);
+    if (message.role === "system") systemParts.push(parts.map((part) => (part.type === "text" ? part.text : "")).join(""));
+    else messages.push({ role: message.role, parts });
+  }
+  const system = systemParts.join("\n");
   const thinking = request.thinking?.type;
   return {
     model: request.model,

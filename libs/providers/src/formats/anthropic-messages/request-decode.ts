@@ -52,10 +52,18 @@ export function decodeAnthropicRequest(body: unknown, opts: AnthropicDecodeOptio
       details: { issues: ["messages must contain at least one message"] },
     });
   }
+  // Mid-conversation system turns join the system prompt: every other format keeps instructions apart from turns
+  // (the OpenAI decoder does the same). Same-format pass-through keeps them in place, since the bytes are forwarded.
+  const system = decodeSystem(req.system);
+  const messages: CanonicalMessage[] = [];
+  req.messages.forEach((message, i) => {
+    if (message.role === "system") system.push(...systemTurnText(message.content));
+    else messages.push(decodeMessage(message.role, message.content, i));
+  });
   const out: CanonicalRequest = {
     model: req.model,
-    system: decodeSystem(req.system),
-    messages: req.messages.map((message, i) => decodeMessage(message.role, message.content, i)),
+    system,
+    messages,
     tools: [],
     stream: req.stream === true,
     includeUsage: true,
@@ -99,6 +107,11 @@ function decodeSystem(system: AnthropicRequest["system"]): SystemBlock[] {
   if (system === undefined) return [];
   if (typeof system === "string") return system === "" ? [] : [{ text: system }];
   return system.map((block) => withCache<SystemBlock>({ text: block.text }, block.cache_control));
+}
+
+function systemTurnText(content: string | AnthropicBlock[]): SystemBlock[] {
+  if (typeof content === "string") return content === "" ? [] : [{ text: content }];
+  return content.flatMap((block) => (block.type === "text" && typeof block.text === "string" ? [{ text: block.text }] : []));
 }
 
 function decodeMessage(role: "user" | "assistant", content: string | AnthropicBlock[], index: number): CanonicalMessage {

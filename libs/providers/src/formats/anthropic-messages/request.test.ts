@@ -23,9 +23,9 @@ describe("Anthropic request validation", () => {
     ["a missing model", { max_tokens: 5, messages: base.messages }, "invalid request: model is required"],
     ["missing messages", { model: "m", max_tokens: 5 }, "invalid request: messages is required"],
     [
-      "a system role in messages",
-      { ...base, messages: [{ role: "system", content: "x" }] },
-      'messages[0].role must be one of "user" | "assistant" (got "system")',
+      "an unknown role in messages",
+      { ...base, messages: [{ role: "tool", content: "x" }] },
+      'messages[0].role must be one of "user" | "assistant" | "system" (got "tool")',
     ],
     [
       "a tool_use block without input",
@@ -242,5 +242,23 @@ describe("Anthropic request encoding", () => {
     expect((withFile("application/pdf").messages as Array<{ content: unknown[] }>)[0]?.content).toEqual([
       { type: "document", source: { type: "base64", media_type: "application/pdf", data: "aGk=" } },
     ]);
+  });
+});
+
+describe("Anthropic system turns inside messages", () => {
+  it("joins them to the system prompt in order, as Claude Code's per-turn instructions", () => {
+    const req = decodeAnthropicRequest({
+      model: "m",
+      max_tokens: 5,
+      system: "base",
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "system", content: [{ type: "text", text: "# Environment" }] },
+        { role: "assistant", content: "hello" },
+        { role: "system", content: "later" },
+      ],
+    });
+    expect(req.system).toEqual([{ text: "base" }, { text: "# Environment" }, { text: "later" }]);
+    expect(req.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
   });
 });

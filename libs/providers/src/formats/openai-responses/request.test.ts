@@ -86,11 +86,6 @@ describe("Responses request decoding", () => {
     ],
     ["background", { background: true }, "background is not supported when the upstream API is openai_chat"],
     [
-      "a built-in tool",
-      { tools: [{ type: "web_search" }] },
-      "native_tools is not supported when the upstream API is openai_chat",
-    ],
-    [
       "an allowed_tools choice",
       { tool_choice: { type: "allowed_tools", tools: [] } },
       "tool_choice is not supported when the upstream API is openai_chat",
@@ -107,6 +102,19 @@ describe("Responses request decoding", () => {
     expect((caught as AppError).code).toBe("bad_request");
     expect((caught as AppError).status).toBe(400);
     expect((caught as AppError).message).toContain(message);
+  });
+
+  it("leaves built-in tools and tool namespaces out for other upstreams, keeping the function tools", () => {
+    const req = decodeResponsesRequest({
+      ...base,
+      tools: [
+        { type: "function", name: "exec_command", parameters: { type: "object", properties: {} } },
+        { type: "web_search" },
+        { type: "namespace", name: "multi_agent_v1", tools: [{ type: "function", name: "close_agent", parameters: { type: "object" } }] },
+      ],
+    });
+    const encoded = encodeRequest("openai_chat", req, { upstreamModel: "m" }) as { tools: Array<{ function: { name: string } }> };
+    expect(encoded.tools.map((tool) => tool.function.name)).toEqual(["exec_command"]);
   });
 
   it("drops store, include and truncation quietly", () => {

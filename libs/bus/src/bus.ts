@@ -4,7 +4,7 @@
  * shutdown can wait for it. A deployment namespace prefixes every subject, which isolates test runs and tenants.
  */
 
-import { connect, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { AppError, isErrorCode, toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import {
@@ -20,7 +20,9 @@ import {
 } from "@thinkwatch/proto";
 import * as v from "valibot";
 import { decodeJson, encodeJson } from "./codec.js";
-import { createRequestMux, NoRespondersError } from "./request-mux.js";
+import type { NatsLink } from "./nats-link.js";
+import { openNatsLink } from "./nats-link.js";
+import { NoRespondersError } from "./request-mux.js";
 
 export interface BusOptions {
   url: string;
@@ -60,43 +62,46 @@ export interface Bus {
     handler: (request: RequestOf<C>, context: ServeContext) => Promise<ReplyOf<C>>,
     options?: ServeOptions,
   ): Subscription;
+  /** Low-level request on a wire subject (already namespaced), for protocol messages such as JetStream publishes. */
+  requestRaw(wireSubject: string, data: Uint8Array, timeoutMs: number, headers?: MsgHdrs): Promise<Msg>;
   /** Core NATS broadcast: every subscriber gets it; nothing is stored. */
   broadcast<C extends EventContract<AnySchema>>(contract: C, payload: PayloadOf<C>): void;
   onBroadcast<C extends EventContract<AnySchema>>(contract: C, handler: (payload: PayloadOf<C>) => void): Subscription;
   /** Number of served requests being handled right now. */
   inFlight(): number;
-  /** Stop taking requests, wait for in-flight ones (up to the deadline), then drain and close the connection. */
+  /** Stop taking requests and wait for in-flight ones (up to the deadline); a bus from connectBus also closes its connection. */
   close(deadlineMs: number): Promise<void>;
   /** True while connected to a server. */
   isConnected(): boolean;
 }
 
+/** A bus on its own connection (one service per process, tools, tests). Closing it closes the connection. */
 export async function connectBus(options: BusOptions): Promise<Bus> {
-  const nc = await connect({
-    servers: options.url,
-    name: options.name,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
-    timeout: 3000,
-  });
+  const link = await openNatsLink({ url: options.url, name: options.name, log: options.log });
+  const bus = createBus(link, options);
+  const close = bus.close;
+  return {
+    ...bus,
+    async close(deadlineMs) {
+      await close(deadlineMs);
+      await link.close();
+    },
+  };
+}
+
+/**
+ * A bus over a (possibly shared) link: it owns only its own subscriptions and in-flight work. Closing it stops those
+ * and waits for the work; the link stays open for the other services on it.
+ */
+export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "name">): Bus {
+  const { nc, mux } = link;
   const log = options.log;
   const prefix = options.namespace === "" ? "" : `${options.namespace}.`;
   const streamPrefix = options.namespace === "" ? "" : `${options.namespace.toUpperCase()}_`;
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
   const subscriptions: Subscription[] = [];
-  const mux = createRequestMux(nc);
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
-  let connected = true;
-
-  void (async () => {
-    for await (const status of nc.status()) {
-      if (status.type === "disconnect") connected = false;
-      if (status.type === "reconnect") connected = true;
-      if (status.type === "disconnect" || status.type === "reconnect")
-        log.warn({ nats: status.type }, "nats connection status changed");
-    }
-  })();
 
   const subject = (logical: string) => prefix + logical;
 
@@ -205,6 +210,8 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       return sub;
     },
 
+    requestRaw: (wireSubject, data, timeoutMs, requestHeaders) => mux.request(wireSubject, data, timeoutMs, requestHeaders),
+
     broadcast(contract, payload) {
       const checked = v.parse(contract.payload, payload);
       nc.publish(subject(contract.subject), encodeJson(checked));
@@ -231,7 +238,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     },
 
     inFlight: () => inFlight,
-    isConnected: () => connected && !nc.isClosed(),
+    isConnected: () => link.isConnected(),
 
     async close(deadlineMs) {
       for (const sub of subscriptions) sub.unsubscribe();
@@ -240,10 +247,6 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
           new Promise<void>((resolve) => idleWaiters.push(resolve)),
           new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),
         ]);
-      }
-      mux.close();
-      if (!nc.isClosed()) {
-        await nc.drain().catch(() => nc.close());
       }
     },
   };

@@ -4,6 +4,7 @@
  */
 
 import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager, type StreamConfig } from "@nats-io/jetstream";
+import { headers } from "@nats-io/transport-node";
 import { toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
@@ -80,7 +81,18 @@ function isNotFound(cause: unknown): boolean {
   return /not found/i.test(text);
 }
 
-/** Publish an event to JetStream; the event id doubles as Nats-Msg-Id so retried publishes are stored once. */
+const PubAckSchema = v.object({
+  stream: v.optional(v.string()),
+  seq: v.optional(v.number()),
+  duplicate: v.optional(v.boolean()),
+  error: v.optional(v.object({ code: v.optional(v.number()), description: v.optional(v.string()) })),
+});
+
+/**
+ * Publish an event to JetStream and wait for the stream's acknowledgement; the event id doubles as Nats-Msg-Id so a
+ * retried publish is stored once. Speaks the publish/ack protocol over the bus's request mux, which costs far less
+ * per event than the client library's publish (no Error object and timer per call).
+ */
 export async function publishEvent<C extends EventContract<AnySchema>>(
   bus: Bus,
   contract: C,
@@ -88,8 +100,17 @@ export async function publishEvent<C extends EventContract<AnySchema>>(
   messageId: string,
 ): Promise<void> {
   const checked = v.parse(contract.payload, payload);
-  const js = jetstream(bus.nc);
-  await js.publish(bus.subject(contract.subject), encodeJson(checked), { msgID: messageId, timeout: 5000 });
+  const h = headers();
+  h.set("Nats-Msg-Id", messageId);
+  const reply = await bus.requestRaw(bus.subject(contract.subject), encodeJson(checked), 5000, h);
+  const ack = v.safeParse(PubAckSchema, decodeJson(reply.data));
+  if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${contract.subject}`);
+  if (ack.output.error !== undefined) {
+    throw new Error(
+      `JetStream refused ${contract.subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`,
+    );
+  }
+  if (ack.output.stream === undefined) throw new Error(`no stream stores ${contract.subject}`);
 }
 
 export interface BatchItem<T> {

@@ -46,6 +46,18 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
     }
   };
 
+  // Events enqueued in the same turn of the event loop are published together, so the client writes them to the
+  // socket in one go instead of one syscall per event.
+  let scheduled = false;
+  const schedulePump = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  };
+
   const pump = () => {
     while (active < concurrency && queue.length > 0) {
       const entry = queue.shift() as Entry;
@@ -80,7 +92,7 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
         return;
       }
       queue.push({ contract, payload, eventId, attempt: 0 });
-      pump();
+      schedulePump();
     },
     pending: () => queue.length + active,
     dropped: () => dropped,

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "@thinkwatch/log";
 import * as v from "valibot";
 import { checkDependencies } from "./dependencies.js";
 import { type ListenerName, type ReadinessReport, type StartedListener, startListener } from "./listeners.js";
+import { createResourcePool } from "./resource-pool.js";
 import type { EnvSchema, HttpMount, RunningService, ServiceDefinition } from "./service.js";
 import { createShutdown } from "./shutdown.js";
 
@@ -68,6 +69,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   if (problems.length > 0) throw new StartupError(problems.map((p) => p.line));
 
   const instanceId = randomUUID().slice(0, 8);
+  const resources = createResourcePool();
   const shutdown = createShutdown(log, fleetConfig.SHUTDOWN_DEADLINE_MS);
   const running: Array<{ name: string; service: RunningService }> = [];
   let stopping = false;
@@ -83,7 +85,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   try {
     for (const definition of options.services) {
       const serviceLog = log.child({ svc: definition.name });
-      const service = await definition.start(config, { log: serviceLog, instanceId });
+      const service = await definition.start(config, { log: serviceLog, instanceId, resources });
       running.push({ name: definition.name, service });
       shutdown.add(definition.name, (deadline) => service.stop(deadline));
       serviceLog.info("service started");

@@ -3,6 +3,7 @@
 export { checkDependencies, type DependencyProblem } from "./dependencies.js";
 export { type Fleet, type FleetOptions, StartupError, startFleet } from "./fleet.js";
 export type { ReadinessReport } from "./listeners.js";
+export { type Acquired, createResourcePool, type ResourcePool } from "./resource-pool.js";
 export { runMain } from "./run-main.js";
 export type { DependencyProbe, HttpMount, Listener, RunningService, ServiceContext, ServiceDefinition } from "./service.js";
 export { defineService } from "./service.js";

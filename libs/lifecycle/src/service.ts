@@ -5,6 +5,7 @@
 import type { Logger } from "@thinkwatch/log";
 import type { Hono } from "hono";
 import type * as v from "valibot";
+import type { ResourcePool } from "./resource-pool.js";
 
 export type Listener = "gateway" | "console";
 
@@ -28,6 +29,8 @@ export interface DependencyProbe {
 
 export interface ServiceContext {
   log: Logger;
+  /** Connections the services of this process share (one NATS connection in all-in-one mode). */
+  resources: ResourcePool;
   /** Unique per process start; names NATS connections and consumers' instances. */
   instanceId: string;
 }

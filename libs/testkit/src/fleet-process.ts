@@ -28,6 +28,8 @@ export interface FleetProcessOptions {
   services?: string[];
   /** Wait for /health/ready before resolving (default true). */
   waitReady?: boolean;
+  /** Extra Node flags, e.g. `--cpu-prof` when profiling a benchmark. */
+  nodeArgs?: string[];
 }
 
 export const FLEET_ENTRY = resolve(REPO_ROOT, "services/fleet/dist/main.js");
@@ -42,7 +44,10 @@ export async function startFleetProcess(options: FleetProcessOptions): Promise<F
     HEALTH_PORT: String(healthPort),
     THINKWATCH_SERVICES: (options.services ?? ["all"]).join(","),
   };
-  const child = spawn(process.execPath, ["--enable-source-maps", FLEET_ENTRY], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), FLEET_ENTRY], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();

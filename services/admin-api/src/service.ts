@@ -1,5 +1,5 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
-import { connectBus, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, natsDependency, openConfigStore } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
@@ -25,12 +25,12 @@ export const adminApiService = defineService({
   name: "admin-api",
   config: AdminApiConfigSchema,
   dependencies: (config) => [postgresDependency(config.DATABASE_URL), natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId }) {
+  async start(config, { log, instanceId, resources }) {
     const pg = createDb({ url: config.DATABASE_URL, name: "admin-api" });
-    const bus = await connectBus({
+    const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
-      name: `admin-api-${instanceId}`,
+      name: `thinkwatch-${instanceId}`,
       log,
     });
     const configStore = await openConfigStore(bus, log);

@@ -1,5 +1,5 @@
 /** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
-import { connectBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
@@ -19,11 +19,11 @@ export const aiProxyService = defineService({
   name: "ai-proxy",
   config: AiProxyConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId }) {
-    const bus = await connectBus({
+  async start(config, { log, instanceId, resources }) {
+    const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
-      name: `ai-proxy-${instanceId}`,
+      name: `thinkwatch-${instanceId}`,
       log,
     });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import {
   type BatchConsumer,
-  connectBus,
+  connectServiceBus,
   consumeBatches,
   ensureDurableConsumer,
   ensureStream,
@@ -18,7 +18,7 @@ export const auditIngestService = defineService({
   name: "audit-ingest",
   config: AuditIngestConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL), clickhouseDependency(config)],
-  async start(config, { log, instanceId }) {
+  async start(config, { log, instanceId, resources }) {
     const clickhouse = createClickHouse({
       url: config.CLICKHOUSE_URL,
       database: config.CLICKHOUSE_DB,
@@ -27,10 +27,10 @@ export const auditIngestService = defineService({
       log,
     });
     await migrateClickHouse(clickhouse, resolve(migrationsRoot(), "clickhouse"));
-    const bus = await connectBus({
+    const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
-      name: `audit-ingest-${instanceId}`,
+      name: `thinkwatch-${instanceId}`,
       log,
     });
     await ensureStream(bus, STREAMS.audit);

@@ -1,5 +1,5 @@
 /** forwarder: delivers every audit event to each configured channel, one durable consumer per channel. */
-import { connectBus, ensureStream, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, ensureStream, natsDependency, openConfigStore } from "@thinkwatch/bus";
 import { defineService } from "@thinkwatch/lifecycle";
 import { CONFIG_KEYS, STREAMS } from "@thinkwatch/proto";
 import { createChannelSupervisor } from "./channels/channel-supervisor.js";
@@ -10,11 +10,11 @@ export const forwarderService = defineService({
   name: "forwarder",
   config: ForwarderConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId }) {
-    const bus = await connectBus({
+  async start(config, { log, instanceId, resources }) {
+    const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
-      name: `forwarder-${instanceId}`,
+      name: `thinkwatch-${instanceId}`,
       log,
     });
     await ensureStream(bus, STREAMS.audit);

@@ -1,5 +1,5 @@
 /** key-service: owns api_keys; serves keys.v1.* over NATS; broadcasts key changes to the edges. */
-import { connectBus, natsDependency } from "@thinkwatch/bus";
+import { connectServiceBus, natsDependency } from "@thinkwatch/bus";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { defineService } from "@thinkwatch/lifecycle";
 import { KeyServiceConfigSchema } from "./config.js";
@@ -13,12 +13,12 @@ export const keyService = defineService({
   name: "key-service",
   config: KeyServiceConfigSchema,
   dependencies: (config) => [postgresDependency(config.DATABASE_URL), natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId }) {
+  async start(config, { log, instanceId, resources }) {
     const pg = createDb({ url: config.DATABASE_URL, name: "key-service" });
-    const bus = await connectBus({
+    const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
-      name: `key-service-${instanceId}`,
+      name: `thinkwatch-${instanceId}`,
       log,
     });
     const store = createPostgresKeyStore(pg.db);

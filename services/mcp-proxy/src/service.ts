@@ -1,5 +1,5 @@
 /** mcp-proxy: the MCP endpoint on the gateway port. */
-import { connectBus, natsDependency } from "@thinkwatch/bus";
+import { connectServiceBus, natsDependency } from "@thinkwatch/bus";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
@@ -11,11 +11,11 @@ export const mcpProxyService = defineService({
   name: "mcp-proxy",
   config: McpProxyConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId }) {
-    const bus = await connectBus({
+  async start(config, { log, instanceId, resources }) {
+    const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
-      name: `mcp-proxy-${instanceId}`,
+      name: `thinkwatch-${instanceId}`,
       log,
     });
     const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });

@@ -1,5 +1,5 @@
 /** quota: owns rate_limit_rules (PostgreSQL) and the counters (Redis); serves quota.v1.* over NATS. */
-import { connectBus, natsDependency } from "@thinkwatch/bus";
+import { connectServiceBus, natsDependency } from "@thinkwatch/bus";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { defineService } from "@thinkwatch/lifecycle";
 import { createRedis, redisDependency } from "@thinkwatch/redis";
@@ -18,14 +18,14 @@ export const quotaService = defineService({
     redisDependency(config.REDIS_URL),
     natsDependency(config.NATS_URL),
   ],
-  async start(config, { log, instanceId }) {
+  async start(config, { log, instanceId, resources }) {
     const pg = createDb({ url: config.DATABASE_URL, name: "quota" });
     const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
     const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log });
-    const bus = await connectBus({
+    const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
-      name: `quota-${instanceId}`,
+      name: `thinkwatch-${instanceId}`,
       log,
     });
     const store = createPostgresRuleStore(pg.db);

@@ -38,8 +38,8 @@ export async function handleGenerate(
 ): Promise<Response> {
   const requestId = c.get("requestId");
   const record = new RequestRecord(requestId, spec.audit, clientIpOf(c), userAgentOf(c));
-  const abort = new AbortController();
-  c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  // Aborted by the server when the client goes away; passed to the upstream call so it is cancelled too.
+  const clientGone = c.req.raw.signal;
   try {
     record.key = await authenticate(deps, c.req.raw);
     const { raw, json } = await readJsonBody(c, deps.maxBodyBytes);
@@ -72,7 +72,7 @@ export async function handleGenerate(
       body: planned.body,
       passHeaders,
     });
-    const upstream = await deps.upstream.send({ ...request, signal: abort.signal });
+    const upstream = await deps.upstream.send({ ...request, signal: clientGone });
     const context = {
       record,
       inbound: spec.format,
@@ -100,7 +100,6 @@ export async function handleGenerate(
         hideUsageChunk: planned.hideUsageChunk,
         includeUsage: canonical.includeUsage,
         sse,
-        abort,
         onFinish: () => finishRequest(deps, record),
       },
       upstream.body,

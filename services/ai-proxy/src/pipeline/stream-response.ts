@@ -31,7 +31,6 @@ export interface StreamContext {
   /** Gemini clients without `alt=sse` get a streamed JSON array. */
   sse: boolean;
   requestId: string;
-  abort: AbortController;
   onFinish(): void;
 }
 
@@ -87,7 +86,7 @@ export function streamResponse(ctx: StreamContext, body: AsyncIterable<Uint8Arra
     cancel() {
       ctx.record.errorCode = "client_closed";
       ctx.record.statusCode = 499;
-      ctx.abort.abort();
+      // Ending the upstream body iterator destroys the upstream response, which closes that request.
       void iterator.return?.();
       finish();
     },

@@ -86,7 +86,9 @@ export const AnthropicRequestSchema = v.looseObject({
   model: nonEmpty,
   max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   // `system` turns inside messages: what Claude Code 2.1 sends for per-turn instructions (the mid-conversation betas).
-  messages: v.array(v.looseObject({ role: v.picklist(["user", "assistant", "system"]), content: stringOrArray(AnthropicBlockSchema) })),
+  messages: v.array(
+    v.looseObject({ role: v.picklist(["user", "assistant", "system"]), content: stringOrArray(AnthropicBlockSchema) }),
+  ),
   system: v.optional(stringOrArray(TextBlock)),
   tools: v.optional(v.array(discriminated("type", { custom: CustomTool }, ServerTool, "custom"))),
   tool_choice: v.optional(ToolChoice),

@@ -110,7 +110,11 @@ describe("Responses request decoding", () => {
       tools: [
         { type: "function", name: "exec_command", parameters: { type: "object", properties: {} } },
         { type: "web_search" },
-        { type: "namespace", name: "multi_agent_v1", tools: [{ type: "function", name: "close_agent", parameters: { type: "object" } }] },
+        {
+          type: "namespace",
+          name: "multi_agent_v1",
+          tools: [{ type: "function", name: "close_agent", parameters: { type: "object" } }],
+        },
       ],
     });
     const encoded = encodeRequest("openai_chat", req, { upstreamModel: "m" }) as { tools: Array<{ function: { name: string } }> };

@@ -1,0 +1,39 @@
+/** The bus a service uses: a view on the process's shared NATS connection for that URL. */
+import type { Logger } from "@thinkwatch/log";
+import { type Bus, createBus } from "./bus.js";
+import { type NatsLink, openNatsLink } from "./nats-link.js";
+
+/** The slice of the lifecycle's resource pool this needs (kept structural so the bus does not depend on lifecycle). */
+export interface SharedResources {
+  acquire<T>(
+    key: string,
+    open: () => Promise<T>,
+    close: (value: T) => Promise<void>,
+  ): Promise<{ value: T; release(): Promise<void> }>;
+}
+
+export interface ServiceBusOptions {
+  url: string;
+  namespace: string;
+  /** Names the connection on the server; the first service to open it names it. */
+  name: string;
+  log: Logger;
+  requestTimeoutMs?: number;
+}
+
+export async function connectServiceBus(resources: SharedResources, options: ServiceBusOptions): Promise<Bus> {
+  const { value: link, release } = await resources.acquire<NatsLink>(
+    `nats:${options.url}`,
+    () => openNatsLink({ url: options.url, name: options.name, log: options.log }),
+    (opened) => opened.close(),
+  );
+  const bus = createBus(link, options);
+  const close = bus.close;
+  return {
+    ...bus,
+    async close(deadlineMs) {
+      await close(deadlineMs);
+      await release();
+    },
+  };
+}

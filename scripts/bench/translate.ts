@@ -1,0 +1,85 @@
+/**
+ * `npm run bench -- translate [--connections 50] [--duration 8]`: throughput and latency of the gateway's lanes —
+ * same-format pass-through and the Anthropic→OpenAI, OpenAI→Anthropic and Responses→Chat conversions — each beside
+ * the direct upstream figure from the same run, then time-to-first-token overhead on streams.
+ */
+import { parseArgs } from "node:util";
+import { createConsoleClient, createTestEnvironment, startFakeUpstream, startFleetProcess, waitFor } from "@thinkwatch/testkit";
+import { type LoadResult, printTable, runLoad } from "./_load.js";
+import { measureTtft, printTtft } from "./_ttft.js";
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "8" },
+    samples: { type: "string", default: "300" },
+  },
+});
+const connections = Number(values.connections);
+const durationSeconds = Number(values.duration);
+const samples = Number(values.samples);
+
+const testEnv = await createTestEnvironment({ clickhouse: true });
+const openai = await startFakeUpstream({ kind: "openai", record: false });
+const anthropic = await startFakeUpstream({ kind: "anthropic", record: false });
+const fleet = await startFleetProcess({ env: { ...testEnv.env, LOG_LEVEL: "warn" } });
+try {
+  const admin = createConsoleClient(fleet.consoleUrl);
+  await admin.initialize();
+  await admin.call("POST", "/api/admin/providers", { name: "openai", kind: "openai", baseUrl: openai.baseUrl, apiKey: openai.apiKey });
+  await admin.call("POST", "/api/admin/providers", { name: "anthropic", kind: "anthropic", baseUrl: anthropic.baseUrl, apiKey: anthropic.apiKey });
+  const key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "bench" })).body.plaintext;
+
+  const prompt = "benchmark the gateway";
+  const chat = (model: string, stream = false) => JSON.stringify({ model, stream, messages: [{ role: "user", content: prompt }] });
+  const messages = (model: string, stream = false) => JSON.stringify({ model, stream, max_tokens: 256, messages: [{ role: "user", content: prompt }] });
+  const responses = (model: string, stream = false) => JSON.stringify({ model, stream, input: prompt });
+  const json = { "content-type": "application/json" };
+  const viaGateway = { ...json, authorization: `Bearer ${key}`, "anthropic-version": "2023-06-01" };
+  const directOpenAi = { ...json, authorization: `Bearer ${openai.apiKey}` };
+  const directAnthropic = { ...json, "x-api-key": anthropic.apiKey, "anthropic-version": "2023-06-01" };
+  const gw = fleet.gatewayUrl;
+
+  await waitFor(async () => (await fetch(`${gw}/v1/messages`, { method: "POST", headers: viaGateway, body: messages("gpt-4o-mini") })).ok, {
+    what: "both providers to be routable",
+  });
+
+  const lanes = [
+    { lane: "direct openai", url: `${openai.baseUrl}/chat/completions`, headers: directOpenAi, body: chat("gpt-4o-mini") },
+    { lane: "direct anthropic", url: `${anthropic.baseUrl}/v1/messages`, headers: directAnthropic, body: messages("claude-haiku-5-5") },
+    { lane: "pass-through (chat→chat)", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("gpt-4o-mini") },
+    { lane: "anthropic→openai", url: `${gw}/v1/messages`, headers: viaGateway, body: messages("gpt-4o-mini") },
+    { lane: "openai→anthropic", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("claude-haiku-5-5") },
+    { lane: "responses→chat", url: `${gw}/v1/responses`, headers: viaGateway, body: responses("gpt-4o-mini") },
+  ];
+  console.log(`translate benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming`);
+  const results: LoadResult[] = [];
+  for (const lane of lanes) {
+    await runLoad({ ...lane, connections, durationSeconds: 2 });
+    results.push(await runLoad({ ...lane, connections, durationSeconds }));
+  }
+  printTable(results, "direct openai");
+  console.log("(openai→anthropic's upstream is the Anthropic fake: compare it with the direct anthropic lane)\n");
+
+  console.log(`time to first token on streams: ${samples} requests per lane, 10 at a time`);
+  const marker = "echo";
+  const streams = [
+    { lane: "direct openai stream", url: `${openai.baseUrl}/chat/completions`, headers: directOpenAi, body: chat("gpt-4o-mini", true) },
+    { lane: "direct anthropic stream", url: `${anthropic.baseUrl}/v1/messages`, headers: directAnthropic, body: messages("claude-haiku-5-5", true) },
+    { lane: "pass-through stream", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("gpt-4o-mini", true) },
+    { lane: "anthropic→openai stream", url: `${gw}/v1/messages`, headers: viaGateway, body: messages("gpt-4o-mini", true) },
+    { lane: "openai→anthropic stream", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("claude-haiku-5-5", true) },
+    { lane: "responses→chat stream", url: `${gw}/v1/responses`, headers: viaGateway, body: responses("gpt-4o-mini", true) },
+  ];
+  const ttft = [];
+  for (const lane of streams) {
+    await measureTtft({ ...lane, marker, samples: 50, concurrency: 10 });
+    ttft.push(await measureTtft({ ...lane, marker, samples, concurrency: 10 }));
+  }
+  printTtft(ttft);
+} finally {
+  await fleet.stop();
+  await openai.close();
+  await anthropic.close();
+  await testEnv.cleanup();
+}

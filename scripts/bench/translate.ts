@@ -26,13 +26,25 @@ const fleet = await startFleetProcess({ env: { ...testEnv.env, LOG_LEVEL: "warn"
 try {
   const admin = createConsoleClient(fleet.consoleUrl);
   await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", { name: "openai", kind: "openai", baseUrl: openai.baseUrl, apiKey: openai.apiKey });
-  await admin.call("POST", "/api/admin/providers", { name: "anthropic", kind: "anthropic", baseUrl: anthropic.baseUrl, apiKey: anthropic.apiKey });
+  await admin.call("POST", "/api/admin/providers", {
+    name: "openai",
+    kind: "openai",
+    baseUrl: openai.baseUrl,
+    apiKey: openai.apiKey,
+  });
+  await admin.call("POST", "/api/admin/providers", {
+    name: "anthropic",
+    kind: "anthropic",
+    baseUrl: anthropic.baseUrl,
+    apiKey: anthropic.apiKey,
+  });
   const key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "bench" })).body.plaintext;
 
   const prompt = "benchmark the gateway";
-  const chat = (model: string, stream = false) => JSON.stringify({ model, stream, messages: [{ role: "user", content: prompt }] });
-  const messages = (model: string, stream = false) => JSON.stringify({ model, stream, max_tokens: 256, messages: [{ role: "user", content: prompt }] });
+  const chat = (model: string, stream = false) =>
+    JSON.stringify({ model, stream, messages: [{ role: "user", content: prompt }] });
+  const messages = (model: string, stream = false) =>
+    JSON.stringify({ model, stream, max_tokens: 256, messages: [{ role: "user", content: prompt }] });
   const responses = (model: string, stream = false) => JSON.stringify({ model, stream, input: prompt });
   const json = { "content-type": "application/json" };
   const viaGateway = { ...json, authorization: `Bearer ${key}`, "anthropic-version": "2023-06-01" };
@@ -40,13 +52,21 @@ try {
   const directAnthropic = { ...json, "x-api-key": anthropic.apiKey, "anthropic-version": "2023-06-01" };
   const gw = fleet.gatewayUrl;
 
-  await waitFor(async () => (await fetch(`${gw}/v1/messages`, { method: "POST", headers: viaGateway, body: messages("gpt-4o-mini") })).ok, {
-    what: "both providers to be routable",
-  });
+  await waitFor(
+    async () => (await fetch(`${gw}/v1/messages`, { method: "POST", headers: viaGateway, body: messages("gpt-4o-mini") })).ok,
+    {
+      what: "both providers to be routable",
+    },
+  );
 
   const lanes = [
     { lane: "direct openai", url: `${openai.baseUrl}/chat/completions`, headers: directOpenAi, body: chat("gpt-4o-mini") },
-    { lane: "direct anthropic", url: `${anthropic.baseUrl}/v1/messages`, headers: directAnthropic, body: messages("claude-haiku-5-5") },
+    {
+      lane: "direct anthropic",
+      url: `${anthropic.baseUrl}/v1/messages`,
+      headers: directAnthropic,
+      body: messages("claude-haiku-5-5"),
+    },
     { lane: "pass-through (chat→chat)", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("gpt-4o-mini") },
     { lane: "anthropic→openai", url: `${gw}/v1/messages`, headers: viaGateway, body: messages("gpt-4o-mini") },
     { lane: "openai→anthropic", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("claude-haiku-5-5") },
@@ -64,11 +84,26 @@ try {
   console.log(`time to first token on streams: ${samples} requests per lane, 10 at a time`);
   const marker = "echo";
   const streams = [
-    { lane: "direct openai stream", url: `${openai.baseUrl}/chat/completions`, headers: directOpenAi, body: chat("gpt-4o-mini", true) },
-    { lane: "direct anthropic stream", url: `${anthropic.baseUrl}/v1/messages`, headers: directAnthropic, body: messages("claude-haiku-5-5", true) },
+    {
+      lane: "direct openai stream",
+      url: `${openai.baseUrl}/chat/completions`,
+      headers: directOpenAi,
+      body: chat("gpt-4o-mini", true),
+    },
+    {
+      lane: "direct anthropic stream",
+      url: `${anthropic.baseUrl}/v1/messages`,
+      headers: directAnthropic,
+      body: messages("claude-haiku-5-5", true),
+    },
     { lane: "pass-through stream", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("gpt-4o-mini", true) },
     { lane: "anthropic→openai stream", url: `${gw}/v1/messages`, headers: viaGateway, body: messages("gpt-4o-mini", true) },
-    { lane: "openai→anthropic stream", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("claude-haiku-5-5", true) },
+    {
+      lane: "openai→anthropic stream",
+      url: `${gw}/v1/chat/completions`,
+      headers: viaGateway,
+      body: chat("claude-haiku-5-5", true),
+    },
     { lane: "responses→chat stream", url: `${gw}/v1/responses`, headers: viaGateway, body: responses("gpt-4o-mini", true) },
   ];
   const ttft = [];

@@ -27,7 +27,11 @@ export const keyService = defineService({
     registerKeysList(bus, store);
     registerKeysRevoke(bus, store);
     return {
-      ready: async () => bus.isConnected(),
+      ready: async () => {
+        if (!bus.isConnected()) return false;
+        await pg.sql`select 1`;
+        return true;
+      },
       async stop(deadlineMs) {
         await bus.close(deadlineMs);
         await pg.close(deadlineMs);

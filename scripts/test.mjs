@@ -28,6 +28,7 @@ async function main() {
   const vitestArgs = process.argv.slice(2);
   if (vitestArgs.length === 0) {
     run("typecheck", "npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"]);
+    run("typecheck of the benchmarks", "npx", ["tsc", "-p", "scripts/tsconfig.json"]);
     run("lint", "npx", ["biome", "check", "."]);
   }
   if (vitestArgs.length === 0) run("infrastructure script tests", process.execPath, ["--test", "scripts/infra/test/"]);

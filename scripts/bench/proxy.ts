@@ -4,7 +4,8 @@
  * `npm start` runs it), in one run, so the ratio is visible.
  */
 import { parseArgs } from "node:util";
-import { createConsoleClient, createTestEnvironment, startFakeUpstream, startFleetProcess, waitFor } from "@thinkwatch/testkit";
+import { waitFor } from "@thinkwatch/testkit";
+import { startBenchGateway } from "./_gateway.js";
 import { printTable, runLoad } from "./_load.js";
 
 const { values } = parseArgs({
@@ -13,19 +14,10 @@ const { values } = parseArgs({
 const connections = Number(values.connections);
 const durationSeconds = Number(values.duration);
 
-const testEnv = await createTestEnvironment({ clickhouse: true });
-const upstream = await startFakeUpstream({ kind: "openai", record: false });
-const fleet = await startFleetProcess({ env: { ...testEnv.env, LOG_LEVEL: "warn" } });
+const gateway = await startBenchGateway(["openai"]);
+const { fleet, admin, key } = gateway;
+const upstream = gateway.fakes.openai as NonNullable<typeof gateway.fakes.openai>;
 try {
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", {
-    name: "openai",
-    kind: "openai",
-    baseUrl: upstream.baseUrl,
-    apiKey: upstream.apiKey,
-  });
-  const key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "bench" })).body.plaintext;
   // A generous limit, so the quota check runs its Lua script on every request instead of short-circuiting.
   const keyId = (await admin.call<{ keys: Array<{ id: string }> }>("GET", "/api/keys")).body.keys[0]?.id;
   await admin.call("PUT", `/api/admin/limits/api_key/${keyId}/rules`, {
@@ -56,7 +48,5 @@ try {
   }
   printTable(results, "direct");
 } finally {
-  await fleet.stop();
-  await upstream.close();
-  await testEnv.cleanup();
+  await gateway.close();
 }

@@ -4,7 +4,8 @@
  * the direct upstream figure from the same run, then time-to-first-token overhead on streams.
  */
 import { parseArgs } from "node:util";
-import { createConsoleClient, createTestEnvironment, startFakeUpstream, startFleetProcess, waitFor } from "@thinkwatch/testkit";
+import { waitFor } from "@thinkwatch/testkit";
+import { startBenchGateway } from "./_gateway.js";
 import { type LoadResult, printTable, runLoad } from "./_load.js";
 import { measureTtft, printTtft } from "./_ttft.js";
 
@@ -19,27 +20,11 @@ const connections = Number(values.connections);
 const durationSeconds = Number(values.duration);
 const samples = Number(values.samples);
 
-const testEnv = await createTestEnvironment({ clickhouse: true });
-const openai = await startFakeUpstream({ kind: "openai", record: false });
-const anthropic = await startFakeUpstream({ kind: "anthropic", record: false });
-const fleet = await startFleetProcess({ env: { ...testEnv.env, LOG_LEVEL: "warn" } });
+const gateway = await startBenchGateway(["openai", "anthropic"]);
+const { fleet, key } = gateway;
+const openai = gateway.fakes.openai as NonNullable<typeof gateway.fakes.openai>;
+const anthropic = gateway.fakes.anthropic as NonNullable<typeof gateway.fakes.anthropic>;
 try {
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", {
-    name: "openai",
-    kind: "openai",
-    baseUrl: openai.baseUrl,
-    apiKey: openai.apiKey,
-  });
-  await admin.call("POST", "/api/admin/providers", {
-    name: "anthropic",
-    kind: "anthropic",
-    baseUrl: anthropic.baseUrl,
-    apiKey: anthropic.apiKey,
-  });
-  const key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "bench" })).body.plaintext;
-
   const prompt = "benchmark the gateway";
   const chat = (model: string, stream = false) =>
     JSON.stringify({ model, stream, messages: [{ role: "user", content: prompt }] });
@@ -113,8 +98,5 @@ try {
   }
   printTtft(ttft);
 } finally {
-  await fleet.stop();
-  await openai.close();
-  await anthropic.close();
-  await testEnv.cleanup();
+  await gateway.close();
 }

@@ -78,13 +78,16 @@ export interface Bus {
 /** A bus on its own connection (one service per process, tools, tests). Closing it closes the connection. */
 export async function connectBus(options: BusOptions): Promise<Bus> {
   const link = await openNatsLink({ url: options.url, name: options.name, log: options.log });
-  const bus = createBus(link, options);
-  const close = bus.close;
+  return closingAlso(createBus(link, options), () => link.close());
+}
+
+/** The same bus, whose close() also runs `after` (closing or releasing the connection under it). */
+export function closingAlso(bus: Bus, after: () => Promise<void>): Bus {
   return {
     ...bus,
     async close(deadlineMs) {
-      await close(deadlineMs);
-      await link.close();
+      await bus.close(deadlineMs);
+      await after();
     },
   };
 }

@@ -6,9 +6,9 @@
 import { jetstream } from "@nats-io/jetstream";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema } from "@thinkwatch/proto";
-import * as v from "valibot";
+import type * as v from "valibot";
 import type { Bus } from "./bus.js";
-import { decodeJson } from "./codec.js";
+import { checkedPayload } from "./checked-message.js";
 
 export interface EachMessage<T> {
   payload: T;
@@ -35,20 +35,10 @@ export async function consumeEach<S extends AnySchema>(
 
   const loop = (async () => {
     for await (const msg of messages) {
-      let decoded: unknown;
-      try {
-        decoded = decodeJson(msg.data);
-      } catch {
-        decoded = undefined;
-      }
-      const parsed = v.safeParse(options.schema, decoded);
-      if (!parsed.success) {
-        log.error({ subject: msg.subject, seq: msg.seq }, "terminating a message outside its contract");
-        msg.term();
-        continue;
-      }
+      const checked = checkedPayload(msg, options.schema, log);
+      if (!checked.ok) continue;
       const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
-      current = handler({ payload: parsed.output, subject, deliveryCount: msg.info.deliveryCount }).then(
+      current = handler({ payload: checked.payload, subject, deliveryCount: msg.info.deliveryCount }).then(
         () => msg.ack(),
         (caught: unknown) => {
           const attempt = msg.info.deliveryCount;

@@ -10,6 +10,7 @@ import type { Logger } from "@thinkwatch/log";
 import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { Bus } from "./bus.js";
+import { checkedPayload } from "./checked-message.js";
 import { decodeJson, encodeJson } from "./codec.js";
 
 const DAY_NANOS = 24 * 60 * 60 * 1e9;
@@ -182,22 +183,9 @@ export async function consumeBatches<S extends AnySchema>(
 
   const loop = (async () => {
     for await (const msg of messages) {
-      let decoded: unknown;
-      try {
-        decoded = decodeJson(msg.data);
-      } catch {
-        decoded = undefined;
-      }
-      const parsed = v.safeParse(options.schema, decoded);
-      if (!parsed.success) {
-        log.error(
-          { subject: msg.subject, seq: msg.seq, issues: v.flatten(parsed.issues).nested },
-          "terminating a message outside its contract",
-        );
-        msg.term();
-        continue;
-      }
-      buffer.push({ msg, item: { payload: parsed.output, subject: msg.subject, redeliveries: msg.info.deliveryCount - 1 } });
+      const checked = checkedPayload(msg, options.schema, log);
+      if (!checked.ok) continue;
+      buffer.push({ msg, item: { payload: checked.payload, subject: msg.subject, redeliveries: msg.info.deliveryCount - 1 } });
       if (buffer.length >= options.maxBatch) {
         await flush();
       } else if (timer === undefined) {

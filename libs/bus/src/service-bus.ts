@@ -1,6 +1,6 @@
 /** The bus a service uses: a view on the process's shared NATS connection for that URL. */
 import type { Logger } from "@thinkwatch/log";
-import { type Bus, createBus } from "./bus.js";
+import { type Bus, closingAlso, createBus } from "./bus.js";
 import { type NatsLink, openNatsLink } from "./nats-link.js";
 
 /** The slice of the lifecycle's resource pool this needs (kept structural so the bus does not depend on lifecycle). */
@@ -27,13 +27,5 @@ export async function connectServiceBus(resources: SharedResources, options: Ser
     () => openNatsLink({ url: options.url, name: options.name, log: options.log }),
     (opened) => opened.close(),
   );
-  const bus = createBus(link, options);
-  const close = bus.close;
-  return {
-    ...bus,
-    async close(deadlineMs) {
-      await close(deadlineMs);
-      await release();
-    },
-  };
+  return closingAlso(createBus(link, options), release);
 }

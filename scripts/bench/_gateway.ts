@@ -1,41 +1,21 @@
-/** A gateway for benchmarks: an isolated environment, fake upstreams of the given kinds as providers, one key. */
-import {
-  createConsoleClient,
-  createTestEnvironment,
-  type FakeUpstream,
-  type FleetProcess,
-  startFakeUpstream,
-  startFleetProcess,
-} from "@thinkwatch/testkit";
+/** A gateway for benchmarks: the test kit's gateway scenario with fake upstreams registered as providers and one key. */
+import { type FakeUpstream, type GatewayScenario, startGatewayScenario } from "@thinkwatch/testkit";
 
 export interface BenchGateway {
-  fleet: FleetProcess;
+  fleet: GatewayScenario["fleet"];
   fakes: Partial<Record<"openai" | "anthropic", FakeUpstream>>;
-  admin: ReturnType<typeof createConsoleClient>;
+  admin: GatewayScenario["admin"];
   key: string;
   close(): Promise<void>;
 }
 
 export async function startBenchGateway(kinds: Array<"openai" | "anthropic">): Promise<BenchGateway> {
-  const testEnv = await createTestEnvironment({ clickhouse: true });
+  const scenario = await startGatewayScenario({ fakes: kinds, record: false, env: { LOG_LEVEL: "warn" } });
   const fakes: BenchGateway["fakes"] = {};
-  for (const kind of kinds) fakes[kind] = await startFakeUpstream({ kind, record: false });
-  const fleet = await startFleetProcess({ env: { ...testEnv.env, LOG_LEVEL: "warn" } });
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  for (const [kind, fake] of Object.entries(fakes)) {
-    await admin.call("POST", "/api/admin/providers", { name: kind, kind, baseUrl: fake.baseUrl, apiKey: fake.apiKey });
+  for (const kind of kinds) {
+    fakes[kind] = scenario.fake(kind);
+    await scenario.addProvider(kind);
   }
-  const key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "bench" })).body.plaintext;
-  return {
-    fleet,
-    fakes,
-    admin,
-    key,
-    async close() {
-      await fleet.stop();
-      for (const fake of Object.values(fakes)) await fake.close();
-      await testEnv.cleanup();
-    },
-  };
+  const key = await scenario.createKey({ name: "bench" });
+  return { fleet: scenario.fleet, fakes, admin: scenario.admin, key, close: () => scenario.close() };
 }

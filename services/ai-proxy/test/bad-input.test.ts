@@ -1,55 +1,30 @@
 /** Bad input at the gateway gets a 4xx in OpenAI's error shape — never a 5xx, a hang or a crash. */
-import {
-  createConsoleClient,
-  createTestEnvironment,
-  type FakeUpstream,
-  type FleetProcess,
-  startFakeUpstream,
-  startFleetProcess,
-  type TestEnvironment,
-  waitFor,
-} from "@thinkwatch/testkit";
+import { type FleetProcess, type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BODY_LIMIT = 64 * 1024;
 
-let testEnv: TestEnvironment;
+let scenario: GatewayScenario;
 let fleet: FleetProcess;
-let upstream: FakeUpstream;
 let key: string;
 let restrictedKey: string;
 let mcpOnlyKey: string;
 
 beforeAll(async () => {
-  testEnv = await createTestEnvironment({ clickhouse: true });
-  upstream = await startFakeUpstream("openai");
-  fleet = await startFleetProcess({ env: { ...testEnv.env, GATEWAY_MAX_BODY_BYTES: String(BODY_LIMIT) } });
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", {
-    name: "openai",
-    kind: "openai",
-    baseUrl: upstream.baseUrl,
-    apiKey: upstream.apiKey,
-  });
-  key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "all models" })).body.plaintext;
-  restrictedKey = (
-    await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "mini only", allowedModels: ["gpt-4o-mini"] })
-  ).body.plaintext;
-  mcpOnlyKey = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "mcp only", surfaces: ["mcp_gateway"] }))
-    .body.plaintext;
+  scenario = await startGatewayScenario({ fakes: ["openai"], env: { GATEWAY_MAX_BODY_BYTES: String(BODY_LIMIT) } });
+  ({ fleet } = scenario);
+  await scenario.addProvider("openai");
+  key = await scenario.createKey({ name: "all models" });
+  restrictedKey = await scenario.createKey({ name: "mini only", allowedModels: ["gpt-4o-mini"] });
+  mcpOnlyKey = await scenario.createKey({ name: "mcp only", surfaces: ["mcp_gateway"] });
   await waitFor(
     async () => (await chat(key, { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })).status === 200,
-    {
-      what: "the provider to be routable",
-    },
+    { what: "the provider to be routable" },
   );
 });
 
 afterAll(async () => {
-  await fleet?.stop();
-  await upstream?.close();
-  await testEnv?.cleanup();
+  await scenario?.close();
 });
 
 async function chat(apiKey: string | null, body: unknown, headers: Record<string, string> = {}) {

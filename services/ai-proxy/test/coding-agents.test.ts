@@ -7,22 +7,18 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClickHouse } from "@thinkwatch/clickhouse";
 import {
   type AgentClis,
-  createConsoleClient,
-  createTestEnvironment,
   ensureAgentClis,
   type FakeUpstream,
   type FleetProcess,
-  startFakeUpstream,
-  startFleetProcess,
-  type TestEnvironment,
+  type GatewayScenario,
+  startGatewayScenario,
   waitFor,
 } from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-let testEnv: TestEnvironment;
+let scenario: GatewayScenario;
 let fleet: FleetProcess;
 let anthropic: FakeUpstream;
 let openai: FakeUpstream;
@@ -31,40 +27,26 @@ let key: string;
 
 beforeAll(async () => {
   clis = ensureAgentClis();
-  testEnv = await createTestEnvironment({ clickhouse: true });
-  anthropic = await startFakeUpstream("anthropic");
-  openai = await startFakeUpstream("openai");
-  fleet = await startFleetProcess({ env: testEnv.env });
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", {
-    name: "anthropic",
-    kind: "anthropic",
-    baseUrl: anthropic.baseUrl,
-    apiKey: anthropic.apiKey,
-  });
+  scenario = await startGatewayScenario({ fakes: ["anthropic", "openai"] });
+  ({ fleet } = scenario);
+  anthropic = scenario.fake("anthropic");
+  openai = scenario.fake("openai");
+  await scenario.addProvider("anthropic");
   // Claude model names Claude Code can be pointed at, served by an OpenAI-format upstream.
-  await admin.call("POST", "/api/admin/providers", {
-    name: "openai",
-    kind: "openai",
-    baseUrl: openai.baseUrl,
-    apiKey: openai.apiKey,
+  await scenario.addProvider("openai", {
     models: [
       { model: "claude-via-openai", upstreamModel: "gpt-4o" },
       { model: "claude-via-openai-small", upstreamModel: "gpt-4o-mini" },
     ],
   });
-  key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "agents" })).body.plaintext;
+  key = await scenario.createKey({ name: "agents" });
   await waitFor(async () => (await fetch(`${fleet.gatewayUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).ok, {
     what: "the gateway",
   });
 }, 900_000);
 
 afterAll(async () => {
-  await fleet?.stop();
-  await anthropic?.close();
-  await openai?.close();
-  await testEnv?.cleanup();
+  await scenario?.close();
 });
 
 /** Run an agent CLI without blocking this process's event loop (the fake upstreams live in it). */
@@ -174,24 +156,12 @@ describe("Codex through the gateway", () => {
   });
 
   it("leaves an audit row for every agent request, each tagged with its client API", async () => {
-    const clickhouse = createClickHouse({
-      url: testEnv.env.CLICKHOUSE_URL as string,
-      database: testEnv.env.CLICKHOUSE_DB as string,
-    });
-    try {
-      const apis = await waitFor(
-        async () => {
-          const rows = await clickhouse.query<{ inbound_api: string; n: string }>(
-            "SELECT inbound_api, count() AS n FROM gateway_logs FINAL WHERE status_code = 200 GROUP BY inbound_api ORDER BY inbound_api",
-          );
-          return rows.length === 2 ? rows : null;
-        },
-        { what: "audit rows for both client APIs" },
-      );
-      expect(apis.map((r) => r.inbound_api)).toEqual(["anthropic_messages", "openai_responses"]);
-      for (const row of apis) expect(Number(row.n)).toBeGreaterThanOrEqual(2);
-    } finally {
-      await clickhouse.close();
-    }
+    const apis = await scenario.waitForRows<{ inbound_api: string; n: string }>(
+      "SELECT inbound_api, count() AS n FROM gateway_logs FINAL WHERE status_code = 200 GROUP BY inbound_api ORDER BY inbound_api",
+      (rows) => rows.length === 2,
+      "audit rows for both client APIs",
+    );
+    expect(apis.map((r) => r.inbound_api)).toEqual(["anthropic_messages", "openai_responses"]);
+    for (const row of apis) expect(Number(row.n)).toBeGreaterThanOrEqual(2);
   });
 });

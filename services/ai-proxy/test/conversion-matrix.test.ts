@@ -3,17 +3,7 @@
  * driven through the gateway by the official SDK of the client API against fakes that speak each provider's wire
  * protocol. Asserts content, tool names and arguments, finish reason and usage on every lane.
  */
-import {
-  createConsoleClient,
-  createTestEnvironment,
-  type FakeUpstream,
-  type FakeUpstreamKind,
-  type FleetProcess,
-  startFakeUpstream,
-  startFleetProcess,
-  type TestEnvironment,
-  waitFor,
-} from "@thinkwatch/testkit";
+import { type FakeUpstreamKind, type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   anthropicClient,
@@ -47,49 +37,29 @@ const TOOLS: ToolSpec[] = [
   },
 ];
 
-let testEnv: TestEnvironment;
-let fleet: FleetProcess;
-const fakes = new Map<FakeUpstreamKind, FakeUpstream>();
+let scenario: GatewayScenario;
 let clients: InboundClient[] = [];
 
 beforeAll(async () => {
-  testEnv = await createTestEnvironment({ clickhouse: true });
-  for (const kind of KINDS) fakes.set(kind, await startFakeUpstream({ kind, record: false }));
-  fleet = await startFleetProcess({ env: testEnv.env });
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  for (const [kind, fake] of fakes) {
-    const settings: Record<string, unknown> =
-      kind === "azure_openai"
-        ? { apiVersion: "2024-10-21" }
-        : kind === "bedrock"
-          ? { region: fake.region, accessKeyId: fake.awsCredentials.accessKeyId }
-          : {};
-    const created = await admin.call("POST", "/api/admin/providers", {
-      name: `fake-${kind}`,
-      kind,
-      baseUrl: fake.baseUrl,
-      apiKey: kind === "bedrock" ? fake.awsCredentials.secretAccessKey : fake.apiKey,
-      settings,
-      models: [{ model: `mx-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] }],
-    });
-    expect(created.status).toBe(201);
+  // addProvider refuses (throws) anything but a 201, so every provider below exists.
+  scenario = await startGatewayScenario({ fakes: KINDS, record: false });
+  for (const kind of KINDS) {
+    await scenario.addProvider(kind, { models: [{ model: `mx-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] }] });
   }
-  const key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "matrix" })).body.plaintext;
+  const key = await scenario.createKey({ name: "matrix" });
+  const gateway = scenario.fleet.gatewayUrl;
   clients = [
-    openAiChatClient(fleet.gatewayUrl, key),
-    anthropicClient(fleet.gatewayUrl, key),
-    openAiResponsesClient(fleet.gatewayUrl, key),
-    geminiClient(fleet.gatewayUrl, key),
+    openAiChatClient(gateway, key),
+    anthropicClient(gateway, key),
+    openAiResponsesClient(gateway, key),
+    geminiClient(gateway, key),
   ];
   const probe = clients[0] as InboundClient;
   await waitFor(() => probe.send("mx-bedrock", { prompt: "ready?", stream: false }), { what: "every provider to be routable" });
 });
 
 afterAll(async () => {
-  await fleet?.stop();
-  for (const fake of fakes.values()) await fake.close();
-  await testEnv?.cleanup();
+  await scenario?.close();
 });
 
 const CLIENT_NAMES = ["openai_chat", "anthropic_messages", "openai_responses", "gemini"] as const;

@@ -5,20 +5,11 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import {
-  createConsoleClient,
-  createTestEnvironment,
-  type FakeUpstream,
-  type FleetProcess,
-  startFakeUpstream,
-  startFleetProcess,
-  type TestEnvironment,
-  waitFor,
-} from "@thinkwatch/testkit";
+import { type FakeUpstream, type FleetProcess, type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-let testEnv: TestEnvironment;
+let scenario: GatewayScenario;
 let fleet: FleetProcess;
 let openaiFake: FakeUpstream;
 let anthropicFake: FakeUpstream;
@@ -26,42 +17,24 @@ let key: string;
 let narrowKey: string;
 
 beforeAll(async () => {
-  testEnv = await createTestEnvironment({ clickhouse: true });
-  openaiFake = await startFakeUpstream("openai");
-  anthropicFake = await startFakeUpstream("anthropic");
-  fleet = await startFleetProcess({ env: testEnv.env });
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", {
-    name: "openai",
-    kind: "openai",
-    baseUrl: openaiFake.baseUrl,
-    apiKey: openaiFake.apiKey,
-  });
-  await admin.call("POST", "/api/admin/providers", {
-    name: "anthropic",
-    kind: "anthropic",
-    baseUrl: anthropicFake.baseUrl,
-    apiKey: anthropicFake.apiKey,
-  });
-  key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "errors" })).body.plaintext;
-  narrowKey = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "narrow", allowedModels: ["gpt-4o-mini"] }))
-    .body.plaintext;
+  scenario = await startGatewayScenario({ fakes: ["openai", "anthropic"] });
+  ({ fleet } = scenario);
+  openaiFake = scenario.fake("openai");
+  anthropicFake = scenario.fake("anthropic");
+  await scenario.addProvider("openai");
+  await scenario.addProvider("anthropic");
+  key = await scenario.createKey({ name: "errors" });
+  narrowKey = await scenario.createKey({ name: "narrow", allowedModels: ["gpt-4o-mini"] });
   await waitFor(
     async () =>
       (await post("/v1/chat/completions", { model: "claude-haiku-5-5", messages: [{ role: "user", content: "hi" }] })).status ===
       200,
-    {
-      what: "routing",
-    },
+    { what: "routing" },
   );
 });
 
 afterAll(async () => {
-  await fleet?.stop();
-  await openaiFake?.close();
-  await anthropicFake?.close();
-  await testEnv?.cleanup();
+  await scenario?.close();
 });
 
 async function post(path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${key}` }) {

@@ -4,72 +4,33 @@
  * forwards the client's bytes unchanged.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import {
-  createConsoleClient,
-  createTestEnvironment,
-  type FakeUpstream,
-  type FleetProcess,
-  startFakeUpstream,
-  startFleetProcess,
-  type TestEnvironment,
-  waitFor,
-} from "@thinkwatch/testkit";
+import { type FakeUpstream, type FleetProcess, type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-let testEnv: TestEnvironment;
+let scenario: GatewayScenario;
 let fleet: FleetProcess;
 const fakes: Record<"openai" | "anthropic" | "gemini" | "bedrock", FakeUpstream> = {} as never;
 let key: string;
 let narrowKey: string;
 
 beforeAll(async () => {
-  testEnv = await createTestEnvironment({ clickhouse: true });
-  for (const kind of ["openai", "anthropic", "gemini", "bedrock"] as const) fakes[kind] = await startFakeUpstream(kind);
-  fleet = await startFleetProcess({ env: testEnv.env });
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
-  await admin.call("POST", "/api/admin/providers", {
-    name: "openai",
-    kind: "openai",
-    baseUrl: fakes.openai.baseUrl,
-    apiKey: fakes.openai.apiKey,
-    models: [{ model: "team-default", upstreamModel: "gpt-4o-mini" }],
-  });
-  await admin.call("POST", "/api/admin/providers", {
-    name: "anthropic",
-    kind: "anthropic",
-    baseUrl: fakes.anthropic.baseUrl,
-    apiKey: fakes.anthropic.apiKey,
-  });
-  await admin.call("POST", "/api/admin/providers", {
-    name: "gemini",
-    kind: "gemini",
-    baseUrl: fakes.gemini.baseUrl,
-    apiKey: fakes.gemini.apiKey,
-  });
-  await admin.call("POST", "/api/admin/providers", {
-    name: "bedrock",
-    kind: "bedrock",
-    baseUrl: fakes.bedrock.baseUrl,
-    apiKey: fakes.bedrock.awsCredentials.secretAccessKey,
-    settings: { region: fakes.bedrock.region, accessKeyId: fakes.bedrock.awsCredentials.accessKeyId },
+  scenario = await startGatewayScenario({ fakes: ["openai", "anthropic", "gemini", "bedrock"] });
+  ({ fleet } = scenario);
+  for (const kind of ["openai", "anthropic", "gemini", "bedrock"] as const) fakes[kind] = scenario.fake(kind);
+  await scenario.addProvider("openai", { models: [{ model: "team-default", upstreamModel: "gpt-4o-mini" }] });
+  await scenario.addProvider("anthropic");
+  await scenario.addProvider("gemini");
+  await scenario.addProvider("bedrock", {
     models: [{ model: "claude-on-bedrock", upstreamModel: "anthropic.claude-3-5-sonnet-20240620-v1:0" }],
   });
-  key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "surface" })).body.plaintext;
-  narrowKey = (
-    await admin.call<{ plaintext: string }>("POST", "/api/keys", {
-      name: "narrow",
-      allowedModels: ["team-default", "gpt-4o", "claude-haiku-5-5"],
-    })
-  ).body.plaintext;
+  key = await scenario.createKey({ name: "surface" });
+  narrowKey = await scenario.createKey({ name: "narrow", allowedModels: ["team-default", "gpt-4o", "claude-haiku-5-5"] });
   await waitFor(async () => (await get("/v1/models", key)).data?.length === 2, { what: "the routing table" });
 });
 
 afterAll(async () => {
-  await fleet?.stop();
-  for (const fake of Object.values(fakes)) await fake.close();
-  await testEnv?.cleanup();
+  await scenario?.close();
 });
 
 async function get(path: string, apiKey: string, headers: Record<string, string> = {}) {

@@ -18,6 +18,8 @@ export const ApiKeyInfoSchema = v.object({
   surfaces: v.array(SurfaceSchema),
   /** null: every model the routing table knows. */
   allowedModels: v.nullable(v.array(v.string())),
+  /** MCP tool name patterns (`github__*`); null or absent: every tool the key's owner may use. */
+  allowedMcpTools: v.optional(v.nullable(v.array(v.string()))),
   expiresAt: v.nullable(v.number()),
   revokedAt: v.nullable(v.number()),
   createdAt: v.number(),

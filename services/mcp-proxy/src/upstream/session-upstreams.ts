@@ -98,20 +98,15 @@ export class SessionUpstreams {
   }
 
   private async open(server: UpstreamServer): Promise<Client> {
-    const client = await connectUpstream(server, relayableCapabilities(this.relay.capabilities()), this.connectTimeoutMs);
+    const offered = relayableCapabilities(this.relay.capabilities());
+    const client = await connectUpstream(server, offered, this.connectTimeoutMs);
     const relay = this.relay;
-    client.setRequestHandler(
-      ElicitRequestSchema,
-      async (request) => relay.request(server, request.method, request.params) as never,
-    );
-    client.setRequestHandler(
-      CreateMessageRequestSchema,
-      async (request) => relay.request(server, request.method, request.params) as never,
-    );
-    client.setRequestHandler(
-      ListRootsRequestSchema,
-      async (request) => relay.request(server, request.method, request.params) as never,
-    );
+    const forward = (request: { method: string; params?: unknown }) =>
+      relay.request(server, request.method, request.params) as never;
+    // The SDK only lets a client answer requests of capabilities it declared: relay exactly those.
+    if (offered.elicitation !== undefined) client.setRequestHandler(ElicitRequestSchema, async (request) => forward(request));
+    if (offered.sampling !== undefined) client.setRequestHandler(CreateMessageRequestSchema, async (request) => forward(request));
+    if (offered.roots !== undefined) client.setRequestHandler(ListRootsRequestSchema, async (request) => forward(request));
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => relay.listChanged(server, "tools"));
     client.setNotificationHandler(PromptListChangedNotificationSchema, () => relay.listChanged(server, "prompts"));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => relay.listChanged(server, "resources"));
@@ -125,10 +120,15 @@ export class SessionUpstreams {
   }
 }
 
-/** The upstream answered 404 to our session id, or its process/connection is gone. */
+/**
+ * The upstream does not know our session (404, or the 400 "no valid session" some servers answer instead), refused
+ * the connection (restarting), or its process is gone: the call never ran, so reconnecting and retrying is safe.
+ */
 function isLostSession(caught: unknown): boolean {
-  const error = caught as { code?: unknown; message?: unknown };
-  if (error.code === 404) return true;
+  const error = caught as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
   const message = typeof error.message === "string" ? error.message : "";
-  return /session not found|Session not found|Not connected|Connection closed/i.test(message);
+  if (error.code === 404) return true;
+  if (error.code === 400 && /session/i.test(message)) return true;
+  if (error.cause?.code === "ECONNREFUSED" || /ECONNREFUSED/.test(message)) return true;
+  return /session not found|Not connected|Connection closed/i.test(message);
 }

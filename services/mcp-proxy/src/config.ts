@@ -5,6 +5,8 @@ import * as v from "valibot";
 export const McpProxyConfigSchema = v.object({
   ...natsEntries,
   ...encryptionEntries,
+  /** `gateway` (default: /mcp beside the AI APIs on GATEWAY_PORT) or `mcp` (its own listener on MCP_PORT). */
+  MCP_LISTENER: v.optional(v.picklist(["gateway", "mcp"], "must be gateway or mcp"), "gateway"),
   /** Comma-separated browser origins allowed to call /mcp besides the gateway's own host. */
   CORS_ORIGINS: fields.text(""),
   /** A session unused this long is closed on its replica (its record stays in shared storage until its TTL). */

@@ -121,12 +121,15 @@ export class SessionManager {
 
   private async reapIdle(): Promise<void> {
     const cutoff = Date.now() - this.options.idleMs;
+    let closed = 0;
     for (const [id, session] of this.live) {
       if (session.lastActive < cutoff && session.transport.inFlight().length === 0 && !session.transport.hasStandalone()) {
         this.live.delete(id);
+        closed += 1;
         await session.close().catch(() => undefined);
       }
     }
+    if (closed > 0) this.options.log.info({ closed, live: this.live.size }, "closed idle MCP sessions");
   }
 
   async closeAll(): Promise<void> {

@@ -7,6 +7,8 @@ export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
 export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
+export { type ConformanceResult, runConformanceServerSuite, type ScenarioOutcome } from "./mcp-conformance.js";
+export { type ConformanceFixture, startConformanceFixture } from "./mcp-conformance-fixture.js";
 export {
   everythingStdio,
   type McpHttpUpstream,

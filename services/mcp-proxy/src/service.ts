@@ -56,7 +56,11 @@ export const mcpProxyService = defineService({
       keepAliveMs: 15_000,
     });
     return {
-      http: { listener: config.MCP_LISTENER, paths: ["/mcp", "/mcp/*", PROTECTED_RESOURCE_PATH, `${PROTECTED_RESOURCE_PATH}/*`], app },
+      http: {
+        listener: config.MCP_LISTENER,
+        paths: ["/mcp", "/mcp/*", PROTECTED_RESOURCE_PATH, `${PROTECTED_RESOURCE_PATH}/*`],
+        app,
+      },
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         registry.stop();

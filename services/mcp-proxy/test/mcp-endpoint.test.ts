@@ -138,8 +138,11 @@ describe("/mcp transport errors", () => {
   it("refuses a page from a foreign origin (DNS rebinding)", async () => {
     const response = await post(INITIALIZE, { origin: "http://evil.example" });
     expect(response.status).toBe(403);
-    const same = await post(INITIALIZE, { origin: fleet.gatewayUrl, accept: "application/json" });
-    expect(same.status).toBe(200);
+    // The attack sends a Host that matches the Origin: that must not be enough.
+    const rebound = await post(INITIALIZE, { origin: "http://evil.example", host: "evil.example" });
+    expect(rebound.status).toBe(403);
+    const local = await post(INITIALIZE, { origin: fleet.gatewayUrl, accept: "application/json" });
+    expect(local.status).toBe(200);
   });
 
   it("refuses a session opened with another key", async () => {

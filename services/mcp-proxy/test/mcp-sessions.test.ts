@@ -79,7 +79,9 @@ describe("session housekeeping", () => {
       what: "idle sessions to be closed",
     });
     const after = rssMiB(pid);
-    console.log(`mcp-proxy RSS: baseline ${baseline.toFixed(1)} MiB, 1,000 sessions ${peak.toFixed(1)} MiB, reclaimed ${after.toFixed(1)} MiB`);
+    console.log(
+      `mcp-proxy RSS: baseline ${baseline.toFixed(1)} MiB, 1,000 sessions ${peak.toFixed(1)} MiB, reclaimed ${after.toFixed(1)} MiB`,
+    );
     expect(after).toBeLessThan(baseline + 64);
 
     // The record outlives the in-memory session: the client can come back.

@@ -40,13 +40,20 @@ function fail(c: Context, status: number, code: number, message: string, headers
   return c.json(rpcError(null, code, message), status as 400, headers);
 }
 
-/** A browser page on another origin must not drive a local gateway (DNS rebinding): same host or an allowed origin. */
+const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/**
+ * DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 would reach a local gateway with
+ * `Host: evil.example` and `Origin: http://evil.example`, so matching the Origin against the Host proves nothing.
+ * Browsers always send an Origin on these requests; only localhost origins and the configured ones are accepted.
+ * Clients that are not browsers send no Origin and are judged by their key alone.
+ */
 function originAllowed(c: Context, allowed: readonly string[]): boolean {
   const origin = c.req.header("origin");
-  if (origin === undefined || origin === "null") return origin === undefined;
+  if (origin === undefined) return true;
   if (allowed.includes(origin)) return true;
   try {
-    return new URL(origin).host === (c.req.header("host") ?? "");
+    return LOCAL_HOSTNAMES.has(new URL(origin).hostname);
   } catch {
     return false;
   }

@@ -20,7 +20,9 @@ import {
   ReadResourceRequestSchema,
   ResultSchema,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
   type Tool,
+  UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
@@ -81,7 +83,7 @@ export class GatewaySession {
       capabilities: {
         tools: { listChanged: true },
         prompts: { listChanged: true },
-        resources: { listChanged: true },
+        resources: { listChanged: true, subscribe: true },
         completions: {},
         logging: {},
       },
@@ -310,6 +312,18 @@ export class GatewaySession {
         contents: result.contents.map((content) => ({ ...content, uri: this.exposeUri(located.server, content.uri) })),
       };
     });
+
+    for (const [schema, method] of [
+      [SubscribeRequestSchema, "subscribeResource"],
+      [UnsubscribeRequestSchema, "unsubscribeResource"],
+    ] as const) {
+      server.setRequestHandler(schema, async (request) => {
+        const located = this.locateUri(request.params.uri);
+        if (located === null) throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${request.params.uri}`);
+        await this.upstreams.withClient(located.server, (client) => client[method]({ ...request.params, uri: located.original }));
+        return {};
+      });
+    }
 
     server.setRequestHandler(CompleteRequestSchema, async (request) => {
       const ref = request.params.ref;

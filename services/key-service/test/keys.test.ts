@@ -73,11 +73,12 @@ describe("key-service over NATS", () => {
   });
 
   it("revokes a key, broadcasts the change, and refuses it afterwards", async () => {
-    const created = await bus.request(KeysCreate, { userId: randomUUID(), name: "to revoke" });
+    const userId = randomUUID();
+    const created = await bus.request(KeysCreate, { userId, name: "to revoke" });
     const changes: unknown[] = [];
     const sub = bus.onBroadcast(KeysChanged, (change) => changes.push(change));
     await bus.nc.flush();
-    const revoked = await bus.request(KeysRevoke, { id: created.key.id });
+    const revoked = await bus.request(KeysRevoke, { id: created.key.id, actor: { userId, mayActOnOthers: false } });
     expect(revoked.key.revokedAt).toBeTypeOf("number");
     await waitFor(() => changes.length > 0, { what: "the revocation broadcast" });
     sub.unsubscribe();

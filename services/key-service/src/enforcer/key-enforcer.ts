@@ -11,7 +11,7 @@ import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import { and, eq, gt, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import type { KeyServiceDeps } from "../deps.js";
-import { type Executor, type KeyRow, live } from "../keys/key-store.js";
+import { type Executor, type KeyRow, live, timestamp } from "../keys/key-store.js";
 import { rotateKey } from "../keys/rotate-key.js";
 
 /** Arbitrary but fixed: the advisory lock id of the key enforcer. */
@@ -135,7 +135,7 @@ export function createKeyEnforcer(deps: KeyServiceDeps, log: Logger = deps.log):
         and(
           live(),
           isNotNull(apiKeys.inactivityTimeoutDays),
-          sql`coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}) + make_interval(days => ${apiKeys.inactivityTimeoutDays}) <= ${new Date(now)}`,
+          sql`coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}) + make_interval(days => ${apiKeys.inactivityTimeoutDays}) <= ${timestamp(now)}`,
         ),
       )
       .returning();
@@ -173,7 +173,7 @@ export function createKeyEnforcer(deps: KeyServiceDeps, log: Logger = deps.log):
           live(),
           isNull(apiKeys.supersededById),
           isNotNull(apiKeys.rotationPeriodDays),
-          sql`${apiKeys.createdAt} + make_interval(days => ${apiKeys.rotationPeriodDays}) <= ${new Date(now)}`,
+          sql`${apiKeys.createdAt} + make_interval(days => ${apiKeys.rotationPeriodDays}) <= ${timestamp(now)}`,
           or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date(now))),
         ),
       )

@@ -35,6 +35,8 @@ export interface NewKey {
 
 const { apiKeys } = tables;
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+/** A time as a parameter of a raw SQL fragment (the driver binds Date objects only through drizzle's columns). */
+export const timestamp = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 
 /** A key that may still change state: not deleted, revoked, suspended or disabled. */
 export const live = () =>
@@ -204,7 +206,7 @@ export async function touchKeys(db: Executor, ids: string[], at: number): Promis
   if (ids.length === 0) return 0;
   const rows = await db
     .update(apiKeys)
-    .set({ lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${new Date(at)})` })
+    .set({ lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${timestamp(at)})` })
     .where(and(inArray(apiKeys.id, ids), isNull(apiKeys.deletedAt)))
     .returning({ id: apiKeys.id });
   return rows.length;

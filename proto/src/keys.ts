@@ -97,9 +97,19 @@ export type KeyActor = v.InferOutput<typeof KeyActorSchema>;
 
 export const KeysVerify = requestContract("keys.v1.verify", v.object({ keyHash: KeyHash }), v.object({ key: ApiKeyInfoSchema }));
 
+/**
+ * What key-service stores of a new key. The caller (admin-api) mints the key and keeps the plaintext for its user;
+ * only the hash and the visible prefix cross the bus, so no plaintext key is ever in a NATS message.
+ */
+export const MintedKeySchema = v.object({
+  keyHash: KeyHash,
+  keyPrefix: v.pipe(v.string(), v.regex(/^tw-[0-9A-Za-z]{4}$/, "must be the first 7 characters of a tw- key")),
+});
+
 export const KeysCreate = requestContract(
   "keys.v1.create",
   v.object({
+    minted: MintedKeySchema,
     userId: Uuid,
     ownerKind: v.optional(KeyOwnerKindSchema, "user"),
     teamId: v.optional(v.nullable(Uuid)),
@@ -115,7 +125,7 @@ export const KeysCreate = requestContract(
     rotationPeriodDays: v.optional(v.nullable(Days)),
     actor: v.optional(KeyActorSchema),
   }),
-  v.object({ key: ApiKeyInfoSchema, plaintext: v.string() }),
+  v.object({ key: ApiKeyInfoSchema }),
 );
 
 export const KeysList = requestContract(
@@ -154,17 +164,22 @@ export const KeysRotate = requestContract(
   v.object({
     id: Uuid,
     actor: KeyActorSchema,
+    /** The successor, minted by the caller like a new key. */
+    minted: MintedKeySchema,
     /** Overrides the `api_keys.rotationGraceHours` setting for this rotation. */
     graceHours: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(720))),
   }),
-  v.object({ key: ApiKeyInfoSchema, previous: ApiKeyInfoSchema, plaintext: v.string() }),
+  v.object({ key: ApiKeyInfoSchema, previous: ApiKeyInfoSchema }),
 );
 
-/** The plaintext of a successor minted by automatic rotation, exactly once. */
+/**
+ * A successor minted by automatic rotation, exactly once: its plaintext sealed with the deployment's keyring
+ * (AES-256-GCM), which the caller opens — never the plaintext itself on the bus.
+ */
 export const KeysReveal = requestContract(
   "keys.v1.reveal",
   v.object({ id: Uuid, actor: KeyActorSchema }),
-  v.object({ key: ApiKeyInfoSchema, plaintext: v.string() }),
+  v.object({ key: ApiKeyInfoSchema, sealedPlaintext: v.string() }),
 );
 
 export const KeysRevoke = requestContract(

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Bus, connectBus, openConfigStore } from "@thinkwatch/bus";
-import { hashVirtualKey } from "@thinkwatch/crypto";
+import { createKeyring, hashVirtualKey, mintVirtualKey } from "@thinkwatch/crypto";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { createLogger } from "@thinkwatch/log";
 import {
@@ -26,9 +26,10 @@ import {
   KeysUpdate,
   KeysVerify,
   type PayloadOf,
+  type RequestInputOf,
   UsersChanged,
 } from "@thinkwatch/proto";
-import { createTestEnvironment, freePort, type TestEnvironment, waitFor } from "@thinkwatch/testkit";
+import { createTestEnvironment, freePort, TEST_SECRETS, type TestEnvironment, waitFor } from "@thinkwatch/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyEnforcer } from "../src/enforcer/key-enforcer.js";
@@ -88,13 +89,29 @@ afterAll(async () => {
   await testEnv?.cleanup();
 });
 
-const owner = (userId: string, mayActOnOthers = false): KeyActor => ({ userId, mayActOnOthers });
+const owner = (userId: string, mayActOnOthers = false): KeyActor => ({
+  userId,
+  mayActOnOthers,
+  name: null,
+  ip: null,
+  userAgent: null,
+  requestId: null,
+});
 
-async function createKey(input: Partial<Parameters<typeof bus.request<typeof KeysCreate>>[1]> = {}) {
+/** Keys are minted by the caller (admin-api in production); key-service sees only the hash and prefix. */
+async function createKey(input: Omit<Partial<RequestInputOf<typeof KeysCreate>>, "minted"> = {}) {
   const userId = input.userId ?? randomUUID();
-  const created = await bus.request(KeysCreate, { name: "key", ...input, userId });
-  plaintexts.push(created.plaintext);
-  return { ...created, userId, actor: owner(userId) };
+  const { plaintext, ...minted } = mintVirtualKey();
+  const created = await bus.request(KeysCreate, { name: "key", ...input, userId, minted });
+  plaintexts.push(plaintext);
+  return { ...created, plaintext, userId, actor: owner(userId) };
+}
+
+async function rotate(id: string, actor: KeyActor, graceHours?: number) {
+  const { plaintext, ...minted } = mintVirtualKey();
+  const rotated = await bus.request(KeysRotate, { id, actor, minted, ...(graceHours === undefined ? {} : { graceHours }) });
+  plaintexts.push(plaintext);
+  return { ...rotated, plaintext };
 }
 
 const verify = (plaintext: string) => bus.request(KeysVerify, { keyHash: hashVirtualKey(plaintext) });
@@ -113,8 +130,7 @@ const auditsFor = (keyId: string, action: string) =>
 describe("rotation", () => {
   it("keeps both keys working during the grace period, shares the lineage, and stops the old key at its end", async () => {
     const first = await createKey({ allowedModels: ["gpt-4o*"], allowedMcpTools: ["github__*"], costCenter: "cc-42" });
-    const rotated = await bus.request(KeysRotate, { id: first.key.id, actor: first.actor });
-    plaintexts.push(rotated.plaintext);
+    const rotated = await rotate(first.key.id, first.actor);
     expect(rotated.plaintext).not.toBe(first.plaintext);
     expect(rotated.previous).toMatchObject({
       status: "grace",
@@ -145,19 +161,14 @@ describe("rotation", () => {
 
   it("refuses to rotate a key that is already in its grace period, with a 409 naming the successor", async () => {
     const first = await createKey();
-    const rotated = await bus.request(KeysRotate, { id: first.key.id, actor: first.actor, graceHours: 2 });
-    plaintexts.push(rotated.plaintext);
+    const rotated = await rotate(first.key.id, first.actor, 2);
     expect(rotated.previous.graceEndsAt).toBe(clock + 2 * HOUR);
-    await expect(bus.request(KeysRotate, { id: first.key.id, actor: first.actor })).rejects.toMatchObject({
+    await expect(rotate(first.key.id, first.actor)).rejects.toMatchObject({
       code: "conflict",
       message: `this API key was already rotated (it keeps working until ${new Date(clock + 2 * HOUR).toISOString()}); rotate its successor ${rotated.key.id} instead`,
     });
     // Two concurrent rotations of the successor: exactly one wins.
-    const results = await Promise.allSettled([
-      bus.request(KeysRotate, { id: rotated.key.id, actor: first.actor }),
-      bus.request(KeysRotate, { id: rotated.key.id, actor: first.actor }),
-    ]);
-    for (const result of results) if (result.status === "fulfilled") plaintexts.push(result.value.plaintext);
+    const results = await Promise.allSettled([rotate(rotated.key.id, first.actor), rotate(rotated.key.id, first.actor)]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "conflict" } });
     const lineage = (await bus.request(KeysList, { userId: first.userId })).keys;
@@ -181,16 +192,14 @@ describe("revocation", () => {
 
   it("revokes a key in grace only with force, and force on the successor ends the predecessor's grace too", async () => {
     const first = await createKey();
-    const rotated = await bus.request(KeysRotate, { id: first.key.id, actor: first.actor });
-    plaintexts.push(rotated.plaintext);
+    const rotated = await rotate(first.key.id, first.actor);
     await expect(bus.request(KeysRevoke, { id: first.key.id, actor: first.actor })).rejects.toMatchObject({
       code: "conflict",
       message: `this API key was rotated and keeps working until ${new Date(clock + 24 * HOUR).toISOString()}; revoke with force=true to stop it now`,
     });
     // A plain revoke of the successor leaves the predecessor's grace alone…
     const second = await createKey();
-    const secondRotated = await bus.request(KeysRotate, { id: second.key.id, actor: second.actor });
-    plaintexts.push(secondRotated.plaintext);
+    const secondRotated = await rotate(second.key.id, second.actor);
     expect((await bus.request(KeysRevoke, { id: secondRotated.key.id, actor: second.actor })).alsoRevoked).toEqual([]);
     expect((await verify(second.plaintext)).key.status).toBe("grace");
     // …force does not.
@@ -207,7 +216,7 @@ describe("the owner check", () => {
     const stranger = owner(randomUUID());
     const notFound = { code: "not_found", message: `no API key with id ${created.key.id}` };
     await expect(bus.request(KeysGet, { id: created.key.id, actor: stranger })).rejects.toMatchObject(notFound);
-    await expect(bus.request(KeysRotate, { id: created.key.id, actor: stranger })).rejects.toMatchObject(notFound);
+    await expect(rotate(created.key.id, stranger)).rejects.toMatchObject(notFound);
     await expect(bus.request(KeysRevoke, { id: created.key.id, actor: stranger, force: true })).rejects.toMatchObject(notFound);
     await expect(bus.request(KeysDelete, { id: created.key.id, actor: stranger })).rejects.toMatchObject(notFound);
     await expect(bus.request(KeysUpdate, { id: created.key.id, actor: stranger, patch: { name: "x" } })).rejects.toMatchObject(
@@ -298,8 +307,10 @@ describe("the enforcer", () => {
     expect(successor).toMatchObject({ pendingReveal: true, status: "active", lineageId: created.key.lineageId });
     expect((await verify(created.plaintext)).key.status).toBe("grace");
     const revealed = await bus.request(KeysReveal, { id: successor?.id as string, actor: created.actor });
-    plaintexts.push(revealed.plaintext);
-    expect((await verify(revealed.plaintext)).key.id).toBe(successor?.id);
+    const plaintext = createKeyring(TEST_SECRETS.ENCRYPTION_KEY).decrypt(revealed.sealedPlaintext);
+    plaintexts.push(plaintext);
+    expect(revealed.sealedPlaintext).not.toContain(plaintext.slice(3));
+    expect((await verify(plaintext)).key.id).toBe(successor?.id);
     expect(revealed.key.pendingReveal).toBe(false);
     await expect(bus.request(KeysReveal, { id: successor?.id as string, actor: created.actor })).rejects.toMatchObject({
       code: "conflict",

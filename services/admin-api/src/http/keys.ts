@@ -3,6 +3,7 @@
  * one key carries the caller and whether they may act on others' keys, and a key that is not theirs is a 404.
  */
 import { CreateKeyRequestSchema, RotateKeyRequestSchema, UpdateKeyRequestSchema } from "@thinkwatch/console-api";
+import { mintVirtualKey } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson, validate } from "@thinkwatch/http";
 import {
@@ -83,7 +84,10 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
       });
     }
     futureExpiry(input.expiresAt);
+    // The key is minted here: only its hash and prefix go to key-service, so the plaintext never crosses the bus.
+    const { plaintext, ...minted } = mintVirtualKey();
     const created = await deps.bus.request(KeysCreate, {
+      minted,
       userId: input.userId ?? actor.userId,
       ...(input.ownerKind === undefined ? {} : { ownerKind: input.ownerKind }),
       name: input.name,
@@ -101,7 +105,7 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
       ...(input.rotationPeriodDays === undefined ? {} : { rotationPeriodDays: input.rotationPeriodDays }),
       actor,
     });
-    return c.json({ key: created.key, plaintext: created.plaintext }, 201);
+    return c.json({ key: created.key, plaintext }, 201);
   });
 
   router.route("GET", "/api/keys", "api_keys:read", async (c) => {
@@ -130,17 +134,19 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
   router.route("POST", "/api/keys/:id/rotate", "api_keys:write", async (c) => {
     const id = keyId(c);
     const input = await readOptionalJson(c, RotateKeyRequestSchema);
+    const { plaintext, ...minted } = mintVirtualKey();
     const rotated = await deps.bus.request(KeysRotate, {
       id,
       actor: actorOf(c, "api_keys:write_all"),
+      minted,
       ...(input.graceHours === undefined ? {} : { graceHours: input.graceHours }),
     });
-    return c.json(rotated, 201);
+    return c.json({ ...rotated, plaintext }, 201);
   });
 
   router.route("POST", "/api/keys/:id/reveal", "api_keys:write", async (c) => {
     const revealed = await deps.bus.request(KeysReveal, { id: keyId(c), actor: actorOf(c, "api_keys:write_all") });
-    return c.json(revealed);
+    return c.json({ key: revealed.key, plaintext: deps.keyring.decrypt(revealed.sealedPlaintext) });
   });
 
   router.route("POST", "/api/keys/:id/revoke", "api_keys:write", async (c) => {

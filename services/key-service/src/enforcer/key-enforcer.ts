@@ -6,6 +6,7 @@
  * lock (`pg_try_advisory_xact_lock`), so at most one replica works at a time and the others skip that tick; and every
  * transition is a conditional UPDATE, so even overlapping work changes a row once and reports it once.
  */
+import { mintVirtualKey } from "@thinkwatch/crypto";
 import { tables } from "@thinkwatch/db";
 import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
@@ -181,10 +182,13 @@ export function createKeyEnforcer(deps: KeyServiceDeps, log: Logger = deps.log):
     let rotated = 0;
     for (const row of due) {
       try {
+        // Nobody is there to receive the new key: it is sealed until its owner reveals it once.
+        const { plaintext, ...minted } = mintVirtualKey();
         const { previous, successor } = await rotateKey(deps, row, {
           now,
           graceHours,
-          seal: (plaintext) => deps.keyring.encrypt(plaintext),
+          minted,
+          sealedPlaintext: deps.keyring.encrypt(plaintext),
         });
         rotated += 1;
         deps.events.changed(previous, "rotated");

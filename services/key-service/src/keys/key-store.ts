@@ -5,6 +5,7 @@
  * be driven by a fake clock in tests.
  */
 import { type Database, tables } from "@thinkwatch/db";
+import { AppError } from "@thinkwatch/errors";
 import type { KeyOwnerKind, KeyPatch, Surface } from "@thinkwatch/proto";
 import { and, desc, eq, gt, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 
@@ -42,7 +43,22 @@ export const timestamp = (ms: number) => sql`${new Date(ms).toISOString()}::time
 export const live = () =>
   and(isNull(apiKeys.deletedAt), isNull(apiKeys.revokedAt), isNull(apiKeys.suspendedAt), isNull(apiKeys.disabledAt));
 
+function isUniqueViolation(caught: unknown): boolean {
+  const cause = (caught as { cause?: { code?: string } }).cause;
+  return (caught as { code?: string }).code === "23505" || cause?.code === "23505";
+}
+
 export async function insertKey(db: Executor, key: NewKey, now: number): Promise<KeyRow> {
+  try {
+    return await insertKeyRow(db, key, now);
+  } catch (caught) {
+    // The caller minted the key; the same hash twice is a replayed request, not a new key.
+    if (isUniqueViolation(caught)) throw new AppError("conflict", "a key with this hash already exists");
+    throw caught;
+  }
+}
+
+async function insertKeyRow(db: Executor, key: NewKey, now: number): Promise<KeyRow> {
   const id = crypto.randomUUID();
   const [row] = await db
     .insert(apiKeys)

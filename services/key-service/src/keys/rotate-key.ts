@@ -8,14 +8,12 @@ import type { KeyServiceDeps } from "../deps.js";
 import { statusFacts } from "./key-info.js";
 import { keyStatusAt } from "./key-status.js";
 import { type Executor, insertKey, type KeyRow, markRotated } from "./key-store.js";
-import { type MintedKey, mintKey } from "./mint.js";
 
 const HOUR_MS = 3_600_000;
 
 export interface Rotation {
   previous: KeyRow;
   successor: KeyRow;
-  minted: MintedKey;
 }
 
 /** Why `row` cannot be rotated, or null when it can. */
@@ -36,11 +34,18 @@ export function rotationRefusal(row: KeyRow, now: number): AppError | null {
 export async function rotateKey(
   deps: Pick<KeyServiceDeps, "db">,
   previous: KeyRow,
-  options: { now: number; graceHours: number; seal?: (plaintext: string) => string },
+  options: {
+    now: number;
+    graceHours: number;
+    /** The successor's hash and prefix (the caller minted it). */
+    minted: { keyHash: string; keyPrefix: string };
+    /** Automatic rotation: the successor's plaintext sealed with the keyring, for a one-time reveal. */
+    sealedPlaintext?: string;
+  },
 ): Promise<Rotation> {
   const refused = rotationRefusal(previous, options.now);
   if (refused !== null) throw refused;
-  const minted = mintKey();
+  const { minted } = options;
   // The successor lives as long as its predecessor was meant to.
   const lifetime = previous.expiresAt === null ? null : previous.expiresAt.getTime() - previous.createdAt.getTime();
   return deps.db.transaction(async (tx: Executor) => {
@@ -62,7 +67,7 @@ export async function rotateKey(
         rotationPeriodDays: previous.rotationPeriodDays,
         lineageId: previous.lineageId,
         rotatedFromId: previous.id,
-        sealedPlaintext: options.seal === undefined ? null : options.seal(minted.plaintext),
+        sealedPlaintext: options.sealedPlaintext ?? null,
       },
       options.now,
     );
@@ -70,6 +75,6 @@ export async function rotateKey(
     if (rotated === null) {
       throw new AppError("conflict", "this API key was rotated or revoked at the same moment; reload and try again");
     }
-    return { previous: rotated, successor, minted };
+    return { previous: rotated, successor };
   });
 }

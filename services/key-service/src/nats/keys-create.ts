@@ -1,12 +1,11 @@
 /**
- * keys.v1.create: mint a `tw-` key, store only its hash, return the plaintext exactly once. Expiry and inactivity
+ * keys.v1.create: store a new key (its hash and prefix; the caller minted it and keeps the plaintext). Expiry and inactivity
  * timeout left out of the request take the defaults from the `api_keys` settings.
  */
 import { KeysCreate } from "@thinkwatch/proto";
 import type { KeyServiceDeps } from "../deps.js";
 import { toKeyInfo } from "../keys/key-info.js";
 import { insertKey } from "../keys/key-store.js";
-import { mintKey } from "../keys/mint.js";
 
 const DAY_MS = 86_400_000;
 
@@ -14,7 +13,7 @@ export function registerKeysCreate(deps: KeyServiceDeps): void {
   deps.bus.serve(KeysCreate, async (request) => {
     const now = deps.now();
     const defaults = deps.settings.current().api_keys;
-    const minted = mintKey();
+    const { minted } = request;
     const expiresAt =
       request.expiresAt !== undefined
         ? request.expiresAt
@@ -52,6 +51,6 @@ export function registerKeysCreate(deps: KeyServiceDeps): void {
     const key = toKeyInfo(row, now);
     deps.events.changed(row, "created");
     deps.events.audit("created", row, { ...(request.actor === undefined ? {} : { actor: request.actor }), after: key });
-    return { key, plaintext: minted.plaintext };
+    return { key };
   });
 }

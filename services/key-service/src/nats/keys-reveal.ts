@@ -1,4 +1,4 @@
-/** keys.v1.reveal: the plaintext of a key minted by automatic rotation, to its owner, exactly once. */
+/** keys.v1.reveal: the sealed plaintext of a key minted by automatic rotation, to its owner, exactly once. */
 import { AppError } from "@thinkwatch/errors";
 import { KeysReveal } from "@thinkwatch/proto";
 import type { KeyServiceDeps } from "../deps.js";
@@ -13,6 +13,6 @@ export function registerKeysReveal(deps: KeyServiceDeps): void {
     const taken = await takeSealedPlaintext(deps.db, request.id, now);
     if (taken === null) throw new AppError("conflict", "this API key has no plaintext to reveal (it is shown only once)");
     deps.events.audit("revealed", taken.row, { actor: request.actor });
-    return { key: toKeyInfo(taken.row, now), plaintext: deps.keyring.decrypt(taken.sealed) };
+    return { key: toKeyInfo(taken.row, now), sealedPlaintext: taken.sealed };
   });
 }

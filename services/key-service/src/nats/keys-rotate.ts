@@ -1,5 +1,5 @@
 /**
- * keys.v1.rotate: a successor key (plaintext returned once) in the same lineage; the old key keeps working for the
+ * keys.v1.rotate: a successor key (minted by the caller, which shows its plaintext once) in the same lineage; the old key keeps working for the
  * grace period (the request's, else the `api_keys.rotationGraceHours` setting). Rotating a key that was already
  * rotated is refused with a 409 that names its successor.
  */
@@ -14,7 +14,7 @@ export function registerKeysRotate(deps: KeyServiceDeps): void {
     const row = await loadOwnedKey(deps.db, request.id, request.actor);
     const now = deps.now();
     const graceHours = request.graceHours ?? deps.settings.current().api_keys.rotationGraceHours;
-    const { previous, successor, minted } = await rotateKey(deps, row, { now, graceHours });
+    const { previous, successor } = await rotateKey(deps, row, { now, graceHours, minted: request.minted });
     deps.events.changed(previous, "rotated");
     deps.events.changed(successor, "created");
     const key = toKeyInfo(successor, now);
@@ -22,6 +22,6 @@ export function registerKeysRotate(deps: KeyServiceDeps): void {
       actor: request.actor,
       details: { successorId: successor.id, successorPrefix: successor.keyPrefix, graceHours, automatic: false },
     });
-    return { key, previous: toKeyInfo(previous, now), plaintext: minted.plaintext };
+    return { key, previous: toKeyInfo(previous, now) };
   });
 }

@@ -39,7 +39,8 @@ export interface KeyVerifier {
   stop(): Promise<void>;
 }
 
-const INVALID = () => new AppError("invalid_api_key", "invalid API key");
+/** One instance for every string that cannot be a key: a flood of garbage costs no stack traces. */
+const NOT_A_KEY = new AppError("invalid_api_key", "invalid API key");
 
 export function createKeyVerifier(bus: Bus, options: KeyVerifierOptions = {}): KeyVerifier {
   const now = options.now ?? Date.now;
@@ -104,7 +105,7 @@ export function createKeyVerifier(bus: Bus, options: KeyVerifierOptions = {}): K
 
   return {
     async verify(plaintext) {
-      if (!looksLikeVirtualKey(plaintext)) throw INVALID();
+      if (!looksLikeVirtualKey(plaintext)) throw NOT_A_KEY;
       const hash = hashVirtualKey(plaintext);
       let entry = cache.get(hash);
       const at = now();

@@ -6,6 +6,10 @@
 import { ApiKeyInfoSchema, KeyOwnerKindSchema, NamePatternSchema, SurfaceSchema } from "@thinkwatch/proto";
 import * as v from "valibot";
 
+export { type KeyStatus, KeyStatusSchema, type Surface, SurfaceSchema } from "@thinkwatch/proto";
+
+export const MAX_KEY_EXPIRY_DAYS = 3650;
+
 const Uuid = (what: string) => v.pipe(v.string(`${what} must be a UUID`), v.uuid(`${what} must be a UUID`));
 const Patterns = v.pipe(v.array(NamePatternSchema), v.maxLength(200, "at most 200 patterns"));
 const Days = (what: string) =>
@@ -13,7 +17,7 @@ const Days = (what: string) =>
     v.number(`${what} must be a number of days`),
     v.integer(`${what} must be a whole number of days`),
     v.minValue(1, `${what} must be at least 1 day`),
-    v.maxValue(3650, `${what} must be at most 3650 days`),
+    v.maxValue(MAX_KEY_EXPIRY_DAYS, `${what} must be at most ${MAX_KEY_EXPIRY_DAYS} days`),
   );
 const Name = v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(200));
 const CostCenter = v.pipe(v.string("costCenter must be a string"), v.trim(), v.maxLength(200));
@@ -65,7 +69,10 @@ export type RotateKeyRequest = v.InferInput<typeof RotateKeyRequestSchema>;
 
 export const KeyResponseSchema = v.object({ key: ApiKeySchema });
 export const KeyListResponseSchema = v.object({ keys: v.array(ApiKeySchema) });
-export const KeyWithPlaintextResponseSchema = v.object({ key: ApiKeySchema, plaintext: v.string() });
+/** A new key: the plaintext is shown to the user once; key-service keeps only its hash. */
+export const CreatedKeySchema = v.object({ key: ApiKeySchema, plaintext: v.string() });
+export type CreatedKey = v.InferOutput<typeof CreatedKeySchema>;
 export const RotateKeyResponseSchema = v.object({ key: ApiKeySchema, previous: ApiKeySchema, plaintext: v.string() });
 export const RevokeKeyResponseSchema = v.object({ key: ApiKeySchema, alsoRevoked: v.array(v.string()) });
+export type RevokeKeyResponse = v.InferOutput<typeof RevokeKeyResponseSchema>;
 export type RotateKeyResponse = v.InferOutput<typeof RotateKeyResponseSchema>;

@@ -47,11 +47,7 @@ export function keyColumns(now: number) {
       header: "Scope",
       cell: ({ row }) => (
         <>
-          {row.original.allowedModels === null ? (
-            <span className="muted">all models</span>
-          ) : (
-            row.original.allowedModels.join(", ")
-          )}
+          {row.original.allowedModels === null ? <span className="muted">all</span> : row.original.allowedModels.join(", ")}
           {row.original.allowedMcpTools !== null && <div className="muted">tools: {row.original.allowedMcpTools.join(", ")}</div>}
         </>
       ),

@@ -70,8 +70,8 @@ export function KeyForm({ onCreated, knownModels = [], submitLabel = "Create key
           placeholder="gpt-4o*, claude-sonnet-4-5"
           hint={
             knownModels.length > 0
-              ? `Names or patterns with *; empty allows every model. Routed now: ${knownModels.join(", ")}`
-              : "Names or patterns with *; empty allows every model."
+              ? `Empty allows every model. Routed now: ${knownModels.join(", ")}`
+              : "Empty allows every model; patterns such as gpt-4o* match by prefix."
           }
         />
         <TextField<KeyFormValues>

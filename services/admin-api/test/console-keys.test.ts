@@ -125,10 +125,11 @@ describe("the API Keys page", () => {
     await waitFor(
       async () => {
         await page.reload();
+        await rowOf(originalPrefix).waitFor();
         const cells = await rowOf(originalPrefix).getByRole("cell").allTextContents();
         return cells[4] !== undefined && cells[4] !== "never" && cells[4] !== "";
       },
-      { what: "last used to show" },
+      { what: "last used to show", intervalMs: 500, timeoutMs: 30_000 },
     );
     const cells = await rowOf(originalPrefix).getByRole("cell").allTextContents();
     expect(cells[0]).toBe(KEY_NAME);

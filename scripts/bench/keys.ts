@@ -3,7 +3,8 @@
  * (createKeyVerifier in front of a real key-service, NATS and PostgreSQL), in verifications/s and latency
  * percentiles, for a cached key (the hot path: memory only), an uncached key (every call a keys.v1.verify round trip
  * to key-service and PostgreSQL), a revoked key (remembered briefly, so a flood of it stays in memory) and a
- * malformed key (refused without leaving the process).
+ * malformed key (refused without leaving the process); then how long a revocation takes to reach an edge's cache
+ * (keys.v1.revoke answered → the KeysChanged broadcast → the cached key refused).
  */
 import { parseArgs } from "node:util";
 import { connectBus } from "@thinkwatch/bus";
@@ -107,6 +108,29 @@ try {
   ];
   console.log(`key verification, ${concurrency} concurrent callers, ${durationMs / 1000} s per lane, ${keyCount} keys`);
   print(results);
+
+  // Revocation propagation: a cached key, revoked; time until this edge's verifier refuses it.
+  const delays: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const { plaintext, ...minted } = mintVirtualKey();
+    const created = await bus.request(KeysCreate, { userId, name: `propagation ${i}`, minted });
+    await cached.verify(plaintext);
+    const started = performance.now();
+    await bus.request(KeysRevoke, { id: created.key.id, actor: { userId, mayActOnOthers: false } });
+    for (;;) {
+      const refused = await cached.verify(plaintext).then(
+        () => false,
+        () => true,
+      );
+      if (refused) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    delays.push(performance.now() - started);
+  }
+  delays.sort((a, b) => a - b);
+  console.log(
+    `revocation reaches a cached edge: p50 ${(delays[10] ?? 0).toFixed(2)} ms, max ${(delays.at(-1) ?? 0).toFixed(2)} ms (20 revocations, from the revoke request to the first refusal)`,
+  );
 } finally {
   for (const verifier of verifiers) await verifier.stop();
   await bus.close(1000);

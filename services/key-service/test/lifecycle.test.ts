@@ -188,6 +188,15 @@ describe("revocation", () => {
       code: "conflict",
       message: "this API key is already revoked",
     });
+    // Created and revoked are on the audit trail, by the acting user, once each.
+    await waitFor(() => auditsFor(created.key.id, "key.revoked").length === 1, { what: "the revocation record" });
+    expect(auditsFor(created.key.id, "key.created")).toHaveLength(1);
+    expect(auditsFor(created.key.id, "key.revoked")[0]).toMatchObject({
+      category: "api_key",
+      actor: { kind: "user", id: created.userId },
+      target: { kind: "api_key", id: created.key.id },
+      details: { force: false, prefix: created.key.prefix, lineageId: created.key.lineageId },
+    });
   });
 
   it("revokes a key in grace only with force, and force on the successor ends the predecessor's grace too", async () => {

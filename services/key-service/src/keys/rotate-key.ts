@@ -20,7 +20,8 @@ export interface Rotation {
 export function rotationRefusal(row: KeyRow, now: number): AppError | null {
   const status = keyStatusAt(statusFacts(row), now);
   if (status === "grace" || status === "rotated") {
-    const ends = row.graceEndsAt === null ? "" : ` (it keeps working until ${row.graceEndsAt.toISOString()})`;
+    const until = row.graceEndsAt?.toISOString() ?? "";
+    const ends = status === "grace" ? ` (it keeps working until ${until})` : ` (its grace period ended at ${until})`;
     return new AppError(
       "conflict",
       `this API key was already rotated${ends}; rotate its successor ${row.supersededById} instead`,

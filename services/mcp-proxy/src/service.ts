@@ -3,7 +3,7 @@
  * from live sessions, which any replica can rebuild from shared storage; the server registry comes from the config
  * KV; tool calls are audited through the outbox; admin-api asks it to test servers and list the catalog.
  */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
@@ -31,6 +31,11 @@ export const mcpProxyService = defineService({
     });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
+    const settings = await watchSettings(configStore, log);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
     const registry = await watchServerRegistry(configStore, keyring, log);
     const outbox = createOutbox(bus, log);
     const sessions = new SessionManager({
@@ -47,7 +52,7 @@ export const mcpProxyService = defineService({
     const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
     registerProtectedResource(app);
     registerMcpEndpoint(app, {
-      keys: createKeyVerifier(bus),
+      keys,
       sessions,
       registry,
       allowedOrigins: config.CORS_ORIGINS.split(",")
@@ -64,7 +69,9 @@ export const mcpProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         registry.stop();
+        settings.stop();
         await sessions.closeAll();
+        await keys.stop();
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
       },

@@ -20,6 +20,7 @@ import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
@@ -60,6 +61,8 @@ export const adminApiService = defineService({
     await deps.routing.publish();
     await deps.channels.publish();
     await deps.settings.publish();
+    const purger = createProviderPurger(pg.db, log);
+    purger.start(3_600_000);
 
     const app = createHttpApp({ log });
     const origins = config.CORS_ORIGINS.split(",")
@@ -89,6 +92,7 @@ export const adminApiService = defineService({
         return true;
       },
       async stop(deadlineMs) {
+        purger.stop();
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
         await pg.close(deadlineMs);

@@ -1,5 +1,5 @@
 /** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
@@ -29,9 +29,11 @@ export const aiProxyService = defineService({
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const routing = await watchRouting(configStore, keyring, log);
+    const settings = await watchSettings(configStore, log);
     const upstream = createUpstreamHttp({
       firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
+      egress: () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
     });
     const outbox = createOutbox(bus, log);
     const deps: GatewayDeps = {
@@ -59,6 +61,7 @@ export const aiProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         routing.stop();
+        settings.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         await bus.close(deadlineMs);

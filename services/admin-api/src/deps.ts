@@ -1,5 +1,5 @@
 /** Everything admin-api handlers need, built once per process by service.ts. */
-import type { Bus, ConfigStore } from "@thinkwatch/bus";
+import type { Bus, ConfigStore, SettingsHolder } from "@thinkwatch/bus";
 import type { Keyring } from "@thinkwatch/crypto";
 import type { Logger } from "@thinkwatch/log";
 import type { AuditRecorder } from "./audit/audit-recorder.js";
@@ -21,6 +21,8 @@ export interface AdminDeps {
   audit: AuditRecorder;
   users: UserStore;
   settings: SettingsStore;
+  /** The settings as published to the config KV (what every replica sees); hot reads without a query. */
+  liveSettings: SettingsHolder;
   providers: ProviderStore;
   routing: RoutingPublisher;
   channels: ChannelStore;

@@ -1,5 +1,5 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
@@ -53,6 +53,7 @@ export const adminApiService = defineService({
       audit: createOutboxAuditRecorder(outbox),
       users: createPostgresUserStore(pg.db),
       settings: createPostgresSettingsStore(pg.db, configStore),
+      liveSettings: await watchSettings(configStore, log),
       providers,
       routing: createRoutingPublisher(providers, configStore),
       channels: createChannelStore(pg.db, configStore),
@@ -93,6 +94,7 @@ export const adminApiService = defineService({
       },
       async stop(deadlineMs) {
         purger.stop();
+        deps.liveSettings.stop();
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
         await pg.close(deadlineMs);

@@ -26,7 +26,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     createdAt: provider.createdAt.toISOString(),
     models: models.filter((m) => m.providerId === provider.id).map(modelView),
   });
-  const egressPolicy = async () => ({ allowPrivate: (await deps.settings.all()).security.allowPrivateUpstreams });
+  const egressPolicy = async () => ({ allowPrivate: deps.liveSettings.current().security.allowPrivateUpstreams });
   const auditChange = (c: Parameters<typeof requestActor>[0], action: string, provider: ProviderRecord, before?: unknown) =>
     deps.audit.record({
       category: "admin",

@@ -8,6 +8,9 @@ import type { TokenIssuer } from "./auth/tokens.js";
 import type { ProviderStore } from "./providers/provider-store.js";
 import type { ChannelStore } from "./publish/channel-store.js";
 import type { RoutingPublisher } from "./publish/routing-publisher.js";
+import type { IdentityStore } from "./sso/identity-store.js";
+import type { OidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import type { SsoConfigStore } from "./sso/sso-config-store.js";
 import type { SettingsStore } from "./users/settings-store.js";
 import type { UserStore } from "./users/user-store.js";
 
@@ -26,4 +29,8 @@ export interface AdminDeps {
   providers: ProviderStore;
   routing: RoutingPublisher;
   channels: ChannelStore;
+  /** SSO: the OIDC configuration, linked identities, the IdP's discovered metadata. */
+  sso: SsoConfigStore;
+  identities: IdentityStore;
+  oidc: OidcDiscoveryCache;
 }

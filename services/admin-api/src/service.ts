@@ -20,10 +20,15 @@ import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { registerSsoAdminRoutes } from "./http/sso-admin.js";
+import { registerSsoAuthRoutes } from "./http/sso-auth.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
+import { createPostgresIdentityStore } from "./sso/identity-store.js";
+import { createOidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import { createPostgresSsoConfigStore } from "./sso/sso-config-store.js";
 import { createPostgresSettingsStore } from "./users/settings-store.js";
 import { createPostgresUserStore } from "./users/user-store.js";
 
@@ -57,6 +62,9 @@ export const adminApiService = defineService({
       providers,
       routing: createRoutingPublisher(providers, configStore),
       channels: createChannelStore(pg.db, configStore),
+      sso: createPostgresSsoConfigStore(pg.db),
+      identities: createPostgresIdentityStore(pg.db),
+      oidc: createOidcDiscoveryCache(),
     };
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
     await deps.routing.publish();
@@ -73,6 +81,8 @@ export const adminApiService = defineService({
     const router = createConsoleRouter(deps.authorizer);
     registerSetupRoutes(router, deps);
     registerAuthRoutes(router, deps);
+    registerSsoAuthRoutes(router, deps);
+    registerSsoAdminRoutes(router, deps);
     registerProviderRoutes(router, deps);
     registerKeyRoutes(router, deps);
     registerLimitRoutes(router, deps);

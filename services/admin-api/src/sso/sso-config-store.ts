@@ -19,6 +19,8 @@ export const StoredSsoConfigSchema = v.object({
   /** The claim holding the user's groups, and which group maps to which role (first match in role order wins). */
   groupsClaim: v.optional(v.nullable(v.string()), null),
   groupRoles: v.optional(v.record(v.string(), v.string()), {}),
+  /** The callback URL registered at the IdP; null: this console's own `/api/auth/sso/callback`. */
+  redirectUri: v.optional(v.nullable(v.string()), null),
   /** The label of the login page's button. */
   buttonLabel: v.optional(v.string(), "Sign in with SSO"),
 });

@@ -4,19 +4,20 @@ import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
-import { cors } from "hono/cors";
 import { createOutboxAuditRecorder } from "./audit/audit-recorder.js";
 import { createTokenAuthorizer } from "./auth/authorizer.js";
 import { createTokenIssuer } from "./auth/tokens.js";
 import { AdminApiConfigSchema } from "./config.js";
 import type { AdminDeps } from "./deps.js";
 import { registerAuthRoutes } from "./http/auth.js";
+import { parseOrigins, registerConsoleHardening } from "./http/console-hardening.js";
 import { createConsoleRouter } from "./http/console-router.js";
 import { registerConsoleStatic } from "./http/console-static.js";
 import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
@@ -74,10 +75,7 @@ export const adminApiService = defineService({
     purger.start(3_600_000);
 
     const app = createHttpApp({ log });
-    const origins = config.CORS_ORIGINS.split(",")
-      .map((o) => o.trim())
-      .filter(Boolean);
-    if (origins.length > 0) app.use("/api/*", cors({ origin: origins, credentials: true }));
+    registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
     const router = createConsoleRouter(deps.authorizer);
     registerSetupRoutes(router, deps);
     registerAuthRoutes(router, deps);
@@ -89,6 +87,7 @@ export const adminApiService = defineService({
     registerLogForwarderRoutes(router, deps);
     registerSettingsRoutes(router, deps);
     registerHealthRoutes(router, deps, pg);
+    registerOpenApiRoute(router);
     app.route("/", router.app);
 
     if (!registerConsoleStatic(app, config.CONSOLE_WEB_DIR)) {

@@ -2,6 +2,7 @@
  * /api/admin/providers: create, list, update (PATCH) and soft delete; /api/admin/models: create and list. Every
  * change republishes the routing table. Secrets are write-only: reads show hints and names, never values.
  */
+import { ProviderViewSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson, validate } from "@thinkwatch/http";
 import * as v from "valibot";
@@ -38,112 +39,147 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
       requestId: c.get("requestId"),
     });
 
-  router.route("GET", "/api/admin/providers", "providers:read", async (c) => {
-    const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
-    return c.json({ providers: providers.map((p) => view(p, models)) });
-  });
+  router.route(
+    "GET",
+    "/api/admin/providers",
+    "providers:read",
+    async (c) => {
+      const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
+      return c.json({ providers: providers.map((p) => view(p, models)) });
+    },
+    { summary: "List providers with their models", response: v.object({ providers: v.array(ProviderViewSchema) }) },
+  );
 
-  router.route("POST", "/api/admin/providers", "providers:write", async (c) => {
-    const input = await readValidatedJson(c, CreateProviderSchema);
-    const { baseUrl } = checkProviderShape(
-      {
-        kind: input.kind,
-        baseUrl: input.baseUrl,
-        hasApiKey: input.apiKey !== undefined,
-        settings: input.settings,
-        secretHeaders: input.secretHeaders,
-      },
-      await egressPolicy(),
-    );
-    const { provider, models } = await deps.providers.createProvider(
-      {
-        name: input.name,
-        kind: input.kind,
-        baseUrl,
-        apiKeyEncrypted: input.apiKey === undefined ? null : deps.keyring.encrypt(input.apiKey),
-        settings: input.settings,
-        secretHeadersEncrypted: encryptSecretHeaders(deps.keyring, input.secretHeaders ?? null),
-        isActive: true,
-      },
-      input.models.map((entry) => ({ modelId: entry.model, upstreamModel: entry.upstreamModel ?? entry.model })),
-    );
-    await deps.routing.publish();
-    auditChange(c, "provider.created", provider);
-    return c.json({ provider: view(provider, models) }, 201);
-  });
+  router.route(
+    "POST",
+    "/api/admin/providers",
+    "providers:write",
+    async (c) => {
+      const input = await readValidatedJson(c, CreateProviderSchema);
+      const { baseUrl } = checkProviderShape(
+        {
+          kind: input.kind,
+          baseUrl: input.baseUrl,
+          hasApiKey: input.apiKey !== undefined,
+          settings: input.settings,
+          secretHeaders: input.secretHeaders,
+        },
+        await egressPolicy(),
+      );
+      const { provider, models } = await deps.providers.createProvider(
+        {
+          name: input.name,
+          kind: input.kind,
+          baseUrl,
+          apiKeyEncrypted: input.apiKey === undefined ? null : deps.keyring.encrypt(input.apiKey),
+          settings: input.settings,
+          secretHeadersEncrypted: encryptSecretHeaders(deps.keyring, input.secretHeaders ?? null),
+          isActive: true,
+        },
+        input.models.map((entry) => ({ modelId: entry.model, upstreamModel: entry.upstreamModel ?? entry.model })),
+      );
+      await deps.routing.publish();
+      auditChange(c, "provider.created", provider);
+      return c.json({ provider: view(provider, models) }, 201);
+    },
+    {
+      summary: "Create a provider",
+      body: CreateProviderSchema,
+      response: v.object({ provider: ProviderViewSchema }),
+      status: 201,
+    },
+  );
 
-  router.route("PATCH", "/api/admin/providers/:id", "providers:write", async (c) => {
-    const id = validate(IdParam, c.req.param("id"));
-    const input = await readValidatedJson(c, UpdateProviderSchema);
-    const current = await deps.providers.findProvider(id);
-    if (current === null) throw new AppError("not_found", `no provider with id ${id}`);
-    // Secret headers are checked as a whole; keep the stored ones when the update does not replace them.
-    const secretHeaders =
-      input.secretHeaders !== undefined ? input.secretHeaders : current.secretHeadersEncrypted === null ? null : undefined;
-    const { baseUrl } = checkProviderShape(
-      {
-        kind: current.kind,
-        baseUrl: input.baseUrl ?? current.baseUrl,
-        hasApiKey: input.apiKey === undefined ? current.apiKeyEncrypted !== null : input.apiKey !== null,
-        settings: input.settings ?? current.settings,
-        secretHeaders,
-      },
-      await egressPolicy(),
-    );
-    const changes: ProviderChanges = { baseUrl };
-    if (input.name !== undefined) changes.name = input.name;
-    if (input.settings !== undefined) changes.settings = input.settings;
-    if (input.isActive !== undefined) changes.isActive = input.isActive;
-    if (input.apiKey !== undefined) changes.apiKeyEncrypted = input.apiKey === null ? null : deps.keyring.encrypt(input.apiKey);
-    if (input.secretHeaders !== undefined)
-      changes.secretHeadersEncrypted = encryptSecretHeaders(deps.keyring, input.secretHeaders);
-    const updated = await deps.providers.updateProvider(id, changes);
-    if (updated === null) throw new AppError("not_found", `no provider with id ${id}`);
-    await deps.routing.publish();
-    auditChange(c, "provider.updated", updated, {
-      name: current.name,
-      baseUrl: current.baseUrl,
-      isActive: current.isActive,
-      settings: current.settings,
-    });
-    return c.json({ provider: view(updated, await deps.providers.listModels()) });
-  });
+  router.route(
+    "PATCH",
+    "/api/admin/providers/:id",
+    "providers:write",
+    async (c) => {
+      const id = validate(IdParam, c.req.param("id"));
+      const input = await readValidatedJson(c, UpdateProviderSchema);
+      const current = await deps.providers.findProvider(id);
+      if (current === null) throw new AppError("not_found", `no provider with id ${id}`);
+      // Secret headers are checked as a whole; keep the stored ones when the update does not replace them.
+      const secretHeaders =
+        input.secretHeaders !== undefined ? input.secretHeaders : current.secretHeadersEncrypted === null ? null : undefined;
+      const { baseUrl } = checkProviderShape(
+        {
+          kind: current.kind,
+          baseUrl: input.baseUrl ?? current.baseUrl,
+          hasApiKey: input.apiKey === undefined ? current.apiKeyEncrypted !== null : input.apiKey !== null,
+          settings: input.settings ?? current.settings,
+          secretHeaders,
+        },
+        await egressPolicy(),
+      );
+      const changes: ProviderChanges = { baseUrl };
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.settings !== undefined) changes.settings = input.settings;
+      if (input.isActive !== undefined) changes.isActive = input.isActive;
+      if (input.apiKey !== undefined) changes.apiKeyEncrypted = input.apiKey === null ? null : deps.keyring.encrypt(input.apiKey);
+      if (input.secretHeaders !== undefined)
+        changes.secretHeadersEncrypted = encryptSecretHeaders(deps.keyring, input.secretHeaders);
+      const updated = await deps.providers.updateProvider(id, changes);
+      if (updated === null) throw new AppError("not_found", `no provider with id ${id}`);
+      await deps.routing.publish();
+      auditChange(c, "provider.updated", updated, {
+        name: current.name,
+        baseUrl: current.baseUrl,
+        isActive: current.isActive,
+        settings: current.settings,
+      });
+      return c.json({ provider: view(updated, await deps.providers.listModels()) });
+    },
+    { summary: "Change a provider", body: UpdateProviderSchema, response: v.object({ provider: ProviderViewSchema }) },
+  );
 
-  router.route("DELETE", "/api/admin/providers/:id", "providers:write", async (c) => {
-    const id = validate(IdParam, c.req.param("id"));
-    const current = await deps.providers.findProvider(id);
-    if (current === null || !(await deps.providers.softDeleteProvider(id))) {
-      throw new AppError("not_found", `no provider with id ${id}`);
-    }
-    await deps.routing.publish();
-    deps.audit.record({
-      category: "admin",
-      action: "provider.deleted",
-      actor: requestActor(c),
-      target: { kind: "provider", id, name: current.name },
-      requestId: c.get("requestId"),
-    });
-    return c.body(null, 204);
-  });
+  router.route(
+    "DELETE",
+    "/api/admin/providers/:id",
+    "providers:write",
+    async (c) => {
+      const id = validate(IdParam, c.req.param("id"));
+      const current = await deps.providers.findProvider(id);
+      if (current === null || !(await deps.providers.softDeleteProvider(id))) {
+        throw new AppError("not_found", `no provider with id ${id}`);
+      }
+      await deps.routing.publish();
+      deps.audit.record({
+        category: "admin",
+        action: "provider.deleted",
+        actor: requestActor(c),
+        target: { kind: "provider", id, name: current.name },
+        requestId: c.get("requestId"),
+      });
+      return c.body(null, 204);
+    },
+    { summary: "Soft-delete a provider (purged after 30 days)", status: 204 },
+  );
 
   router.route("GET", "/api/admin/models", "models:read", async (c) => {
     return c.json({ models: (await deps.providers.listModels()).map(modelView) });
   });
 
-  router.route("POST", "/api/admin/models", "models:write", async (c) => {
-    const input = await readValidatedJson(c, CreateModelSchema);
-    if ((await deps.providers.findProvider(input.providerId)) === null) {
-      throw new AppError("not_found", `no provider with id ${input.providerId}`);
-    }
-    const model = await deps.providers.createModel({
-      modelId: input.model,
-      providerId: input.providerId,
-      upstreamModel: input.upstreamModel ?? input.model,
-      isActive: true,
-    });
-    await deps.routing.publish();
-    return c.json({ model: modelView(model) }, 201);
-  });
+  router.route(
+    "POST",
+    "/api/admin/models",
+    "models:write",
+    async (c) => {
+      const input = await readValidatedJson(c, CreateModelSchema);
+      if ((await deps.providers.findProvider(input.providerId)) === null) {
+        throw new AppError("not_found", `no provider with id ${input.providerId}`);
+      }
+      const model = await deps.providers.createModel({
+        modelId: input.model,
+        providerId: input.providerId,
+        upstreamModel: input.upstreamModel ?? input.model,
+        isActive: true,
+      });
+      await deps.routing.publish();
+      return c.json({ model: modelView(model) }, 201);
+    },
+    { summary: "Register a model", body: CreateModelSchema, status: 201 },
+  );
 }
 
 function modelView(model: ModelRecord) {

@@ -5,7 +5,13 @@
  */
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson, validate } from "@thinkwatch/http";
-import { type Settings, type SettingsCategory, SettingsCategorySchema, SettingsSchema } from "@thinkwatch/proto";
+import {
+  SETTINGS_CATEGORIES,
+  type Settings,
+  type SettingsCategory,
+  SettingsCategorySchema,
+  SettingsSchema,
+} from "@thinkwatch/proto";
 import * as v from "valibot";
 import { ROLES } from "../auth/roles.js";
 import type { AdminDeps } from "../deps.js";
@@ -79,24 +85,45 @@ export function registerSettingsRoutes(router: ConsoleRouter, deps: AdminDeps): 
     return after;
   };
 
-  router.route("GET", "/api/admin/settings", "settings:read", async (c) => c.json({ settings: await deps.settings.all() }));
+  router.route("GET", "/api/admin/settings", "settings:read", async (c) => c.json({ settings: await deps.settings.all() }), {
+    summary: "Every setting, by category",
+    response: v.object({ settings: SettingsSchema }),
+  });
 
   router.route("GET", "/api/admin/settings/:category", "settings:read", async (c) => {
     const category = validate(CategoryParam, c.req.param("category")) as SettingsCategory;
     return c.json({ [category]: (await deps.settings.all())[category] });
   });
 
-  router.route("PUT", "/api/admin/settings/:category", "settings:write", async (c) => {
-    const category = validate(CategoryParam, c.req.param("category")) as SettingsCategory;
-    const value = await readValidatedJson(c, categorySchema(category, false)).catch((caught) => prefixed(category, caught));
-    return c.json({ settings: await save(c, category, value as Record<string, unknown>) });
-  });
+  router.route(
+    "PUT",
+    "/api/admin/settings/:category",
+    "settings:write",
+    async (c) => {
+      const category = validate(CategoryParam, c.req.param("category")) as SettingsCategory;
+      const value = await readValidatedJson(c, categorySchema(category, false)).catch((caught) => prefixed(category, caught));
+      return c.json({ settings: await save(c, category, value as Record<string, unknown>) });
+    },
+    {
+      summary: "Replace one category of settings",
+      body: v.union(SETTINGS_CATEGORIES.map((category) => categorySchema(category, false))),
+    },
+  );
 
-  router.route("PATCH", "/api/admin/settings/:category", "settings:write", async (c) => {
-    const category = validate(CategoryParam, c.req.param("category")) as SettingsCategory;
-    const changes = await readValidatedJson(c, categorySchema(category, true)).catch((caught) => prefixed(category, caught));
-    if (Object.keys(changes as object).length === 0) throw new AppError("bad_request", "name at least one setting to change");
-    const current = (await deps.settings.all())[category];
-    return c.json({ settings: await save(c, category, { ...current, ...(changes as object) }) });
-  });
+  router.route(
+    "PATCH",
+    "/api/admin/settings/:category",
+    "settings:write",
+    async (c) => {
+      const category = validate(CategoryParam, c.req.param("category")) as SettingsCategory;
+      const changes = await readValidatedJson(c, categorySchema(category, true)).catch((caught) => prefixed(category, caught));
+      if (Object.keys(changes as object).length === 0) throw new AppError("bad_request", "name at least one setting to change");
+      const current = (await deps.settings.all())[category];
+      return c.json({ settings: await save(c, category, { ...current, ...(changes as object) }) });
+    },
+    {
+      summary: "Change single settings of one category",
+      body: v.union(SETTINGS_CATEGORIES.map((category) => categorySchema(category, true))),
+    },
+  );
 }

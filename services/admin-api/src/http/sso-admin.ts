@@ -3,9 +3,10 @@
  * encrypted, read back as a hint); enabling runs discovery first and refuses a configuration that does not work,
  * and /api/admin/sso/test runs discovery on a configuration before it is saved.
  */
+
+import { type SsoConfigInput, SsoConfigInputSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson } from "@thinkwatch/http";
-import * as v from "valibot";
 import { ROLES } from "../auth/roles.js";
 import type { AdminDeps } from "../deps.js";
 import { maskSecret } from "../providers/provider-secrets.js";
@@ -13,31 +14,6 @@ import { discover, issuerProblem } from "../sso/oidc-discovery.js";
 import type { StoredSsoConfig } from "../sso/sso-config-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
-
-const Text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max));
-
-export const SsoConfigInputSchema = v.strictObject({
-  enabled: v.boolean(),
-  issuer: v.pipe(Text(2000), v.url("issuer must be a URL")),
-  clientId: v.pipe(Text(500), v.minLength(1, "clientId is required")),
-  /** Omit to keep the stored secret. */
-  clientSecret: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))),
-  scopes: v.optional(
-    v.pipe(
-      Text(500),
-      v.check((value) => value.split(/\s+/).includes("openid"), "scopes must include openid"),
-    ),
-    "openid email profile",
-  ),
-  groupsClaim: v.optional(v.nullable(v.pipe(Text(100), v.minLength(1))), null),
-  groupRoles: v.optional(
-    v.record(v.pipe(v.string(), v.maxLength(200)), v.picklist(ROLES, `a role is one of ${ROLES.join(", ")}`)),
-    {},
-  ),
-  buttonLabel: v.optional(v.pipe(Text(100), v.minLength(1)), "Sign in with SSO"),
-  redirectUri: v.optional(v.nullable(v.pipe(Text(2000), v.url("redirectUri must be a URL"))), null),
-});
-export type SsoConfigInput = v.InferOutput<typeof SsoConfigInputSchema>;
 
 const EMPTY: StoredSsoConfig = {
   enabled: false,
@@ -73,7 +49,14 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
     if (stored?.clientSecretEncrypted == null) return null;
     return deps.keyring.decrypt(stored.clientSecretEncrypted);
   };
+  const checkRoles = (input: SsoConfigInput) => {
+    for (const [group, role] of Object.entries(input.groupRoles)) {
+      if (!(ROLES as readonly string[]).includes(role))
+        throw fieldError(`groupRoles.${group}`, `a role is one of ${ROLES.join(", ")}`);
+    }
+  };
   const tryDiscovery = async (input: SsoConfigInput, secret: string | null) => {
+    checkRoles(input);
     const problem = issuerProblem(input.issuer);
     if (problem !== null) throw fieldError("issuer", problem);
     if (secret === null) throw fieldError("clientSecret", "a client secret is required");
@@ -94,40 +77,54 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
 
   router.route("GET", "/api/admin/sso", "settings:read", async (c) => c.json({ sso: view((await deps.sso.get()) ?? EMPTY) }));
 
-  router.route("POST", "/api/admin/sso/test", "settings:write", async (c) => {
-    const input = await readValidatedJson(c, SsoConfigInputSchema);
-    const discovered = await tryDiscovery(input, secretFor(input, await deps.sso.get()));
-    return c.json({ ok: true, discovered });
-  });
+  router.route(
+    "POST",
+    "/api/admin/sso/test",
+    "settings:write",
+    async (c) => {
+      const input = await readValidatedJson(c, SsoConfigInputSchema);
+      const discovered = await tryDiscovery(input, secretFor(input, await deps.sso.get()));
+      return c.json({ ok: true, discovered });
+    },
+    { summary: "Run OIDC discovery on a configuration before saving it", body: SsoConfigInputSchema },
+  );
 
-  router.route("PUT", "/api/admin/sso", "settings:write", async (c) => {
-    const input = await readValidatedJson(c, SsoConfigInputSchema);
-    const stored = await deps.sso.get();
-    const secret = secretFor(input, stored);
-    if (input.enabled) await tryDiscovery(input, secret);
-    else {
-      const problem = issuerProblem(input.issuer);
-      if (problem !== null) throw fieldError("issuer", problem);
-    }
-    const { clientSecret: _sent, ...rest } = input;
-    const next: StoredSsoConfig = {
-      ...rest,
-      clientSecretEncrypted:
-        input.clientSecret !== undefined ? deps.keyring.encrypt(input.clientSecret) : (stored?.clientSecretEncrypted ?? null),
-    };
-    await deps.sso.put(next);
-    const safe = (config: StoredSsoConfig | null) => (config === null ? null : { ...view(config), clientSecretHint: undefined });
-    deps.audit.record({
-      category: "admin",
-      action: "sso.updated",
-      actor: requestActor(c),
-      target: { kind: "settings", id: "sso", name: "sso" },
-      before: safe(stored),
-      after: { ...safe(next), clientSecretChanged: input.clientSecret !== undefined },
-      requestId: c.get("requestId"),
-    });
-    return c.json({ sso: view(next) });
-  });
+  router.route(
+    "PUT",
+    "/api/admin/sso",
+    "settings:write",
+    async (c) => {
+      const input = await readValidatedJson(c, SsoConfigInputSchema);
+      const stored = await deps.sso.get();
+      const secret = secretFor(input, stored);
+      if (input.enabled) await tryDiscovery(input, secret);
+      else {
+        checkRoles(input);
+        const problem = issuerProblem(input.issuer);
+        if (problem !== null) throw fieldError("issuer", problem);
+      }
+      const { clientSecret: _sent, ...rest } = input;
+      const next: StoredSsoConfig = {
+        ...rest,
+        clientSecretEncrypted:
+          input.clientSecret !== undefined ? deps.keyring.encrypt(input.clientSecret) : (stored?.clientSecretEncrypted ?? null),
+      };
+      await deps.sso.put(next);
+      const safe = (config: StoredSsoConfig | null) =>
+        config === null ? null : { ...view(config), clientSecretHint: undefined };
+      deps.audit.record({
+        category: "admin",
+        action: "sso.updated",
+        actor: requestActor(c),
+        target: { kind: "settings", id: "sso", name: "sso" },
+        before: safe(stored),
+        after: { ...safe(next), clientSecretChanged: input.clientSecret !== undefined },
+        requestId: c.get("requestId"),
+      });
+      return c.json({ sso: view(next) });
+    },
+    { summary: "Save the SSO configuration (enabling runs discovery first)", body: SsoConfigInputSchema },
+  );
 }
 
 function fieldError(field: string, message: string): AppError {

@@ -4,10 +4,16 @@
  * base URL must pass the egress policy and extra headers the header rules; secrets (API key, secret headers) are
  * write-only.
  */
+export {
+  type CreateProviderInput,
+  CreateProviderSchema,
+  type UpdateProviderInput,
+  UpdateProviderSchema,
+} from "@thinkwatch/console-api";
+
 import { checkUpstreamUrl, type EgressPolicy } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
-import { type ProviderKind, ProviderKindSchema } from "@thinkwatch/proto";
-import * as v from "valibot";
+import type { ProviderKind } from "@thinkwatch/proto";
 import { headerProblems } from "./header-rules.js";
 
 const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
@@ -15,50 +21,6 @@ const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
   anthropic: "https://api.anthropic.com",
   gemini: "https://generativelanguage.googleapis.com",
 };
-
-const HttpUrl = v.pipe(
-  v.string(),
-  v.trim(),
-  v.maxLength(2000),
-  v.check((value) => /^https?:\/\/[^\s/]+/.test(value), "must be an http(s) URL"),
-  v.transform((value) => value.replace(/\/+$/, "")),
-);
-
-const Name = v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(100));
-const ApiKey = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));
-const Settings = v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown());
-const SecretHeaders = v.record(v.string(), v.string());
-
-export const CreateProviderSchema = v.strictObject({
-  name: Name,
-  kind: ProviderKindSchema,
-  baseUrl: v.optional(HttpUrl),
-  apiKey: v.optional(ApiKey),
-  settings: v.optional(Settings, {}),
-  /** Headers carrying secrets; stored encrypted, only their names are ever read back. */
-  secretHeaders: v.optional(SecretHeaders),
-  models: v.optional(
-    v.array(
-      v.strictObject({
-        model: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
-        upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-      }),
-    ),
-    [],
-  ),
-});
-export type CreateProviderInput = v.InferOutput<typeof CreateProviderSchema>;
-
-/** PATCH: every field optional; `null` clears the API key or the secret headers. The kind cannot change. */
-export const UpdateProviderSchema = v.strictObject({
-  name: v.optional(Name),
-  baseUrl: v.optional(HttpUrl),
-  apiKey: v.optional(v.nullable(ApiKey)),
-  settings: v.optional(Settings),
-  secretHeaders: v.optional(v.nullable(SecretHeaders)),
-  isActive: v.optional(v.boolean()),
-});
-export type UpdateProviderInput = v.InferOutput<typeof UpdateProviderSchema>;
 
 /** The provider as it will be stored, for the rule checks (after merging an update into the current row). */
 export interface ProviderShape {

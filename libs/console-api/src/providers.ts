@@ -1,6 +1,11 @@
-/** Providers: what an admin sends to create or change one. Secrets (apiKey, secretHeaders) are write-only. */
+/**
+ * /api/admin/providers and /api/admin/models: upstream AI providers and the models routed to them. Secrets (apiKey,
+ * secretHeaders) are write-only: reads show whether they exist, a hint and the secret headers' names.
+ */
 import { ProviderKindSchema } from "@thinkwatch/proto";
 import * as v from "valibot";
+
+export { type ProviderKind, ProviderKindSchema } from "@thinkwatch/proto";
 
 const HttpUrl = v.pipe(
   v.string(),
@@ -13,15 +18,19 @@ const HttpUrl = v.pipe(
 const Name = v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(100));
 const ApiKey = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));
 const Settings = v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown());
+/** Headers carrying secrets; stored encrypted, only their names are ever read back. */
 const SecretHeaders = v.record(v.string(), v.string());
 
-export const CreateProviderSchema = v.strictObject({
+/**
+ * The per-kind rules (base URL, Azure api-version, Bedrock region…), the egress policy for the base URL and the
+ * header rules are checked after this, in admin-api.
+ */
+export const CreateProviderRequestSchema = v.strictObject({
   name: Name,
   kind: ProviderKindSchema,
   baseUrl: v.optional(HttpUrl),
   apiKey: v.optional(ApiKey),
   settings: v.optional(Settings, {}),
-  /** Headers carrying secrets; stored encrypted, only their names are ever read back. */
   secretHeaders: v.optional(SecretHeaders),
   models: v.optional(
     v.array(
@@ -33,10 +42,11 @@ export const CreateProviderSchema = v.strictObject({
     [],
   ),
 });
-export type CreateProviderInput = v.InferOutput<typeof CreateProviderSchema>;
+export type CreateProviderRequest = v.InferInput<typeof CreateProviderRequestSchema>;
+export type CreateProviderInput = v.InferOutput<typeof CreateProviderRequestSchema>;
 
 /** PATCH: every field optional; `null` clears the API key or the secret headers. The kind cannot change. */
-export const UpdateProviderSchema = v.strictObject({
+export const UpdateProviderRequestSchema = v.strictObject({
   name: v.optional(Name),
   baseUrl: v.optional(HttpUrl),
   apiKey: v.optional(v.nullable(ApiKey)),
@@ -44,24 +54,51 @@ export const UpdateProviderSchema = v.strictObject({
   secretHeaders: v.optional(v.nullable(SecretHeaders)),
   isActive: v.optional(v.boolean()),
 });
-export type UpdateProviderInput = v.InferOutput<typeof UpdateProviderSchema>;
+export type UpdateProviderRequest = v.InferInput<typeof UpdateProviderRequestSchema>;
+export type UpdateProviderInput = v.InferOutput<typeof UpdateProviderRequestSchema>;
 
-export const ProviderViewSchema = v.object({
+export const CreateModelRequestSchema = v.object({
+  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1), v.maxLength(200)),
+  providerId: v.pipe(v.string("providerId is required"), v.uuid("providerId must be a UUID")),
+  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+});
+export type CreateModelRequest = v.InferInput<typeof CreateModelRequestSchema>;
+
+export const ProviderModelSchema = v.object({
+  id: v.string(),
+  /** The name clients send. */
+  model: v.string(),
+  providerId: v.string(),
+  /** The provider's own name for it (Azure deployment, Bedrock model id). */
+  upstreamModel: v.string(),
+  isActive: v.boolean(),
+});
+export type ProviderModel = v.InferOutput<typeof ProviderModelSchema>;
+
+export const ProviderStatusSchema = v.picklist(["active", "inactive", "degraded"]);
+
+export const ProviderSchema = v.object({
   id: v.string(),
   name: v.string(),
   kind: ProviderKindSchema,
   baseUrl: v.string(),
+  /** The key itself never leaves admin-api. */
   hasApiKey: v.boolean(),
-  /** `sk-…1234` for long keys, `…` for short ones, null without a key or when it cannot be decrypted. */
+  /** `sk-…1234` for long keys, `…` for short ones; null without a key or when it cannot be decrypted. */
   apiKeyHint: v.nullable(v.string()),
   secretHeaderNames: v.array(v.string()),
-  status: v.picklist(["active", "inactive", "degraded"]),
+  /** `degraded`: a secret cannot be decrypted with the configured keys (statusReason says which and why). */
+  status: ProviderStatusSchema,
   statusReason: v.nullable(v.string()),
   settings: v.record(v.string(), v.unknown()),
   isActive: v.boolean(),
+  /** ISO timestamp. */
   createdAt: v.string(),
-  models: v.array(
-    v.object({ id: v.string(), model: v.string(), providerId: v.string(), upstreamModel: v.string(), isActive: v.boolean() }),
-  ),
+  models: v.array(ProviderModelSchema),
 });
-export type ProviderView = v.InferOutput<typeof ProviderViewSchema>;
+export type Provider = v.InferOutput<typeof ProviderSchema>;
+
+export const ProviderListResponseSchema = v.object({ providers: v.array(ProviderSchema) });
+export const ProviderResponseSchema = v.object({ provider: ProviderSchema });
+export const ModelListResponseSchema = v.object({ models: v.array(ProviderModelSchema) });
+export const ModelResponseSchema = v.object({ model: ProviderModelSchema });

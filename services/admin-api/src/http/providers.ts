@@ -2,12 +2,20 @@
  * /api/admin/providers: create, list, update (PATCH) and soft delete; /api/admin/models: create and list. Every
  * change republishes the routing table. Secrets are write-only: reads show hints and names, never values.
  */
-import { ProviderViewSchema } from "@thinkwatch/console-api";
+import {
+  CreateModelRequestSchema,
+  CreateProviderRequestSchema,
+  type Provider,
+  ProviderListResponseSchema,
+  type ProviderModel,
+  ProviderResponseSchema,
+  UpdateProviderRequestSchema,
+} from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson, validate } from "@thinkwatch/http";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
-import { CreateProviderSchema, checkProviderShape, UpdateProviderSchema } from "../providers/provider-input.js";
+import { checkProviderShape } from "../providers/provider-input.js";
 import { encryptSecretHeaders, providerSecretView } from "../providers/provider-secrets.js";
 import type { ModelRecord, ProviderChanges, ProviderRecord } from "../providers/provider-store.js";
 import type { ConsoleRouter } from "./console-router.js";
@@ -16,7 +24,7 @@ import { requestActor } from "./request-actor.js";
 const IdParam = v.pipe(v.string(), v.uuid("id must be a UUID"));
 
 export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): void {
-  const view = (provider: ProviderRecord, models: ModelRecord[]) => ({
+  const view = (provider: ProviderRecord, models: ModelRecord[]): Provider => ({
     id: provider.id,
     name: provider.name,
     kind: provider.kind,
@@ -47,7 +55,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
       const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
       return c.json({ providers: providers.map((p) => view(p, models)) });
     },
-    { summary: "List providers with their models", response: v.object({ providers: v.array(ProviderViewSchema) }) },
+    { summary: "List providers with their models", response: ProviderListResponseSchema },
   );
 
   router.route(
@@ -55,7 +63,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "/api/admin/providers",
     "providers:write",
     async (c) => {
-      const input = await readValidatedJson(c, CreateProviderSchema);
+      const input = await readValidatedJson(c, CreateProviderRequestSchema);
       const { baseUrl } = checkProviderShape(
         {
           kind: input.kind,
@@ -84,8 +92,8 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     },
     {
       summary: "Create a provider",
-      body: CreateProviderSchema,
-      response: v.object({ provider: ProviderViewSchema }),
+      body: CreateProviderRequestSchema,
+      response: ProviderResponseSchema,
       status: 201,
     },
   );
@@ -96,7 +104,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "providers:write",
     async (c) => {
       const id = validate(IdParam, c.req.param("id"));
-      const input = await readValidatedJson(c, UpdateProviderSchema);
+      const input = await readValidatedJson(c, UpdateProviderRequestSchema);
       const current = await deps.providers.findProvider(id);
       if (current === null) throw new AppError("not_found", `no provider with id ${id}`);
       // Secret headers are checked as a whole; keep the stored ones when the update does not replace them.
@@ -130,7 +138,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
       });
       return c.json({ provider: view(updated, await deps.providers.listModels()) });
     },
-    { summary: "Change a provider", body: UpdateProviderSchema, response: v.object({ provider: ProviderViewSchema }) },
+    { summary: "Change a provider", body: UpdateProviderRequestSchema, response: ProviderResponseSchema },
   );
 
   router.route(
@@ -165,7 +173,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "/api/admin/models",
     "models:write",
     async (c) => {
-      const input = await readValidatedJson(c, CreateModelSchema);
+      const input = await readValidatedJson(c, CreateModelRequestSchema);
       if ((await deps.providers.findProvider(input.providerId)) === null) {
         throw new AppError("not_found", `no provider with id ${input.providerId}`);
       }
@@ -178,11 +186,11 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
       await deps.routing.publish();
       return c.json({ model: modelView(model) }, 201);
     },
-    { summary: "Register a model", body: CreateModelSchema, status: 201 },
+    { summary: "Register a model", body: CreateModelRequestSchema, status: 201 },
   );
 }
 
-function modelView(model: ModelRecord) {
+function modelView(model: ModelRecord): ProviderModel {
   return {
     id: model.id,
     model: model.modelId,
@@ -191,9 +199,3 @@ function modelView(model: ModelRecord) {
     isActive: model.isActive,
   };
 }
-
-const CreateModelSchema = v.object({
-  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1), v.maxLength(200)),
-  providerId: v.pipe(v.string("providerId is required"), v.uuid("providerId must be a UUID")),
-  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-});

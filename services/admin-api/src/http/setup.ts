@@ -1,19 +1,10 @@
 /** /api/setup/*: is ThinkWatch set up yet, and the one-time creation of the super admin (the setup wizard's API). */
+import { InitializeRequestSchema } from "@thinkwatch/console-api";
 import { readValidatedJson } from "@thinkwatch/http";
-import * as v from "valibot";
-import { hashPassword, PasswordSchema } from "../auth/passwords.js";
+import { hashPassword } from "../auth/passwords.js";
 import type { AdminDeps } from "../deps.js";
 import { publicUser } from "../users/user-store.js";
 import type { ConsoleRouter } from "./console-router.js";
-
-const InitializeSchema = v.object({
-  admin: v.object({
-    email: v.pipe(v.string("email is required"), v.trim(), v.toLowerCase(), v.email("email must be an email address")),
-    password: PasswordSchema,
-    displayName: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-  }),
-  siteName: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-});
 
 export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("GET", "/api/setup/status", "public", async (c) => {
@@ -26,7 +17,7 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     "/api/setup/initialize",
     "public",
     async (c) => {
-      const body = await readValidatedJson(c, InitializeSchema);
+      const body = await readValidatedJson(c, InitializeRequestSchema);
       const passwordHash = await hashPassword(body.admin.password);
       const user = await deps.users.createFirstSuperAdmin({
         email: body.admin.email,
@@ -40,6 +31,6 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
       const token = await deps.tokens.issue({ id: user.id, email: user.email, role: user.role });
       return c.json({ user: publicUser(user), ...token, tokenType: "Bearer" }, 201);
     },
-    { summary: "Create the first super admin", body: InitializeSchema, status: 201 },
+    { summary: "Create the first super admin", body: InitializeRequestSchema, status: 201 },
   );
 }

@@ -4,12 +4,6 @@
  * base URL must pass the egress policy and extra headers the header rules; secrets (API key, secret headers) are
  * write-only.
  */
-export {
-  type CreateProviderInput,
-  CreateProviderSchema,
-  type UpdateProviderInput,
-  UpdateProviderSchema,
-} from "@thinkwatch/console-api";
 
 import { checkUpstreamUrl, type EgressPolicy } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";

@@ -10,3 +10,4 @@ export * from "./log-forwarders.js";
 export * from "./providers.js";
 export * from "./setup.js";
 export * from "./sso.js";
+export * from "./settings.js";

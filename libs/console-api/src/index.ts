@@ -8,6 +8,6 @@ export * from "./errors.js";
 export * from "./keys.js";
 export * from "./log-forwarders.js";
 export * from "./providers.js";
+export * from "./settings.js";
 export * from "./setup.js";
 export * from "./sso.js";
-export * from "./settings.js";

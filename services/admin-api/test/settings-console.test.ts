@@ -4,12 +4,9 @@
  * API, the SSO configuration tested against a real OIDC provider and saved, and the login page's SSO button taking
  * a new user through the identity provider into the console.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import {
+  buildConsoleWeb,
+  type ConsoleBuild,
   type ConsoleClient,
   createConsoleClient,
   createTestEnvironment,
@@ -17,7 +14,6 @@ import {
   type FleetProcess,
   launchChromium,
   type OidcTestProvider,
-  REPO_ROOT,
   startFleetProcess,
   startOidcTestProvider,
   type TestEnvironment,
@@ -32,14 +28,14 @@ let browser: Browser;
 let page: Page;
 let api: ConsoleClient;
 const pageErrors: string[] = [];
-const distDir = mkdtempSync(join(tmpdir(), "tw-console-settings-"));
+let build: ConsoleBuild;
 
 beforeAll(async () => {
-  const build = promisify(execFile)("npm", ["run", "build", "-w", "console-web", "--", "--outDir", distDir, "--emptyOutDir"], {
-    cwd: REPO_ROOT,
+  [testEnv, browser, build] = await Promise.all([createTestEnvironment(), launchChromium(), buildConsoleWeb()]);
+  fleet = await startFleetProcess({
+    env: { ...testEnv.env, CONSOLE_WEB_DIR: build.dir },
+    services: ["key-service", "admin-api"],
   });
-  [testEnv, browser] = await Promise.all([createTestEnvironment(), launchChromium(), build]);
-  fleet = await startFleetProcess({ env: { ...testEnv.env, CONSOLE_WEB_DIR: distDir }, services: ["key-service", "admin-api"] });
   idp = await startOidcTestProvider({ redirectUris: [`${fleet.consoleUrl}/api/auth/sso/callback`] });
   api = createConsoleClient(fleet.consoleUrl);
   await api.initialize();
@@ -53,7 +49,7 @@ afterAll(async () => {
   await fleet?.stop();
   await idp?.close();
   await testEnv?.cleanup();
-  rmSync(distDir, { recursive: true, force: true });
+  build?.remove();
 });
 
 async function settingsOf<T>(category: string): Promise<T> {

@@ -36,6 +36,7 @@ const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Administration", ["Settings"]],
   ],
   viewer: [
     [null, ["Overview"]],

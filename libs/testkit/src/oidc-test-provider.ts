@@ -7,7 +7,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
-import Provider from "oidc-provider";
 
 export interface TestIdentity {
   sub: string;
@@ -43,6 +42,8 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Loaded on first use only: every test importing the kit would otherwise load (and hear the warnings of) it.
+  const { default: Provider } = await import("oidc-provider");
   const provider = new Provider(issuer, {
     clients: [
       {

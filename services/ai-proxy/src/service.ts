@@ -42,9 +42,13 @@ export const aiProxyService = defineService({
       log,
     );
     const outbox = createOutbox(bus, log);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
     const deps: GatewayDeps = {
       bus,
-      keys: createKeyVerifier(bus),
+      keys,
       router: routing.current,
       upstream,
       outbox,
@@ -68,6 +72,7 @@ export const aiProxyService = defineService({
       async stop(deadlineMs) {
         routing.stop();
         settings.stop();
+        await keys.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         await bus.close(deadlineMs);

@@ -73,7 +73,9 @@ export const adminApiService = defineService({
     await deps.routing.publish();
     await deps.channels.publish();
     await deps.settings.publish();
-    const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore);
+    const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore, () => ({
+      allowPrivate: deps.liveSettings.current().security.allowPrivateUpstreams,
+    }));
     await mcpServers.publish();
     const purger = createProviderPurger(pg.db, log);
     purger.start(3_600_000);

@@ -17,6 +17,7 @@ import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
 import { openSessionStore } from "./session/session-store.js";
+import { createUpstreamFetch } from "./upstream/upstream-fetch.js";
 
 export const mcpProxyService = defineService({
   name: "mcp-proxy",
@@ -38,6 +39,10 @@ export const mcpProxyService = defineService({
     });
     const registry = await watchServerRegistry(configStore, keyring, log);
     const outbox = createOutbox(bus, log);
+    const http = createUpstreamFetch(
+      () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
+      config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
+    );
     const sessions = new SessionManager({
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
@@ -45,9 +50,10 @@ export const mcpProxyService = defineService({
       idleMs: config.MCP_SESSION_IDLE_MS,
       connectTimeoutMs: config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
       callTimeoutMs: config.MCP_TOOL_CALL_TIMEOUT_MS,
+      http,
       onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
     });
-    registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS);
+    registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http);
 
     const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
     registerProtectedResource(app);
@@ -71,6 +77,7 @@ export const mcpProxyService = defineService({
         registry.stop();
         settings.stop();
         await sessions.closeAll();
+        await http.close();
         await keys.stop();
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);

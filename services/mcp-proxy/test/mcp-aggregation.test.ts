@@ -325,4 +325,36 @@ describe("resilience", () => {
     expect(after.status).toBe(404);
     await client.close();
   });
+
+  it("refuses metadata and userinfo URLs at save, and a private upstream at connect time once private upstreams are off", async () => {
+    for (const url of ["http://169.254.169.254/mcp", "http://user:pw@127.0.0.1:1/mcp", "http://metadata.google.internal/mcp"]) {
+      const refused = await admin.call<{ error: { code: string; details: { fields: Record<string, string> } } }>(
+        "POST",
+        "/api/mcp/servers",
+        { name: `bad-${url.length}`, transport: "streamable_http", url },
+      );
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error.code).toBe("validation_failed");
+      expect(refused.body.error.details.fields.url).toMatch(/metadata|link-local|user:password/);
+    }
+    const changed = await admin.call("PATCH", "/api/admin/settings/security", { allowPrivateUpstreams: false });
+    expect(changed.status).toBe(200);
+    try {
+      // A new session connects anew: the HTTP upstream on 127.0.0.1 is refused on the resolved address.
+      await waitFor(
+        async () => {
+          const { client } = await connect();
+          try {
+            const names = (await client.listTools()).tools.map((t) => t.name);
+            return !names.includes("web__echo") && names.includes("everything__echo");
+          } finally {
+            await client.close();
+          }
+        },
+        { what: "the loopback HTTP upstream to be refused", timeoutMs: 20_000 },
+      );
+    } finally {
+      await admin.call("PATCH", "/api/admin/settings/security", { allowPrivateUpstreams: true });
+    }
+  });
 });

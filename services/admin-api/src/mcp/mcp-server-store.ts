@@ -7,6 +7,7 @@ import type { ConfigStore } from "@thinkwatch/bus";
 import type { McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
 import type { Keyring } from "@thinkwatch/crypto";
 import { type Database, tables } from "@thinkwatch/db";
+import { checkUpstreamUrl, type EgressPolicy } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
 import { CONFIG_KEYS, type McpServerEntry } from "@thinkwatch/proto";
 import { and, asc, eq, isNull } from "drizzle-orm";
@@ -39,10 +40,18 @@ function secretsOf(input: { headers?: Record<string, string>; secretEnv?: Record
   return { ...(input.headers ?? {}), ...(input.secretEnv ?? {}) };
 }
 
-function checkTransport(input: { transport: string; url?: string | null; command?: string | null }): void {
+function checkTransport(input: { transport: string; url?: string | null; command?: string | null }, egress: EgressPolicy): void {
   const fields: Record<string, string> = {};
   if (input.transport === "stdio" && (input.command ?? null) === null) fields.command = "a stdio server needs a command";
-  if (input.transport !== "stdio" && (input.url ?? null) === null) fields.url = `a ${input.transport} server needs a url`;
+  if (input.transport !== "stdio") {
+    const url = input.url ?? null;
+    if (url === null) fields.url = `a ${input.transport} server needs a url`;
+    else {
+      // The same egress policy as provider URLs; mcp-proxy checks the resolved address again at connect time.
+      const verdict = checkUpstreamUrl(url, egress);
+      if (!verdict.allowed) fields.url = `url ${verdict.reason}`;
+    }
+  }
   if (Object.keys(fields).length > 0) {
     throw new AppError("validation_failed", `invalid MCP server: ${Object.values(fields).join("; ")}`, { details: { fields } });
   }
@@ -60,7 +69,12 @@ function uniqueViolation(caught: unknown, input: { name?: string; prefix?: strin
   );
 }
 
-export function createMcpServerStore(db: Database, keyring: Keyring, config: ConfigStore): McpServerStore {
+export function createMcpServerStore(
+  db: Database,
+  keyring: Keyring,
+  config: ConfigStore,
+  egress: () => EgressPolicy,
+): McpServerStore {
   const { mcpServers } = tables;
   const secretNames = (row: Row): string[] =>
     row.secretsEncrypted === null ? [] : Object.keys(JSON.parse(keyring.decrypt(row.secretsEncrypted)) as object).sort();
@@ -103,7 +117,7 @@ export function createMcpServerStore(db: Database, keyring: Keyring, config: Con
 
   return {
     async create(input) {
-      checkTransport(input);
+      checkTransport(input, egress());
       const secrets = secretsOf(input);
       const prefix = input.prefix ?? defaultPrefix(input.name);
       try {
@@ -143,7 +157,7 @@ export function createMcpServerStore(db: Database, keyring: Keyring, config: Con
         url: patch.url === undefined ? row.url : patch.url,
         command: patch.command === undefined ? row.command : patch.command,
       };
-      checkTransport(merged);
+      checkTransport(merged, egress());
       const replaceSecrets = patch.headers !== undefined || patch.secretEnv !== undefined;
       const secrets = secretsOf(patch);
       try {
@@ -189,7 +203,7 @@ export function createMcpServerStore(db: Database, keyring: Keyring, config: Con
       return row === null ? null : toEntry(row);
     },
     entryFromInput(input) {
-      checkTransport(input);
+      checkTransport(input, egress());
       const secrets = secretsOf(input);
       return {
         id: "unsaved",

@@ -12,6 +12,7 @@ import { exposedName } from "../catalog/names.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import { decryptSecrets, type UpstreamServer } from "../registry/registry-watch.js";
 import { connectUpstream } from "../upstream/connect-upstream.js";
+import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 
 async function listTools(server: UpstreamServer, client: Client): Promise<McpToolInfo[]> {
   if (client.getServerCapabilities()?.tools === undefined) return [];
@@ -35,8 +36,13 @@ async function listTools(server: UpstreamServer, client: Client): Promise<McpToo
   return tools;
 }
 
-async function withTemporaryClient<T>(server: UpstreamServer, timeoutMs: number, use: (client: Client) => Promise<T>) {
-  const client = await connectUpstream(server, {}, timeoutMs);
+async function withTemporaryClient<T>(
+  server: UpstreamServer,
+  timeoutMs: number,
+  http: UpstreamFetch,
+  use: (client: Client) => Promise<T>,
+) {
+  const client = await connectUpstream(server, {}, timeoutMs, http);
   try {
     return await use(client);
   } finally {
@@ -44,13 +50,20 @@ async function withTemporaryClient<T>(server: UpstreamServer, timeoutMs: number,
   }
 }
 
-export function registerMcpAdmin(bus: Bus, registry: ServerRegistry, keyring: Keyring, log: Logger, timeoutMs: number): void {
+export function registerMcpAdmin(
+  bus: Bus,
+  registry: ServerRegistry,
+  keyring: Keyring,
+  log: Logger,
+  timeoutMs: number,
+  http: UpstreamFetch,
+): void {
   bus.serve(McpServerTest, async ({ server: entry }) => {
     const started = performance.now();
     const latencyMs = () => Math.round(performance.now() - started);
     try {
       const server: UpstreamServer = { ...entry, secrets: decryptSecrets(entry, keyring) };
-      return await withTemporaryClient(server, timeoutMs, async (client) => {
+      return await withTemporaryClient(server, timeoutMs, http, async (client) => {
         const capabilities = client.getServerCapabilities() ?? {};
         const info = client.getServerVersion();
         return {
@@ -83,7 +96,10 @@ export function registerMcpAdmin(bus: Bus, registry: ServerRegistry, keyring: Ke
     const results = await Promise.all(
       registry.servers().map(async (server) => {
         try {
-          return { tools: await withTemporaryClient(server, timeoutMs, (client) => listTools(server, client)), error: null };
+          return {
+            tools: await withTemporaryClient(server, timeoutMs, http, (client) => listTools(server, client)),
+            error: null,
+          };
         } catch (caught) {
           log.warn({ err: caught, server: server.name }, "cannot list an MCP server's tools for the catalog");
           return {

@@ -31,6 +31,7 @@ import { type Located, paginate, SessionCatalog } from "../catalog/session-catal
 import type { ToolPolicy } from "../policy/tool-policy.js";
 import type { ServerRegistry, UpstreamServer } from "../registry/registry-watch.js";
 import { type ListKind, SessionUpstreams } from "../upstream/session-upstreams.js";
+import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import { SessionTransport } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
@@ -61,6 +62,7 @@ export interface SessionOptions {
   log: Logger;
   connectTimeoutMs: number;
   callTimeoutMs: number;
+  http: UpstreamFetch;
   onToolCall(outcome: ToolCallOutcome): void;
 }
 
@@ -102,6 +104,7 @@ export class GatewaySession {
       },
       log,
       options.connectTimeoutMs,
+      options.http,
     );
     this.catalog = new SessionCatalog(
       { servers: () => this.servers(), namespaced: options.record.serverId === null },

@@ -11,15 +11,16 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import type { UpstreamServer } from "../registry/registry-watch.js";
+import type { UpstreamFetch } from "./upstream-fetch.js";
 
 export const GATEWAY_CLIENT_INFO = { name: "thinkwatch-mcp-gateway", version: "0.1.0" };
 
-function transportFor(server: UpstreamServer): Transport {
+function transportFor(server: UpstreamServer, http: UpstreamFetch): Transport {
   switch (server.transport) {
     case "streamable_http":
-      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets) });
+      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets) });
     case "sse":
-      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets) });
+      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets) });
     case "stdio": {
       if (server.command === null) throw new Error(`stdio server ${server.name} has no command`);
       return new StdioClientTransport({
@@ -32,15 +33,6 @@ function transportFor(server: UpstreamServer): Transport {
   }
 }
 
-/** Every request of the transport (stream, posts) carries the server's configured headers (credentials). */
-function withHeaders(extra: Record<string, string>): typeof fetch {
-  return (input, init) => {
-    const headers = new Headers(init?.headers);
-    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-    return fetch(input, { ...init, headers });
-  };
-}
-
 function requireUrl(server: UpstreamServer): string {
   if (server.url === null) throw new Error(`${server.transport} server ${server.name} has no url`);
   return server.url;
@@ -50,8 +42,9 @@ export async function connectUpstream(
   server: UpstreamServer,
   capabilities: ClientCapabilities,
   timeoutMs: number,
+  http: UpstreamFetch,
 ): Promise<Client> {
   const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
-  await client.connect(transportFor(server), { timeout: timeoutMs });
+  await client.connect(transportFor(server, http), { timeout: timeoutMs });
   return client;
 }

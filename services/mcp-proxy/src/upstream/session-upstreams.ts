@@ -19,6 +19,7 @@ import {
 import type { Logger } from "@thinkwatch/log";
 import type { UpstreamServer } from "../registry/registry-watch.js";
 import { connectUpstream } from "./connect-upstream.js";
+import type { UpstreamFetch } from "./upstream-fetch.js";
 
 export type ListKind = "tools" | "prompts" | "resources";
 
@@ -54,6 +55,7 @@ export class SessionUpstreams {
     private readonly relay: DownstreamRelay,
     private readonly log: Logger,
     private readonly connectTimeoutMs: number,
+    private readonly http: UpstreamFetch,
   ) {}
 
   /** The connected client for a server, opening it on first use. */
@@ -99,7 +101,7 @@ export class SessionUpstreams {
 
   private async open(server: UpstreamServer): Promise<Client> {
     const offered = relayableCapabilities(this.relay.capabilities());
-    const client = await connectUpstream(server, offered, this.connectTimeoutMs);
+    const client = await connectUpstream(server, offered, this.connectTimeoutMs, this.http);
     const relay = this.relay;
     const forward = (request: { method: string; params?: unknown }) =>
       relay.request(server, request.method, request.params) as never;

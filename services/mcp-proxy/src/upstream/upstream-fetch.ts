@@ -1,0 +1,27 @@
+/**
+ * The one HTTP client mcp-proxy uses towards upstream MCP servers: an undici pool whose connections go through the
+ * egress policy on the resolved address (a name that resolves to a metadata or, when private upstreams are off, a
+ * private address is refused at connect time, whatever the URL looked like when it was saved).
+ */
+import { createEgressConnector, type EgressPolicy } from "@thinkwatch/egress";
+import { Agent, fetch as undiciFetch } from "undici";
+
+export interface UpstreamFetch {
+  /** fetch() for the SDK's client transports, with the server's configured headers added to every request. */
+  withHeaders(extra: Record<string, string>): typeof fetch;
+  close(): Promise<void>;
+}
+
+export function createUpstreamFetch(policy: () => EgressPolicy, connectTimeoutMs: number): UpstreamFetch {
+  const agent = new Agent({ connect: createEgressConnector({ policy, timeout: connectTimeoutMs }), keepAliveTimeout: 30_000 });
+  return {
+    withHeaders(extra) {
+      return ((input: string | URL | Request, init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+        return undiciFetch(input as never, { ...(init as object), headers, dispatcher: agent } as never);
+      }) as typeof fetch;
+    },
+    close: () => agent.close(),
+  };
+}

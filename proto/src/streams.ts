@@ -1,6 +1,8 @@
 /** JetStream streams and KV buckets, by logical name (a deployment namespace may prefix the real names). */
 export const STREAMS = {
   audit: { name: "AUDIT", subjects: ["audit.v1.evt.>"] },
+  /** Messages consumers gave up on, with the reason (see dead-letter.ts). */
+  deadLetter: { name: "DEADLETTER", subjects: ["deadletter.v1.>"] },
 } as const;
 
 export const KV_BUCKETS = {
@@ -10,5 +12,7 @@ export const KV_BUCKETS = {
 /** Durable consumer names, one per reading concern; replicas of a service share its consumer. */
 export const CONSUMERS = {
   auditIngestGateway: "audit-ingest-gateway",
+  /** audit-ingest's one consumer of every AUDIT subject (gateway, MCP, audit records), routed to tables by subject. */
+  auditIngest: "audit-ingest",
   forwarderChannel: (channelId: string) => `forwarder-${channelId}`,
 } as const;

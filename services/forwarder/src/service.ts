@@ -18,6 +18,7 @@ export const forwarderService = defineService({
       log,
     });
     await ensureStream(bus, STREAMS.audit);
+    await ensureStream(bus, STREAMS.deadLetter, 30);
     const supervisor = createChannelSupervisor(
       bus,
       (channel) => {

@@ -3,7 +3,7 @@
  * every event stored since the channel was created (however late this consumer starts), a disabled one stops (its consumer stays, so re-enabling resumes where it
  * stopped), a changed one restarts with its new settings.
  */
-import { type Bus, consumeEach, type EachConsumer, ensureDurableConsumer } from "@thinkwatch/bus";
+import { type Bus, consumeEach, createDeadLetters, type EachConsumer, ensureDurableConsumer } from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
 import { AUDIT_SUBJECT_ROOT, CONSUMERS, type LogChannel, STREAMS } from "@thinkwatch/proto";
 import * as v from "valibot";
@@ -46,7 +46,7 @@ export function createChannelSupervisor(bus: Bus, sinkFor: SinkFactory, log: Log
     const sink = sinkFor(channel);
     const consumer = await consumeEach(
       bus,
-      { stream: STREAMS.audit.name, durable, schema: AnyEventSchema, log },
+      { stream: STREAMS.audit.name, durable, schema: AnyEventSchema, log, deadLetters: createDeadLetters(bus, durable, log) },
       async (message) =>
         sink.deliver({
           type: message.subject.slice(AUDIT_SUBJECT_ROOT.length + 1),

@@ -10,6 +10,7 @@ export * from "./contract.js";
 export * from "./dead-letter.js";
 export * from "./identity.js";
 export * from "./keys.js";
+export * from "./log-channels.js";
 export * from "./mcp-log.js";
 export * from "./quota.js";
 export * from "./settings.js";

@@ -7,6 +7,8 @@ export const STREAMS = {
 
 export const KV_BUCKETS = {
   config: "config",
+  /** Per-channel delivery counters of each forwarder instance (`<channel id>.<instance id>`), summed by admin-api. */
+  forwarderStats: "forwarder_stats",
 } as const;
 
 /** Durable consumer names, one per reading concern; replicas of a service share its consumer. */

@@ -47,3 +47,27 @@ describe("sanitizeValue", () => {
     expect(report.notes).toHaveLength(1);
   });
 });
+
+describe("secrets never pass", () => {
+  const key = `tw-${"A1b2C3d4E5".repeat(4)}`;
+  it.each([
+    ["a virtual key anywhere", `called with ${key} today`, "called with [redacted] today"],
+    [
+      "?key= in a URL",
+      "/v1beta/models/g:generateContent?key=AIzaSyA-secret_1&alt=sse",
+      "/v1beta/models/g:generateContent?key=[redacted]&alt=sse",
+    ],
+    [
+      "&api_key= and access_token=",
+      "https://x/y?a=1&api_key=abc123&access_token=zzz",
+      "https://x/y?a=1&api_key=[redacted]&access_token=[redacted]",
+    ],
+    ["a bearer token", "Authorization: Bearer sk-live-0123456789", "Authorization: Bearer [redacted]"],
+  ])("redacts %s", (_name, input, output) => {
+    expect(sanitizeString(input)).toEqual({ value: output, note: "redacted" });
+  });
+
+  it("leaves ordinary text with = signs alone", () => {
+    expect(sanitizeString("status=200 model=gpt-4o")).toEqual({ value: "status=200 model=gpt-4o", note: "" });
+  });
+});

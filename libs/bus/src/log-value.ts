@@ -15,6 +15,28 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NEEDS_WORK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
 
+/**
+ * Secrets that must never reach a log row or a SIEM, wherever they hide in a value: virtual keys (`tw-` + 40
+ * base62), credentials in URL query strings (`?key=` as Gemini clients send it, `api_key`, `access_token`…) and
+ * bearer tokens.
+ */
+const SECRETS = [
+  /\btw-[0-9A-Za-z]{40}\b/g,
+  /([?&](?:key|api[_-]?key|access[_-]?token|token|secret|password|sig|signature)=)[^&#\s"']+/gi,
+  /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+];
+const MIGHT_HOLD_SECRET = /tw-|=|Bearer/i;
+export const REDACTED = "[redacted]";
+
+/** The string with every secret pattern replaced; `changed` tells whether anything was. */
+export function redactSecrets(value: string): { value: string; changed: boolean } {
+  if (!MIGHT_HOLD_SECRET.test(value)) return { value, changed: false };
+  let out = value;
+  for (const pattern of SECRETS)
+    out = out.replace(pattern, (_match, prefix?: string) => `${typeof prefix === "string" ? prefix : ""}${REDACTED}`);
+  return { value: out, changed: out !== value };
+}
+
 export interface SanitizeReport {
   /** Paths of the values that were changed, e.g. `model:replaced`, `details.prompt:truncated`. */
   notes: string[];
@@ -38,13 +60,18 @@ export function sanitizeString(value: string, maxBytes = MAX_LOG_STRING_BYTES, r
     replaced = cleaned !== value;
     out = cleaned;
   }
+  const redacted = redactSecrets(out);
+  if (redacted.changed) {
+    out = redacted.value;
+    replaced = true;
+  }
   // A UTF-8 character is at most 3 bytes per UTF-16 unit, so shorter strings never need the exact count.
   if (out.length * 3 > maxBytes && Buffer.byteLength(out, "utf8") > maxBytes) {
     out = `${cutToBytes(out, maxBytes - Buffer.byteLength(TRUNCATION_MARKER))}${TRUNCATION_MARKER}`;
     return { value: out, note: "truncated" };
   }
   if (out.endsWith(TRUNCATION_MARKER)) return { value: out, note: "truncated" };
-  return { value: out, note: replaced ? "replaced" : "" };
+  return { value: out, note: redacted.changed ? "redacted" : replaced ? "replaced" : "" };
 }
 
 /** The longest prefix of `text` within `maxBytes` UTF-8 bytes that does not split a surrogate pair. */

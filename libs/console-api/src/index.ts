@@ -4,3 +4,5 @@
  * type is written once. Pure schemas: no Node or browser APIs.
  */
 export * from "./errors.js";
+export * from "./log-forwarders.js";
+export * from "./logs.js";

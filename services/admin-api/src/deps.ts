@@ -1,5 +1,6 @@
 /** Everything admin-api handlers need, built once per process by service.ts. */
 import type { Bus, ConfigStore } from "@thinkwatch/bus";
+import type { ClickHouse } from "@thinkwatch/clickhouse";
 import type { Keyring } from "@thinkwatch/crypto";
 import type { Logger } from "@thinkwatch/log";
 import type { AuditRecorder } from "./audit/audit-recorder.js";
@@ -24,4 +25,6 @@ export interface AdminDeps {
   providers: ProviderStore;
   routing: RoutingPublisher;
   channels: ChannelStore;
+  /** Read-only: the log explorer. */
+  clickhouse: ClickHouse;
 }

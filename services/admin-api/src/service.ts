@@ -1,11 +1,13 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
 import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { createClickHouse } from "@thinkwatch/clickhouse";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
 import { cors } from "hono/cors";
-import { createOutboxAuditRecorder } from "./audit/audit-recorder.js";
+import { createPostgresAuditRecorder } from "./audit/audit-recorder.js";
+import { startOutboxPublisher } from "./audit/outbox-publisher.js";
 import { createTokenAuthorizer } from "./auth/authorizer.js";
 import { createTokenIssuer } from "./auth/tokens.js";
 import { AdminApiConfigSchema } from "./config.js";
@@ -17,6 +19,7 @@ import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerLogRoutes } from "./http/logs.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
@@ -42,6 +45,14 @@ export const adminApiService = defineService({
     const providers = createPostgresProviderStore(pg.db);
     const outbox = createOutbox(bus, log);
     const tokens = createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
+    const clickhouse = createClickHouse({
+      url: config.CLICKHOUSE_URL,
+      database: config.CLICKHOUSE_DB,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      log,
+    });
+    const auditOutbox = await startOutboxPublisher(pg.db, pg.sql, bus, log);
     const deps: AdminDeps = {
       bus,
       config: configStore,
@@ -49,12 +60,13 @@ export const adminApiService = defineService({
       keyring: createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS),
       tokens,
       authorizer: createTokenAuthorizer(tokens),
-      audit: createOutboxAuditRecorder(outbox),
+      audit: createPostgresAuditRecorder(pg.db, outbox, log),
       users: createPostgresUserStore(pg.db),
       settings: createPostgresSettingsStore(pg.db, configStore),
       providers,
       routing: createRoutingPublisher(providers, configStore),
       channels: createChannelStore(pg.db, configStore),
+      clickhouse,
     };
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
     await deps.routing.publish();
@@ -73,6 +85,7 @@ export const adminApiService = defineService({
     registerKeyRoutes(router, deps);
     registerLimitRoutes(router, deps);
     registerLogForwarderRoutes(router, deps);
+    registerLogRoutes(router, deps);
     registerSettingsRoutes(router, deps);
     registerHealthRoutes(router, deps, pg);
     app.route("/", router.app);
@@ -89,9 +102,11 @@ export const adminApiService = defineService({
         return true;
       },
       async stop(deadlineMs) {
+        await auditOutbox.stop(deadlineMs);
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
         await pg.close(deadlineMs);
+        await clickhouse.close();
       },
     };
   },

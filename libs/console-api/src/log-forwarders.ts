@@ -79,3 +79,6 @@ export type LogForwarderStats = v.InferOutput<typeof LogForwarderStatsSchema>;
 
 export const LogForwarderTestResultSchema = v.object({ ok: v.boolean(), latencyMs: v.number(), error: v.nullable(v.string()) });
 export type LogForwarderTestResult = v.InferOutput<typeof LogForwarderTestResultSchema>;
+
+export const LogForwarderListResponseSchema = v.object({ forwarders: v.array(LogForwarderViewSchema) });
+export const LogForwarderResponseSchema = v.object({ forwarder: LogForwarderViewSchema });

@@ -36,10 +36,12 @@ const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Logs", ["Log Explorer", "Log Forwarders"]],
   ],
   viewer: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Logs", ["Log Explorer"]],
   ],
 } as const;
 

@@ -9,6 +9,7 @@ export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetPro
 export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
 export { type KafkaMockCluster, startKafkaMockCluster } from "./kafka-mock.js";
+export { CLICKHOUSE_SERVER_PATH, type OwnClickHouse, startOwnClickHouse } from "./own-clickhouse.js";
 export { ensureRsyslog, type ReceivedSyslog, type RsyslogReceiver, startRsyslog } from "./rsyslog.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";
 export { waitFor } from "./wait-for.js";

@@ -71,9 +71,10 @@ try {
   // Poll per-tick counts while publishing; a tick has landed when all its events are visible.
   const poller = (async () => {
     while (publishing || landedAt.size < ticks) {
-      const rows = await clickhouse.query<{ request_id: string; n: string }>(
-        "SELECT request_id, count() AS n FROM gateway_logs GROUP BY request_id",
-      );
+      // A failed poll (the shared server dropping an idle keep-alive socket) is just retried on the next tick.
+      const rows = await clickhouse
+        .query<{ request_id: string; n: string }>("SELECT request_id, count() AS n FROM gateway_logs GROUP BY request_id")
+        .catch(() => []);
       const now = Date.now();
       for (const row of rows) {
         const tick = Number(row.request_id.slice(5));

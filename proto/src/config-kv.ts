@@ -46,8 +46,10 @@ export const LogChannelSchema = v.object({
   enabled: v.boolean(),
   /** Epoch ms; a new channel receives every event stored since this moment, however late its consumer starts. */
   createdAt: v.number(),
-  /** Kind-specific: webhook `url` and `headers`; syslog host/port/protocol; kafka brokers/topic. */
+  /** Kind-specific: webhook `url` and `headers`; syslog host/port/protocol; kafka brokers/topic (log-channels.ts). */
   settings: v.record(v.string(), v.unknown()),
+  /** Event kinds this channel receives (EVENT_KINDS in log-channels.ts); empty: every kind. */
+  eventKinds: v.optional(v.array(v.string()), []),
 });
 export type LogChannel = v.InferOutput<typeof LogChannelSchema>;
 

@@ -9,7 +9,7 @@
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
-import { KeyRound, LayoutDashboard, type LucideIcon, Plug, Server, Settings, Wrench } from "lucide-react";
+import { KeyRound, LayoutDashboard, type LucideIcon, Plug, ScrollText, Send, Server, Settings, Wrench } from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
 import type { NavSectionId } from "./nav-sections";
 
@@ -72,5 +72,21 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "settings:read",
     icon: Settings,
     page: lazyPage(() => import("../settings/settings-page").then((m) => m.SettingsPage)),
+  },
+  {
+    section: "logs",
+    label: "Log Explorer",
+    path: "/logs",
+    permission: "logs:read",
+    icon: ScrollText,
+    page: lazyPage(() => import("../logs/log-explorer-page").then((m) => m.LogExplorerPage)),
+  },
+  {
+    section: "logs",
+    label: "Log Forwarders",
+    path: "/log-forwarders",
+    permission: "log_forwarders:read",
+    icon: Send,
+    page: lazyPage(() => import("../log-forwarders/log-forwarders-page").then((m) => m.LogForwardersPage)),
   },
 ];

@@ -1,29 +1,52 @@
 /**
  * A durable consumer processed one message at a time, in order: ack after the handler succeeded, nak with a
- * growing delay when it failed (the message comes back, nothing is lost), term a message outside its contract.
+ * growing delay when it failed (the message comes back, nothing is lost). A message outside its contract, one the
+ * handler rejects as never deliverable (an AppError with `retryable: false`), and one failing at its last allowed
+ * delivery go to the dead letters with the reason, so nothing is retried forever.
  */
 
 import { jetstream } from "@nats-io/jetstream";
+import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema } from "@thinkwatch/proto";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
 import { checkedPayload } from "./checked-message.js";
+import type { DeadLetters } from "./dead-letters.js";
+import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
 
 export interface EachMessage<T> {
   payload: T;
   /** Subject without the deployment namespace. */
   subject: string;
   deliveryCount: number;
+  /** Stream sequence: with the consumer name, the message's identity. */
+  streamSeq: number;
+  /** Messages stored after this one that the consumer has not delivered yet (its lag). */
+  pending: number;
 }
 
 export interface EachConsumer {
   stop(deadlineMs: number): Promise<void>;
 }
 
+export interface EachConsumerOptions<S extends AnySchema> {
+  stream: string;
+  durable: string;
+  schema: S;
+  log: Logger;
+  deadLetters: DeadLetters;
+  /** Must match the consumer's max_deliver (ensureDurableConsumer). */
+  maxDeliver?: number;
+  /** Longest delay between two deliveries of a failing message. */
+  maxBackoffMs?: number;
+  /** Told about each outcome, for the channel's counters. */
+  onOutcome?: (outcome: "delivered" | "failed" | "dead_lettered", message: { pending: number }) => void;
+}
+
 export async function consumeEach<S extends AnySchema>(
   bus: Bus,
-  options: { stream: string; durable: string; schema: S; log: Logger },
+  options: EachConsumerOptions<S>,
   handler: (message: EachMessage<v.InferOutput<S>>) => Promise<void>,
 ): Promise<EachConsumer> {
   const js = jetstream(bus.nc);
@@ -31,20 +54,52 @@ export async function consumeEach<S extends AnySchema>(
   const messages = await consumer.consume({ max_messages: 64 });
   const log = options.log.child({ consumer: options.durable });
   const prefix = bus.subject("");
+  const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
+  const maxBackoffMs = options.maxBackoffMs ?? 300_000;
+  const outcome = options.onOutcome ?? (() => undefined);
   let current: Promise<void> = Promise.resolve();
+
+  const deadLetter = async (msg: Parameters<DeadLetters["send"]>[0], reason: string) => {
+    try {
+      await options.deadLetters.send(msg, reason);
+      outcome("dead_lettered", { pending: msg.info.pending });
+    } catch (caught) {
+      log.error({ err: caught, seq: msg.seq }, "cannot dead-letter a message; it will be redelivered");
+      msg.nak(5_000);
+    }
+  };
 
   const loop = (async () => {
     for await (const msg of messages) {
-      const checked = checkedPayload(msg, options.schema, log);
-      if (!checked.ok) continue;
+      const checked = checkedPayload(msg, options.schema);
+      if (!checked.ok) {
+        await deadLetter(msg, checked.reason);
+        continue;
+      }
       const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
-      current = handler({ payload: checked.payload, subject, deliveryCount: msg.info.deliveryCount }).then(
-        () => msg.ack(),
-        (caught: unknown) => {
+      const message = {
+        payload: checked.payload,
+        subject,
+        deliveryCount: msg.info.deliveryCount,
+        streamSeq: msg.seq,
+        pending: msg.info.pending,
+      };
+      current = handler(message).then(
+        () => {
+          msg.ack();
+          outcome("delivered", message);
+        },
+        async (caught: unknown) => {
           const attempt = msg.info.deliveryCount;
+          const reason = caught instanceof Error ? caught.message : String(caught);
+          if ((caught instanceof AppError && !caught.retryable) || attempt >= maxDeliver) {
+            await deadLetter(msg, attempt >= maxDeliver ? `${reason} (after ${attempt} deliveries)` : reason);
+            return;
+          }
+          outcome("failed", message);
           if (attempt === 1 || attempt % 10 === 0)
             log.warn({ err: caught, seq: msg.seq, attempt }, "delivery failed; will retry");
-          msg.nak(Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 8)));
+          msg.nak(Math.min(maxBackoffMs, 1000 * 2 ** Math.min(attempt - 1, 8)));
         },
       );
       await current;

@@ -1,16 +1,19 @@
 /** The NATS bus: typed request/serve over proto contracts, broadcasts, JetStream streams and consumers, config KV. */
+
+export {
+  type BatchConsumer,
+  type BatchContext,
+  type BatchItem,
+  consumeBatches,
+  type ItemFailure,
+} from "./batch-consumer.js";
 export { type Bus, type BusOptions, connectBus, createBus, type ServeContext, type ServeOptions } from "./bus.js";
 export { decodeJson, encodeJson } from "./codec.js";
 export { type ConfigStore, openConfigStore } from "./config-store.js";
-export { consumeEach, type EachConsumer, type EachMessage } from "./consume-each.js";
-export {
-  type BatchConsumer,
-  type BatchItem,
-  consumeBatches,
-  ensureDurableConsumer,
-  ensureStream,
-  publishEvent,
-} from "./jetstream.js";
+export { consumeEach, type EachConsumer, type EachConsumerOptions, type EachMessage } from "./consume-each.js";
+export { createDeadLetters, type DeadLetters } from "./dead-letters.js";
+export { DEFAULT_MAX_DELIVER, ensureDurableConsumer, ensureStream, publishEvent } from "./jetstream.js";
+export { MAX_LOG_STRING_BYTES, type SanitizeReport, sanitizeString, sanitizeValue, TRUNCATION_MARKER } from "./log-value.js";
 export { type NatsLink, openNatsLink } from "./nats-link.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox.js";
 export { natsDependency, probeNats } from "./probe.js";

@@ -1,13 +1,17 @@
 /**
  * Fire-and-forget event publishing for hot paths: the request handler enqueues and returns; a small pump publishes
  * to JetStream with bounded concurrency, retries with backoff while NATS is unreachable (the event id makes a retry
- * idempotent), and flushes on shutdown. Only a full buffer drops events, and each drop is counted and logged.
+ * idempotent), and flushes on shutdown. Values no consumer could store (lone surrogates, control characters,
+ * megabyte strings) are made safe before publishing, so one hostile request cannot produce an event that is retried
+ * forever. Only a full buffer or an event outside its contract drops events, and each drop is counted and logged.
  */
 
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
+import * as v from "valibot";
 import type { Bus } from "./bus.js";
 import { publishEvent } from "./jetstream.js";
+import { type SanitizeReport, sanitizeValue } from "./log-value.js";
 
 export interface Outbox {
   enqueue<C extends EventContract<AnySchema>>(contract: C, payload: PayloadOf<C>, eventId: string): void;
@@ -62,6 +66,13 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
     while (active < concurrency && queue.length > 0) {
       const entry = queue.shift() as Entry;
       active += 1;
+      if (entry.attempt === 0) {
+        const report: SanitizeReport = { notes: [] };
+        // Only cut what no message can carry; odd characters travel escaped in JSON, and the consumers that store
+        // or forward the event replace them and flag the row, so the record shows it was tampered with.
+        entry.payload = sanitizeValue(entry.payload, report, { replace: false });
+        if (report.notes.length > 0) log.warn({ eventId: entry.eventId, changed: report.notes.slice(0, 10) }, "event values cut");
+      }
       publishEvent(bus, entry.contract, entry.payload as never, entry.eventId).then(
         () => {
           active -= 1;
@@ -70,6 +81,17 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
         },
         (caught: unknown) => {
           active -= 1;
+          if (caught instanceof v.ValiError || isTooLarge(caught)) {
+            // Retrying cannot help an event outside its contract: drop it loudly instead of blocking a slot forever.
+            dropped += 1;
+            log.error(
+              { err: caught, eventId: entry.eventId, subject: entry.contract.subject },
+              "event cannot be published; dropped",
+            );
+            pump();
+            settleIfIdle();
+            return;
+          }
           entry.attempt += 1;
           if (entry.attempt === 1 || entry.attempt % 20 === 0) {
             log.warn({ err: caught, eventId: entry.eventId, attempt: entry.attempt }, "event publish failed; retrying");
@@ -105,4 +127,8 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
       if (queue.length + active > 0) log.error({ pending: queue.length + active }, "shutdown with unpublished events");
     },
   };
+}
+
+function isTooLarge(caught: unknown): boolean {
+  return /max.?payload/i.test(String((caught as Error)?.message ?? caught));
 }

@@ -55,7 +55,29 @@ describe("gatewayEventToRow", () => {
       time_to_first_token_ms: 410,
       client_ip: "192.0.2.7",
       user_agent: "claude-cli/1.0",
+      cost_usd: 0,
+      weighted_input_tokens: 0,
+      weighted_output_tokens: 0,
+      trace_id: "",
+      sanitized: 0,
+      sanitize_notes: "",
     });
+  });
+
+  it("takes cost, weighted tokens and trace id when the event carries them, and flags sanitized rows", () => {
+    const row = gatewayEventToRow(
+      { ...base, costUsd: 0.0123, weightedInputTokens: 2400, weightedOutputTokens: 1020, traceId: "a".repeat(32) },
+      ["model:replaced"],
+    );
+    expect(row).toMatchObject({
+      cost_usd: 0.0123,
+      weighted_input_tokens: 2400,
+      weighted_output_tokens: 1020,
+      trace_id: "a".repeat(32),
+      sanitized: 1,
+      sanitize_notes: "model:replaced",
+    });
+    expect(v.safeParse(GatewayLogRowSchema, row).success).toBe(true);
   });
 
   it("turns absent optional strings into '' and keeps an absent first-token time as null", () => {

@@ -1,6 +1,7 @@
 /**
- * The gateway_logs row (migrations/clickhouse/0001_gateway_logs.sql) and the pure mapping from the bus event to it.
- * audit-ingest validates each row with GatewayLogRowSchema before inserting.
+ * The gateway_logs row (migrations/clickhouse/0001_gateway_logs.sql, 0002) and the pure mapping from the bus event to
+ * it. audit-ingest validates each row with GatewayLogRowSchema before inserting. Fields other engineers add to the
+ * event later (cost, weighted tokens, trace id) are read when present and default to 0 / '' otherwise.
  */
 import type { GatewayRequestEvent } from "@thinkwatch/proto";
 import * as v from "valibot";
@@ -38,13 +39,27 @@ export const GatewayLogRowSchema = v.object({
   time_to_first_token_ms: v.nullable(UInt32),
   client_ip: v.string(),
   user_agent: v.string(),
+  cost_usd: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  weighted_input_tokens: UInt64,
+  weighted_output_tokens: UInt64,
+  trace_id: v.string(),
+  sanitized: UInt8,
+  sanitize_notes: v.string(),
 });
 export type GatewayLogRow = v.InferOutput<typeof GatewayLogRowSchema>;
 
 export const GATEWAY_LOGS_TABLE = "gateway_logs";
 
+/** The optional additions a gateway event may carry (see GatewayRequestEvent). */
+export interface GatewayEventExtras {
+  costUsd?: number | null;
+  weightedInputTokens?: number | null;
+  weightedOutputTokens?: number | null;
+  traceId?: string | null;
+}
+
 /** Maps a validated event to its row; the result still goes through GatewayLogRowSchema before the insert. */
-export function gatewayEventToRow(event: GatewayRequestEvent): GatewayLogRow {
+export function gatewayEventToRow(event: GatewayRequestEvent & GatewayEventExtras, sanitizeNotes: string[] = []): GatewayLogRow {
   return {
     event_id: event.eventId,
     created_at: toClickHouseDateTime(event.occurredAt),
@@ -69,5 +84,11 @@ export function gatewayEventToRow(event: GatewayRequestEvent): GatewayLogRow {
     time_to_first_token_ms: event.timeToFirstTokenMs,
     client_ip: event.clientIp ?? "",
     user_agent: event.userAgent ?? "",
+    cost_usd: event.costUsd ?? 0,
+    weighted_input_tokens: Math.trunc(event.weightedInputTokens ?? 0),
+    weighted_output_tokens: Math.trunc(event.weightedOutputTokens ?? 0),
+    trace_id: event.traceId ?? "",
+    sanitized: sanitizeNotes.length > 0 ? 1 : 0,
+    sanitize_notes: sanitizeNotes.join(",").slice(0, 1000),
   };
 }

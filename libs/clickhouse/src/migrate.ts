@@ -23,6 +23,9 @@ const RECORD_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 ) ENGINE = ReplacingMergeTree() ORDER BY version`;
 
 const DDL_RACE = /already exists|is creating or attaching right now|is (being )?(dropped|detached)/i;
+/** 18.16 has no `ADD COLUMN IF NOT EXISTS`: a column another runner (or a half-applied migration) added is done. */
+const ADD_COLUMN = /^\s*ALTER\s+TABLE\s+\S+\s+ADD\s+COLUMN\s/i;
+const COLUMN_EXISTS = "44";
 const RACE_RETRIES = 5;
 
 /** Runs one DDL statement, retrying when another runner is creating the same object at this moment. */
@@ -33,6 +36,7 @@ async function runIdempotent(ch: ClickHouse, statement: string): Promise<void> {
       return;
     } catch (caught) {
       const code = caught instanceof AppError ? caught.details?.clickhouseCode : undefined;
+      if (code === COLUMN_EXISTS && ADD_COLUMN.test(statement)) return;
       const race = code === "57" || (caught instanceof Error && DDL_RACE.test(caught.message));
       if (!race || attempt >= RACE_RETRIES) throw caught;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));

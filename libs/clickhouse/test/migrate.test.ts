@@ -33,6 +33,20 @@ const EXPECTED_COLUMNS: Array<[string, string]> = [
   ["time_to_first_token_ms", "Nullable(UInt32)"],
   ["client_ip", "String"],
   ["user_agent", "String"],
+  ["cost_usd", "Float64"],
+  ["weighted_input_tokens", "UInt64"],
+  ["weighted_output_tokens", "UInt64"],
+  ["trace_id", "String"],
+  ["sanitized", "UInt8"],
+  ["sanitize_notes", "String"],
+];
+
+const REPO_MIGRATION_NAMES = [
+  "0001_gateway_logs",
+  "0002_gateway_logs_cost_trace",
+  "0003_mcp_logs",
+  "0004_audit_access_app_logs",
+  "0005_rollups",
 ];
 
 const EVENT: GatewayRequestEvent = {
@@ -74,9 +88,9 @@ describe("migrateClickHouse", () => {
     scratch = "";
   });
 
-  it("creates gateway_logs with the documented columns, engine and keys, and records the migration", async () => {
+  it("creates gateway_logs with the documented columns, engine and keys, and records the migrations", async () => {
     const report = await migrateClickHouse(db.ch, REPO_MIGRATIONS);
-    expect(report).toEqual({ applied: ["0001_gateway_logs"], skipped: [] });
+    expect(report).toEqual({ applied: REPO_MIGRATION_NAMES, skipped: [] });
 
     const columns = await db.ch.query<{ name: string; type: string }>(
       "SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {t:String}",
@@ -92,13 +106,15 @@ describe("migrateClickHouse", () => {
       /^ReplacingMergeTree\(\) PARTITION BY toYYYYMM\(created_at\) ORDER BY \(created_at, event_id\)/,
     );
 
-    const recorded = await db.ch.query<{ version: number; name: string }>("SELECT version, name FROM schema_migrations");
-    expect(recorded).toEqual([{ version: 1, name: "0001_gateway_logs" }]);
+    const recorded = await db.ch.query<{ version: number; name: string }>(
+      "SELECT version, name FROM schema_migrations ORDER BY version",
+    );
+    expect(recorded).toEqual(REPO_MIGRATION_NAMES.map((name, index) => ({ version: index + 1, name })));
   });
 
   it("skips what is already applied on a second run", async () => {
     await migrateClickHouse(db.ch, REPO_MIGRATIONS);
-    expect(await migrateClickHouse(db.ch, REPO_MIGRATIONS)).toEqual({ applied: [], skipped: ["0001_gateway_logs"] });
+    expect(await migrateClickHouse(db.ch, REPO_MIGRATIONS)).toEqual({ applied: [], skipped: REPO_MIGRATION_NAMES });
   });
 
   it("lets two runners migrate the same database at once without failing", async () => {
@@ -179,6 +195,8 @@ describe("gateway_logs rows", () => {
       output_tokens: String(row.output_tokens),
       cached_tokens: String(row.cached_tokens),
       reasoning_tokens: String(row.reasoning_tokens),
+      weighted_input_tokens: String(row.weighted_input_tokens),
+      weighted_output_tokens: String(row.weighted_output_tokens),
     });
   });
 });

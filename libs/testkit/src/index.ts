@@ -9,6 +9,7 @@ export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
 export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
+export { type KafkaMockCluster, startKafkaMockCluster } from "./kafka-mock.js";
 export { type ConformanceResult, runConformanceServerSuite, type ScenarioOutcome } from "./mcp-conformance.js";
 export { type ConformanceFixture, startConformanceFixture } from "./mcp-conformance-fixture.js";
 export {
@@ -24,6 +25,8 @@ export {
   startOidcTestProvider,
   type TestIdentity,
 } from "./oidc-test-provider.js";
+export { CLICKHOUSE_SERVER_PATH, type OwnClickHouse, startOwnClickHouse } from "./own-clickhouse.js";
+export { ensureRsyslog, type ReceivedSyslog, type RsyslogReceiver, startRsyslog } from "./rsyslog.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";
 export { waitFor } from "./wait-for.js";
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";

@@ -6,6 +6,8 @@ export interface ReceivedWebhook {
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The body exactly as received (to verify signatures over it). */
+  raw: string;
 }
 
 export interface WebhookReceiver {
@@ -29,13 +31,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         response.writeHead(failureStatus).end();
         return;
       }
+      const raw = Buffer.concat(chunks).toString("utf8");
       let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        body = JSON.parse(raw);
       } catch {
-        body = Buffer.concat(chunks).toString("utf8");
+        body = raw;
       }
-      received.push({ path: request.url ?? "/", headers: request.headers, body });
+      received.push({ path: request.url ?? "/", headers: request.headers, body, raw });
       response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });
   });

@@ -1,6 +1,6 @@
 /** admin-api configuration: its database, the bus, the secrets it signs and encrypts with. */
 import { resolve } from "node:path";
-import { databaseEntries, encryptionEntries, fields, jwtEntries, natsEntries } from "@thinkwatch/config";
+import { clickhouseEntries, databaseEntries, encryptionEntries, fields, jwtEntries, natsEntries } from "@thinkwatch/config";
 import * as v from "valibot";
 
 export const AdminApiConfigSchema = v.object({
@@ -8,6 +8,8 @@ export const AdminApiConfigSchema = v.object({
   ...databaseEntries,
   ...jwtEntries,
   ...encryptionEntries,
+  /** The log explorer reads ClickHouse (read-only; audit-ingest owns the schema). */
+  ...clickhouseEntries,
   /** Lifetime of a console access token. */
   ACCESS_TOKEN_TTL_SECONDS: fields.positiveInt(900),
   /** Comma-separated browser origins allowed to call the console API cross-origin (empty: same origin only). */

@@ -1,5 +1,6 @@
 /** Everything admin-api handlers need, built once per process by service.ts. */
 import type { Bus, ConfigStore, SettingsHolder } from "@thinkwatch/bus";
+import type { ClickHouse } from "@thinkwatch/clickhouse";
 import type { Keyring } from "@thinkwatch/crypto";
 import type { Logger } from "@thinkwatch/log";
 import type { AuditRecorder } from "./audit/audit-recorder.js";
@@ -33,4 +34,6 @@ export interface AdminDeps {
   sso: SsoConfigStore;
   identities: IdentityStore;
   oidc: OidcDiscoveryCache;
+  /** Read-only: the log explorer. */
+  clickhouse: ClickHouse;
 }

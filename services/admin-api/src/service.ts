@@ -1,10 +1,12 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
 import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+import { createClickHouse } from "@thinkwatch/clickhouse";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
-import { createOutboxAuditRecorder } from "./audit/audit-recorder.js";
+import { createPostgresAuditRecorder } from "./audit/audit-recorder.js";
+import { startOutboxPublisher } from "./audit/outbox-publisher.js";
 import { createTokenAuthorizer } from "./auth/authorizer.js";
 import { createTokenIssuer } from "./auth/tokens.js";
 import { AdminApiConfigSchema } from "./config.js";
@@ -17,6 +19,7 @@ import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerLogRoutes } from "./http/logs.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
 import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
@@ -51,6 +54,14 @@ export const adminApiService = defineService({
     const providers = createPostgresProviderStore(pg.db);
     const outbox = createOutbox(bus, log);
     const tokens = createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
+    const clickhouse = createClickHouse({
+      url: config.CLICKHOUSE_URL,
+      database: config.CLICKHOUSE_DB,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      log,
+    });
+    const auditOutbox = await startOutboxPublisher(pg.db, pg.sql, bus, log);
     const deps: AdminDeps = {
       bus,
       config: configStore,
@@ -58,7 +69,7 @@ export const adminApiService = defineService({
       keyring: createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS),
       tokens,
       authorizer: createTokenAuthorizer(tokens),
-      audit: createOutboxAuditRecorder(outbox),
+      audit: createPostgresAuditRecorder(pg.db, outbox, log),
       users: createPostgresUserStore(pg.db),
       settings: createPostgresSettingsStore(pg.db, configStore),
       liveSettings: await watchSettings(configStore, log),
@@ -68,6 +79,7 @@ export const adminApiService = defineService({
       sso: createPostgresSsoConfigStore(pg.db),
       identities: createPostgresIdentityStore(pg.db),
       oidc: createOidcDiscoveryCache(),
+      clickhouse,
     };
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
     await deps.routing.publish();
@@ -91,6 +103,7 @@ export const adminApiService = defineService({
     registerKeyRoutes(router, deps);
     registerLimitRoutes(router, deps);
     registerLogForwarderRoutes(router, deps);
+    registerLogRoutes(router, deps);
     registerSettingsRoutes(router, deps);
     registerMcpServerRoutes(router, deps, mcpServers);
     registerHealthRoutes(router, deps, pg);
@@ -111,9 +124,11 @@ export const adminApiService = defineService({
       async stop(deadlineMs) {
         purger.stop();
         deps.liveSettings.stop();
+        await auditOutbox.stop(deadlineMs);
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
         await pg.close(deadlineMs);
+        await clickhouse.close();
       },
     };
   },

@@ -37,12 +37,14 @@ const EXPECTED_NAV = {
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
+    ["Logs", ["Log Explorer", "Log Forwarders"]],
     ["Administration", ["Settings"]],
   ],
   viewer: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
+    ["Logs", ["Log Explorer"]],
   ],
 } as const;
 

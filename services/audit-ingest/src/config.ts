@@ -9,5 +9,7 @@ export const AuditIngestConfigSchema = v.object({
   AUDIT_BATCH_MAX: fields.positiveInt(1000),
   /** Longest an event waits for its batch to fill before it is written anyway. */
   AUDIT_BATCH_WAIT_MS: fields.positiveInt(250),
+  /** Deliveries of one event before it is dead-lettered (the consumer's max_deliver). */
+  AUDIT_MAX_DELIVER: fields.positiveInt(20),
 });
 export type AuditIngestConfig = v.InferOutput<typeof AuditIngestConfigSchema>;

@@ -1,18 +1,30 @@
-/** audit-ingest: owns the ClickHouse schema; consumes the AUDIT stream and writes batches, acking after the insert. */
+/**
+ * audit-ingest: owns the ClickHouse schema; consumes every subject of the AUDIT stream (gateway requests, MCP tool
+ * calls, audit records) and writes batches to their tables, acking after the insert. Messages that can never be
+ * written go to the dead letters with the reason; retention drops old partitions daily.
+ */
 import { resolve } from "node:path";
 import {
   type BatchConsumer,
   connectServiceBus,
   consumeBatches,
+  createDeadLetters,
   ensureDurableConsumer,
   ensureStream,
   natsDependency,
+  openConfigStore,
+  watchSettings,
 } from "@thinkwatch/bus";
 import { clickhouseDependency, createClickHouse, migrateClickHouse } from "@thinkwatch/clickhouse";
 import { defineService } from "@thinkwatch/lifecycle";
-import { CONSUMERS, GatewayRequestCompleted, GatewayRequestEventSchema, STREAMS } from "@thinkwatch/proto";
+import { AUDIT_SUBJECT_ROOT, CONSUMERS, STREAMS } from "@thinkwatch/proto";
+import * as v from "valibot";
 import { AuditIngestConfigSchema } from "./config.js";
-import { createGatewayLogWriter } from "./ingest/gateway-log-writer.js";
+import { createLogWriter } from "./ingest/log-writer.js";
+import { scheduleRetention } from "./ingest/retention.js";
+
+/** Any JSON object: each subject's own contract is checked per message by the writer, with a reason on failure. */
+const AnyEventSchema = v.record(v.string(), v.unknown());
 
 export const auditIngestService = defineService({
   name: "audit-ingest",
@@ -34,26 +46,35 @@ export const auditIngestService = defineService({
       log,
     });
     await ensureStream(bus, STREAMS.audit);
+    await ensureStream(bus, STREAMS.deadLetter, 30);
     await ensureDurableConsumer(bus, {
       stream: STREAMS.audit.name,
-      durable: CONSUMERS.auditIngestGateway,
-      filterSubject: GatewayRequestCompleted.subject,
+      durable: CONSUMERS.auditIngest,
+      filterSubject: `${AUDIT_SUBJECT_ROOT}.>`,
       deliverFrom: "all",
+      maxDeliver: config.AUDIT_MAX_DELIVER,
     });
-    const writer = createGatewayLogWriter(clickhouse);
+    const settings = await watchSettings(await openConfigStore(bus, log), log);
+    const retention = scheduleRetention(clickhouse, settings, log);
+    const writer = createLogWriter(clickhouse);
+    const deadLetters = createDeadLetters(bus, CONSUMERS.auditIngest, log);
     const consumer: BatchConsumer = await consumeBatches(
       bus,
       {
         stream: STREAMS.audit.name,
-        durable: CONSUMERS.auditIngestGateway,
-        schema: GatewayRequestEventSchema,
+        durable: CONSUMERS.auditIngest,
+        schema: AnyEventSchema,
         maxBatch: config.AUDIT_BATCH_MAX,
         maxWaitMs: config.AUDIT_BATCH_WAIT_MS,
+        maxDeliver: config.AUDIT_MAX_DELIVER,
+        deadLetters,
         log,
       },
-      async (items) => {
-        const { inserted, skipped } = await writer.write(items);
-        if (skipped > 0) log.info({ inserted, skipped }, "skipped events already stored (redelivery)");
+      async (items, context) => {
+        const result = await writer.write(items, context);
+        if (result.skipped > 0) log.info({ inserted: result.inserted, skipped: result.skipped }, "skipped events already stored");
+        if (result.sanitized > 0) log.warn({ sanitized: result.sanitized }, "stored events with values made safe");
+        return { failed: result.failed };
       },
     );
     return {
@@ -63,7 +84,9 @@ export const auditIngestService = defineService({
         return true;
       },
       async stop(deadlineMs) {
+        retention.stop();
         await consumer.stop(deadlineMs);
+        settings.stop();
         await bus.close(deadlineMs);
         await clickhouse.close();
       },

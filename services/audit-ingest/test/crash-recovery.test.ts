@@ -88,7 +88,7 @@ describe("audit-ingest crash recovery", () => {
       const load = Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
       // Kill once some rows are in, while requests keep flowing.
-      await waitFor(async () => (await countRows()).rows >= 150, { what: "150 rows before the kill" });
+      await waitFor(async () => (await countRows()).rows >= 150, { what: "150 rows before the kill", timeoutMs: 60_000 });
       await ingest.kill();
       killed = true;
       const rowsAtKill = (await countRows()).rows;

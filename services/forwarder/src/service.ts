@@ -1,10 +1,14 @@
 /** forwarder: delivers every audit event to each configured channel, one durable consumer per channel. */
+import { Kvm } from "@nats-io/kv";
 import { connectServiceBus, ensureStream, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { createKeyring } from "@thinkwatch/crypto";
 import { defineService } from "@thinkwatch/lifecycle";
-import { CONFIG_KEYS, STREAMS } from "@thinkwatch/proto";
+import { CONFIG_KEYS, KV_BUCKETS, type LogChannel, STREAMS } from "@thinkwatch/proto";
+import { createChannelCounters } from "./channels/channel-counters.js";
 import { createChannelSupervisor } from "./channels/channel-supervisor.js";
-import { createWebhookSink } from "./channels/webhook-sink.js";
+import { createSink } from "./channels/sink-factory.js";
 import { ForwarderConfigSchema } from "./config.js";
+import { serveTestChannel } from "./nats/test-channel.js";
 
 export const forwarderService = defineService({
   name: "forwarder",
@@ -18,21 +22,23 @@ export const forwarderService = defineService({
       log,
     });
     await ensureStream(bus, STREAMS.audit);
-    const supervisor = createChannelSupervisor(
-      bus,
-      (channel) => {
-        if (channel.kind === "webhook") return createWebhookSink(channel, config.FORWARDER_WEBHOOK_TIMEOUT_MS);
-        throw new Error(`the ${channel.kind} channel kind is not available yet`);
-      },
-      log,
-    );
+    await ensureStream(bus, STREAMS.deadLetter, 30);
+    const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
+    const sinkFor = (channel: LogChannel) =>
+      createSink(channel, { timeoutMs: config.FORWARDER_WEBHOOK_TIMEOUT_MS, decrypt: (c) => keyring.decrypt(c) });
+    const statsKv = await new Kvm(bus.nc).create(bus.bucketName(KV_BUCKETS.forwarderStats), { history: 1 });
+    const counters = createChannelCounters(statsKv, instanceId, log);
+    const supervisor = createChannelSupervisor(bus, sinkFor, counters, log);
+    const testEndpoint = serveTestChannel(bus, sinkFor);
     const store = await openConfigStore(bus, log);
     const watcher = await store.watch(CONFIG_KEYS.logChannels, (value) => void supervisor.apply(value.channels));
     return {
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         watcher.stop();
+        testEndpoint.unsubscribe();
         await supervisor.stop(deadlineMs);
+        await counters.stop();
         await bus.close(deadlineMs);
       },
     };

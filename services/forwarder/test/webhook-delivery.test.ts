@@ -83,6 +83,7 @@ describe("webhook channel", () => {
           kind: "webhook",
           enabled: true,
           createdAt: createdAt - 1000,
+          eventKinds: [],
           settings: { url: webhook.url, headers: { "x-siem-token": "t0k" } },
         },
       ],

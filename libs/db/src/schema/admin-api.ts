@@ -1,6 +1,7 @@
 /** Tables owned by admin-api: identity, providers, models, settings, log channels. */
 import { sql } from "drizzle-orm";
-import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+/** Tables owned by admin-api: identity, providers, models, settings, log channels, the audit outbox. */
 
 export const users = pgTable("users", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -66,6 +67,8 @@ export const logForwarders = pgTable("log_forwarders", {
   /** webhook | syslog | kafka */
   kind: text("kind").notNull(),
   settings: jsonb("settings").notNull().default({}),
+  /** Event kinds the channel receives (EVENT_KINDS in proto); empty: every kind. */
+  eventKinds: jsonb("event_kinds").$type<string[]>().notNull().default([]),
   enabled: boolean("enabled").notNull().default(true),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -104,3 +107,15 @@ export const userIdentities = pgTable(
   },
   (table) => [uniqueIndex("user_identities_issuer_subject").on(table.issuer, table.subject)],
 );
+/**
+ * Transactional outbox of audit records: written in the same transaction as the admin change it describes, then
+ * published to the AUDIT stream (Nats-Msg-Id = event id, so a re-publish after a crash is stored once) and deleted.
+ */
+export const auditOutbox = pgTable("audit_outbox", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  eventId: uuid("event_id").notNull().unique(),
+  subject: text("subject").notNull(),
+  payload: jsonb("payload").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});

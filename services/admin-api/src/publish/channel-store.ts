@@ -3,17 +3,31 @@ import type { ConfigStore } from "@thinkwatch/bus";
 import { type Database, tables } from "@thinkwatch/db";
 import { AppError } from "@thinkwatch/errors";
 import { CONFIG_KEYS, type LogChannel } from "@thinkwatch/proto";
-import { asc } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
+
+export interface ChannelInput {
+  name: string;
+  kind: LogChannel["kind"];
+  settings: Record<string, unknown>;
+  eventKinds: string[];
+  enabled: boolean;
+}
 
 export interface ChannelStore {
-  create(input: {
-    name: string;
-    kind: LogChannel["kind"];
-    settings: Record<string, unknown>;
-    enabled: boolean;
-  }): Promise<LogChannel>;
+  create(input: ChannelInput): Promise<LogChannel>;
+  get(id: string): Promise<LogChannel | null>;
+  /** Replace the changeable fields; returns the channel before and after. */
+  update(id: string, change: Partial<Omit<ChannelInput, "kind">>): Promise<{ before: LogChannel; after: LogChannel }>;
   list(): Promise<LogChannel[]>;
   publish(): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uniqueViolation(caught: unknown, name: string | undefined): never {
+  const code = (caught as { code?: string; cause?: { code?: string } }).cause?.code ?? (caught as { code?: string }).code;
+  if (code === "23505") throw new AppError("conflict", `a log forwarder named '${name}' already exists`);
+  throw caught;
 }
 
 export function createChannelStore(db: Database, config: ConfigStore): ChannelStore {
@@ -25,9 +39,15 @@ export function createChannelStore(db: Database, config: ConfigStore): ChannelSt
     enabled: row.enabled,
     createdAt: row.createdAt.getTime(),
     settings: row.settings as Record<string, unknown>,
+    eventKinds: row.eventKinds,
   });
   let lastRevision = 0;
   const list = async () => (await db.select().from(logForwarders).orderBy(asc(logForwarders.createdAt))).map(toChannel);
+  const get = async (id: string) => {
+    if (!UUID.test(id)) return null;
+    const [row] = await db.select().from(logForwarders).where(eq(logForwarders.id, id));
+    return row === undefined ? null : toChannel(row);
+  };
   return {
     async create(input) {
       try {
@@ -35,9 +55,24 @@ export function createChannelStore(db: Database, config: ConfigStore): ChannelSt
         if (row === undefined) throw new Error("insert returned no row");
         return toChannel(row);
       } catch (caught) {
-        const code = (caught as { code?: string; cause?: { code?: string } }).cause?.code ?? (caught as { code?: string }).code;
-        if (code === "23505") throw new AppError("conflict", `a log forwarder named '${input.name}' already exists`);
-        throw caught;
+        return uniqueViolation(caught, input.name);
+      }
+    },
+    get,
+    async update(id, change) {
+      const before = await get(id);
+      if (before === null) throw new AppError("not_found", "no such log forwarder");
+      try {
+        const [row] = await db
+          .update(logForwarders)
+          .set({ ...change, updatedAt: new Date() })
+          .where(eq(logForwarders.id, id))
+          .returning();
+        if (row === undefined) throw new AppError("not_found", "no such log forwarder");
+        return { before, after: toChannel(row) };
+      } catch (caught) {
+        if (caught instanceof AppError) throw caught;
+        return uniqueViolation(caught, change.name);
       }
     },
     list,

@@ -1,13 +1,24 @@
 /**
- * Runs one durable consumer per enabled channel, following the `log_channels` read-model: a new channel receives
- * every event stored since the channel was created (however late this consumer starts), a disabled one stops (its consumer stays, so re-enabling resumes where it
- * stopped), a changed one restarts with its new settings.
+ * Runs one durable consumer per enabled channel, following the `log_channels` read-model, so a dead channel never
+ * delays the others: a new channel receives every event stored since the channel was created (however late this
+ * consumer starts), a disabled one stops (its consumer stays, so re-enabling resumes where it stopped), a changed
+ * one restarts with its new settings. Each event is filtered by the channel's event kinds and made safe before the
+ * transport sees it.
  */
-import { type Bus, consumeEach, type EachConsumer, ensureDurableConsumer } from "@thinkwatch/bus";
+import {
+  type Bus,
+  consumeEach,
+  createDeadLetters,
+  type EachConsumer,
+  ensureDurableConsumer,
+  type SanitizeReport,
+  sanitizeValue,
+} from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
-import { AUDIT_SUBJECT_ROOT, CONSUMERS, type LogChannel, STREAMS } from "@thinkwatch/proto";
+import { AUDIT_SUBJECT_ROOT, CONSUMERS, eventKindOf, type LogChannel, STREAMS } from "@thinkwatch/proto";
 import * as v from "valibot";
-import type { ChannelSink, SinkFactory } from "./channel-sink.js";
+import type { ChannelCounterSet } from "./channel-counters.js";
+import type { ChannelSink, ForwardedEvent, SinkFactory } from "./channel-sink.js";
 
 const AnyEventSchema = v.looseObject({ eventId: v.string() });
 
@@ -23,7 +34,25 @@ export interface ChannelSupervisor {
   stop(deadlineMs: number): Promise<void>;
 }
 
-export function createChannelSupervisor(bus: Bus, sinkFor: SinkFactory, log: Logger): ChannelSupervisor {
+/** The event as a channel receives it: typed, kind-tagged, values made safe. */
+export function forwardedEvent(subject: string, payload: Record<string, unknown> & { eventId: string }): ForwardedEvent {
+  const report: SanitizeReport = { notes: [] };
+  const safe = sanitizeValue(payload, report) as Record<string, unknown>;
+  if (report.notes.length > 0) safe.sanitized = report.notes.slice(0, 20);
+  return {
+    type: subject.slice(AUDIT_SUBJECT_ROOT.length + 1),
+    kind: eventKindOf(subject, payload),
+    eventId: String(safe.eventId),
+    payload: safe,
+  };
+}
+
+export function createChannelSupervisor(
+  bus: Bus,
+  sinkFor: SinkFactory,
+  counters: ChannelCounterSet,
+  log: Logger,
+): ChannelSupervisor {
   const running = new Map<string, Running>();
   let applying: Promise<void> = Promise.resolve();
 
@@ -44,15 +73,33 @@ export function createChannelSupervisor(bus: Bus, sinkFor: SinkFactory, log: Log
       deliverFrom: { startTimeMs: channel.createdAt },
     });
     const sink = sinkFor(channel);
+    const kinds = new Set(channel.eventKinds);
+    let lastError: string | undefined;
     const consumer = await consumeEach(
       bus,
-      { stream: STREAMS.audit.name, durable, schema: AnyEventSchema, log },
-      async (message) =>
-        sink.deliver({
-          type: message.subject.slice(AUDIT_SUBJECT_ROOT.length + 1),
-          eventId: message.payload.eventId,
-          payload: message.payload,
-        }),
+      {
+        stream: STREAMS.audit.name,
+        durable,
+        schema: AnyEventSchema,
+        log,
+        deadLetters: createDeadLetters(bus, durable, log),
+        // A receiver back from an outage is tried again within a minute.
+        maxBackoffMs: 60_000,
+        // Deliveries are counted by the handler (a filtered-out event is acked but not sent).
+        onOutcome: (outcome) => {
+          if (outcome !== "delivered") counters.record(channel.id, outcome, lastError);
+        },
+      },
+      async (message) => {
+        if (kinds.size > 0 && !kinds.has(eventKindOf(message.subject, message.payload))) return;
+        try {
+          await sink.deliver(forwardedEvent(message.subject, message.payload));
+          counters.record(channel.id, "delivered");
+        } catch (caught) {
+          lastError = caught instanceof Error ? caught.message : String(caught);
+          throw caught;
+        }
+      },
     );
     running.set(channel.id, { fingerprint: JSON.stringify(channel), consumer, sink });
     log.info({ channel: channel.name, kind: channel.kind }, "log channel started");

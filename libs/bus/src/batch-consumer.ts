@@ -1,0 +1,171 @@
+/**
+ * A durable pull consumer that hands messages to a handler in batches (size or time bound) and acks each message
+ * only after the handler stored it. Nothing is held back by one bad message:
+ * - a message outside its contract is dead-lettered with the reason at once;
+ * - the handler reports per-message failures: a permanent one is dead-lettered now, a transient one is nak'd with
+ *   a growing delay and dead-lettered at its last allowed delivery (the consumer's max_deliver);
+ * - a retryable error for the whole batch (the store is down) is retried in-process while the messages are kept
+ *   alive with in-progress acks, so an outage never uses up their deliveries.
+ */
+
+import { type JsMsg, jetstream } from "@nats-io/jetstream";
+import { toAppError } from "@thinkwatch/errors";
+import type { Logger } from "@thinkwatch/log";
+import type { AnySchema } from "@thinkwatch/proto";
+import type * as v from "valibot";
+import type { Bus } from "./bus.js";
+import { checkedPayload } from "./checked-message.js";
+import type { DeadLetters } from "./dead-letters.js";
+import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
+
+export interface BatchItem<T> {
+  payload: T;
+  /** Subject without the deployment namespace. */
+  subject: string;
+  redeliveries: number;
+}
+
+export interface ItemFailure {
+  /** Index into the batch handed to the handler. */
+  index: number;
+  reason: string;
+  /** No retry can succeed (e.g. the store rejects this one row): dead-letter it now. */
+  permanent: boolean;
+}
+
+export interface BatchContext {
+  /** 1 on the first try of this batch, more when it is retried after a retryable error. */
+  attempt: number;
+}
+
+export interface BatchConsumerOptions<S extends AnySchema> {
+  stream: string;
+  durable: string;
+  schema: S;
+  maxBatch: number;
+  maxWaitMs: number;
+  log: Logger;
+  deadLetters: DeadLetters;
+  /** Must match the consumer's max_deliver (ensureDurableConsumer). */
+  maxDeliver?: number;
+}
+
+export interface BatchConsumer {
+  /** Stop pulling, finish the batch in hand (insert + ack) within the deadline. */
+  stop(deadlineMs: number): Promise<void>;
+  /** Batches flushed so far (for readiness and tests). */
+  flushedBatches(): number;
+}
+
+type Handler<T> = (items: BatchItem<T>[], context: BatchContext) => Promise<{ failed: ItemFailure[] } | undefined>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+export async function consumeBatches<S extends AnySchema>(
+  bus: Bus,
+  options: BatchConsumerOptions<S>,
+  handler: Handler<v.InferOutput<S>>,
+): Promise<BatchConsumer> {
+  const js = jetstream(bus.nc);
+  const consumer = await js.consumers.get(bus.streamName(options.stream), options.durable);
+  const messages = await consumer.consume({ max_messages: Math.max(options.maxBatch * 2, 100) });
+  const log = options.log.child({ consumer: options.durable });
+  const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
+  const prefix = bus.subject("");
+
+  let buffer: Array<{ msg: JsMsg; item: BatchItem<v.InferOutput<S>> }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let flushed = 0;
+  let stopping = false;
+
+  const giveUp = async (msg: JsMsg, reason: string, permanent: boolean) => {
+    if (!permanent && msg.info.deliveryCount < maxDeliver) {
+      msg.nak(Math.min(30_000, 500 * 2 ** Math.min(msg.info.deliveryCount, 6)));
+      return;
+    }
+    try {
+      await options.deadLetters.send(msg, reason);
+    } catch (caught) {
+      log.error({ err: caught, seq: msg.seq }, "cannot dead-letter a message; it will be redelivered");
+      msg.nak(5_000);
+    }
+  };
+
+  const process = async (batch: Array<{ msg: JsMsg; item: BatchItem<v.InferOutput<S>> }>) => {
+    const items = batch.map((entry) => entry.item);
+    let failed: ItemFailure[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        failed = (await handler(items, { attempt }))?.failed ?? [];
+        break;
+      } catch (caught) {
+        const error = toAppError(caught);
+        if (error.retryable && !stopping) {
+          if (attempt === 1 || attempt % 20 === 0) {
+            log.warn({ err: caught, size: batch.length, attempt }, "batch write failed; retrying while the store is away");
+          }
+          for (const entry of batch) entry.msg.working();
+          await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+          continue;
+        }
+        if (error.retryable) {
+          for (const entry of batch) entry.msg.nak();
+          return;
+        }
+        log.error({ err: caught, size: batch.length }, "batch failed");
+        failed = items.map((_, index) => ({ index, reason: error.message, permanent: false }));
+        break;
+      }
+    }
+    const byIndex = new Map(failed.map((failure) => [failure.index, failure]));
+    for (const [index, entry] of batch.entries()) {
+      const failure = byIndex.get(index);
+      if (failure === undefined) entry.msg.ack();
+      else await giveUp(entry.msg, failure.reason, failure.permanent);
+    }
+    flushed += 1;
+  };
+
+  const flush = (): Promise<void> => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    const batch = buffer;
+    buffer = [];
+    if (batch.length === 0) return chain;
+    chain = chain.then(() => process(batch)).catch((caught) => log.error({ err: caught }, "batch handling failed"));
+    return chain;
+  };
+
+  const loop = (async () => {
+    for await (const msg of messages) {
+      const checked = checkedPayload(msg, options.schema);
+      if (!checked.ok) {
+        await giveUp(msg, checked.reason, true);
+        continue;
+      }
+      const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
+      buffer.push({ msg, item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 } });
+      if (buffer.length >= options.maxBatch) {
+        await flush();
+      } else if (timer === undefined) {
+        timer = setTimeout(() => void flush(), options.maxWaitMs);
+      }
+    }
+  })().catch((caught) => log.error({ err: caught }, "consumer loop ended with an error"));
+
+  return {
+    flushedBatches: () => flushed,
+    async stop(deadlineMs) {
+      await messages.close().catch(() => undefined);
+      await loop;
+      const deadline = sleep(deadlineMs).then(() => {
+        stopping = true;
+      });
+      await Promise.race([flush(), deadline]);
+      stopping = true;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Makes event values safe for every place an audit event goes (ClickHouse, syslog, Kafka, webhooks): lone UTF-16
+ * surrogates (which no UTF-8 store can hold) and NUL/C0 control characters become U+FFFD, strings past a byte
+ * budget are cut with a visible marker. Pure and allocation-free for the common, already-clean string.
+ */
+
+/** Longest string kept whole, in UTF-8 bytes; a 1 MB prompt fragment in a model name must not reach a SIEM. */
+export const MAX_LOG_STRING_BYTES = 16 * 1024;
+export const TRUNCATION_MARKER = "…[truncated]";
+
+// C0 controls other than tab, line feed and carriage return, plus DEL.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NEEDS_WORK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
+
+/**
+ * Secrets that must never reach a log row or a SIEM, wherever they hide in a value: virtual keys (`tw-` + 40
+ * base62), credentials in URL query strings (`?key=` as Gemini clients send it, `api_key`, `access_token`…) and
+ * bearer tokens.
+ */
+const SECRETS = [
+  /\btw-[0-9A-Za-z]{40}\b/g,
+  /([?&](?:key|api[_-]?key|access[_-]?token|token|secret|password|sig|signature)=)[^&#\s"']+/gi,
+  /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+];
+const MIGHT_HOLD_SECRET = /tw-|=|Bearer/i;
+export const REDACTED = "[redacted]";
+
+/** The string with every secret pattern replaced; `changed` tells whether anything was. */
+export function redactSecrets(value: string): { value: string; changed: boolean } {
+  if (!MIGHT_HOLD_SECRET.test(value)) return { value, changed: false };
+  let out = value;
+  for (const pattern of SECRETS)
+    out = out.replace(pattern, (_match, prefix?: string) => `${typeof prefix === "string" ? prefix : ""}${REDACTED}`);
+  return { value: out, changed: out !== value };
+}
+
+export interface SanitizeReport {
+  /** Paths of the values that were changed, e.g. `model:replaced`, `details.prompt:truncated`. */
+  notes: string[];
+}
+
+export interface SanitizeOptions {
+  /** Replace lone surrogates and control characters (default true); false only cuts oversize strings. */
+  replace?: boolean;
+  maxBytes?: number;
+}
+
+/**
+ * A string made safe; `note` says what changed ('' when nothing did). A string cut earlier (by a publisher) still
+ * reports `truncated`, so the flag survives every hop.
+ */
+export function sanitizeString(value: string, maxBytes = MAX_LOG_STRING_BYTES, replace = true): { value: string; note: string } {
+  let out = value;
+  let replaced = false;
+  if (replace && NEEDS_WORK.test(out)) {
+    const cleaned = out.replace(LONE_SURROGATE, "\ufffd").replace(CONTROL, "\ufffd");
+    replaced = cleaned !== value;
+    out = cleaned;
+  }
+  const redacted = redactSecrets(out);
+  if (redacted.changed) {
+    out = redacted.value;
+    replaced = true;
+  }
+  // A UTF-8 character is at most 3 bytes per UTF-16 unit, so shorter strings never need the exact count.
+  if (out.length * 3 > maxBytes && Buffer.byteLength(out, "utf8") > maxBytes) {
+    out = `${cutToBytes(out, maxBytes - Buffer.byteLength(TRUNCATION_MARKER))}${TRUNCATION_MARKER}`;
+    return { value: out, note: "truncated" };
+  }
+  if (out.endsWith(TRUNCATION_MARKER)) return { value: out, note: "truncated" };
+  return { value: out, note: redacted.changed ? "redacted" : replaced ? "replaced" : "" };
+}
+
+/** The longest prefix of `text` within `maxBytes` UTF-8 bytes that does not split a surrogate pair. */
+function cutToBytes(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, "utf8");
+  // toString drops a trailing partial character as U+FFFD; step back to a character boundary instead.
+  let end = Math.max(0, maxBytes);
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end).toString("utf8");
+}
+
+/**
+ * A deep copy of a JSON-like value with every string (keys included) sanitized; depth and breadth are capped so a
+ * hostile `details` object cannot blow up a row.
+ */
+export function sanitizeValue(
+  value: unknown,
+  report: SanitizeReport,
+  options: SanitizeOptions = {},
+  path = "",
+  depth = 0,
+): unknown {
+  if (typeof value === "string") {
+    const { value: safe, note } = sanitizeString(value, options.maxBytes ?? MAX_LOG_STRING_BYTES, options.replace ?? true);
+    if (note !== "") report.notes.push(`${path || "value"}:${note}`);
+    return safe;
+  }
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      report.notes.push(`${path || "value"}:replaced`);
+      return null;
+    }
+    return value;
+  }
+  if (depth >= 8) {
+    report.notes.push(`${path || "value"}:truncated`);
+    return null;
+  }
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, 1000);
+    if (kept.length < value.length) report.notes.push(`${path || "value"}:truncated`);
+    return kept.map((item, index) => sanitizeValue(item, report, options, `${path}[${index}]`, depth + 1));
+  }
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  for (const [key, item] of Object.entries(value)) {
+    if (++count > 1000) {
+      report.notes.push(`${path || "value"}:truncated`);
+      break;
+    }
+    const safeKey = sanitizeString(key, 256, options.replace ?? true).value;
+    out[safeKey] = sanitizeValue(item, report, options, path === "" ? safeKey : `${path}.${safeKey}`, depth + 1);
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+/**
+ * One AUDIT message → the table and row it becomes: validated against its subject's contract, every value made safe
+ * (lone surrogates, control characters, oversize strings) with notes kept on the row, then checked against the row
+ * schema. A message that cannot become a row says why, and is dead-lettered with that reason.
+ */
+import { type SanitizeReport, sanitizeValue } from "@thinkwatch/bus";
+import {
+  AuditLogRowSchema,
+  auditRecordToRow,
+  auditTableOf,
+  GATEWAY_LOGS_TABLE,
+  GatewayLogRowSchema,
+  gatewayEventToRow,
+  McpLogRowSchema,
+  mcpEventToRow,
+} from "@thinkwatch/clickhouse";
+import {
+  AUDIT_SUBJECT_ROOT,
+  AuditRecordSchema,
+  GatewayRequestCompleted,
+  GatewayRequestEventSchema,
+  McpToolCallCompleted,
+  McpToolCallEventSchema,
+} from "@thinkwatch/proto";
+import * as v from "valibot";
+
+/**
+ * The gateway event with the optional figures other services add over time (quota: cost and weighted tokens;
+ * tracing: trace id); absent ones default on the row, so older publishers keep working.
+ */
+const GatewayEventInSchema = v.object({
+  ...GatewayRequestEventSchema.entries,
+  costUsd: v.optional(v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0))), null),
+  weightedInputTokens: v.optional(v.nullable(v.pipe(v.number(), v.minValue(0))), null),
+  weightedOutputTokens: v.optional(v.nullable(v.pipe(v.number(), v.minValue(0))), null),
+  traceId: v.optional(v.nullable(v.string()), null),
+});
+
+export type EventRow =
+  | { ok: true; table: string; eventId: string; createdAtMs: number; row: Record<string, unknown> }
+  | { ok: false; reason: string; eventId: string | null };
+
+function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  const path = issue?.path?.map((p) => String(p.key)).join(".") ?? "";
+  return `${path === "" ? "" : `${path}: `}${issue?.message ?? "invalid"}`;
+}
+
+function checked<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  what: string,
+): { ok: true; value: v.InferOutput<S> } | { ok: false; reason: string } {
+  const parsed = v.safeParse(schema, value);
+  return parsed.success ? { ok: true, value: parsed.output } : { ok: false, reason: `${what}: ${firstIssue(parsed.issues)}` };
+}
+
+export function eventToRow(subject: string, raw: unknown): EventRow {
+  const report: SanitizeReport = { notes: [] };
+  const payload = sanitizeValue(raw, report) as Record<string, unknown>;
+  const eventId = typeof payload.eventId === "string" ? payload.eventId : null;
+  const fail = (reason: string): EventRow => ({ ok: false, reason, eventId });
+  try {
+    if (subject === GatewayRequestCompleted.subject) {
+      const event = checked(GatewayEventInSchema, payload, "gateway event outside its contract");
+      if (!event.ok) return fail(event.reason);
+      const row = checked(GatewayLogRowSchema, gatewayEventToRow(event.value, report.notes), "gateway_logs row invalid");
+      if (!row.ok) return fail(row.reason);
+      return {
+        ok: true,
+        table: GATEWAY_LOGS_TABLE,
+        eventId: event.value.eventId,
+        createdAtMs: event.value.occurredAt,
+        row: row.value,
+      };
+    }
+    if (subject === McpToolCallCompleted.subject) {
+      const event = checked(McpToolCallEventSchema, payload, "MCP event outside its contract");
+      if (!event.ok) return fail(event.reason);
+      const row = checked(McpLogRowSchema, mcpEventToRow(event.value, report.notes), "mcp_logs row invalid");
+      if (!row.ok) return fail(row.reason);
+      return { ok: true, table: "mcp_logs", eventId: event.value.eventId, createdAtMs: event.value.occurredAt, row: row.value };
+    }
+    if (subject.startsWith(`${AUDIT_SUBJECT_ROOT}.`)) {
+      const record = checked(AuditRecordSchema, payload, "audit record outside its contract");
+      if (!record.ok) return fail(record.reason);
+      if (subject !== `${AUDIT_SUBJECT_ROOT}.${record.value.action}`) {
+        return fail(`audit record action ${record.value.action} does not match its subject`);
+      }
+      const row = checked(AuditLogRowSchema, auditRecordToRow(record.value, report.notes), "audit row invalid");
+      if (!row.ok) return fail(row.reason);
+      return {
+        ok: true,
+        table: auditTableOf(record.value.category),
+        eventId: record.value.eventId,
+        createdAtMs: record.value.occurredAt,
+        row: row.value,
+      };
+    }
+    return fail(`no table for subject ${subject}`);
+  } catch (caught) {
+    // e.g. a timestamp outside what DateTime can hold
+    return fail(caught instanceof Error ? caught.message : String(caught));
+  }
+}

@@ -9,6 +9,15 @@ export interface EncodeRequestOptions {
    * some OpenAI-compatible servers only know `max_tokens`.
    */
   openaiMaxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** Collects the parameters left out because the target cannot express them (see unmappable.ts). */
+  dropped?: Set<string>;
+  /** Refuse (400) instead of dropping. */
+  strict?: boolean;
+  /**
+   * Send Anthropic `metadata.user_id` on as the OpenAI `user` field. Off by default: Claude Code fills it with device
+   * and session ids that are not an end-user id.
+   */
+  forwardMetadataUser?: boolean;
 }
 
 export const DEFAULT_MAX_TOKENS = 8192;

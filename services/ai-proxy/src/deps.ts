@@ -14,4 +14,6 @@ export interface GatewayDeps extends AdmitDeps {
   outbox: Outbox;
   log: Logger;
   maxBodyBytes: number;
+  /** Conversion defaults from the gateway settings (strict mode, forwarding agent metadata as `user`). */
+  conversionDefaults: () => { strict: boolean; forwardMetadataUser: boolean };
 }

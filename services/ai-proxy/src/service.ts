@@ -43,6 +43,7 @@ export const aiProxyService = defineService({
       log,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
       quotaFailOpen: config.QUOTA_FAIL_OPEN,
+      conversionDefaults: () => ({ strict: false, forwardMetadataUser: false }),
     };
 
     const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });

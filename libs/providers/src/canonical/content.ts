@@ -67,6 +67,13 @@ export interface ReasoningPart {
   redactedData?: string;
   /** Gemini thought signature of a thought part. */
   thoughtSignature?: string;
+  /** OpenAI Responses `encrypted_content` (reasoning kept by the client because the upstream stores nothing). */
+  encryptedContent?: string;
+  /**
+   * Set on an empty carrier part whose Gemini signature belongs to the next tool call or text part, for client
+   * formats that have no signature slot there (see reasoning-token.ts).
+   */
+  carries?: "tool_call" | "text";
 }
 
 /**

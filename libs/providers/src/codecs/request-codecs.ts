@@ -13,6 +13,7 @@ import { encodeOpenAiChatRequest } from "../formats/openai-chat/request-encode.j
 import { decodeResponsesRequest } from "../formats/openai-responses/request-decode.js";
 import { encodeResponsesRequest } from "../formats/openai-responses/request-encode.js";
 import type { ApiFormat } from "../formats.js";
+import { withUnmappablePolicy } from "../unmappable.js";
 
 export interface DecodeRequestOptions {
   /** Gemini and Bedrock: the model from the URL path. */
@@ -56,5 +57,9 @@ export function decodeRequest(format: ApiFormat, body: unknown, opts: DecodeRequ
  * rejects for that format. Gemini and Bedrock bodies carry no model: it goes in the URL.
  */
 export function encodeRequest(format: ApiFormat, req: CanonicalRequest, opts: EncodeRequestOptions): Record<string, unknown> {
-  return ENCODERS[format](req, opts);
+  const policy =
+    opts.dropped === undefined && opts.strict !== true
+      ? undefined
+      : { strict: opts.strict === true, dropped: opts.dropped ?? new Set<string>() };
+  return withUnmappablePolicy(policy, () => ENCODERS[format](req, opts));
 }

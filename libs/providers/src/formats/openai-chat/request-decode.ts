@@ -1,10 +1,12 @@
 /** OpenAI Chat Completions request → canonical request (validating it first). */
 import type { AssistantPart, CanonicalMessage, ImagePart, SystemBlock, TextPart, UserPart } from "../../canonical/content.js";
 import { mediaSourceFromUrl } from "../../canonical/media.js";
+import { lowerSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest, CanonicalTool, ReasoningConfig, ResponseFormat, ToolChoice } from "../../canonical/request.js";
 import { unknownFields } from "../../upstream-body.js";
 import { parseRequestBody } from "../../validation.js";
 import { type OpenAiChatRequest, OpenAiChatRequestSchema, type OpenAiMessage, type OpenAiUserPart } from "./schema.js";
+import { decodeThinkingBlocks } from "./thinking-blocks.js";
 
 const KNOWN = new Set([
   "model",
@@ -88,8 +90,11 @@ function decodeMessage(message: OpenAiMessage, system: SystemBlock[], messages: 
       });
       return;
     case "assistant": {
-      const content: AssistantPart[] = [];
-      if (typeof message.reasoning_content === "string" && message.reasoning_content !== "") {
+      let content: AssistantPart[] = [];
+      // Signed blocks supersede the plain reasoning text, which they repeat.
+      if (message.thinking_blocks !== undefined && message.thinking_blocks !== null && message.thinking_blocks.length > 0) {
+        content.push(...decodeThinkingBlocks(message.thinking_blocks));
+      } else if (typeof message.reasoning_content === "string" && message.reasoning_content !== "") {
         content.push({ type: "reasoning", text: message.reasoning_content });
       }
       if (typeof message.content === "string") {
@@ -112,6 +117,7 @@ function decodeMessage(message: OpenAiMessage, system: SystemBlock[], messages: 
         const { name, arguments: args } = message.function_call;
         content.push({ type: "tool_call", id: name, name, arguments: args });
       }
+      content = lowerSignatures(content);
       messages.push({ role: "assistant", content });
       return;
     }

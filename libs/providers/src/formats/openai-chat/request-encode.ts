@@ -53,7 +53,10 @@ export function encodeOpenAiChatRequest(req: CanonicalRequest, opts: EncodeReque
     // Always ask for usage: the gateway accounts tokens even when the client did not ask to see them.
     body.stream_options = { include_usage: true };
   }
-  if (req.user !== undefined) body.user = req.user;
+  if (req.user !== undefined) {
+    if (req.userFromMetadata !== true || opts.forwardMetadataUser === true) body.user = req.user;
+    else enforceUnmappable("metadata.user_id", TARGET);
+  }
   if (req.metadata !== undefined) enforceUnmappable("metadata", TARGET);
   applyPassthrough(body, passthroughFor(req.passthrough, TARGET));
   return body;

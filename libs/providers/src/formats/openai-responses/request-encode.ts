@@ -104,7 +104,8 @@ export function encodeResponsesRequest(req: CanonicalRequest, opts: EncodeReques
   if (req.reasoning !== undefined) {
     const effort = req.reasoning.effort === "max" ? "xhigh" : (req.reasoning.effort ?? "medium");
     const reasoning: Json = { effort: req.reasoning.enabled ? effort : "none" };
-    if (req.reasoning.includeThoughts !== undefined) reasoning.summary = req.reasoning.includeThoughts ? "auto" : "none";
+    // Summaries are the only reasoning text OpenAI shows; clients that cannot say (Chat Completions) get them.
+    if (req.reasoning.enabled) reasoning.summary = req.reasoning.includeThoughts === false ? "none" : "auto";
     body.reasoning = reasoning;
     // Without storage upstream, the encrypted reasoning is the only way to carry thinking into the next turn.
     if (req.reasoning.enabled) body.include = ["reasoning.encrypted_content"];

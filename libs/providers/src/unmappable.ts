@@ -24,6 +24,16 @@ const truthy = (value: unknown) => value !== undefined && value !== null && valu
 const hasNonText = (value: unknown) =>
   Array.isArray(value) && value.some((item) => typeof item === "string" && item.toLowerCase() !== "text");
 const ANY = "*" as const;
+const CONDITIONS = new Map<(value: unknown) => boolean, string>([
+  [notOne, "when other than 1"],
+  [truthy, "when set"],
+  [hasNonText, "when asking for more than text"],
+]);
+
+/** How the README names a rule's condition (undefined: any value). */
+export function conditionOf(rule: UnmappableRule): string | undefined {
+  return rule.when === undefined ? undefined : (CONDITIONS.get(rule.when) ?? "for some values");
+}
 
 function drop(
   param: string,
@@ -99,7 +109,7 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
   drop("generationConfig.responseLogprobs", "gemini", ANY, "this upstream returns no token log-probabilities"),
   drop("generationConfig.logprobs", "gemini", ANY, "this upstream returns no token log-probabilities"),
   drop("generationConfig.mediaResolution", "gemini", ANY, "an input-cost knob with no upstream equivalent"),
-  // OpenAI Responses (inbound only, so every Responses-only feature is checked against every upstream).
+  // OpenAI Responses features with no counterpart elsewhere (a Responses upstream gets the request as sent).
   reject(
     "previous_response_id",
     "openai_responses",

@@ -107,12 +107,14 @@ function passthroughMapper(ctx: StreamContext): ChunkMapper {
   const format = ctx.inbound;
   const observer = createUsageObserver(format);
   const framer = ctx.hideUsageChunk ? createEventFramer(format) : null;
+  let started = false;
   const settle = () => {
     const seen = observer.end();
     if (seen.usage !== undefined) ctx.record.usage = toRecordUsage(seen.usage);
   };
   return {
     map(chunk) {
+      started = true;
       ctx.record.markFirstToken();
       observer.push(chunk);
       if (framer === null) return chunk;
@@ -130,7 +132,11 @@ function passthroughMapper(ctx: StreamContext): ChunkMapper {
     },
     fail(error) {
       settle();
-      return createStreamEncoder(format, { model: ctx.record.model, requestId: ctx.requestId, sse: ctx.sse }).error(error);
+      const encoder = createStreamEncoder(format, { model: ctx.record.model, requestId: ctx.requestId, sse: ctx.sse });
+      // The upstream's own stream start already reached the client: the error is a mid-stream one (Responses:
+      // response.failed rather than a bare error event).
+      if (started) encoder.encode({ type: "message_start" });
+      return encoder.error(error);
     },
   };
 }

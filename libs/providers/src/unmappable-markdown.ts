@@ -9,14 +9,14 @@ export const README_MARKERS = {
   end: "<!-- unmappable:end -->",
 } as const;
 
-const escape = (text: string) => text.replaceAll("|", "\\|");
+const escapePipes = (text: string) => text.replaceAll("|", "\\|");
 const side = (format: string) => (format === "*" ? "any" : `\`${format}\``);
 
 export function renderUnmappableMarkdown(): string {
   const rows = UNMAPPABLE.map((rule) => {
     const condition = conditionOf(rule);
     const action = rule.action === "reject" ? "400" : "dropped";
-    return `| \`${escape(rule.param)}\` | ${side(rule.from)} | ${side(rule.to)} | ${action}${condition === undefined ? "" : ` ${condition}`} | ${escape(rule.why)} |`;
+    return `| \`${escapePipes(rule.param)}\` | ${side(rule.from)} | ${side(rule.to)} | ${action}${condition === undefined ? "" : ` ${condition}`} | ${escapePipes(rule.why)} |`;
   });
   return ["| parameter | from | to | outcome | why |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }

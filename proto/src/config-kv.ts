@@ -3,6 +3,7 @@
  * service watches the keys it needs and converges within a second, without a restart.
  */
 import * as v from "valibot";
+import { SettingsReadModelSchema } from "./settings.js";
 
 export const ProviderKindSchema = v.picklist(["openai", "anthropic", "gemini", "azure_openai", "bedrock", "openai_compatible"]);
 export type ProviderKind = v.InferOutput<typeof ProviderKindSchema>;
@@ -53,4 +54,5 @@ export type LogChannels = v.InferOutput<typeof LogChannelsSchema>;
 export const CONFIG_KEYS = {
   routing: { key: "routing", schema: RoutingTableSchema },
   logChannels: { key: "log_channels", schema: LogChannelsSchema },
+  settings: { key: "settings", schema: SettingsReadModelSchema },
 } as const;

@@ -7,6 +7,8 @@ export * from "./audit.js";
 export * from "./bus-error.js";
 export * from "./config-kv.js";
 export * from "./contract.js";
+export * from "./identity.js";
 export * from "./keys.js";
 export * from "./quota.js";
+export * from "./settings.js";
 export * from "./streams.js";

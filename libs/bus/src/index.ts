@@ -15,3 +15,4 @@ export { type NatsLink, openNatsLink } from "./nats-link.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox.js";
 export { natsDependency, probeNats } from "./probe.js";
 export { connectServiceBus, type ServiceBusOptions, type SharedResources } from "./service-bus.js";
+export { type SettingsHolder, staticSettings, watchSettings } from "./settings-watch.js";

@@ -1,7 +1,9 @@
 /** Everything admin-api handlers need, built once per process by service.ts. */
-import type { Bus } from "@thinkwatch/bus";
+import type { Bus, ConfigStore } from "@thinkwatch/bus";
 import type { Keyring } from "@thinkwatch/crypto";
 import type { Logger } from "@thinkwatch/log";
+import type { AuditRecorder } from "./audit/audit-recorder.js";
+import type { Authorizer } from "./auth/authorizer.js";
 import type { TokenIssuer } from "./auth/tokens.js";
 import type { ProviderStore } from "./providers/provider-store.js";
 import type { ChannelStore } from "./publish/channel-store.js";
@@ -11,9 +13,12 @@ import type { UserStore } from "./users/user-store.js";
 
 export interface AdminDeps {
   bus: Bus;
+  config: ConfigStore;
   log: Logger;
   keyring: Keyring;
   tokens: TokenIssuer;
+  authorizer: Authorizer;
+  audit: AuditRecorder;
   users: UserStore;
   settings: SettingsStore;
   providers: ProviderStore;

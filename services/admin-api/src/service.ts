@@ -1,19 +1,24 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
-import { connectServiceBus, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
 import { cors } from "hono/cors";
+import { createOutboxAuditRecorder } from "./audit/audit-recorder.js";
+import { createTokenAuthorizer } from "./auth/authorizer.js";
 import { createTokenIssuer } from "./auth/tokens.js";
 import { AdminApiConfigSchema } from "./config.js";
 import type { AdminDeps } from "./deps.js";
 import { registerAuthRoutes } from "./http/auth.js";
+import { createConsoleRouter } from "./http/console-router.js";
 import { registerConsoleStatic } from "./http/console-static.js";
+import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerProviderRoutes } from "./http/providers.js";
+import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
@@ -35,13 +40,18 @@ export const adminApiService = defineService({
     });
     const configStore = await openConfigStore(bus, log);
     const providers = createPostgresProviderStore(pg.db);
+    const outbox = createOutbox(bus, log);
+    const tokens = createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
     const deps: AdminDeps = {
       bus,
+      config: configStore,
       log,
       keyring: createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS),
-      tokens: createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS),
+      tokens,
+      authorizer: createTokenAuthorizer(tokens),
+      audit: createOutboxAuditRecorder(outbox),
       users: createPostgresUserStore(pg.db),
-      settings: createPostgresSettingsStore(pg.db),
+      settings: createPostgresSettingsStore(pg.db, configStore),
       providers,
       routing: createRoutingPublisher(providers, configStore),
       channels: createChannelStore(pg.db, configStore),
@@ -49,28 +59,23 @@ export const adminApiService = defineService({
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
     await deps.routing.publish();
     await deps.channels.publish();
+    await deps.settings.publish();
 
     const app = createHttpApp({ log });
     const origins = config.CORS_ORIGINS.split(",")
       .map((o) => o.trim())
       .filter(Boolean);
     if (origins.length > 0) app.use("/api/*", cors({ origin: origins, credentials: true }));
-    registerSetupRoutes(app, deps);
-    registerAuthRoutes(app, deps);
-    registerProviderRoutes(app, deps);
-    registerKeyRoutes(app, deps);
-    registerLimitRoutes(app, deps);
-    registerLogForwarderRoutes(app, deps);
-    app.get("/api/health", async (c) => {
-      const started = performance.now();
-      await pg.sql`select 1`;
-      const postgresMs = performance.now() - started;
-      return c.json({
-        status: "ok",
-        postgres: { latencyMs: Math.round(postgresMs * 10) / 10 },
-        nats: { connected: bus.isConnected() },
-      });
-    });
+    const router = createConsoleRouter(deps.authorizer);
+    registerSetupRoutes(router, deps);
+    registerAuthRoutes(router, deps);
+    registerProviderRoutes(router, deps);
+    registerKeyRoutes(router, deps);
+    registerLimitRoutes(router, deps);
+    registerLogForwarderRoutes(router, deps);
+    registerSettingsRoutes(router, deps);
+    registerHealthRoutes(router, deps, pg);
+    app.route("/", router.app);
 
     if (!registerConsoleStatic(app, config.CONSOLE_WEB_DIR)) {
       log.warn({ dir: config.CONSOLE_WEB_DIR }, "console-web is not built; the console API works, the pages do not");
@@ -84,6 +89,7 @@ export const adminApiService = defineService({
         return true;
       },
       async stop(deadlineMs) {
+        await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
         await pg.close(deadlineMs);
       },

@@ -1,12 +1,10 @@
 /** /api/keys: create (plaintext shown once), list and revoke virtual keys, through key-service on NATS. */
 import { AppError } from "@thinkwatch/errors";
-import { type AppEnv, readValidatedJson } from "@thinkwatch/http";
+import { readValidatedJson } from "@thinkwatch/http";
 import { KeysCreate, KeysList, KeysRevoke, SurfaceSchema } from "@thinkwatch/proto";
-import type { Hono } from "hono";
 import * as v from "valibot";
-import { type ConsoleEnv, requireUser } from "../auth/require-user.js";
-import { roleAtLeast } from "../auth/roles.js";
 import type { AdminDeps } from "../deps.js";
+import type { ConsoleRouter } from "./console-router.js";
 
 const CreateKeySchema = v.object({
   name: v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(200)),
@@ -17,13 +15,11 @@ const CreateKeySchema = v.object({
   userId: v.optional(v.pipe(v.string(), v.uuid("userId must be a UUID"))),
 });
 
-export function registerKeyRoutes(root: Hono<AppEnv>, deps: AdminDeps): void {
-  const app = root as unknown as Hono<ConsoleEnv>;
-
-  app.post("/api/keys", requireUser(deps.tokens, "developer"), async (c) => {
+export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void {
+  router.route("POST", "/api/keys", "api_keys:write", async (c) => {
     const input = await readValidatedJson(c, CreateKeySchema);
     const user = c.get("user");
-    if (input.userId !== undefined && input.userId !== user.id && !roleAtLeast(user.role, "admin")) {
+    if (input.userId !== undefined && input.userId !== user.id && !user.permissions.has("api_keys:write_all")) {
       throw new AppError("forbidden", "only admins may create keys for other users");
     }
     const created = await deps.bus.request(KeysCreate, {
@@ -36,18 +32,18 @@ export function registerKeyRoutes(root: Hono<AppEnv>, deps: AdminDeps): void {
     return c.json({ key: created.key, plaintext: created.plaintext }, 201);
   });
 
-  app.get("/api/keys", requireUser(deps.tokens), async (c) => {
+  router.route("GET", "/api/keys", "api_keys:read", async (c) => {
     const user = c.get("user");
-    const all = c.req.query("all") === "true" && roleAtLeast(user.role, "admin");
+    const all = c.req.query("all") === "true" && user.permissions.has("api_keys:read_all");
     const listed = await deps.bus.request(KeysList, all ? {} : { userId: user.id });
     return c.json({ keys: listed.keys });
   });
 
-  app.post("/api/keys/:id/revoke", requireUser(deps.tokens, "developer"), async (c) => {
+  router.route("POST", "/api/keys/:id/revoke", "api_keys:write", async (c) => {
     const user = c.get("user");
     const id = c.req.param("id");
     if (!v.is(v.pipe(v.string(), v.uuid()), id)) throw new AppError("validation_failed", "key id must be a UUID");
-    if (!roleAtLeast(user.role, "admin")) {
+    if (!user.permissions.has("api_keys:write_all")) {
       const own = await deps.bus.request(KeysList, { userId: user.id });
       if (!own.keys.some((key) => key.id === id)) throw new AppError("not_found", `no API key with id ${id}`);
     }

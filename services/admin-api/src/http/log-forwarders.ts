@@ -1,9 +1,8 @@
 /** /api/admin/log-forwarders: audit delivery channels; each change republishes the channel list to the config KV. */
-import { type AppEnv, readValidatedJson } from "@thinkwatch/http";
-import type { Hono } from "hono";
+import { readValidatedJson } from "@thinkwatch/http";
 import * as v from "valibot";
-import { type ConsoleEnv, requireUser } from "../auth/require-user.js";
 import type { AdminDeps } from "../deps.js";
+import type { ConsoleRouter } from "./console-router.js";
 
 const WebhookSettingsSchema = v.object({
   url: v.pipe(
@@ -22,13 +21,12 @@ const CreateForwarderSchema = v.variant("kind", [
   }),
 ]);
 
-export function registerLogForwarderRoutes(root: Hono<AppEnv>, deps: AdminDeps): void {
-  const app = root as unknown as Hono<ConsoleEnv>;
-  const admin = requireUser(deps.tokens, "admin");
+export function registerLogForwarderRoutes(router: ConsoleRouter, deps: AdminDeps): void {
+  router.route("GET", "/api/admin/log-forwarders", "log_forwarders:read", async (c) =>
+    c.json({ forwarders: await deps.channels.list() }),
+  );
 
-  app.get("/api/admin/log-forwarders", admin, async (c) => c.json({ forwarders: await deps.channels.list() }));
-
-  app.post("/api/admin/log-forwarders", admin, async (c) => {
+  router.route("POST", "/api/admin/log-forwarders", "log_forwarders:write", async (c) => {
     const input = await readValidatedJson(c, CreateForwarderSchema);
     const forwarder = await deps.channels.create(input);
     await deps.channels.publish();

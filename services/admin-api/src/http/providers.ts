@@ -1,12 +1,11 @@
 /** /api/admin/providers and /api/admin/models: create and list; every change republishes the routing table. */
 import { AppError } from "@thinkwatch/errors";
-import { type AppEnv, readValidatedJson } from "@thinkwatch/http";
-import type { Hono } from "hono";
+import { readValidatedJson } from "@thinkwatch/http";
 import * as v from "valibot";
-import { type ConsoleEnv, requireUser } from "../auth/require-user.js";
 import type { AdminDeps } from "../deps.js";
 import { CreateProviderSchema, resolveProviderInput } from "../providers/provider-input.js";
 import type { ModelRecord, ProviderRecord } from "../providers/provider-store.js";
+import type { ConsoleRouter } from "./console-router.js";
 
 function providerView(provider: ProviderRecord, models: ModelRecord[]) {
   return {
@@ -38,16 +37,13 @@ const CreateModelSchema = v.object({
   upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
 });
 
-export function registerProviderRoutes(root: Hono<AppEnv>, deps: AdminDeps): void {
-  const app = root as unknown as Hono<ConsoleEnv>;
-  const admin = requireUser(deps.tokens, "admin");
-
-  app.get("/api/admin/providers", admin, async (c) => {
+export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): void {
+  router.route("GET", "/api/admin/providers", "providers:read", async (c) => {
     const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
     return c.json({ providers: providers.map((p) => providerView(p, models)) });
   });
 
-  app.post("/api/admin/providers", admin, async (c) => {
+  router.route("POST", "/api/admin/providers", "providers:write", async (c) => {
     const input = await readValidatedJson(c, CreateProviderSchema);
     const { baseUrl } = resolveProviderInput(input);
     const { provider, models } = await deps.providers.createProvider(
@@ -65,11 +61,11 @@ export function registerProviderRoutes(root: Hono<AppEnv>, deps: AdminDeps): voi
     return c.json({ provider: providerView(provider, models) }, 201);
   });
 
-  app.get("/api/admin/models", admin, async (c) => {
+  router.route("GET", "/api/admin/models", "models:read", async (c) => {
     return c.json({ models: (await deps.providers.listModels()).map(modelView) });
   });
 
-  app.post("/api/admin/models", admin, async (c) => {
+  router.route("POST", "/api/admin/models", "models:write", async (c) => {
     const input = await readValidatedJson(c, CreateModelSchema);
     if ((await deps.providers.findProvider(input.providerId)) === null) {
       throw new AppError("not_found", `no provider with id ${input.providerId}`);

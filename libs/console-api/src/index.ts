@@ -1,0 +1,6 @@
+/**
+ * @thinkwatch/console-api — the console API's request and response schemas (valibot), one file per area. admin-api
+ * validates with them and generates its OpenAPI document from them; console-web takes its types from them, so a
+ * type is written once. Pure schemas: no Node or browser APIs.
+ */
+export * from "./errors.js";

@@ -1,0 +1,73 @@
+/**
+ * The console's permission vocabulary and the permission sets of the five built-in roles. Every console route
+ * declares one permission (or "public" / "authenticated") in the route table; custom roles are sets drawn from the
+ * same vocabulary. `*:read_all` / `*:write_all` reach other users' data; without them a route sees the caller's own
+ * (and, for team managers, their teams') rows only — the filtering happens server-side in each handler.
+ */
+import * as v from "valibot";
+import type { Role } from "./roles.js";
+
+export const PERMISSIONS = [
+  "users:read",
+  "users:write",
+  "teams:read",
+  "teams:write",
+  "roles:read",
+  "roles:write",
+  "providers:read",
+  "providers:write",
+  "models:read",
+  "models:write",
+  "mcp_servers:read",
+  "mcp_servers:write",
+  "mcp_tools:read",
+  "mcp_tools:write",
+  "api_keys:read",
+  "api_keys:write",
+  "api_keys:read_all",
+  "api_keys:write_all",
+  "limits:read",
+  "limits:write",
+  "settings:read",
+  "settings:write",
+  "log_forwarders:read",
+  "log_forwarders:write",
+  "logs:read",
+  "logs:read_all",
+  "analytics:read",
+  "analytics:read_all",
+  "health:read",
+] as const;
+
+export const PermissionSchema = v.picklist(PERMISSIONS);
+export type Permission = v.InferOutput<typeof PermissionSchema>;
+
+const ALL: readonly Permission[] = PERMISSIONS;
+
+const VIEWER: readonly Permission[] = [
+  "providers:read",
+  "models:read",
+  "mcp_servers:read",
+  "mcp_tools:read",
+  "api_keys:read",
+  "logs:read",
+  "analytics:read",
+  "health:read",
+];
+
+const DEVELOPER: readonly Permission[] = [...VIEWER, "api_keys:write"];
+
+const TEAM_MANAGER: readonly Permission[] = [...DEVELOPER, "users:read", "teams:read", "teams:write", "limits:read"];
+
+/** What each built-in role may do. Admins may do everything except define roles; super admins everything. */
+export const BUILT_IN_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  super_admin: ALL,
+  admin: ALL.filter((p) => p !== "roles:write"),
+  team_manager: TEAM_MANAGER,
+  developer: DEVELOPER,
+  viewer: VIEWER,
+};
+
+export function permissionsOfRole(role: Role): ReadonlySet<Permission> {
+  return new Set(BUILT_IN_ROLE_PERMISSIONS[role]);
+}

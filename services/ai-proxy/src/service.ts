@@ -1,5 +1,5 @@
 /** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
@@ -29,6 +29,7 @@ export const aiProxyService = defineService({
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const routing = await watchRouting(configStore, keyring, log);
+    const settings = await watchSettings(configStore, log);
     const upstream = createUpstreamHttp({
       firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
@@ -43,7 +44,10 @@ export const aiProxyService = defineService({
       log,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
       quotaFailOpen: config.QUOTA_FAIL_OPEN,
-      conversionDefaults: () => ({ strict: false, forwardMetadataUser: false }),
+      conversionDefaults: () => {
+        const gateway = settings.current().gateway;
+        return { strict: gateway.strictConversion, forwardMetadataUser: gateway.forwardMetadataUserId };
+      },
     };
 
     const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });
@@ -60,6 +64,7 @@ export const aiProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         routing.stop();
+        settings.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         await bus.close(deadlineMs);

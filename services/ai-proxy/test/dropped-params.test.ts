@@ -219,4 +219,26 @@ describe("parameters the upstream cannot express", () => {
     expect(fake.requests[0]?.body).not.toHaveProperty("user");
     expect(JSON.stringify(fake.requests[0]?.body)).not.toContain("session_123");
   });
+
+  it("follows the gateway settings: strict by default, and metadata.user_id forwarded when configured", async () => {
+    const put = await scenario.admin.call("PUT", "/api/admin/settings/gateway", {
+      strictConversion: true,
+      forwardMetadataUserId: true,
+    });
+    expect(put.status).toBe(200);
+    try {
+      await waitFor(async () => (await chat(MODELS.anthropic, { seed: 1 })).status === 400, { what: "strict mode to apply" });
+      // The request header still decides for one request.
+      expect(await chat(MODELS.anthropic, { seed: 1 }, { "x-thinkwatch-strict": "false" })).toEqual({
+        status: 200,
+        dropped: "seed",
+      });
+      const fake = scenario.fake("openai");
+      fake.reset();
+      expect((await messages(MODELS.openai, { metadata: { user_id: "end-user-7" } })).status).toBe(200);
+      expect(fake.requests[0]?.body).toMatchObject({ user: "end-user-7" });
+    } finally {
+      await scenario.admin.call("PUT", "/api/admin/settings/gateway", {});
+    }
+  });
 });

@@ -206,9 +206,7 @@ describe("parameters the upstream cannot express", () => {
       status: 200,
       dropped: null,
     });
-    expect((fake.requests[0]?.body as { generationConfig?: unknown }).generationConfig).toMatchObject({
-      responseMimeType: "application/json",
-    });
+    expect(fake.requests[0]?.body).toMatchObject({ generationConfig: { responseMimeType: "application/json" } });
   });
 
   it("does not send Claude Code's metadata.user_id upstream as the OpenAI user", async () => {

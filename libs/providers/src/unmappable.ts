@@ -198,7 +198,6 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
     "bedrock_converse",
     "the last tool-use turn has no signed reasoning block, which Claude on Bedrock refuses while thinking is on",
   ),
-  drop("tool_result.image", ANY, "openai_chat", "OpenAI tool messages hold text only"),
   reject(
     "image_url",
     ANY,

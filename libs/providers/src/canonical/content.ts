@@ -17,6 +17,11 @@ export type MediaSource = { kind: "url"; url: string; mediaType?: string } | { k
 export interface TextPart {
   type: "text";
   text: string;
+  /**
+   * The text of a system or developer message that came in the middle of the conversation (user turns only). OpenAI
+   * formats keep it as that message in place; others get it in place as user text (see canonical/instructions.ts).
+   */
+  instruction?: "system" | "developer";
   cacheControl?: CacheControl;
   /** Gemini thought signature attached to a text part. */
   thoughtSignature?: string;

@@ -1,5 +1,6 @@
 /** One entry point per direction for chat requests: decode any format to canonical, encode canonical to any format. */
 import { AppError } from "@thinkwatch/errors";
+import { inlineInstructions } from "../canonical/instructions.js";
 import type { CanonicalRequest } from "../canonical/request.js";
 import type { EncodeRequestOptions } from "../encode-options.js";
 import { decodeAnthropicRequest } from "../formats/anthropic-messages/request-decode.js";
@@ -61,5 +62,6 @@ export function encodeRequest(format: ApiFormat, req: CanonicalRequest, opts: En
     opts.dropped === undefined && opts.strict !== true
       ? undefined
       : { strict: opts.strict === true, dropped: opts.dropped ?? new Set<string>() };
-  return withUnmappablePolicy(policy, () => ENCODERS[format](req, opts));
+  const placed = format === "openai_chat" || format === "openai_responses" ? req : inlineInstructions(req);
+  return withUnmappablePolicy(policy, () => ENCODERS[format](placed, opts));
 }

@@ -1,5 +1,6 @@
 /** OpenAI Chat Completions request → canonical request (validating it first). */
 import type { AssistantPart, CanonicalMessage, ImagePart, SystemBlock, TextPart, UserPart } from "../../canonical/content.js";
+import { addInstruction } from "../../canonical/instructions.js";
 import { mediaSourceFromUrl } from "../../canonical/media.js";
 import { lowerSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest, CanonicalTool, ReasoningConfig, ResponseFormat, ToolChoice } from "../../canonical/request.js";
@@ -77,11 +78,13 @@ function textOf(content: string | Array<{ text: string }>): string {
 function decodeMessage(message: OpenAiMessage, system: SystemBlock[], messages: CanonicalMessage[]): void {
   switch (message.role) {
     case "system":
-    case "developer":
-      // Position is lost: every format but OpenAI keeps the system prompt apart from the turns.
-      if (typeof message.content === "string") system.push({ text: message.content });
-      else for (const part of message.content) system.push({ text: part.text });
+    case "developer": {
+      const texts = typeof message.content === "string" ? [message.content] : message.content.map((part) => part.text);
+      // Leading ones form the system prompt; later ones keep their place in the conversation (instructions.ts).
+      if (messages.length === 0) for (const text of texts) system.push({ text });
+      else addInstruction(messages, message.role, texts.join("\n"));
       return;
+    }
     case "user":
       messages.push({
         role: "user",

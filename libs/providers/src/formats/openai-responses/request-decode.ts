@@ -10,6 +10,7 @@ import type {
   TextPart,
   UserPart,
 } from "../../canonical/content.js";
+import { addInstruction } from "../../canonical/instructions.js";
 import { guessMediaType, mediaSourceFromUrl } from "../../canonical/media.js";
 import { applyReasoningToken, lowerSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest, CanonicalTool } from "../../canonical/request.js";
@@ -94,7 +95,10 @@ function decodeItem(item: ResponsesItem, system: SystemBlock[], messages: Canoni
     const parts =
       typeof message.content === "string" ? [{ type: "input_text" as const, text: message.content }] : message.content;
     if (message.role === "system" || message.role === "developer") {
-      for (const part of parts) if ("text" in part && typeof part.text === "string") system.push({ text: part.text });
+      const texts = parts.flatMap((part) => ("text" in part && typeof part.text === "string" ? [part.text] : []));
+      // Leading ones form the system prompt; later ones keep their place in the conversation (instructions.ts).
+      if (messages.length === 0) for (const text of texts) system.push({ text });
+      else addInstruction(messages, message.role, texts.join("\n"));
       return;
     }
     for (const part of parts) {

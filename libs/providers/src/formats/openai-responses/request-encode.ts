@@ -4,6 +4,7 @@
  * client's history; other vendors' reasoning cannot be verified by OpenAI and is left out.
  */
 
+import { toolResultText } from "../../canonical/instructions.js";
 import { mediaSourceToUrl } from "../../canonical/media.js";
 import { reasoningToken } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest } from "../../canonical/request.js";
@@ -27,7 +28,11 @@ export function encodeResponsesRequest(req: CanonicalRequest, opts: EncodeReques
     for (const part of message.content) {
       switch (part.type) {
         case "text":
-          content.push({ type: message.role === "user" ? "input_text" : "output_text", text: part.text });
+          if (part.instruction !== undefined) {
+            // A mid-conversation system or developer message stays one, in place.
+            flush();
+            input.push({ type: "message", role: part.instruction, content: [{ type: "input_text", text: part.text }] });
+          } else content.push({ type: message.role === "user" ? "input_text" : "output_text", text: part.text });
           break;
         case "image": {
           const image: Json = { type: "input_image", image_url: mediaSourceToUrl(part.source) };
@@ -46,14 +51,21 @@ export function encodeResponsesRequest(req: CanonicalRequest, opts: EncodeReques
         case "tool_result": {
           flush();
           const texts = part.content.filter((item) => item.type === "text");
+          const failed = part.isError === true;
           const output =
             texts.length === part.content.length
-              ? texts.map((item) => item.text).join("\n")
-              : part.content.map((item) =>
-                  item.type === "text"
-                    ? { type: "input_text", text: item.text }
-                    : { type: "input_image", image_url: mediaSourceToUrl(item.source) },
-                );
+              ? toolResultText(
+                  failed,
+                  texts.map((item) => item.text),
+                )
+              : [
+                  ...(failed ? [{ type: "input_text", text: toolResultText(true, []) }] : []),
+                  ...part.content.map((item) =>
+                    item.type === "text"
+                      ? { type: "input_text", text: item.text }
+                      : { type: "input_image", image_url: mediaSourceToUrl(item.source) },
+                  ),
+                ];
           input.push({ type: "function_call_output", call_id: part.toolCallId, output });
           break;
         }

@@ -3,9 +3,11 @@
  * read straight from the IncomingMessage: touching `c.req.raw.body` makes @hono/node-server build a full WHATWG
  * Request, which costs more CPU than the rest of a proxied request.
  */
+
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
 import type { Context } from "hono";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.js";
 
 export async function readJsonBody(c: Context, limitBytes: number): Promise<{ raw: Uint8Array; json: unknown }> {
   const declared = Number(c.req.header("content-length") ?? "NaN");
@@ -15,6 +17,9 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<{ ra
   const incoming = nodeIncoming(c);
   const raw = incoming === null ? await readWebLimited(c.req.raw, limitBytes) : await readNodeLimited(incoming, limitBytes);
   if (raw.length === 0) throw new AppError("bad_request", "request body is empty; expected a JSON object");
+  if (exceedsJsonDepth(raw)) {
+    throw new AppError("bad_request", `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return { raw, json: JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8")) };
   } catch (cause) {

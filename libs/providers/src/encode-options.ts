@@ -30,4 +30,9 @@ export interface EncodeResponseOptions {
   requestId: string;
   /** Unix seconds for `created` fields; defaults to now. */
   created?: number;
+  /**
+   * Anthropic streams: the input tokens to show in message_start when the upstream reports usage only at the end
+   * (an estimate; message_delta carries the upstream's real count).
+   */
+  estimatedInputTokens?: number;
 }

@@ -1,7 +1,8 @@
 /**
- * GET /v1/models: the models this key may use right now — registered models, narrowed to the key's allow-list
- * (allow-listed names that route by prefix are included too). OpenAI's list shape, or Anthropic's when the client
- * sends `anthropic-version`.
+ * GET /v1/models: the models this key may use right now — registered models plus, for providers that publish a list
+ * (openai, anthropic, gemini), the upstream's own models that route to that provider (cached, see model-catalog.ts),
+ * narrowed to the key's allow-list (allow-listed names that route by prefix are included too). OpenAI's list shape,
+ * or Anthropic's when the client sends `anthropic-version`.
  */
 import { toAppError } from "@thinkwatch/errors";
 import type { AppEnv } from "@thinkwatch/http";
@@ -18,6 +19,14 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
       const router = deps.router();
       const available = new Map<string, string>();
       for (const { model, provider } of router.registeredModels()) available.set(model, provider.name);
+      const providers = router.providers();
+      const lists = await deps.modelCatalog.lists(providers);
+      for (const provider of providers) {
+        for (const name of lists.get(provider.id) ?? []) {
+          // Only names a request would actually route to this provider (a registered alias may send it elsewhere).
+          if (!available.has(name) && router.resolve(name)?.provider.id === provider.id) available.set(name, provider.name);
+        }
+      }
       if (key.allowedModels !== null) {
         const allowed = new Set(key.allowedModels);
         for (const name of [...available.keys()]) if (!allowed.has(name)) available.delete(name);

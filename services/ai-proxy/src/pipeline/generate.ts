@@ -19,6 +19,7 @@ import { streamResponse } from "./stream-response.js";
 import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
 import { upstreamBody } from "./upstream-body.js";
 import { upstreamFormatFor } from "./upstream-format.js";
+import { startTokensEstimate } from "./usage.js";
 
 export interface UrlOptions {
   /** Gemini: the model named in the path. */
@@ -100,6 +101,7 @@ export async function handleGenerate(
       finishRequest(deps, record);
       return withDroppedHeader(response, planned.dropped);
     }
+    const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);
     return withDroppedHeader(
       streamResponse(
         {
@@ -107,6 +109,7 @@ export async function handleGenerate(
           hideUsageChunk: planned.hideUsageChunk,
           includeUsage: canonical.includeUsage,
           sse,
+          ...(estimatedInputTokens !== undefined && { estimatedInputTokens }),
           onFinish: () => finishRequest(deps, record),
         },
         upstream.body,

@@ -30,6 +30,8 @@ export interface StreamContext {
   includeUsage: boolean;
   /** Gemini clients without `alt=sse` get a streamed JSON array. */
   sse: boolean;
+  /** Anthropic clients of an upstream that reports usage at the end: input tokens for message_start. */
+  estimatedInputTokens?: number;
   requestId: string;
   onFinish(): void;
 }
@@ -98,6 +100,8 @@ export function streamResponse(ctx: StreamContext, body: AsyncIterable<Uint8Arra
       "cache-control": "no-cache",
       "x-accel-buffering": "no",
       "x-request-id": ctx.requestId,
+      // Says that message_start's input_tokens is the gateway's estimate, not the upstream's count.
+      ...(ctx.estimatedInputTokens !== undefined && { "x-thinkwatch-estimated-input-tokens": String(ctx.estimatedInputTokens) }),
     },
   });
 }
@@ -147,6 +151,7 @@ function convertingMapper(ctx: StreamContext): ChunkMapper {
     requestId: ctx.requestId,
     includeUsage: ctx.includeUsage,
     sse: ctx.sse,
+    ...(ctx.estimatedInputTokens !== undefined && { estimatedInputTokens: ctx.estimatedInputTokens }),
   });
   const decode = upstreamDecoder(ctx.upstreamFormat);
   const render = (events: CanonicalStreamEvent[]) => {

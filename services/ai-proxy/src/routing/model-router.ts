@@ -35,6 +35,8 @@ export interface ModelRouter {
   resolve(model: string): Route | null;
   /** Every model name a request could name right now: registered ones (prefix routes are open-ended). */
   registeredModels(): Array<{ model: string; provider: ResolvedProvider }>;
+  /** Every provider whose secret could be read. */
+  providers(): ResolvedProvider[];
   providerCount(): number;
   revision(): number;
 }
@@ -79,6 +81,7 @@ export function createModelRouter(
       return best === undefined ? null : { provider: best.provider, model, upstreamModel: model };
     },
     registeredModels: () => [...explicit.values()].map((route) => ({ model: route.model, provider: route.provider })),
+    providers: () => [...providers.values()],
     providerCount: () => providers.size,
     revision: () => table.revision,
   };

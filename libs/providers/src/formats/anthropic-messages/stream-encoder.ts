@@ -40,7 +40,7 @@ export function createAnthropicStreamEncoder(opts: EncodeResponseOptions): Strea
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: usageToAnthropic(usage ?? emptyUsage()),
+      usage: usageToAnthropic(usage ?? { ...emptyUsage(), inputTokens: opts.estimatedInputTokens ?? 0 }),
     };
     return sseEvent("message_start", { type: "message_start", message });
   };

@@ -27,7 +27,10 @@ beforeAll(async () => {
     ],
     settings: { responsesModels: ["house-model"] },
   });
-  await scenario.addProvider("azure_openai", { models: [{ model: "azure-gpt", upstreamModel: "gpt4o-prod-deployment" }] });
+  await scenario.addProvider("azure_openai", {
+    models: [{ model: "azure-gpt", upstreamModel: "gpt4o-prod-deployment" }],
+    settings: { apiVersion: "2024-10-21", responsesApiVersion: "2025-04-01-preview" },
+  });
   await scenario.addProvider("openai_compatible", {
     models: [{ model: "compat-model", upstreamModel: "llama-3.1-8b-instruct" }],
     settings: { responsesApi: true },
@@ -85,7 +88,7 @@ describe("Responses clients, natively", () => {
     expect(response.output_text).toBe("echo: hello azure");
     const upstream = fake.requests.filter((r) => r.path === "/openai/responses");
     expect(upstream).toHaveLength(1);
-    expect(upstream[0]?.query).toEqual({ "api-version": "2024-10-21" });
+    expect(upstream[0]?.query).toEqual({ "api-version": "2025-04-01-preview" });
     expect(upstream[0]?.body).toEqual({ ...JSON.parse(sent.at(-1) as string), model: "gpt4o-prod-deployment" });
   });
 

@@ -97,9 +97,12 @@ const azureOpenAi: ProviderEndpoint = {
     const deployment = encodeURIComponent(upstreamModel);
     const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders(provider) };
     if (provider.apiKey !== null) headers["api-key"] = provider.apiKey;
-    // Azure's Responses API is per resource, the deployment named by `model` in the body.
+    // Azure's Responses API is per resource, the deployment named by `model` in the body; it needs a newer
+    // api-version than chat deployments often pin, so settings.responsesApiVersion may name its own.
     if (format === "openai_responses") {
-      return { method: "POST", url: `${base(provider)}/openai/responses?api-version=${apiVersion}`, headers, body };
+      const version = typeof provider.settings.responsesApiVersion === "string" ? provider.settings.responsesApiVersion : null;
+      const query = version === null ? apiVersion : encodeURIComponent(version);
+      return { method: "POST", url: `${base(provider)}/openai/responses?api-version=${query}`, headers, body };
     }
     return {
       method: "POST",

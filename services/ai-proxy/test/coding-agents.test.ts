@@ -127,7 +127,11 @@ describe("Claude Code through the gateway", () => {
     const result = await claudeCode("claude-via-openai", "claude-via-openai-small", bashTurn("tw-openai-lane"));
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe("tool Bash returned: tw-openai-lane");
-    const calls = openai.requests.slice(before).filter((r) => r.path === "/v1/chat/completions");
+    // Claude Code asks for thinking, which reaches OpenAI over the Responses API (the only one that returns
+    // reasoning to carry into the next turn); requests without thinking use Chat Completions.
+    const calls = openai.requests
+      .slice(before)
+      .filter((r) => r.path === ((r.body as { reasoning?: unknown }).reasoning ? "/v1/responses" : "/v1/chat/completions"));
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect((calls.at(-1)?.body as { model?: string } | undefined)?.model).toBe("gpt-4o");
   });

@@ -129,9 +129,10 @@ describe("Claude Code through the gateway", () => {
     expect(result.stdout.trim()).toBe("tool Bash returned: tw-openai-lane");
     // Claude Code asks for thinking, which reaches OpenAI over the Responses API (the only one that returns
     // reasoning to carry into the next turn); requests without thinking use Chat Completions.
-    const calls = openai.requests
-      .slice(before)
-      .filter((r) => r.path === ((r.body as { reasoning?: unknown }).reasoning ? "/v1/responses" : "/v1/chat/completions"));
+    const calls = openai.requests.slice(before).filter((r) => r.method === "POST");
+    const expectedPath = (r: (typeof calls)[number]) =>
+      (r.body as { reasoning?: unknown; thinking?: unknown }).reasoning === undefined ? "/v1/chat/completions" : "/v1/responses";
+    expect(calls.map((r) => r.path)).toEqual(calls.map(expectedPath));
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect((calls.at(-1)?.body as { model?: string } | undefined)?.model).toBe("gpt-4o");
   });

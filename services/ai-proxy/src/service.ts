@@ -30,15 +30,19 @@ export const aiProxyService = defineService({
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const routing = await watchRouting(configStore, keyring, log);
-    const settings = await watchSettings(configStore, log);
     const upstream = createUpstreamHttp({
       firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
     });
     const outbox = createOutbox(bus, log);
+    const settings = await watchSettings(configStore, log);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
     const deps: GatewayDeps = {
       bus,
-      keys: createKeyVerifier(bus),
+      keys,
       router: routing.current,
       upstream,
       outbox,
@@ -67,6 +71,7 @@ export const aiProxyService = defineService({
       async stop(deadlineMs) {
         routing.stop();
         settings.stop();
+        await keys.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         await bus.close(deadlineMs);

@@ -13,12 +13,22 @@ const escapePipes = (text: string) => text.replaceAll("|", "\\|");
 const side = (format: string) => (format === "*" ? "any" : `\`${format}\``);
 
 export function renderUnmappableMarkdown(): string {
+  const header = ["parameter", "from", "to", "outcome", "why"];
   const rows = UNMAPPABLE.map((rule) => {
     const condition = conditionOf(rule);
     const action = rule.action === "reject" ? "400" : "dropped";
-    return `| \`${escapePipes(rule.param)}\` | ${side(rule.from)} | ${side(rule.to)} | ${action}${condition === undefined ? "" : ` ${condition}`} | ${escapePipes(rule.why)} |`;
+    return [
+      `\`${escapePipes(rule.param)}\``,
+      side(rule.from),
+      side(rule.to),
+      `${action}${condition === undefined ? "" : ` ${condition}`}`,
+      escapePipes(rule.why),
+    ];
   });
-  return ["| parameter | from | to | outcome | why |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+  // Columns padded to their widest cell, as the repository's Markdown formatter (Biome) lays tables out.
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => (row[column] as string).length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
 }
 
 /** `readme` with its generated section replaced by the current table. */

@@ -2,11 +2,21 @@
 
 export { AGENT_VERSIONS, type AgentClis, ensureAgentClis } from "./agent-clis.js";
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
+export { buildConsoleWeb, type ConsoleBuild } from "./console-build.js";
 export { type ConsoleClient, type ConsoleResponse, createConsoleClient, DEFAULT_ADMIN } from "./console-client.js";
 export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
 export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
+export { type ConformanceResult, runConformanceServerSuite, type ScenarioOutcome } from "./mcp-conformance.js";
+export { type ConformanceFixture, startConformanceFixture } from "./mcp-conformance-fixture.js";
+export {
+  everythingStdio,
+  type McpHttpUpstream,
+  memoryStdio,
+  type StdioCommand,
+  startEverythingHttp,
+} from "./mcp-upstreams.js";
 export { type RecordedCall, type RecordingProxy, startRecordingProxy } from "./recording-proxy.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";
 export { waitFor } from "./wait-for.js";

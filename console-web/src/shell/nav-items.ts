@@ -9,7 +9,7 @@
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
-import { KeyRound, LayoutDashboard, type LucideIcon, Plug, Server, Wrench } from "lucide-react";
+import { KeyRound, LayoutDashboard, type LucideIcon, Plug, Server, Settings, Wrench } from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
 import type { NavSectionId } from "./nav-sections";
 
@@ -64,5 +64,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "mcp_tools:read",
     icon: Wrench,
     page: lazyPage(() => import("../mcp/tool-catalog-page").then((m) => m.ToolCatalogPage)),
+  },
+  {
+    section: "administration",
+    label: "Settings",
+    path: "/settings",
+    permission: "settings:read",
+    icon: Settings,
+    page: lazyPage(() => import("../settings/settings-page").then((m) => m.SettingsPage)),
   },
 ];

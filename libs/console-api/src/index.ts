@@ -9,4 +9,6 @@ export * from "./keys.js";
 export * from "./log-forwarders.js";
 export * from "./mcp.js";
 export * from "./providers.js";
+export * from "./settings.js";
 export * from "./setup.js";
+export * from "./sso.js";

@@ -1,5 +1,5 @@
 /** Everything admin-api handlers need, built once per process by service.ts. */
-import type { Bus, ConfigStore } from "@thinkwatch/bus";
+import type { Bus, ConfigStore, SettingsHolder } from "@thinkwatch/bus";
 import type { Keyring } from "@thinkwatch/crypto";
 import type { Logger } from "@thinkwatch/log";
 import type { AuditRecorder } from "./audit/audit-recorder.js";
@@ -8,6 +8,9 @@ import type { TokenIssuer } from "./auth/tokens.js";
 import type { ProviderStore } from "./providers/provider-store.js";
 import type { ChannelStore } from "./publish/channel-store.js";
 import type { RoutingPublisher } from "./publish/routing-publisher.js";
+import type { IdentityStore } from "./sso/identity-store.js";
+import type { OidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import type { SsoConfigStore } from "./sso/sso-config-store.js";
 import type { SettingsStore } from "./users/settings-store.js";
 import type { UserStore } from "./users/user-store.js";
 
@@ -21,7 +24,13 @@ export interface AdminDeps {
   audit: AuditRecorder;
   users: UserStore;
   settings: SettingsStore;
+  /** The settings as published to the config KV (what every replica sees); hot reads without a query. */
+  liveSettings: SettingsHolder;
   providers: ProviderStore;
   routing: RoutingPublisher;
   channels: ChannelStore;
+  /** SSO: the OIDC configuration, linked identities, the IdP's discovered metadata. */
+  sso: SsoConfigStore;
+  identities: IdentityStore;
+  oidc: OidcDiscoveryCache;
 }

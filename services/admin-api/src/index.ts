@@ -1,1 +1,2 @@
+export { runRotateEncryptionKey } from "./secrets/rotate-command.js";
 export { adminApiService } from "./service.js";

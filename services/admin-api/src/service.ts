@@ -1,16 +1,16 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
-import { cors } from "hono/cors";
 import { createOutboxAuditRecorder } from "./audit/audit-recorder.js";
 import { createTokenAuthorizer } from "./auth/authorizer.js";
 import { createTokenIssuer } from "./auth/tokens.js";
 import { AdminApiConfigSchema } from "./config.js";
 import type { AdminDeps } from "./deps.js";
 import { registerAuthRoutes } from "./http/auth.js";
+import { parseOrigins, registerConsoleHardening } from "./http/console-hardening.js";
 import { createConsoleRouter } from "./http/console-router.js";
 import { registerConsoleStatic } from "./http/console-static.js";
 import { registerHealthRoutes } from "./http/health.js";
@@ -18,13 +18,20 @@ import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
+import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { registerSsoAdminRoutes } from "./http/sso-admin.js";
+import { registerSsoAuthRoutes } from "./http/sso-auth.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
+import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
+import { createPostgresIdentityStore } from "./sso/identity-store.js";
+import { createOidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import { createPostgresSsoConfigStore } from "./sso/sso-config-store.js";
 import { createPostgresSettingsStore } from "./users/settings-store.js";
 import { createPostgresUserStore } from "./users/user-store.js";
 
@@ -54,9 +61,13 @@ export const adminApiService = defineService({
       audit: createOutboxAuditRecorder(outbox),
       users: createPostgresUserStore(pg.db),
       settings: createPostgresSettingsStore(pg.db, configStore),
+      liveSettings: await watchSettings(configStore, log),
       providers,
       routing: createRoutingPublisher(providers, configStore),
       channels: createChannelStore(pg.db, configStore),
+      sso: createPostgresSsoConfigStore(pg.db),
+      identities: createPostgresIdentityStore(pg.db),
+      oidc: createOidcDiscoveryCache(),
     };
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
     await deps.routing.publish();
@@ -64,15 +75,16 @@ export const adminApiService = defineService({
     await deps.settings.publish();
     const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore);
     await mcpServers.publish();
+    const purger = createProviderPurger(pg.db, log);
+    purger.start(3_600_000);
 
     const app = createHttpApp({ log });
-    const origins = config.CORS_ORIGINS.split(",")
-      .map((o) => o.trim())
-      .filter(Boolean);
-    if (origins.length > 0) app.use("/api/*", cors({ origin: origins, credentials: true }));
+    registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
     const router = createConsoleRouter(deps.authorizer);
     registerSetupRoutes(router, deps);
     registerAuthRoutes(router, deps);
+    registerSsoAuthRoutes(router, deps);
+    registerSsoAdminRoutes(router, deps);
     registerProviderRoutes(router, deps);
     registerKeyRoutes(router, deps);
     registerLimitRoutes(router, deps);
@@ -80,6 +92,7 @@ export const adminApiService = defineService({
     registerSettingsRoutes(router, deps);
     registerMcpServerRoutes(router, deps, mcpServers);
     registerHealthRoutes(router, deps, pg);
+    registerOpenApiRoute(router);
     app.route("/", router.app);
 
     if (!registerConsoleStatic(app, config.CONSOLE_WEB_DIR)) {
@@ -94,6 +107,8 @@ export const adminApiService = defineService({
         return true;
       },
       async stop(deadlineMs) {
+        purger.stop();
+        deps.liveSettings.stop();
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
         await pg.close(deadlineMs);

@@ -37,6 +37,7 @@ const EXPECTED_NAV = {
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
+    ["Administration", ["Settings"]],
   ],
   viewer: [
     [null, ["Overview"]],

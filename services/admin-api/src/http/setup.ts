@@ -12,19 +12,25 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     return c.json({ initialized, needsSetup: !initialized });
   });
 
-  router.route("POST", "/api/setup/initialize", "public", async (c) => {
-    const body = await readValidatedJson(c, InitializeRequestSchema);
-    const passwordHash = await hashPassword(body.admin.password);
-    const user = await deps.users.createFirstSuperAdmin({
-      email: body.admin.email,
-      displayName: body.admin.displayName ?? body.admin.email,
-      passwordHash,
-    });
-    if (body.siteName !== undefined) {
-      const { general } = await deps.settings.all();
-      await deps.settings.setCategory("general", { ...general, siteName: body.siteName });
-    }
-    const token = await deps.tokens.issue({ id: user.id, email: user.email, role: user.role });
-    return c.json({ user: publicUser(user), ...token, tokenType: "Bearer" }, 201);
-  });
+  router.route(
+    "POST",
+    "/api/setup/initialize",
+    "public",
+    async (c) => {
+      const body = await readValidatedJson(c, InitializeRequestSchema);
+      const passwordHash = await hashPassword(body.admin.password);
+      const user = await deps.users.createFirstSuperAdmin({
+        email: body.admin.email,
+        displayName: body.admin.displayName ?? body.admin.email,
+        passwordHash,
+      });
+      if (body.siteName !== undefined) {
+        const { general } = await deps.settings.all();
+        await deps.settings.setCategory("general", { ...general, siteName: body.siteName });
+      }
+      const token = await deps.tokens.issue({ id: user.id, email: user.email, role: user.role });
+      return c.json({ user: publicUser(user), ...token, tokenType: "Bearer" }, 201);
+    },
+    { summary: "Create the first super admin", body: InitializeRequestSchema, status: 201 },
+  );
 }

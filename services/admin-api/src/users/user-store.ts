@@ -32,6 +32,8 @@ export interface UserStore {
   isInitialized(): Promise<boolean>;
   /** Create the first super admin; refuses (conflict) once any super admin exists, even under concurrent calls. */
   createFirstSuperAdmin(input: { email: string; displayName: string; passwordHash: string }): Promise<UserRecord>;
+  /** Create a user (a JIT-provisioned SSO user has no password); conflict when the email is taken. */
+  create(input: { email: string; displayName: string; role: Role; passwordHash: string | null }): Promise<UserRecord>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
 }
@@ -67,6 +69,19 @@ export function createPostgresUserStore(db: Database): UserStore {
         if (row === undefined) throw new Error("insert returned no row");
         return toRecord(row);
       }),
+    async create(input) {
+      try {
+        const [row] = await db.insert(users).values(input).returning();
+        if (row === undefined) throw new Error("insert returned no row");
+        return toRecord(row);
+      } catch (caught) {
+        const error = caught as { code?: string; cause?: { code?: string } };
+        if (error.code === "23505" || error.cause?.code === "23505") {
+          throw new AppError("conflict", `a user with the email ${input.email} already exists`);
+        }
+        throw caught;
+      }
+    },
     async findByEmail(email) {
       const [row] = await db
         .select()

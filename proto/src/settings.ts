@@ -54,6 +54,11 @@ export const GatewaySettingsSchema = v.object({
   perKeyConcurrency: v.optional(Int(0, 100_000), 64),
   /** Refuse (400) parameters the target cannot express instead of dropping them with a header. */
   strictConversion: v.optional(v.boolean(), false),
+  /**
+   * Send Anthropic `metadata.user_id` on as the OpenAI `user` field when converting. Off: Claude Code fills it with
+   * device and session ids, which should not leave the organisation by accident.
+   */
+  forwardMetadataUserId: v.optional(v.boolean(), false),
 });
 
 export const SecuritySettingsSchema = v.object({

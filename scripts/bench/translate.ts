@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- translate [--connections 50] [--duration 8]`: throughput and latency of the gateway's lanes —
- * same-format pass-through and the Anthropic→OpenAI, OpenAI→Anthropic and Responses→Chat conversions — each beside
+ * same-format pass-through (Chat Completions and Responses), the Anthropic→OpenAI, OpenAI→Anthropic, Responses→Anthropic
+ * and Chat→Responses (a Responses-only model) conversions — each beside
  * the direct upstream figure from the same run, then time-to-first-token overhead on streams.
  */
 import { parseArgs } from "node:util";
@@ -55,7 +56,10 @@ try {
     { lane: "pass-through (chat→chat)", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("gpt-4o-mini") },
     { lane: "anthropic→openai", url: `${gw}/v1/messages`, headers: viaGateway, body: messages("gpt-4o-mini") },
     { lane: "openai→anthropic", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("claude-haiku-5-5") },
-    { lane: "responses→chat", url: `${gw}/v1/responses`, headers: viaGateway, body: responses("gpt-4o-mini") },
+    { lane: "pass-through (responses)", url: `${gw}/v1/responses`, headers: viaGateway, body: responses("gpt-4o-mini") },
+    { lane: "responses→anthropic", url: `${gw}/v1/responses`, headers: viaGateway, body: responses("claude-haiku-5-5") },
+    // gpt-5-pro exists only on the Responses API, so a Chat Completions request is converted to it.
+    { lane: "chat→responses", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("gpt-5-pro") },
   ];
   console.log(`translate benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming`);
   const results: LoadResult[] = [];
@@ -89,7 +93,13 @@ try {
       headers: viaGateway,
       body: chat("claude-haiku-5-5", true),
     },
-    { lane: "responses→chat stream", url: `${gw}/v1/responses`, headers: viaGateway, body: responses("gpt-4o-mini", true) },
+    {
+      lane: "responses pass-through stream",
+      url: `${gw}/v1/responses`,
+      headers: viaGateway,
+      body: responses("gpt-4o-mini", true),
+    },
+    { lane: "chat→responses stream", url: `${gw}/v1/chat/completions`, headers: viaGateway, body: chat("gpt-5-pro", true) },
   ];
   const ttft = [];
   for (const lane of streams) {

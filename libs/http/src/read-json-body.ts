@@ -3,9 +3,11 @@
  * read straight from the IncomingMessage: touching `c.req.raw.body` makes @hono/node-server build a full WHATWG
  * Request, which costs more CPU than the rest of a proxied request.
  */
+
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
 import type { Context } from "hono";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.js";
 
 export async function readJsonBody(c: Context, limitBytes: number): Promise<{ raw: Uint8Array; json: unknown }> {
   const declared = Number(c.req.header("content-length") ?? "NaN");
@@ -15,11 +17,16 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<{ ra
   const incoming = nodeIncoming(c);
   const raw = incoming === null ? await readWebLimited(c.req.raw, limitBytes) : await readNodeLimited(incoming, limitBytes);
   if (raw.length === 0) throw new AppError("bad_request", "request body is empty; expected a JSON object");
+  let json: unknown;
   try {
-    return { raw, json: JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8")) };
+    json = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8"));
   } catch (cause) {
     throw new AppError("bad_request", `request body is not valid JSON: ${(cause as Error).message}`);
   }
+  if (exceedsJsonDepth(json)) {
+    throw new AppError("bad_request", `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return { raw, json };
 }
 
 /** The Node request behind a Hono context, when the app runs on @hono/node-server. */

@@ -9,6 +9,15 @@ export interface EncodeRequestOptions {
    * some OpenAI-compatible servers only know `max_tokens`.
    */
   openaiMaxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** Collects the parameters left out because the target cannot express them (see unmappable.ts). */
+  dropped?: Set<string>;
+  /** Refuse (400) instead of dropping. */
+  strict?: boolean;
+  /**
+   * Send Anthropic `metadata.user_id` on as the OpenAI `user` field. Off by default: Claude Code fills it with device
+   * and session ids that are not an end-user id.
+   */
+  forwardMetadataUser?: boolean;
 }
 
 export const DEFAULT_MAX_TOKENS = 8192;
@@ -21,4 +30,9 @@ export interface EncodeResponseOptions {
   requestId: string;
   /** Unix seconds for `created` fields; defaults to now. */
   created?: number;
+  /**
+   * Anthropic streams: the input tokens to show in message_start when the upstream reports usage only at the end
+   * (an estimate; message_delta carries the upstream's real count).
+   */
+  estimatedInputTokens?: number;
 }

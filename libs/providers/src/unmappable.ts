@@ -14,7 +14,7 @@ export interface UnmappableRule {
   from: ApiFormat | "*";
   to: ApiFormat | "*";
   action: "drop" | "reject";
-  /** Only values for which this returns true trigger the rule; other values are harmless and dropped. */
+  /** Only values for which this returns true trigger the rule; other values are harmless and left out quietly. */
   when?: (value: unknown) => boolean;
   why: string;
 }
@@ -24,9 +24,25 @@ const truthy = (value: unknown) => value !== undefined && value !== null && valu
 const hasNonText = (value: unknown) =>
   Array.isArray(value) && value.some((item) => typeof item === "string" && item.toLowerCase() !== "text");
 const ANY = "*" as const;
+const CONDITIONS = new Map<(value: unknown) => boolean, string>([
+  [notOne, "when other than 1"],
+  [truthy, "when set"],
+  [hasNonText, "when asking for more than text"],
+]);
 
-function drop(param: string, from: ApiFormat | "*", to: ApiFormat | "*", why: string): UnmappableRule {
-  return { param, from, to, action: "drop", why };
+/** How the README names a rule's condition (undefined: any value). */
+export function conditionOf(rule: UnmappableRule): string | undefined {
+  return rule.when === undefined ? undefined : (CONDITIONS.get(rule.when) ?? "for some values");
+}
+
+function drop(
+  param: string,
+  from: ApiFormat | "*",
+  to: ApiFormat | "*",
+  why: string,
+  when?: (value: unknown) => boolean,
+): UnmappableRule {
+  return when === undefined ? { param, from, to, action: "drop", why } : { param, from, to, action: "drop", why, when };
 }
 
 function reject(
@@ -50,7 +66,7 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
   drop("prediction", "openai_chat", ANY, "predicted outputs only cut latency; the answer is the same"),
   reject("web_search_options", "openai_chat", ANY, "built-in web search exists only on OpenAI upstreams", truthy),
   drop("service_tier", ANY, ANY, "service tiers are per-vendor billing options"),
-  drop("store", ANY, ANY, "the gateway never asks an upstream to store conversations"),
+  drop("store", ANY, ANY, "the gateway never asks an upstream to store conversations", truthy),
   reject("tool_choice", "openai_chat", ANY, "allowed_tools and custom tool choices exist only on OpenAI", truthy),
   drop("verbosity", "openai_chat", ANY, "a style hint with no upstream equivalent"),
   drop("prompt_cache_key", ANY, ANY, "cache routing hint for OpenAI only"),
@@ -93,7 +109,7 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
   drop("generationConfig.responseLogprobs", "gemini", ANY, "this upstream returns no token log-probabilities"),
   drop("generationConfig.logprobs", "gemini", ANY, "this upstream returns no token log-probabilities"),
   drop("generationConfig.mediaResolution", "gemini", ANY, "an input-cost knob with no upstream equivalent"),
-  // OpenAI Responses (inbound only, so every Responses-only feature is checked against every upstream).
+  // OpenAI Responses features with no counterpart elsewhere (a Responses upstream gets the request as sent).
   reject(
     "previous_response_id",
     "openai_responses",
@@ -133,6 +149,18 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
   drop("metadata", ANY, "anthropic_messages", "Anthropic metadata holds only user_id, which is mapped"),
   drop("metadata", ANY, "gemini", "Gemini has no request metadata"),
   drop("user", ANY, "gemini", "Gemini has no end-user id"),
+  drop(
+    "metadata.user_id",
+    "*",
+    "openai_chat",
+    "agents such as Claude Code put device and session ids there; sent as `user` only when the gateway setting says so",
+  ),
+  drop(
+    "metadata.user_id",
+    "*",
+    "openai_responses",
+    "agents such as Claude Code put device and session ids there; sent as `user` only when the gateway setting says so",
+  ),
   drop("user", ANY, "bedrock_converse", "Converse has no end-user id"),
   drop("image_detail", ANY, ANY, "only OpenAI takes an image resolution hint"),
   drop(
@@ -170,7 +198,6 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
     "bedrock_converse",
     "the last tool-use turn has no signed reasoning block, which Claude on Bedrock refuses while thinking is on",
   ),
-  drop("tool_result.image", ANY, "openai_chat", "OpenAI tool messages hold text only"),
   reject(
     "image_url",
     ANY,
@@ -205,6 +232,39 @@ export const UNMAPPABLE: readonly UnmappableRule[] = [
   drop("thought_signature", ANY, ANY, "Gemini thought signatures mean nothing to other vendors"),
 ];
 
+/**
+ * What an encode does with a parameter the target cannot express: `dropped` collects each dropped one (the gateway
+ * names them in a response header); `strict` turns every drop into the 400 a reject row gives.
+ */
+export interface UnmappablePolicy {
+  strict: boolean;
+  dropped: Set<string>;
+}
+
+// Encoding is synchronous, so the policy of the encode in progress can sit here for the duration of one call
+// instead of being threaded through every encoder helper; withUnmappablePolicy always restores the previous one.
+let active: UnmappablePolicy | undefined;
+
+export function withUnmappablePolicy<T>(policy: UnmappablePolicy | undefined, run: () => T): T {
+  const previous = active;
+  active = policy;
+  try {
+    return run();
+  } finally {
+    active = previous;
+  }
+}
+
+function dropped(param: string, to: ApiFormat, why: string): void {
+  if (active === undefined) return;
+  if (active.strict) {
+    throw new AppError("bad_request", `${param} cannot be sent to this upstream (${to}) and strict mode is on: ${why}`, {
+      details: { param, strict: true },
+    });
+  }
+  active.dropped.add(param);
+}
+
 function matches(rule: UnmappableRule, param: string, from: ApiFormat | "*", to: ApiFormat): boolean {
   return rule.param === param && (rule.from === "*" || rule.from === from) && (rule.to === "*" || rule.to === to);
 }
@@ -220,11 +280,14 @@ export function findRule(param: string, from: ApiFormat | "*", to: ApiFormat): U
 export function enforceUnmappable(param: string, to: ApiFormat, value: unknown = true, from: ApiFormat | "*" = "*"): void {
   const rule = findRule(param, from, to);
   if (rule === undefined) throw new Error(`no unmappable rule for ${param} (${from} → ${to})`);
-  if (rule.action === "reject" && (rule.when === undefined || rule.when(value))) {
+  // A value the rule does not care about (n: 1, store: false…) changes nothing: neither refused nor reported.
+  if (value === null || value === undefined || (rule.when !== undefined && !rule.when(value))) return;
+  if (rule.action === "reject") {
     throw new AppError("bad_request", `${param} is not supported when the upstream API is ${to}: ${rule.why}`, {
       details: { param },
     });
   }
+  dropped(param, to, rule.why);
 }
 
 /**
@@ -239,8 +302,10 @@ export function passthroughFor(
   if (passthrough.format === to) return passthrough.fields;
   for (const [param, value] of Object.entries(passthrough.fields)) {
     const rule = findRule(param, passthrough.format, to);
-    if (rule?.action === "reject" && (rule.when === undefined || rule.when(value)))
-      enforceUnmappable(param, to, value, passthrough.format);
+    if (rule === undefined) {
+      if (value !== null && value !== undefined)
+        dropped(param, to, `${param} is a ${passthrough.format} field with no ${to} equivalent`);
+    } else enforceUnmappable(param, to, value, passthrough.format);
   }
   return {};
 }

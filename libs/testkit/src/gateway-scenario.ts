@@ -4,14 +4,14 @@
  */
 import { createClickHouse } from "@thinkwatch/clickhouse";
 import { type ConsoleClient, createConsoleClient } from "./console-client.js";
-import { type FakeUpstream, type FakeUpstreamKind, startFakeUpstream } from "./fake-upstreams/index.js";
+import { type FakeUpstream, type FakeUpstreamKind, type FakeUpstreamOptions, startFakeUpstream } from "./fake-upstreams/index.js";
 import { type FleetProcess, startFleetProcess } from "./fleet-process.js";
 import { createTestEnvironment, type TestEnvironment } from "./test-environment.js";
 import { waitFor } from "./wait-for.js";
 
 export interface GatewayScenarioOptions {
-  /** Fake upstreams to start (recording requests unless `record` is false). */
-  fakes?: FakeUpstreamKind[];
+  /** Fake upstreams to start, by kind or with options (recording requests unless `record` is false). */
+  fakes?: Array<FakeUpstreamKind | FakeUpstreamOptions>;
   record?: boolean;
   /** Extra environment for the fleet process. */
   env?: Record<string, string>;
@@ -36,7 +36,10 @@ export interface GatewayScenario {
 export async function startGatewayScenario(options: GatewayScenarioOptions = {}): Promise<GatewayScenario> {
   const testEnv = await createTestEnvironment({ clickhouse: true });
   const fakes = new Map<FakeUpstreamKind, FakeUpstream>();
-  for (const kind of options.fakes ?? []) fakes.set(kind, await startFakeUpstream({ kind, record: options.record ?? true }));
+  for (const fake of options.fakes ?? []) {
+    const fakeOptions = typeof fake === "string" ? { kind: fake } : fake;
+    fakes.set(fakeOptions.kind, await startFakeUpstream({ record: options.record ?? true, ...fakeOptions }));
+  }
   const fleet = await startFleetProcess({
     env: { ...testEnv.env, ...options.env },
     ...(options.services === undefined ? {} : { services: options.services }),

@@ -66,6 +66,20 @@ describe("OpenAI-compatible fake through the openai SDK with a baseURL", () => {
     });
   });
 
+  it("serves the Responses API when started with responsesApi, as vLLM-style servers do", async () => {
+    const withResponses = await startFakeUpstream({ kind: "openai_compatible", apiKey: "compat-key", responsesApi: true });
+    try {
+      const sdk = new OpenAI({ apiKey: "compat-key", baseURL: withResponses.baseUrl, maxRetries: 0 });
+      const response = await sdk.responses.create({ model: "llama-3.1-8b-instruct", input: "hola" });
+      expect(response.output_text).toBe("echo: hola");
+      const streamed = await sdk.responses.stream({ model: "llama-3.1-8b-instruct", input: "again" }).finalResponse();
+      expect(streamed.output_text).toBe("echo: again");
+      expect(withResponses.requests.map((r) => r.path)).toEqual(["/compat/v1/responses", "/compat/v1/responses"]);
+    } finally {
+      await withResponses.close();
+    }
+  });
+
   it("refuses a wrong key in OpenAI's shape", async () => {
     const wrong = new OpenAI({ apiKey: "nope", baseURL: fake.baseUrl, maxRetries: 0 });
     const error = await wrong.models.list().catch((e: unknown) => e);
@@ -173,6 +187,23 @@ describe("Azure OpenAI fake through the openai SDK's AzureOpenAI client", () => 
           "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.",
       },
     });
+  });
+
+  it("serves the resource's Responses API, the deployment named as the model, streamed or not", async () => {
+    const resource = new AzureOpenAI({
+      endpoint: fake.baseUrl,
+      apiKey: fake.apiKey,
+      apiVersion: "2025-04-01-preview",
+      maxRetries: 0,
+    });
+    const response = await resource.responses.create({ model: "my-gpt4o", input: "Hi Azure" });
+    expect(response).toMatchObject({ object: "response", status: "completed", model: "my-gpt4o", output_text: "echo: Hi Azure" });
+    const streamed = await resource.responses.stream({ model: "my-gpt4o", input: "stream it" }).finalResponse();
+    expect(streamed.output_text).toBe("echo: stream it");
+    expect(fake.requests.map((r) => [r.path, r.query])).toEqual([
+      ["/openai/responses", { "api-version": "2025-04-01-preview" }],
+      ["/openai/responses", { "api-version": "2025-04-01-preview" }],
+    ]);
   });
 
   it("answers a request without api-version with Azure's 404", async () => {

@@ -3,6 +3,7 @@ import type { Bus, Outbox } from "@thinkwatch/bus";
 import type { KeyVerifier } from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
 import type { AdmitDeps } from "./auth/admit.js";
+import type { ModelCatalog } from "./models/model-catalog.js";
 import type { ModelRouter } from "./routing/model-router.js";
 import type { UpstreamHttp } from "./upstream/upstream-http.js";
 
@@ -14,4 +15,8 @@ export interface GatewayDeps extends AdmitDeps {
   outbox: Outbox;
   log: Logger;
   maxBodyBytes: number;
+  /** The upstreams' own model lists for GET /v1/models. */
+  modelCatalog: ModelCatalog;
+  /** Conversion defaults from the gateway settings (strict mode, forwarding agent metadata as `user`). */
+  conversionDefaults: () => { strict: boolean; forwardMetadataUser: boolean };
 }

@@ -11,6 +11,7 @@ import { handleAnthropicCountTokens } from "./http/count-tokens.js";
 import { registerEmbeddingRoutes } from "./http/embeddings.js";
 import { registerGenerationRoutes } from "./http/generation-routes.js";
 import { registerModelRoutes } from "./http/models.js";
+import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
@@ -54,7 +55,12 @@ export const aiProxyService = defineService({
       outbox,
       log,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+      modelCatalog: createModelCatalog(upstream, log, { ttlMs: 10 * 60_000, retryMs: 30_000, timeoutMs: 5_000 }),
       quotaFailOpen: config.QUOTA_FAIL_OPEN,
+      conversionDefaults: () => {
+        const gateway = settings.current().gateway;
+        return { strict: gateway.strictConversion, forwardMetadataUser: gateway.forwardMetadataUserId };
+      },
     };
 
     const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });

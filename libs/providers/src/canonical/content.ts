@@ -17,6 +17,11 @@ export type MediaSource = { kind: "url"; url: string; mediaType?: string } | { k
 export interface TextPart {
   type: "text";
   text: string;
+  /**
+   * The text of a system or developer message that came in the middle of the conversation (user turns only). OpenAI
+   * formats keep it as that message in place; others get it in place as user text (see canonical/instructions.ts).
+   */
+  instruction?: "system" | "developer";
   cacheControl?: CacheControl;
   /** Gemini thought signature attached to a text part. */
   thoughtSignature?: string;
@@ -67,6 +72,13 @@ export interface ReasoningPart {
   redactedData?: string;
   /** Gemini thought signature of a thought part. */
   thoughtSignature?: string;
+  /** OpenAI Responses `encrypted_content` (reasoning kept by the client because the upstream stores nothing). */
+  encryptedContent?: string;
+  /**
+   * Set on an empty carrier part whose Gemini signature belongs to the next tool call or text part, for client
+   * formats that have no signature slot there (see reasoning-token.ts).
+   */
+  carries?: "tool_call" | "text";
 }
 
 /**

@@ -58,6 +58,8 @@ export interface CanonicalRequest {
   includeUsage: boolean;
   /** End-user id (OpenAI `user`, Anthropic `metadata.user_id`). */
   user?: string;
+  /** `user` came from Anthropic `metadata.user_id`, which agents fill with device and session ids. */
+  userFromMetadata?: boolean;
   metadata?: Record<string, string>;
   /** Provider-defined tools (web search, code execution…) in their source format's own shape. */
   nativeTools?: { format: ApiFormat; tools: unknown[] };

@@ -23,6 +23,10 @@ export type CanonicalStreamEvent =
       signature?: string;
       redactedData?: string;
       thoughtSignature?: string;
+      /** OpenAI Responses encrypted reasoning. */
+      encryptedContent?: string;
+      /** A carrier block: its Gemini signature belongs to the next tool call or text (see reasoning-token.ts). */
+      carries?: "tool_call" | "text";
     }
   | { type: "tool_call_delta"; index: number; arguments: string }
   | { type: "block_stop"; index: number }

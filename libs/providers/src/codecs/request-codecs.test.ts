@@ -270,3 +270,50 @@ describe("every inbound format × every upstream format", () => {
     expect(encodeRequest("anthropic_messages", canonical, { upstreamModel: "m" })).toMatchObject({ stream: true });
   });
 });
+
+describe("mid-conversation system messages", () => {
+  const request = {
+    model: "m",
+    max_tokens: 100,
+    messages: [
+      { role: "system", content: "be brief" },
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "hello" },
+      { role: "system", content: "now answer in French" },
+      { role: "user", content: "again" },
+    ],
+  };
+
+  it("stay in place as tagged user text where only a leading system prompt exists, the prefix unchanged", () => {
+    const canonical = decodeRequest("openai_chat", request);
+    const anthropic = encodeRequest("anthropic_messages", canonical, { upstreamModel: "claude" });
+    expect(anthropic.system).toBe("be brief");
+    expect(anthropic.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+      { role: "assistant", content: [{ type: "text", text: "hello" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "<system>\nnow answer in French\n</system>" },
+          { type: "text", text: "again" },
+        ],
+      },
+    ]);
+    const gemini = encodeRequest("gemini", canonical, { upstreamModel: "gemini" });
+    expect((gemini.contents as unknown[]).at(-1)).toEqual({
+      role: "user",
+      parts: [{ text: "<system>\nnow answer in French\n</system>" }, { text: "again" }],
+    });
+  });
+
+  it("stay system messages, in place, on a Responses upstream", () => {
+    const body = encodeRequest("openai_responses", decodeRequest("openai_chat", request), { upstreamModel: "gpt-5-pro" });
+    expect(body.instructions).toBe("be brief");
+    expect(body.input).toEqual([
+      { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] },
+      { type: "message", role: "assistant", content: [{ type: "output_text", text: "hello" }] },
+      { type: "message", role: "system", content: [{ type: "input_text", text: "now answer in French" }] },
+      { type: "message", role: "user", content: [{ type: "input_text", text: "again" }] },
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 /** One entry point per direction for chat requests: decode any format to canonical, encode canonical to any format. */
 import { AppError } from "@thinkwatch/errors";
+import { inlineInstructions } from "../canonical/instructions.js";
 import type { CanonicalRequest } from "../canonical/request.js";
 import type { EncodeRequestOptions } from "../encode-options.js";
 import { decodeAnthropicRequest } from "../formats/anthropic-messages/request-decode.js";
@@ -13,6 +14,7 @@ import { encodeOpenAiChatRequest } from "../formats/openai-chat/request-encode.j
 import { decodeResponsesRequest } from "../formats/openai-responses/request-decode.js";
 import { encodeResponsesRequest } from "../formats/openai-responses/request-encode.js";
 import type { ApiFormat } from "../formats.js";
+import { withUnmappablePolicy } from "../unmappable.js";
 
 export interface DecodeRequestOptions {
   /** Gemini and Bedrock: the model from the URL path. */
@@ -56,5 +58,10 @@ export function decodeRequest(format: ApiFormat, body: unknown, opts: DecodeRequ
  * rejects for that format. Gemini and Bedrock bodies carry no model: it goes in the URL.
  */
 export function encodeRequest(format: ApiFormat, req: CanonicalRequest, opts: EncodeRequestOptions): Record<string, unknown> {
-  return ENCODERS[format](req, opts);
+  const policy =
+    opts.dropped === undefined && opts.strict !== true
+      ? undefined
+      : { strict: opts.strict === true, dropped: opts.dropped ?? new Set<string>() };
+  const placed = format === "openai_chat" || format === "openai_responses" ? req : inlineInstructions(req);
+  return withUnmappablePolicy(policy, () => ENCODERS[format](placed, opts));
 }

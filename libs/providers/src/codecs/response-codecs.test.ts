@@ -103,6 +103,10 @@ describe("encodeResponse", () => {
             content: "Checking both cities.",
             refusal: null,
             reasoning_content: "Need the weather for two cities.",
+            // The signed block, so a Chat Completions client can send Anthropic's signature back next turn.
+            thinking_blocks: [
+              { type: "thinking", thinking: "Need the weather for two cities.", signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3h" },
+            ],
             tool_calls: [
               { id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
               { id: "call_b", type: "function", function: { name: "get_weather", arguments: '{"city":"Tokyo"}' } },
@@ -208,7 +212,12 @@ describe("encodeResponse", () => {
           content: {
             role: "model",
             parts: [
-              { text: "Need the weather for two cities.", thought: true },
+              // Anthropic's signature rides the thought signature, prefixed so the next turn restores it.
+              {
+                text: "Need the weather for two cities.",
+                thought: true,
+                thoughtSignature: "tw1.sig.EqQBCgIYAhIM1gbcDa9GJwZA2b3h",
+              },
               { text: "Checking both cities." },
               { functionCall: { id: "call_a", name: "get_weather", args: { city: "Paris" } } },
               { functionCall: { id: "call_b", name: "get_weather", args: { city: "Tokyo" } } },

@@ -1,6 +1,7 @@
 /**
- * The Azure OpenAI fake: `POST /openai/deployments/{deployment}/chat/completions|embeddings?api-version=…`,
- * authenticated by the `api-key` header. The deployment name stands in for the model; responses carry Azure's
+ * The Azure OpenAI fake: `POST /openai/deployments/{deployment}/chat/completions|embeddings?api-version=…` and the
+ * per-resource Responses API `POST /openai/responses?api-version=…` (deployment in `model`), authenticated by the
+ * `api-key` header. The deployment name stands in for the model; responses carry Azure's
  * content-filter results.
  */
 import { azureError } from "./azure-error.js";
@@ -10,6 +11,7 @@ import type { ResolvedFakeConfig } from "./fake-upstream-config.js";
 import { type FakeRuntime, runGeneration } from "./generation-flow.js";
 import { openaiChatProtocol } from "./openai-chat-protocol.js";
 import { renderEmbeddings } from "./openai-embeddings.js";
+import { openaiResponsesProtocol } from "./openai-responses-protocol.js";
 import { sendComputed, sendProviderError } from "./respond.js";
 
 const ROUTE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
@@ -20,12 +22,16 @@ export function createAzureHandler(config: ResolvedFakeConfig, runtime: FakeRunt
     return match === null ? undefined : decodeURIComponent(match[1] as string);
   };
   const chat = openaiChatProtocol({ contentFilter: true, reasoningContent: false }, deploymentOf);
+  const responses = openaiResponsesProtocol();
 
   return async (exchange: FakeExchange) => {
     const { method, path, headers, query } = exchange.request;
     if (headers["api-key"] !== config.apiKey) {
       await sendProviderError(exchange, azureError(401));
       return;
+    }
+    if (method === "POST" && path === "/openai/responses" && query["api-version"]) {
+      return runGeneration(exchange, { ...responses, error: (status, message) => azureError(status, message) }, runtime);
     }
     const match = method === "POST" ? ROUTE.exec(path) : null;
     if (match === null || !query["api-version"]) {

@@ -21,6 +21,8 @@ export const FakeUpstreamOptionsSchema = v.strictObject({
   basePath: v.optional(v.pipe(v.string(), v.startsWith("/"))),
   /** Listed by the models endpoint; when given, requests for any other model get the provider's 404. */
   models: v.optional(v.array(v.string())),
+  /** openai_compatible: also serve the Responses API (as vLLM and some others do). */
+  responsesApi: v.optional(v.boolean()),
   /** Keep every request in `requests` (default true; benchmarks turn it off). */
   record: v.optional(v.boolean()),
 });
@@ -57,6 +59,7 @@ export interface ResolvedFakeConfig {
   basePath: string;
   listedModels: readonly string[];
   models: readonly string[] | undefined;
+  responsesApi: boolean;
   record: boolean;
 }
 
@@ -71,6 +74,7 @@ export function resolveFakeConfig(input: FakeUpstreamKind | FakeUpstreamOptions)
     basePath: (options.basePath ?? (kind === "openai_compatible" ? "/compat/v1" : "/v1")).replace(/\/+$/, ""),
     listedModels: options.models ?? DEFAULT_MODEL_LISTS[kind],
     models: options.models,
+    responsesApi: kind === "openai" || kind === "azure_openai" || options.responsesApi === true,
     record: options.record ?? true,
   };
 }

@@ -13,6 +13,7 @@ export {
 } from "./fake-upstream-config.js";
 export { DEFAULT_GEMINI_EMBEDDING_DIMENSIONS } from "./gemini-embeddings.js";
 export { DEFAULT_EMBEDDING_DIMENSIONS } from "./openai-embeddings.js";
+export { fakeReasoningSignature } from "./scripted-model.js";
 export { type FakeUpstream, startFakeUpstream } from "./start-fake-upstream.js";
 export { splitArguments, splitText } from "./stream-pieces.js";
 export { countFakeTokens, countInputTokens, IMAGE_TOKENS } from "./usage-rule.js";

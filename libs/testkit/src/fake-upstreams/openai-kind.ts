@@ -1,6 +1,6 @@
 /**
  * The OpenAI fake (`/v1/chat/completions`, `/v1/responses`, `/v1/embeddings`, `/v1/models`) and the
- * OpenAI-compatible one (the same minus the Responses API, under a configurable base path).
+ * OpenAI-compatible one (the same under a configurable base path, the Responses API only when `responsesApi` is set).
  * Auth: `Authorization: Bearer <key>`, a wrong or missing key gets OpenAI's 401.
  */
 import type { FakeExchange } from "./fake-exchange.js";
@@ -17,7 +17,7 @@ import { sendComputed, sendJson, sendProviderError } from "./respond.js";
 export function createOpenAiHandler(config: ResolvedFakeConfig, runtime: FakeRuntime): FakeHandler {
   const base = config.basePath;
   const chat = openaiChatProtocol({ contentFilter: false, reasoningContent: config.kind === "openai_compatible" });
-  const responses = config.kind === "openai" ? openaiResponsesProtocol() : undefined;
+  const responses = config.responsesApi ? openaiResponsesProtocol() : undefined;
   const models = renderModelList(config.listedModels);
 
   return async (exchange: FakeExchange) => {

@@ -57,7 +57,7 @@ export function planReply(
   const reply = { text, reasoning, toolCalls };
   return {
     ...reply,
-    reasoningSignature: reasoning === undefined ? undefined : signatureOf(reasoning),
+    reasoningSignature: reasoning === undefined ? undefined : fakeReasoningSignature(reasoning),
     finishReason: finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
     usage: computeUsage(conversation, reply, step?.usage),
   };
@@ -97,6 +97,7 @@ function truncateToTokens(text: string, tokens: number): string {
   return text.slice(0, end);
 }
 
-function signatureOf(reasoning: string): string {
+/** The signature (Anthropic, Bedrock), thought signature (Gemini) or encrypted content (OpenAI) a fake puts on its reasoning. */
+export function fakeReasoningSignature(reasoning: string): string {
   return createHash("sha256").update(`fake-reasoning-signature:${reasoning}`).digest("base64");
 }

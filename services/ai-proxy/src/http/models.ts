@@ -1,7 +1,8 @@
 /**
- * GET /v1/models: the models this key may use right now — registered models, narrowed to the key's allow-list
- * patterns (allow-listed exact names that route by prefix are included too). OpenAI's list shape, or Anthropic's when the client
- * sends `anthropic-version`.
+ * GET /v1/models: the models this key may use right now — registered models plus, for providers that publish a list
+ * (openai, anthropic, gemini), the upstream's own models that route to that provider (cached, see model-catalog.ts),
+ * narrowed to the key's allow-list patterns (allow-listed exact names that route by prefix are included too). OpenAI's
+ * list shape, or Anthropic's when the client sends `anthropic-version`.
  */
 import { toAppError } from "@thinkwatch/errors";
 import { allowedByPatterns } from "@thinkwatch/gateway-auth";
@@ -19,6 +20,14 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
       const router = deps.router();
       const available = new Map<string, string>();
       for (const { model, provider } of router.registeredModels()) available.set(model, provider.name);
+      const providers = router.providers();
+      const lists = await deps.modelCatalog.lists(providers);
+      for (const provider of providers) {
+        for (const name of lists.get(provider.id) ?? []) {
+          // Only names a request would actually route to this provider (a registered alias may send it elsewhere).
+          if (!available.has(name) && router.resolve(name)?.provider.id === provider.id) available.set(name, provider.name);
+        }
+      }
       if (key.allowedModels !== null) {
         for (const name of [...available.keys()]) if (!allowedByPatterns(key.allowedModels, name)) available.delete(name);
         // Exact names (not patterns) that route by prefix are usable too, so they are listed.

@@ -11,12 +11,15 @@ import { authenticate, checkQuota, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
 import { clientIpOf, userAgentOf } from "../http/client-info.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
+import { conversionPolicy, forwardedQuery, withDroppedHeader } from "./conversion-policy.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
 import { RequestRecord } from "./request-record.js";
 import { streamResponse } from "./stream-response.js";
 import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
 import { upstreamBody } from "./upstream-body.js";
+import { upstreamFormatFor } from "./upstream-format.js";
+import { startTokensEstimate } from "./usage.js";
 
 export interface UrlOptions {
   /** Gemini: the model named in the path. */
@@ -54,17 +57,21 @@ export async function handleGenerate(
     record.route = route;
     const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
     const sse = url.sse !== false;
-    const planned = upstreamBody(spec.format, endpoint, route, canonical, raw, json, !sse && canonical.stream);
+    const format = upstreamFormatFor(endpoint, route, spec.format, canonical.reasoning?.enabled === true);
+    const policy = conversionPolicy(c, deps);
+    const planned = upstreamBody(spec.format, format, endpoint, route, canonical, raw, json, policy, !sse && canonical.stream);
     await checkQuota(deps, record.key, route, requestId);
 
     const passHeaders: Record<string, string> = {};
-    if (endpoint.format === spec.format) {
+    if (format === spec.format) {
       for (const name of PASSED_HEADERS) {
         const value = c.req.header(name);
         if (value !== undefined) passHeaders[name] = value;
       }
     }
     const request = endpoint.build({
+      format,
+      ...(format === spec.format && url.model === undefined ? { passQuery: forwardedQuery(c.req.url) } : {}),
       provider: route.provider,
       upstreamModel: route.upstreamModel,
       stream: canonical.stream,
@@ -76,7 +83,7 @@ export async function handleGenerate(
     const context = {
       record,
       inbound: spec.format,
-      upstreamFormat: endpoint.format,
+      upstreamFormat: format,
       passthrough: planned.passthrough,
       requestId,
     };
@@ -92,17 +99,22 @@ export async function handleGenerate(
     if (!canonical.stream) {
       const response = await unaryResponse(context, upstream);
       finishRequest(deps, record);
-      return response;
+      return withDroppedHeader(response, planned.dropped);
     }
-    return streamResponse(
-      {
-        ...context,
-        hideUsageChunk: planned.hideUsageChunk,
-        includeUsage: canonical.includeUsage,
-        sse,
-        onFinish: () => finishRequest(deps, record),
-      },
-      upstream.body,
+    const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);
+    return withDroppedHeader(
+      streamResponse(
+        {
+          ...context,
+          hideUsageChunk: planned.hideUsageChunk,
+          includeUsage: canonical.includeUsage,
+          sse,
+          ...(estimatedInputTokens !== undefined && { estimatedInputTokens }),
+          onFinish: () => finishRequest(deps, record),
+        },
+        upstream.body,
+      ),
+      planned.dropped,
     );
   } catch (caught) {
     const error = toAppError(caught);

@@ -30,6 +30,8 @@ export interface StreamContext {
   includeUsage: boolean;
   /** Gemini clients without `alt=sse` get a streamed JSON array. */
   sse: boolean;
+  /** Anthropic clients of an upstream that reports usage at the end: input tokens for message_start. */
+  estimatedInputTokens?: number;
   requestId: string;
   onFinish(): void;
 }
@@ -98,6 +100,8 @@ export function streamResponse(ctx: StreamContext, body: AsyncIterable<Uint8Arra
       "cache-control": "no-cache",
       "x-accel-buffering": "no",
       "x-request-id": ctx.requestId,
+      // Says that message_start's input_tokens is the gateway's estimate, not the upstream's count.
+      ...(ctx.estimatedInputTokens !== undefined && { "x-thinkwatch-estimated-input-tokens": String(ctx.estimatedInputTokens) }),
     },
   });
 }
@@ -107,12 +111,14 @@ function passthroughMapper(ctx: StreamContext): ChunkMapper {
   const format = ctx.inbound;
   const observer = createUsageObserver(format);
   const framer = ctx.hideUsageChunk ? createEventFramer(format) : null;
+  let started = false;
   const settle = () => {
     const seen = observer.end();
     if (seen.usage !== undefined) ctx.record.usage = toRecordUsage(seen.usage);
   };
   return {
     map(chunk) {
+      started = true;
       ctx.record.markFirstToken();
       observer.push(chunk);
       if (framer === null) return chunk;
@@ -130,7 +136,11 @@ function passthroughMapper(ctx: StreamContext): ChunkMapper {
     },
     fail(error) {
       settle();
-      return createStreamEncoder(format, { model: ctx.record.model, requestId: ctx.requestId, sse: ctx.sse }).error(error);
+      const encoder = createStreamEncoder(format, { model: ctx.record.model, requestId: ctx.requestId, sse: ctx.sse });
+      // The upstream's own stream start already reached the client: the error is a mid-stream one (Responses:
+      // response.failed rather than a bare error event).
+      if (started) encoder.encode({ type: "message_start" });
+      return encoder.error(error);
     },
   };
 }
@@ -141,6 +151,7 @@ function convertingMapper(ctx: StreamContext): ChunkMapper {
     requestId: ctx.requestId,
     includeUsage: ctx.includeUsage,
     sse: ctx.sse,
+    ...(ctx.estimatedInputTokens !== undefined && { estimatedInputTokens: ctx.estimatedInputTokens }),
   });
   const decode = upstreamDecoder(ctx.upstreamFormat);
   const render = (events: CanonicalStreamEvent[]) => {

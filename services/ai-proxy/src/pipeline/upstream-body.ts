@@ -4,7 +4,7 @@
  * whose client did not ask for usage gets `stream_options.include_usage` added when the upstream accepts it, so
  * every request is accounted; the extra usage chunk is removed from what the client sees.
  */
-import { type CanonicalRequest, encodeRequest, type InboundFormat } from "@thinkwatch/providers";
+import { type CanonicalRequest, encodeRequest, type InboundFormat, type UpstreamFormat } from "@thinkwatch/providers";
 import type { Route } from "../routing/model-router.js";
 import type { ProviderEndpoint } from "../upstream/provider-endpoints.js";
 
@@ -14,33 +14,52 @@ export interface UpstreamBody {
   passthrough: boolean;
   /** The gateway asked for a usage chunk the client did not: drop it from the client's stream. */
   hideUsageChunk: boolean;
+  /** Parameters left out because the upstream format cannot express them (empty for a same-format request). */
+  dropped: ReadonlySet<string>;
 }
+
+export interface ConversionPolicy {
+  /** Refuse with a 400 instead of dropping. */
+  strict: boolean;
+  /** Send Anthropic `metadata.user_id` on as OpenAI `user`. */
+  forwardMetadataUser: boolean;
+}
+
+const NONE: ReadonlySet<string> = new Set();
 
 export function upstreamBody(
   inbound: InboundFormat,
+  format: UpstreamFormat,
   endpoint: ProviderEndpoint,
   route: Route,
   canonical: CanonicalRequest,
   raw: Uint8Array,
   json: unknown,
+  policy: ConversionPolicy,
   /** The client's framing differs from the upstream's even in the same format (Gemini streamed as a JSON array). */
   framingDiffers = false,
 ): UpstreamBody {
-  const sameFormat = endpoint.format === inbound && !framingDiffers;
-  const wantsUsage = endpoint.format === "openai_chat" && endpoint.streamUsageOption(route.provider);
+  const sameFormat = format === inbound && !framingDiffers;
+  const wantsUsage = format === "openai_chat" && endpoint.streamUsageOption(route.provider);
   if (sameFormat) {
     // Gemini carries the model in the URL, so its body never names it.
     const modelInBody = inbound !== "gemini";
     const injectUsage = inbound === "openai_chat" && canonical.stream && !canonical.includeUsage && wantsUsage;
     if (!injectUsage && (!modelInBody || route.upstreamModel === canonical.model)) {
-      return { body: raw, passthrough: true, hideUsageChunk: false };
+      return { body: raw, passthrough: true, hideUsageChunk: false, dropped: NONE };
     }
     const rewritten: Record<string, unknown> = { ...(json as Record<string, unknown>) };
     if (modelInBody) rewritten.model = route.upstreamModel;
     if (injectUsage) rewritten.stream_options = { ...(rewritten.stream_options as object | undefined), include_usage: true };
-    return { body: JSON.stringify(rewritten), passthrough: true, hideUsageChunk: injectUsage };
+    return { body: JSON.stringify(rewritten), passthrough: true, hideUsageChunk: injectUsage, dropped: NONE };
   }
-  const encoded = encodeRequest(endpoint.format, canonical, { upstreamModel: route.upstreamModel });
-  if (endpoint.format === "openai_chat" && !wantsUsage) delete encoded.stream_options;
-  return { body: JSON.stringify(encoded), passthrough: false, hideUsageChunk: false };
+  const dropped = new Set<string>();
+  const encoded = encodeRequest(format, canonical, {
+    upstreamModel: route.upstreamModel,
+    dropped,
+    strict: policy.strict,
+    forwardMetadataUser: policy.forwardMetadataUser,
+  });
+  if (format === "openai_chat" && !wantsUsage) delete encoded.stream_options;
+  return { body: JSON.stringify(encoded), passthrough: false, hideUsageChunk: false, dropped };
 }

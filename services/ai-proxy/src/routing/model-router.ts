@@ -44,6 +44,8 @@ export interface ModelRouter {
   degradedProviders(): DegradedProvider[];
   /** Every model name a request could name right now: registered ones (prefix routes are open-ended). */
   registeredModels(): Array<{ model: string; provider: ResolvedProvider }>;
+  /** Every provider whose secret could be read. */
+  providers(): ResolvedProvider[];
   providerCount(): number;
   revision(): number;
 }
@@ -102,6 +104,7 @@ export function createModelRouter(
     degradedProviderOf: (model) => degradedModels.get(model) ?? null,
     degradedProviders: () => [...degraded.values()],
     registeredModels: () => [...explicit.values()].map((route) => ({ model: route.model, provider: route.provider })),
+    providers: () => [...providers.values()],
     providerCount: () => providers.size,
     revision: () => table.revision,
   };

@@ -18,6 +18,10 @@ export interface EndpointInput {
   body: Uint8Array | string;
   /** Headers from the client worth passing on when the formats match (e.g. `anthropic-beta`). */
   passHeaders?: Record<string, string>;
+  /** The client's query string (`?beta=true`), passed on when the formats match. */
+  passQuery?: string;
+  /** `openai_responses` when the request goes to the Responses API of a kind that speaks both. */
+  format?: UpstreamFormat;
 }
 
 export interface ProviderEndpoint {
@@ -31,6 +35,8 @@ export interface ProviderEndpoint {
    * accept it; one that refuses unknown options can be told apart with settings.streamUsage = false.
    */
   streamUsageOption(provider: ResolvedProvider): boolean;
+  /** The kind also serves the OpenAI Responses API (`/responses`) for this provider. */
+  speaksResponses?(provider: ResolvedProvider): boolean;
   build(input: EndpointInput): UpstreamRequest;
 }
 
@@ -65,27 +71,39 @@ const openAi: ProviderEndpoint = {
   format: "openai_chat",
   operations: ["generate", "embeddings"],
   streamUsageOption: () => true,
-  build({ provider, operation, body }) {
+  speaksResponses: () => true,
+  build({ provider, operation, body, format, passQuery }) {
     const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders(provider) };
     if (provider.apiKey !== null) headers.authorization = `Bearer ${provider.apiKey}`;
-    return { method: "POST", url: `${base(provider)}${OPENAI_PATHS[operation]}`, headers, body };
+    const path = format === "openai_responses" ? "/responses" : OPENAI_PATHS[operation];
+    return { method: "POST", url: `${base(provider)}${path}${passQuery ?? ""}`, headers, body };
   },
 };
 
 const openAiCompatible: ProviderEndpoint = {
   ...openAi,
   streamUsageOption: (provider) => provider.settings.streamUsage !== false,
+  // Most compatible servers only have Chat Completions; settings.responsesApi = true says this one has both.
+  speaksResponses: (provider) => provider.settings.responsesApi === true,
 };
 
 const azureOpenAi: ProviderEndpoint = {
   format: "openai_chat",
   operations: ["generate", "embeddings"],
   streamUsageOption: () => true,
-  build({ provider, upstreamModel, operation, body }) {
+  speaksResponses: () => true,
+  build({ provider, upstreamModel, operation, body, format }) {
     const apiVersion = encodeURIComponent(settingString(provider, "apiVersion"));
     const deployment = encodeURIComponent(upstreamModel);
     const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders(provider) };
     if (provider.apiKey !== null) headers["api-key"] = provider.apiKey;
+    // Azure's Responses API is per resource, the deployment named by `model` in the body; it needs a newer
+    // api-version than chat deployments often pin, so settings.responsesApiVersion may name its own.
+    if (format === "openai_responses") {
+      const version = typeof provider.settings.responsesApiVersion === "string" ? provider.settings.responsesApiVersion : null;
+      const query = version === null ? apiVersion : encodeURIComponent(version);
+      return { method: "POST", url: `${base(provider)}/openai/responses?api-version=${query}`, headers, body };
+    }
     return {
       method: "POST",
       url: `${base(provider)}/openai/deployments/${deployment}${OPENAI_PATHS[operation]}?api-version=${apiVersion}`,
@@ -99,7 +117,7 @@ const anthropic: ProviderEndpoint = {
   streamUsageOption: () => false,
   format: "anthropic_messages",
   operations: ["generate", "count_tokens"],
-  build({ provider, operation, body, passHeaders }) {
+  build({ provider, operation, body, passHeaders, passQuery }) {
     const headers: Record<string, string> = {
       ...JSON_HEADERS,
       "anthropic-version": passHeaders?.["anthropic-version"] ?? ANTHROPIC_VERSION,
@@ -108,7 +126,7 @@ const anthropic: ProviderEndpoint = {
     };
     if (provider.apiKey !== null) headers["x-api-key"] = provider.apiKey;
     const path = operation === "count_tokens" ? "/v1/messages/count_tokens" : "/v1/messages";
-    return { method: "POST", url: `${base(provider)}${path}`, headers, body };
+    return { method: "POST", url: `${base(provider)}${path}${passQuery ?? ""}`, headers, body };
   },
 };
 

@@ -6,10 +6,12 @@ import type {
   CanonicalMessage,
   ImagePart,
   MediaSource,
+  ReasoningPart,
   SystemBlock,
   TextPart,
   UserPart,
 } from "../../canonical/content.js";
+import { applyReasoningToken, lowerSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest, CanonicalTool, ReasoningConfig } from "../../canonical/request.js";
 import { stringifyToolArguments } from "../../canonical/tool-arguments.js";
 import { collectNested } from "../../passthrough.js";
@@ -76,7 +78,10 @@ export function decodeAnthropicRequest(body: unknown, opts: AnthropicDecodeOptio
   if (req.top_p !== undefined) out.topP = req.top_p;
   if (req.top_k !== undefined) out.topK = req.top_k;
   const userId = req.metadata?.user_id;
-  if (typeof userId === "string") out.user = userId;
+  if (typeof userId === "string") {
+    out.user = userId;
+    out.userFromMetadata = true;
+  }
   collectNested(passthrough, "metadata", req.metadata, new Set(["user_id"]));
 
   const reasoning = decodeThinking(req);
@@ -120,7 +125,8 @@ function decodeMessage(role: "user" | "assistant", content: string | AnthropicBl
       ? { role, content: [{ type: "text", text: content }] }
       : { role, content: [{ type: "text", text: content }] };
   if (role === "user") return { role, content: content.map(decodeUserBlock) };
-  return { role, content: content.map((block, j) => decodeAssistantBlock(block, `messages[${index}].content[${j}]`)) };
+  const parts = content.map((block, j) => decodeAssistantBlock(block, `messages[${index}].content[${j}]`));
+  return { role, content: lowerSignatures(parts) };
 }
 
 /** Undefined for file ids and inline content lists, which only Anthropic can resolve. */
@@ -206,9 +212,10 @@ function decodeAssistantBlock(block: AnthropicBlock, field: string): AssistantPa
     }
     case "thinking": {
       const b = block as Extract<AnthropicBlock, { type: "thinking" }>;
-      return b.signature === undefined
-        ? { type: "reasoning", text: b.thinking }
-        : { type: "reasoning", text: b.thinking, signature: b.signature };
+      const part: ReasoningPart = { type: "reasoning", text: b.thinking };
+      // Another vendor's reasoning the gateway handed out in the signature slot goes back to its own field.
+      if (b.signature !== undefined && !applyReasoningToken(part, b.signature)) part.signature = b.signature;
+      return part;
     }
     case "redacted_thinking":
       return { type: "reasoning", text: "", redactedData: (block as { data: string }).data };

@@ -122,6 +122,7 @@ describe("Anthropic request decoding", () => {
       maxTokens: 1024,
       topK: 40,
       user: "user-42",
+      userFromMetadata: true,
       stream: false,
       includeUsage: true,
     });

@@ -1,4 +1,6 @@
 /** Anthropic Messages response body ⇄ canonical response. */
+
+import { applyReasoningToken, liftSignatures, lowerSignatures, reasoningToken } from "../../canonical/reasoning-token.js";
 import type { CanonicalResponse, OutputPart } from "../../canonical/response.js";
 import { stringifyToolArguments } from "../../canonical/tool-arguments.js";
 import { sanitizeToolId } from "../../canonical/tool-id.js";
@@ -18,7 +20,8 @@ export function decodeAnthropicResponse(body: unknown): CanonicalResponse {
         break;
       case "thinking": {
         const part: OutputPart = { type: "reasoning", text: typeof block.thinking === "string" ? block.thinking : "" };
-        if (typeof block.signature === "string" && block.signature !== "") part.signature = block.signature;
+        if (typeof block.signature === "string" && block.signature !== "" && !applyReasoningToken(part, block.signature))
+          part.signature = block.signature;
         content.push(part);
         break;
       }
@@ -39,7 +42,7 @@ export function decodeAnthropicResponse(body: unknown): CanonicalResponse {
   const out: CanonicalResponse = {
     id: res.id ?? "",
     model: res.model ?? "",
-    content,
+    content: lowerSignatures(content) as OutputPart[],
     finishReason: finishReasonFromAnthropic(res.stop_reason),
     usage: res.usage ? mergeAnthropicUsage(undefined, res.usage) : emptyUsage(),
   };
@@ -49,11 +52,12 @@ export function decodeAnthropicResponse(body: unknown): CanonicalResponse {
 
 export function encodeAnthropicResponse(res: CanonicalResponse, opts: EncodeResponseOptions): Record<string, unknown> {
   const content: Record<string, unknown>[] = [];
-  for (const part of res.content) {
+  // Gemini signatures on calls and text, OpenAI encrypted reasoning: carried in thinking signatures (reasoning-token.ts).
+  for (const part of liftSignatures(res.content)) {
     if (part.type === "text") content.push({ type: "text", text: part.text });
     else if (part.type === "reasoning") {
       if (part.redactedData !== undefined) content.push({ type: "redacted_thinking", data: part.redactedData });
-      else content.push({ type: "thinking", thinking: part.text, signature: part.signature ?? "" });
+      else content.push({ type: "thinking", thinking: part.text, signature: part.signature ?? reasoningToken(part) ?? "" });
     } else {
       let input: unknown;
       try {

@@ -2,6 +2,8 @@
  * Anthropic Messages SSE events → canonical stream events. Input tokens arrive on message_start and output tokens
  * on message_delta; the decoder folds both into every usage event it emits, so the final one has both.
  */
+import type { ReasoningPart } from "../../canonical/content.js";
+import { applyReasoningToken, reasoningFields } from "../../canonical/reasoning-token.js";
 import type { CanonicalStreamEvent, StreamDecoder } from "../../canonical/stream.js";
 import { stringifyToolArguments } from "../../canonical/tool-arguments.js";
 import type { CanonicalUsage } from "../../canonical/usage.js";
@@ -68,8 +70,13 @@ export function createAnthropicStreamDecoder(): StreamDecoder<SseEvent> {
             out.push({ type: "tool_call_delta", index, arguments: delta.partial_json });
           else if (delta.type === "thinking_delta" && delta.thinking)
             out.push({ type: "reasoning_delta", index, text: delta.thinking });
-          else if (delta.type === "signature_delta" && delta.signature)
-            out.push({ type: "reasoning_delta", index, signature: delta.signature });
+          else if (delta.type === "signature_delta" && delta.signature) {
+            // A prefixed token the gateway handed out goes back to its vendor's field (reasoning-token.ts).
+            const token: ReasoningPart = { type: "reasoning", text: "" };
+            if (!applyReasoningToken(token, delta.signature))
+              out.push({ type: "reasoning_delta", index, signature: delta.signature });
+            else out.push({ type: "reasoning_delta", index, ...reasoningFields(token) });
+          }
           break;
         }
         case "content_block_stop":

@@ -4,6 +4,7 @@
  * event so an immediately following usage event (Anthropic and Bedrock upstreams) lands in it, as Anthropic's does.
  */
 import type { AppError } from "@thinkwatch/errors";
+import { foreignDeltaToken, reasoningToken } from "../../canonical/reasoning-token.js";
 import type { FinishReason } from "../../canonical/response.js";
 import type { CanonicalStreamEvent, StreamEncoder } from "../../canonical/stream.js";
 import { type CanonicalUsage, emptyUsage } from "../../canonical/usage.js";
@@ -39,7 +40,7 @@ export function createAnthropicStreamEncoder(opts: EncodeResponseOptions): Strea
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: usageToAnthropic(usage ?? emptyUsage()),
+      usage: usageToAnthropic(usage ?? { ...emptyUsage(), inputTokens: opts.estimatedInputTokens ?? 0 }),
     };
     return sseEvent("message_start", { type: "message_start", message });
   };
@@ -91,8 +92,19 @@ export function createAnthropicStreamEncoder(opts: EncodeResponseOptions): Strea
         const state: BlockState = { index: nextIndex++, kind: event.block.type, started: false, stopped: false };
         blocks.set(event.index, state);
         if (event.block.type === "text") out += startBlock(state, { type: "text", text: "" });
-        else if (event.block.type === "tool_call")
+        else if (event.block.type === "tool_call") {
+          const signature = event.block.thoughtSignature;
+          if (signature !== undefined) {
+            // tool_use has no signature slot: a thinking block right before it carries Gemini's (reasoning-token.ts).
+            state.index = nextIndex++;
+            const carrier: BlockState = { index: state.index - 1, kind: "reasoning", started: false, stopped: false };
+            const token = reasoningToken({ type: "reasoning", text: "", thoughtSignature: signature, carries: "tool_call" });
+            out += startBlock(carrier, { type: "thinking", thinking: "", signature: "" });
+            out += delta(carrier, { type: "signature_delta", signature: token });
+            out += stopBlock(carrier);
+          }
           out += startBlock(state, { type: "tool_use", id: event.block.id, name: event.block.name, input: {} });
+        }
         // Reasoning opens on its first delta: only then is it known to be thinking or redacted_thinking.
         return out;
       }
@@ -110,7 +122,15 @@ export function createAnthropicStreamEncoder(opts: EncodeResponseOptions): Strea
           out += startBlock(state, { type: "thinking", thinking: "", signature: "" });
         }
         if (event.text) out += delta(state, { type: "thinking_delta", thinking: event.text });
-        if (event.signature) out += delta(state, { type: "signature_delta", signature: event.signature });
+        // OpenAI encrypted reasoning or a Gemini signature rides the signature slot, prefixed (reasoning-token.ts).
+        const signature =
+          event.signature ||
+          foreignDeltaToken({
+            encryptedContent: event.encryptedContent,
+            thoughtSignature: event.thoughtSignature,
+            carries: event.carries,
+          });
+        if (signature) out += delta(state, { type: "signature_delta", signature });
         return out;
       }
       case "tool_call_delta": {

@@ -4,7 +4,8 @@
  * calls get positional ids and each function response is matched to the oldest open call of the same name.
  */
 import { AppError } from "@thinkwatch/errors";
-import type { AssistantPart, CanonicalMessage, MediaSource, TextPart, UserPart } from "../../canonical/content.js";
+import type { AssistantPart, CanonicalMessage, MediaSource, ReasoningPart, TextPart, UserPart } from "../../canonical/content.js";
+import { applyReasoningToken } from "../../canonical/reasoning-token.js";
 import { type CanonicalRequest, REASONING_EFFORTS, type ReasoningConfig, type ReasoningEffort } from "../../canonical/request.js";
 import { collectNested } from "../../passthrough.js";
 import { unknownFields } from "../../upstream-body.js";
@@ -65,6 +66,12 @@ function decodeContents(contents: GeminiRequest["contents"]): CanonicalMessage[]
         const decoded = decodeModelPart(part, () => `call_${counter++}`);
         if (decoded === undefined) continue;
         if (decoded.type === "tool_call") open.set(decoded.name, [...(open.get(decoded.name) ?? []), decoded.id]);
+        const previous = parts.at(-1);
+        // Streamed thoughts arrive as many parts, the signature on the last: one reasoning block, as it was produced.
+        if (decoded.type === "reasoning" && previous?.type === "reasoning" && unsigned(previous)) {
+          parts[parts.length - 1] = { ...decoded, text: previous.text + decoded.text };
+          continue;
+        }
         parts.push(decoded);
       }
       messages.push({ role: "assistant", content: parts });
@@ -119,6 +126,15 @@ function decodeUserPart(part: GeminiPart): UserPart {
   return { type: "native", format: "gemini", raw: part };
 }
 
+function unsigned(part: ReasoningPart): boolean {
+  return (
+    part.signature === undefined &&
+    part.redactedData === undefined &&
+    part.thoughtSignature === undefined &&
+    part.encryptedContent === undefined
+  );
+}
+
 export function decodeModelPart(part: GeminiPart, newId: () => string): AssistantPart | undefined {
   if (part.functionCall) {
     const call: AssistantPart = {
@@ -131,8 +147,10 @@ export function decodeModelPart(part: GeminiPart, newId: () => string): Assistan
     return call;
   }
   if (part.thought === true) {
-    const reasoning: AssistantPart = { type: "reasoning", text: part.text ?? "" };
-    if (part.thoughtSignature !== undefined) reasoning.thoughtSignature = part.thoughtSignature;
+    const reasoning: ReasoningPart = { type: "reasoning", text: part.text ?? "" };
+    // Another vendor's reasoning the gateway handed out as a thought signature goes back to its own field.
+    if (part.thoughtSignature !== undefined && !applyReasoningToken(reasoning, part.thoughtSignature))
+      reasoning.thoughtSignature = part.thoughtSignature;
     return reasoning;
   }
   if (typeof part.text === "string" || part.thoughtSignature !== undefined) {

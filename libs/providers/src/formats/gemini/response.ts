@@ -1,4 +1,5 @@
 /** Gemini GenerateContentResponse ⇄ canonical response. */
+import { reasoningToken } from "../../canonical/reasoning-token.js";
 import type { CanonicalResponse, OutputPart } from "../../canonical/response.js";
 import { emptyUsage } from "../../canonical/usage.js";
 import type { EncodeResponseOptions } from "../../encode-options.js";
@@ -35,8 +36,10 @@ export function geminiPart(part: OutputPart): Record<string, unknown> {
       : { text: part.text, thoughtSignature: part.thoughtSignature };
   }
   if (part.type === "reasoning") {
+    // Anthropic signatures and OpenAI encrypted reasoning ride in the thought signature, prefixed (reasoning-token.ts).
     const out: Record<string, unknown> = { text: part.text, thought: true };
-    if (part.thoughtSignature !== undefined) out.thoughtSignature = part.thoughtSignature;
+    const signature = part.thoughtSignature ?? reasoningToken(part);
+    if (signature !== undefined) out.thoughtSignature = signature;
     return out;
   }
   let args: unknown;

@@ -72,8 +72,18 @@ export function createGeminiStreamDecoder(): StreamDecoder<SseEvent> {
           if (part.text) out.push({ type: "reasoning_delta", index, text: part.text });
           if (part.thoughtSignature !== undefined)
             out.push({ type: "reasoning_delta", index, thoughtSignature: part.thoughtSignature });
-        } else if (typeof part.text === "string" && part.text !== "") {
-          out.push({ type: "text_delta", index: ensure("text", out), text: part.text });
+        } else if (typeof part.text === "string" && (part.text !== "" || part.thoughtSignature !== undefined)) {
+          if (part.text !== "") out.push({ type: "text_delta", index: ensure("text", out), text: part.text });
+          if (part.thoughtSignature !== undefined) {
+            // A signed text: the signature follows the text as a carrier block (reasoning-token.ts).
+            closeCurrent(out);
+            const index = nextIndex++;
+            out.push(
+              { type: "block_start", index, block: { type: "reasoning" } },
+              { type: "reasoning_delta", index, thoughtSignature: part.thoughtSignature, carries: "text" },
+              { type: "block_stop", index },
+            );
+          }
         }
       }
       if (candidate?.finishReason || (candidate === undefined && chunk.promptFeedback?.blockReason)) {

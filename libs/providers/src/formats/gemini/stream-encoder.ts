@@ -5,6 +5,7 @@
  * JSON-array framing that Gemini uses without `alt=sse` on request.
  */
 import type { AppError } from "@thinkwatch/errors";
+import { foreignDeltaToken } from "../../canonical/reasoning-token.js";
 import type { FinishReason } from "../../canonical/response.js";
 import type { CanonicalStreamEvent, StreamEncoder } from "../../canonical/stream.js";
 import { type CanonicalUsage, emptyUsage } from "../../canonical/usage.js";
@@ -67,9 +68,19 @@ export function createGeminiStreamEncoder(opts: GeminiStreamOptions): StreamEnco
         case "text_delta":
           return event.text === "" ? "" : chunk([{ text: event.text }]);
         case "reasoning_delta": {
+          // A text signature carried on its own (see reasoning-token.ts) is Gemini's empty signed text part.
+          if (event.carries === "text" && event.thoughtSignature !== undefined)
+            return chunk([{ text: "", thoughtSignature: event.thoughtSignature }]);
           const part: Record<string, unknown> = { text: event.text ?? "", thought: true };
-          if (event.thoughtSignature !== undefined) part.thoughtSignature = event.thoughtSignature;
-          return event.text || event.thoughtSignature !== undefined ? chunk([part]) : "";
+          const signature =
+            event.thoughtSignature ??
+            foreignDeltaToken({
+              signature: event.signature,
+              redactedData: event.redactedData,
+              encryptedContent: event.encryptedContent,
+            });
+          if (signature !== undefined) part.thoughtSignature = signature;
+          return event.text || signature !== undefined ? chunk([part]) : "";
         }
         case "tool_call_delta":
           tools.get(event.index)?.args.push(event.arguments);

@@ -1,10 +1,13 @@
 /** OpenAI Chat Completions request → canonical request (validating it first). */
 import type { AssistantPart, CanonicalMessage, ImagePart, SystemBlock, TextPart, UserPart } from "../../canonical/content.js";
+import { addInstruction } from "../../canonical/instructions.js";
 import { mediaSourceFromUrl } from "../../canonical/media.js";
+import { lowerSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest, CanonicalTool, ReasoningConfig, ResponseFormat, ToolChoice } from "../../canonical/request.js";
 import { unknownFields } from "../../upstream-body.js";
 import { parseRequestBody } from "../../validation.js";
 import { type OpenAiChatRequest, OpenAiChatRequestSchema, type OpenAiMessage, type OpenAiUserPart } from "./schema.js";
+import { decodeThinkingBlocks } from "./thinking-blocks.js";
 
 const KNOWN = new Set([
   "model",
@@ -75,11 +78,13 @@ function textOf(content: string | Array<{ text: string }>): string {
 function decodeMessage(message: OpenAiMessage, system: SystemBlock[], messages: CanonicalMessage[]): void {
   switch (message.role) {
     case "system":
-    case "developer":
-      // Position is lost: every format but OpenAI keeps the system prompt apart from the turns.
-      if (typeof message.content === "string") system.push({ text: message.content });
-      else for (const part of message.content) system.push({ text: part.text });
+    case "developer": {
+      const texts = typeof message.content === "string" ? [message.content] : message.content.map((part) => part.text);
+      // Leading ones form the system prompt; later ones keep their place in the conversation (instructions.ts).
+      if (messages.length === 0) for (const text of texts) system.push({ text });
+      else addInstruction(messages, message.role, texts.join("\n"));
       return;
+    }
     case "user":
       messages.push({
         role: "user",
@@ -88,8 +93,11 @@ function decodeMessage(message: OpenAiMessage, system: SystemBlock[], messages: 
       });
       return;
     case "assistant": {
-      const content: AssistantPart[] = [];
-      if (typeof message.reasoning_content === "string" && message.reasoning_content !== "") {
+      let content: AssistantPart[] = [];
+      // Signed blocks supersede the plain reasoning text, which they repeat.
+      if (message.thinking_blocks !== undefined && message.thinking_blocks !== null && message.thinking_blocks.length > 0) {
+        content.push(...decodeThinkingBlocks(message.thinking_blocks));
+      } else if (typeof message.reasoning_content === "string" && message.reasoning_content !== "") {
         content.push({ type: "reasoning", text: message.reasoning_content });
       }
       if (typeof message.content === "string") {
@@ -112,6 +120,7 @@ function decodeMessage(message: OpenAiMessage, system: SystemBlock[], messages: 
         const { name, arguments: args } = message.function_call;
         content.push({ type: "tool_call", id: name, name, arguments: args });
       }
+      content = lowerSignatures(content);
       messages.push({ role: "assistant", content });
       return;
     }

@@ -1,5 +1,6 @@
 /** Canonical request → OpenAI Chat Completions request body (OpenAI, Azure OpenAI, OpenAI-compatible servers). */
 import type { AssistantPart, CanonicalMessage, UserPart } from "../../canonical/content.js";
+import { toolResultText } from "../../canonical/instructions.js";
 import { mediaSourceToUrl, mediaSubtype } from "../../canonical/media.js";
 import { effortForBudget } from "../../canonical/reasoning-budget.js";
 import type { CanonicalRequest } from "../../canonical/request.js";
@@ -53,7 +54,10 @@ export function encodeOpenAiChatRequest(req: CanonicalRequest, opts: EncodeReque
     // Always ask for usage: the gateway accounts tokens even when the client did not ask to see them.
     body.stream_options = { include_usage: true };
   }
-  if (req.user !== undefined) body.user = req.user;
+  if (req.user !== undefined) {
+    if (req.userFromMetadata !== true || opts.forwardMetadataUser === true) body.user = req.user;
+    else enforceUnmappable("metadata.user_id", TARGET);
+  }
   if (req.metadata !== undefined) enforceUnmappable("metadata", TARGET);
   applyPassthrough(body, passthroughFor(req.passthrough, TARGET));
   return body;
@@ -96,25 +100,41 @@ function encodeMessage(message: CanonicalMessage, out: Json[]): void {
     if (assistant.content !== null || assistant.tool_calls !== undefined) out.push(assistant);
     return;
   }
-  // Tool results become `tool` messages, which must directly follow the assistant turn that called them.
-  const rest: Json[] = [];
+  // Tool results become `tool` messages, which must directly follow the assistant turn that called them. Tool
+  // messages hold text only, so images a tool returned follow them in a user message, the closest place allowed.
+  let rest: Json[] = [];
+  const flush = () => {
+    if (rest.length === 0) return;
+    const only = rest[0];
+    out.push({ role: "user", content: rest.length === 1 && only?.type === "text" ? only.text : rest });
+    rest = [];
+  };
   for (const part of message.content) {
     if (part.type === "tool_result") {
       const text: string[] = [];
+      const images: Json[] = [];
       for (const item of part.content) {
         if (item.type === "text") text.push(item.text);
-        else enforceUnmappable("tool_result.image", TARGET);
+        else images.push(encodeUserPart(item) as Json);
+      }
+      if (images.length > 0) {
+        text.push(
+          `(${images.length} image${images.length === 1 ? "" : "s"} returned by this tool follow in the next user message)`,
+        );
+        rest.push({ type: "text", text: `Images returned by tool call ${part.toolCallId}:` }, ...images);
       }
       if (part.cacheControl !== undefined) enforceUnmappable("cache_control", TARGET);
-      out.push({ role: "tool", tool_call_id: part.toolCallId, content: text.join("\n") });
+      out.push({ role: "tool", tool_call_id: part.toolCallId, content: toolResultText(part.isError === true, text) });
+    } else if (part.type === "text" && part.instruction !== undefined) {
+      // A mid-conversation system or developer message stays one, in place.
+      flush();
+      out.push({ role: part.instruction, content: part.text });
     } else {
       const encoded = encodeUserPart(part);
       if (encoded !== undefined) rest.push(encoded);
     }
   }
-  if (rest.length === 0) return;
-  const only = rest[0];
-  out.push({ role: "user", content: rest.length === 1 && only?.type === "text" ? only.text : rest });
+  flush();
 }
 
 function encodeUserPart(part: Exclude<UserPart, { type: "tool_result" }>): Json | undefined {

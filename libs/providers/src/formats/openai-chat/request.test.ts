@@ -137,7 +137,7 @@ describe("OpenAI Chat request encoding", () => {
     expect(body.reasoning_effort).toBe(expected);
   });
 
-  it("sends tool results as tool messages before the rest of the user turn, dropping images OpenAI cannot take", () => {
+  it("sends tool results as tool messages before the rest of the user turn, their images in the user message after", () => {
     const body = encodeOpenAiChatRequest(
       {
         ...decodeOpenAiChatRequest(base),
@@ -161,9 +161,54 @@ describe("OpenAI Chat request encoding", () => {
       { upstreamModel: "m" },
     );
     expect(body.messages).toEqual([
-      { role: "tool", tool_call_id: "t1", content: "ok" },
-      { role: "user", content: "see result" },
+      { role: "tool", tool_call_id: "t1", content: "ok\n(1 image returned by this tool follow in the next user message)" },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "see result" },
+          { type: "text", text: "Images returned by tool call t1:" },
+          { type: "image_url", image_url: { url: "https://i" } },
+        ],
+      },
     ]);
+  });
+
+  it("says in the tool message that a tool call failed, as Chat Completions has no error flag", () => {
+    const body = encodeOpenAiChatRequest(
+      {
+        ...decodeOpenAiChatRequest(base),
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "tool_result", toolCallId: "t1", content: [{ type: "text", text: "no such city" }], isError: true },
+            ],
+          },
+        ],
+      },
+      { upstreamModel: "m" },
+    );
+    expect(body.messages).toEqual([{ role: "tool", tool_call_id: "t1", content: "Error (the tool call failed): no such city" }]);
+  });
+
+  it("keeps a mid-conversation system or developer message in place, leading ones as the system prompt", () => {
+    const request = {
+      model: "m",
+      messages: [
+        { role: "system", content: "be brief" },
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "hello" },
+        { role: "developer", content: "now answer in French" },
+        { role: "user", content: "again" },
+      ],
+    };
+    const canonical = decodeOpenAiChatRequest(request);
+    expect(canonical.system).toEqual([{ text: "be brief" }]);
+    expect(canonical.messages.slice(-2)).toEqual([
+      { role: "user", content: [{ type: "text", text: "now answer in French", instruction: "developer" }] },
+      { role: "user", content: [{ type: "text", text: "again" }] },
+    ]);
+    expect(encodeOpenAiChatRequest(canonical, { upstreamModel: "m" }).messages).toEqual(request.messages);
   });
 
   it("leaves out tool_choice without tools and assistant turns left empty by dropped reasoning", () => {

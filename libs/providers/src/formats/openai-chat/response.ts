@@ -1,10 +1,12 @@
 /** OpenAI Chat Completions response body ⇄ canonical response. */
+import { liftSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalResponse, OutputPart } from "../../canonical/response.js";
 import { emptyUsage } from "../../canonical/usage.js";
 import type { EncodeResponseOptions } from "../../encode-options.js";
 import { parseUpstreamBody } from "../../upstream-body.js";
 import { finishReasonFromOpenAi, finishReasonToOpenAi, usageFromOpenAi, usageToOpenAi } from "./mapping.js";
 import { OpenAiChatResponseSchema } from "./schema.js";
+import { thinkingBlock } from "./thinking-blocks.js";
 
 export function decodeOpenAiChatResponse(body: unknown): CanonicalResponse {
   const res = parseUpstreamBody(OpenAiChatResponseSchema, body, "the OpenAI-compatible upstream");
@@ -44,10 +46,18 @@ export function encodeOpenAiChatResponse(res: CanonicalResponse, opts: EncodeRes
   const text: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: Record<string, unknown>[] = [];
-  for (const part of res.content) {
+  const blocks: Record<string, unknown>[] = [];
+  // Tool calls keep Gemini's signature in extra_content; a text's signature needs a carrier block.
+  const parts: OutputPart[] = res.content.flatMap((part): OutputPart[] =>
+    part.type === "text" ? liftSignatures([part]) : [part],
+  );
+  for (const part of parts) {
     if (part.type === "text") text.push(part.text);
-    else if (part.type === "reasoning") reasoning.push(part.text);
-    else {
+    else if (part.type === "reasoning") {
+      reasoning.push(part.text);
+      const block = thinkingBlock(part);
+      if (block !== undefined) blocks.push(block);
+    } else {
       const call: Record<string, unknown> = {
         id: part.id,
         type: "function",
@@ -61,6 +71,7 @@ export function encodeOpenAiChatResponse(res: CanonicalResponse, opts: EncodeRes
   const message: Record<string, unknown> = { role: "assistant", content: text.length > 0 ? text.join("") : null, refusal: null };
   // `reasoning_content` is the de-facto extension (DeepSeek, vLLM…) for reasoning text in Chat Completions.
   if (reasoning.length > 0) message.reasoning_content = reasoning.join("");
+  if (blocks.length > 0) message.thinking_blocks = blocks;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return {
     id: `chatcmpl-${opts.requestId}`,

@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { discriminated, stringOrArray } from "../../validation.js";
+import { ThinkingBlocksSchema } from "./thinking-blocks.js";
 
 const nonEmpty = v.pipe(v.string(), v.minLength(1, "must not be empty"));
 const num = v.nullish(v.number());
@@ -51,6 +52,8 @@ export const OpenAiMessageSchema = v.variant("role", [
     function_call: v.nullish(v.looseObject({ name: v.string(), arguments: v.string() })),
     refusal: v.nullish(v.string()),
     reasoning_content: v.nullish(v.string()),
+    /** Signed reasoning handed out by the gateway (thinking-blocks.ts). */
+    thinking_blocks: v.nullish(ThinkingBlocksSchema),
   }),
   v.looseObject({ role: v.literal("tool"), tool_call_id: v.string(), content: textContent }),
   v.looseObject({ role: v.literal("function"), name: v.string(), content: v.nullish(v.string()) }),

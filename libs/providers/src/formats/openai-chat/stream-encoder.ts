@@ -3,6 +3,7 @@
  * (`choices: []`) is sent only when the client asked for it with `stream_options.include_usage`.
  */
 import type { AppError } from "@thinkwatch/errors";
+import type { ReasoningPart } from "../../canonical/content.js";
 import type { FinishReason } from "../../canonical/response.js";
 import type { CanonicalStreamEvent, StreamEncoder } from "../../canonical/stream.js";
 import type { CanonicalUsage } from "../../canonical/usage.js";
@@ -10,6 +11,7 @@ import type { EncodeResponseOptions } from "../../encode-options.js";
 import { renderOpenAiErrorBody } from "../../errors/openai-error.js";
 import { sseData } from "../../sse/sse-format.js";
 import { finishReasonToOpenAi, usageToOpenAi } from "./mapping.js";
+import { thinkingBlock } from "./thinking-blocks.js";
 
 export interface OpenAiChatStreamOptions extends EncodeResponseOptions {
   includeUsage: boolean;
@@ -24,6 +26,7 @@ export function createOpenAiChatStreamEncoder(opts: OpenAiChatStreamOptions): St
   let usage: CanonicalUsage | undefined;
   /** Canonical block index → OpenAI tool_calls[].index (0, 1, … in order of appearance). */
   const toolIndexes = new Map<number, number>();
+  const reasoningText = new Map<number, string>();
 
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): string => {
     const body: Record<string, unknown> = {
@@ -84,8 +87,21 @@ export function createOpenAiChatStreamEncoder(opts: OpenAiChatStreamOptions): St
         }
         case "text_delta":
           return event.text === "" ? "" : chunk(withRole({ content: event.text }));
-        case "reasoning_delta":
-          return event.text === undefined || event.text === "" ? "" : chunk(withRole({ reasoning_content: event.text }));
+        case "reasoning_delta": {
+          const text = (reasoningText.get(event.index) ?? "") + (event.text ?? "");
+          reasoningText.set(event.index, text);
+          let out = event.text === undefined || event.text === "" ? "" : chunk(withRole({ reasoning_content: event.text }));
+          // The whole block goes out once its signature is known (thinking-blocks.ts); clients keep the last one.
+          const part: ReasoningPart = { type: "reasoning", text };
+          if (event.signature) part.signature = event.signature;
+          if (event.redactedData !== undefined) part.redactedData = event.redactedData;
+          if (event.encryptedContent !== undefined) part.encryptedContent = event.encryptedContent;
+          if (event.thoughtSignature !== undefined) part.thoughtSignature = event.thoughtSignature;
+          if (event.carries !== undefined) part.carries = event.carries;
+          const block = thinkingBlock(part);
+          if (block !== undefined) out += chunk(withRole({ thinking_blocks: [block] }));
+          return out;
+        }
         case "tool_call_delta": {
           const toolIndex = toolIndexes.get(event.index);
           if (toolIndex === undefined || event.arguments === "") return "";

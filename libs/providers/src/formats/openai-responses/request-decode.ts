@@ -10,12 +10,13 @@ import type {
   TextPart,
   UserPart,
 } from "../../canonical/content.js";
+import { addInstruction } from "../../canonical/instructions.js";
 import { guessMediaType, mediaSourceFromUrl } from "../../canonical/media.js";
+import { applyReasoningToken, lowerSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest, CanonicalTool } from "../../canonical/request.js";
 import { collectNested } from "../../passthrough.js";
 import { unknownFields } from "../../upstream-body.js";
 import { parseRequestBody } from "../../validation.js";
-import { applyReasoningToken } from "./reasoning-token.js";
 import { type ResponsesInputPart, type ResponsesItem, type ResponsesRequest, ResponsesRequestSchema } from "./schema.js";
 
 const KNOWN = new Set([
@@ -42,6 +43,7 @@ export function decodeResponsesRequest(body: unknown): CanonicalRequest {
   const messages: CanonicalMessage[] = [];
   if (typeof req.input === "string") messages.push({ role: "user", content: [{ type: "text", text: req.input }] });
   else for (const item of req.input) decodeItem(item, system, messages);
+  for (const message of messages) if (message.role === "assistant") message.content = lowerSignatures(message.content);
 
   const out: CanonicalRequest = {
     model: req.model,
@@ -93,7 +95,10 @@ function decodeItem(item: ResponsesItem, system: SystemBlock[], messages: Canoni
     const parts =
       typeof message.content === "string" ? [{ type: "input_text" as const, text: message.content }] : message.content;
     if (message.role === "system" || message.role === "developer") {
-      for (const part of parts) if ("text" in part && typeof part.text === "string") system.push({ text: part.text });
+      const texts = parts.flatMap((part) => ("text" in part && typeof part.text === "string" ? [part.text] : []));
+      // Leading ones form the system prompt; later ones keep their place in the conversation (instructions.ts).
+      if (messages.length === 0) for (const text of texts) system.push({ text });
+      else addInstruction(messages, message.role, texts.join("\n"));
       return;
     }
     for (const part of parts) {
@@ -127,7 +132,8 @@ function decodeItem(item: ResponsesItem, system: SystemBlock[], messages: Canoni
     case "reasoning": {
       const reasoning = item as Extract<ResponsesItem, { type: "reasoning" }>;
       const part: ReasoningPart = { type: "reasoning", text: (reasoning.summary ?? []).map((s) => s.text).join("\n\n") };
-      applyReasoningToken(part, reasoning.encrypted_content);
+      const encrypted = reasoning.encrypted_content;
+      if (!applyReasoningToken(part, encrypted) && typeof encrypted === "string") part.encryptedContent = encrypted;
       push(messages, "assistant", part);
       return;
     }

@@ -1,15 +1,17 @@
 /**
- * Canonical request → OpenAI Responses request body. Responses is never an upstream here; this encoder exists so
- * the format is symmetric (round-trip tests, replaying a request in the client's own shape).
+ * Canonical request → OpenAI Responses request body, for OpenAI-kind upstreams reached by a client of another format.
+ * The gateway stores nothing upstream (`store: false`), so reasoning comes back encrypted and is replayed from the
+ * client's history; other vendors' reasoning cannot be verified by OpenAI and is left out.
  */
 
+import { toolResultText } from "../../canonical/instructions.js";
 import { mediaSourceToUrl } from "../../canonical/media.js";
+import { reasoningToken } from "../../canonical/reasoning-token.js";
 import type { CanonicalRequest } from "../../canonical/request.js";
 import type { EncodeRequestOptions } from "../../encode-options.js";
 import { nativeFor, nativeToolsFor } from "../../native-parts.js";
 import { applyPassthrough } from "../../passthrough.js";
-import { passthroughFor } from "../../unmappable.js";
-import { reasoningToken } from "./reasoning-token.js";
+import { enforceUnmappable, passthroughFor } from "../../unmappable.js";
 
 type Json = Record<string, unknown>;
 const TARGET = "openai_responses";
@@ -26,7 +28,11 @@ export function encodeResponsesRequest(req: CanonicalRequest, opts: EncodeReques
     for (const part of message.content) {
       switch (part.type) {
         case "text":
-          content.push({ type: message.role === "user" ? "input_text" : "output_text", text: part.text });
+          if (part.instruction !== undefined) {
+            // A mid-conversation system or developer message stays one, in place.
+            flush();
+            input.push({ type: "message", role: part.instruction, content: [{ type: "input_text", text: part.text }] });
+          } else content.push({ type: message.role === "user" ? "input_text" : "output_text", text: part.text });
           break;
         case "image": {
           const image: Json = { type: "input_image", image_url: mediaSourceToUrl(part.source) };
@@ -45,14 +51,21 @@ export function encodeResponsesRequest(req: CanonicalRequest, opts: EncodeReques
         case "tool_result": {
           flush();
           const texts = part.content.filter((item) => item.type === "text");
+          const failed = part.isError === true;
           const output =
             texts.length === part.content.length
-              ? texts.map((item) => item.text).join("\n")
-              : part.content.map((item) =>
-                  item.type === "text"
-                    ? { type: "input_text", text: item.text }
-                    : { type: "input_image", image_url: mediaSourceToUrl(item.source) },
-                );
+              ? toolResultText(
+                  failed,
+                  texts.map((item) => item.text),
+                )
+              : [
+                  ...(failed ? [{ type: "input_text", text: toolResultText(true, []) }] : []),
+                  ...part.content.map((item) =>
+                    item.type === "text"
+                      ? { type: "input_text", text: item.text }
+                      : { type: "input_image", image_url: mediaSourceToUrl(item.source) },
+                  ),
+                ];
           input.push({ type: "function_call_output", call_id: part.toolCallId, output });
           break;
         }
@@ -62,10 +75,12 @@ export function encodeResponsesRequest(req: CanonicalRequest, opts: EncodeReques
           break;
         case "reasoning": {
           flush();
-          const item: Json = { type: "reasoning", summary: part.text === "" ? [] : [{ type: "summary_text", text: part.text }] };
-          const token = reasoningToken(part);
-          if (token !== undefined) item.encrypted_content = token;
-          input.push(item);
+          if (part.encryptedContent === undefined) {
+            if (part.text !== "" || reasoningToken(part) !== undefined) enforceUnmappable("reasoning_history", TARGET);
+            break;
+          }
+          const summary = part.text === "" ? [] : [{ type: "summary_text", text: part.text }];
+          input.push({ type: "reasoning", summary, encrypted_content: part.encryptedContent });
           break;
         }
         case "native": {
@@ -101,11 +116,18 @@ export function encodeResponsesRequest(req: CanonicalRequest, opts: EncodeReques
   if (req.reasoning !== undefined) {
     const effort = req.reasoning.effort === "max" ? "xhigh" : (req.reasoning.effort ?? "medium");
     const reasoning: Json = { effort: req.reasoning.enabled ? effort : "none" };
-    if (req.reasoning.includeThoughts !== undefined) reasoning.summary = req.reasoning.includeThoughts ? "auto" : "none";
+    // Summaries are the only reasoning text OpenAI shows; clients that cannot say (Chat Completions) get them.
+    if (req.reasoning.enabled) reasoning.summary = req.reasoning.includeThoughts === false ? "none" : "auto";
     body.reasoning = reasoning;
+    // Without storage upstream, the encrypted reasoning is the only way to carry thinking into the next turn.
+    if (req.reasoning.enabled) body.include = ["reasoning.encrypted_content"];
   }
+  body.store = false;
   if (req.stream) body.stream = true;
-  if (req.user !== undefined) body.user = req.user;
+  if (req.user !== undefined) {
+    if (req.userFromMetadata !== true || opts.forwardMetadataUser === true) body.user = req.user;
+    else enforceUnmappable("metadata.user_id", TARGET);
+  }
   if (req.metadata !== undefined) body.metadata = req.metadata;
   applyPassthrough(body, passthroughFor(req.passthrough, TARGET));
   return body;

@@ -1,8 +1,8 @@
 /** Builds the Responses `response` object and its output items; shared by the JSON reply and the stream's events. */
 import type { ReasoningPart } from "../../canonical/content.js";
+import { reasoningToken } from "../../canonical/reasoning-token.js";
 import type { CanonicalUsage } from "../../canonical/usage.js";
 import { usageToResponses } from "./mapping.js";
-import { reasoningToken } from "./reasoning-token.js";
 
 type Json = Record<string, unknown>;
 
@@ -72,7 +72,13 @@ export function reasoningItem(id: string, part: ReasoningPart | undefined): Json
     type: "reasoning",
     summary: part !== undefined && part.text !== "" ? [{ type: "summary_text", text: part.text }] : [],
   };
-  const token = part === undefined ? undefined : reasoningToken(part);
+  // OpenAI's own encrypted reasoning goes back as it came; other vendors' tokens are prefixed.
+  const token =
+    part === undefined
+      ? undefined
+      : part.carries === undefined
+        ? (part.encryptedContent ?? reasoningToken(part))
+        : reasoningToken(part);
   if (token !== undefined) item.encrypted_content = token;
   return item;
 }

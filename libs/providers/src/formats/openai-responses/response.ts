@@ -1,11 +1,11 @@
 /** OpenAI Responses response object ⇄ canonical response. */
 import type { ReasoningPart } from "../../canonical/content.js";
+import { applyReasoningToken, liftSignatures, lowerSignatures } from "../../canonical/reasoning-token.js";
 import type { CanonicalResponse, OutputPart } from "../../canonical/response.js";
 import { emptyUsage } from "../../canonical/usage.js";
 import type { EncodeResponseOptions } from "../../encode-options.js";
 import { parseUpstreamBody } from "../../upstream-body.js";
 import { finishReasonFromResponses, statusForFinish, usageFromResponses } from "./mapping.js";
-import { applyReasoningToken } from "./reasoning-token.js";
 import { functionCallItem, messageItem, reasoningItem, responseObject } from "./response-object.js";
 import { ResponsesResponseSchema } from "./schema.js";
 
@@ -32,7 +32,9 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
         type: "reasoning",
         text: summary.map((s) => (typeof s.text === "string" ? s.text : "")).join("\n\n"),
       };
-      applyReasoningToken(part, item.encrypted_content as string | undefined);
+      const encrypted = item.encrypted_content;
+      if (!applyReasoningToken(part, encrypted as string | undefined) && typeof encrypted === "string")
+        part.encryptedContent = encrypted;
       content.push(part);
     }
   }
@@ -40,7 +42,7 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
   return {
     id: res.id ?? "",
     model: res.model ?? "",
-    content,
+    content: lowerSignatures(content) as OutputPart[],
     finishReason: finishReasonFromResponses(res.status, res.incomplete_details?.reason, hasToolCalls),
     usage: res.usage ? usageFromResponses(res.usage) : emptyUsage(),
   };
@@ -56,7 +58,8 @@ export function encodeResponsesResponse(res: CanonicalResponse, opts: EncodeResp
     output.push(messageItem(itemId("msg"), pendingText.join(""), "completed"));
     pendingText = [];
   };
-  for (const part of res.content) {
+  // Function calls and text have no signature slot in Responses: a Gemini signature rides a reasoning item before them.
+  for (const part of liftSignatures(res.content)) {
     if (part.type === "text") pendingText.push(part.text);
     else {
       flushText();

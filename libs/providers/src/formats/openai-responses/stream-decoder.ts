@@ -4,11 +4,11 @@
  */
 
 import type { ReasoningPart } from "../../canonical/content.js";
+import { applyReasoningToken } from "../../canonical/reasoning-token.js";
 import type { CanonicalStreamEvent, StreamDecoder } from "../../canonical/stream.js";
 import type { SseEvent } from "../../sse/sse-parser.js";
 import { parseEventJson, truncatedStreamError, upstreamStreamError } from "../../upstream-error-event.js";
 import { finishReasonFromResponses, usageFromResponses } from "./mapping.js";
-import { applyReasoningToken } from "./reasoning-token.js";
 import type { ResponsesStreamEvent } from "./schema.js";
 
 export function createResponsesStreamDecoder(): StreamDecoder<SseEvent> {
@@ -87,11 +87,14 @@ export function createResponsesStreamDecoder(): StreamDecoder<SseEvent> {
           const index = blocks.get(key);
           if (item?.type === "reasoning" && index !== undefined) {
             const token: ReasoningPart = { type: "reasoning", text: "" };
-            applyReasoningToken(token, item.encrypted_content);
+            const encrypted = item.encrypted_content;
+            if (!applyReasoningToken(token, encrypted) && typeof encrypted === "string") token.encryptedContent = encrypted;
             const delta: CanonicalStreamEvent = { type: "reasoning_delta", index };
             if (token.signature !== undefined) delta.signature = token.signature;
             if (token.redactedData !== undefined) delta.redactedData = token.redactedData;
             if (token.thoughtSignature !== undefined) delta.thoughtSignature = token.thoughtSignature;
+            if (token.encryptedContent !== undefined) delta.encryptedContent = token.encryptedContent;
+            if (token.carries !== undefined) delta.carries = token.carries;
             if (Object.keys(delta).length > 2) out.push(delta);
           }
           stop(key, out);

@@ -137,7 +137,19 @@ export function createResponsesStreamEncoder(opts: EncodeResponseOptions): Strea
         case "message_start":
           return out;
         case "block_start":
-          if (event.block.type === "tool_call") return out + openItem(event.index, "tool_call", event.block.id, event.block.name);
+          if (event.block.type === "tool_call") {
+            const signature = event.block.thoughtSignature;
+            if (signature !== undefined) {
+              // function_call items have no signature slot: a reasoning item before it carries Gemini's.
+              const key = -1 - event.index;
+              out += openItem(key, "reasoning");
+              const carrier = items.get(key) as ItemState;
+              carrier.reasoning.thoughtSignature = signature;
+              carrier.reasoning.carries = "tool_call";
+              out += closeItem(carrier);
+            }
+            return out + openItem(event.index, "tool_call", event.block.id, event.block.name);
+          }
           return out + openItem(event.index, event.block.type);
         case "text_delta": {
           const item = items.get(event.index);
@@ -160,6 +172,8 @@ export function createResponsesStreamEncoder(opts: EncodeResponseOptions): Strea
           if (event.signature !== undefined) item.reasoning.signature = (item.reasoning.signature ?? "") + event.signature;
           if (event.redactedData !== undefined) item.reasoning.redactedData = event.redactedData;
           if (event.thoughtSignature !== undefined) item.reasoning.thoughtSignature = event.thoughtSignature;
+          if (event.encryptedContent !== undefined) item.reasoning.encryptedContent = event.encryptedContent;
+          if (event.carries !== undefined) item.reasoning.carries = event.carries;
           if (!event.text) return out;
           const at = { item_id: item.id, output_index: item.outputIndex, summary_index: 0 };
           if (!item.summaryStarted) {

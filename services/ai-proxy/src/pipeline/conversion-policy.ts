@@ -1,0 +1,35 @@
+/**
+ * How honest a converted request must be: strict mode (a 400 instead of a silent drop) comes from the request header
+ * `x-thinkwatch-strict: true` or the gateway setting; whatever was dropped is named in `x-thinkwatch-dropped-params`.
+ * Also the query string a same-format request passes on (`?beta=true`), minus anything that could carry a key.
+ */
+import type { AppEnv } from "@thinkwatch/http";
+import type { Context } from "hono";
+import type { GatewayDeps } from "../deps.js";
+import type { ConversionPolicy } from "./upstream-body.js";
+
+export const STRICT_HEADER = "x-thinkwatch-strict";
+export const DROPPED_HEADER = "x-thinkwatch-dropped-params";
+
+export function conversionPolicy(c: Context<AppEnv>, deps: GatewayDeps): ConversionPolicy {
+  const header = c.req.header(STRICT_HEADER)?.trim().toLowerCase();
+  const strict = header === undefined ? deps.conversionDefaults().strict : header === "true" || header === "1";
+  return { strict, forwardMetadataUser: deps.conversionDefaults().forwardMetadataUser };
+}
+
+export function withDroppedHeader(response: Response, dropped: ReadonlySet<string>): Response {
+  if (dropped.size > 0) response.headers.set(DROPPED_HEADER, [...dropped].sort().join(", "));
+  return response;
+}
+
+/** Query parameters that authenticate (the Gemini SDK's `key`) stay at the gateway. */
+const PRIVATE_PARAMS = new Set(["key", "api-key", "api_key"]);
+
+export function forwardedQuery(url: string): string {
+  const at = url.indexOf("?");
+  if (at === -1) return "";
+  const params = new URLSearchParams(url.slice(at + 1));
+  for (const name of [...params.keys()]) if (PRIVATE_PARAMS.has(name.toLowerCase())) params.delete(name);
+  const query = params.toString();
+  return query === "" ? "" : `?${query}`;
+}

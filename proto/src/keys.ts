@@ -15,6 +15,8 @@ export const ApiKeyInfoSchema = v.object({
   prefix: v.string(),
   userId: Uuid,
   teamId: v.nullable(Uuid),
+  /** The first key of a rotation chain; rotated keys share it (quota counts api_key subjects by it). */
+  lineageId: v.optional(v.nullable(Uuid)),
   surfaces: v.array(SurfaceSchema),
   /** null: every model the routing table knows. */
   allowedModels: v.nullable(v.array(v.string())),

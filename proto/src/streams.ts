@@ -10,5 +10,7 @@ export const KV_BUCKETS = {
 /** Durable consumer names, one per reading concern; replicas of a service share its consumer. */
 export const CONSUMERS = {
   auditIngestGateway: "audit-ingest-gateway",
+  /** quota's post-flight accounting of gateway requests. */
+  quotaUsage: "quota-usage",
   forwarderChannel: (channelId: string) => `forwarder-${channelId}`,
 } as const;

@@ -2,3 +2,4 @@
 export * from "./admin-api.js";
 export * from "./key-service.js";
 export * from "./quota.js";
+export * from "./model-pricing.js";

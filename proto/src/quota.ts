@@ -211,3 +211,36 @@ export type QuotaIndex = v.InferOutput<typeof QuotaIndexSchema>;
 export function subjectKey(subject: QuotaSubject): string {
   return `${subject.kind}:${subject.id}`;
 }
+
+/**
+ * What the schemas cannot say about one subject's limits, as field → message: one rule per surface/metric/window
+ * and one budget per period/unit; provider limits are AI-only, MCP server limits MCP-only (an MCP server has no
+ * token cost, so no budget). Empty when all is well.
+ */
+export function limitIssues(
+  subject: QuotaSubject,
+  rules: RateLimitRule[] | undefined,
+  budgets: BudgetCap[] | undefined,
+): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const seenRules = new Set<string>();
+  (rules ?? []).forEach((rule, index) => {
+    const key = `${rule.surface}/${rule.metric}/${rule.windowSeconds}`;
+    if (seenRules.has(key)) fields[`rules.${index}`] ??= `two rules for ${key}; keep one rule per surface, metric and window`;
+    seenRules.add(key);
+    if (subject.kind === "provider" && rule.surface !== "ai_gateway")
+      fields[`rules.${index}.surface`] ??= "provider rules apply to the AI gateway only (ai_gateway)";
+    if (subject.kind === "mcp_server" && rule.surface !== "mcp_gateway")
+      fields[`rules.${index}.surface`] ??= "MCP server rules apply to the MCP gateway only (mcp_gateway)";
+  });
+  if (subject.kind === "mcp_server" && (budgets ?? []).length > 0) {
+    fields.budgets = "MCP servers have no token cost, so they take rate limits, not budgets";
+  }
+  const seenBudgets = new Set<string>();
+  (budgets ?? []).forEach((budget, index) => {
+    const key = `${budget.period}/${budget.unit}`;
+    if (seenBudgets.has(key)) fields[`budgets.${index}`] ??= `two ${budget.period} budgets in ${budget.unit}; keep one`;
+    seenBudgets.add(key);
+  });
+  return fields;
+}

@@ -5,8 +5,10 @@ import type { Logger } from "@thinkwatch/log";
 import type { AuditRecorder } from "./audit/audit-recorder.js";
 import type { Authorizer } from "./auth/authorizer.js";
 import type { TokenIssuer } from "./auth/tokens.js";
+import type { PricingStore } from "./pricing/pricing-store.js";
 import type { ProviderStore } from "./providers/provider-store.js";
 import type { ChannelStore } from "./publish/channel-store.js";
+import type { PricingPublisher } from "./publish/pricing-publisher.js";
 import type { RoutingPublisher } from "./publish/routing-publisher.js";
 import type { SettingsStore } from "./users/settings-store.js";
 import type { UserStore } from "./users/user-store.js";
@@ -24,4 +26,6 @@ export interface AdminDeps {
   providers: ProviderStore;
   routing: RoutingPublisher;
   channels: ChannelStore;
+  pricingStore: PricingStore;
+  pricing: PricingPublisher;
 }

@@ -17,11 +17,14 @@ import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerModelPricingRoutes } from "./http/model-pricing.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
+import { createPricingPublisher } from "./publish/pricing-publisher.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
 import { createPostgresSettingsStore } from "./users/settings-store.js";
 import { createPostgresUserStore } from "./users/user-store.js";
@@ -41,6 +44,7 @@ export const adminApiService = defineService({
     const configStore = await openConfigStore(bus, log);
     const providers = createPostgresProviderStore(pg.db);
     const outbox = createOutbox(bus, log);
+    const pricingStore = createPostgresPricingStore(pg.db);
     const tokens = createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
     const deps: AdminDeps = {
       bus,
@@ -55,11 +59,14 @@ export const adminApiService = defineService({
       providers,
       routing: createRoutingPublisher(providers, configStore),
       channels: createChannelStore(pg.db, configStore),
+      pricingStore,
+      pricing: createPricingPublisher(pricingStore, configStore),
     };
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
     await deps.routing.publish();
     await deps.channels.publish();
     await deps.settings.publish();
+    await deps.pricing.publish();
 
     const app = createHttpApp({ log });
     const origins = config.CORS_ORIGINS.split(",")
@@ -72,6 +79,7 @@ export const adminApiService = defineService({
     registerProviderRoutes(router, deps);
     registerKeyRoutes(router, deps);
     registerLimitRoutes(router, deps);
+    registerModelPricingRoutes(router, deps);
     registerLogForwarderRoutes(router, deps);
     registerSettingsRoutes(router, deps);
     registerHealthRoutes(router, deps, pg);

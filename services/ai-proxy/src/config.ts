@@ -11,7 +11,5 @@ export const AiProxyConfigSchema = v.object({
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: fields.positiveInt(120_000),
   /** Longest silence allowed inside an upstream stream before it is treated as dead. */
   UPSTREAM_IDLE_TIMEOUT_MS: fields.positiveInt(300_000),
-  /** When quota cannot be asked (no quota instance answers), let the request through (default) or refuse it. */
-  QUOTA_FAIL_OPEN: fields.bool(true),
 });
 export type AiProxyConfig = v.InferOutput<typeof AiProxyConfigSchema>;

@@ -11,7 +11,11 @@ import { handleAnthropicCountTokens } from "./http/count-tokens.js";
 import { registerEmbeddingRoutes } from "./http/embeddings.js";
 import { registerGenerationRoutes } from "./http/generation-routes.js";
 import { registerModelRoutes } from "./http/models.js";
+import { registerUsageRoute } from "./http/usage.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
+import { watchPricing } from "./pricing/pricing-watch.js";
+import { createQuotaClient } from "./quota/quota-client.js";
+import { watchQuotaIndex } from "./quota/quota-index-watch.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
 
@@ -34,6 +38,8 @@ export const aiProxyService = defineService({
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
     });
     const outbox = createOutbox(bus, log);
+    const pricing = await watchPricing(configStore, log);
+    const quotaIndex = await watchQuotaIndex(configStore, log);
     const deps: GatewayDeps = {
       bus,
       keys: createKeyVerifier(bus),
@@ -42,7 +48,9 @@ export const aiProxyService = defineService({
       outbox,
       log,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-      quotaFailOpen: config.QUOTA_FAIL_OPEN,
+      quota: createQuotaClient(bus, log),
+      quotaIndex,
+      pricing,
     };
 
     const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });
@@ -50,6 +58,7 @@ export const aiProxyService = defineService({
     registerGenerationRoutes(app, deps);
     registerModelRoutes(app, deps);
     registerEmbeddingRoutes(app, deps);
+    registerUsageRoute(app, deps);
     app.notFound((c) =>
       errorResponse("openai_chat", new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), c.get("requestId")),
     );
@@ -59,6 +68,8 @@ export const aiProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         routing.stop();
+        pricing.stop();
+        quotaIndex.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         await bus.close(deadlineMs);

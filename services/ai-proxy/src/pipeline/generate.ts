@@ -5,14 +5,16 @@
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
 import { type AppEnv, readJsonBody } from "@thinkwatch/http";
-import { decodeRequest } from "@thinkwatch/providers";
+import { countTokensEstimate, decodeRequest } from "@thinkwatch/providers";
 import type { Context } from "hono";
-import { authenticate, checkQuota, routeModel } from "../auth/admit.js";
+import { authenticate, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
 import { clientIpOf, userAgentOf } from "../http/client-info.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
+import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
+import { admitQuota } from "./quota-admission.js";
 import { RequestRecord } from "./request-record.js";
 import { streamResponse } from "./stream-response.js";
 import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
@@ -55,7 +57,10 @@ export async function handleGenerate(
     const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
     const sse = url.sse !== false;
     const planned = upstreamBody(spec.format, endpoint, route, canonical, raw, json, !sse && canonical.stream);
-    await checkQuota(deps, record.key, route, requestId);
+    const headroom = await admitQuota(deps, record.key, record, route, {
+      inputTokens: countTokensEstimate(canonical),
+      maxOutputTokens: canonical.maxTokens,
+    });
 
     const passHeaders: Record<string, string> = {};
     if (endpoint.format === spec.format) {
@@ -87,14 +92,16 @@ export async function handleGenerate(
       if (answer instanceof AppError) throw answer;
       record.errorCode = "upstream_error";
       finishRequest(deps, record);
+      setRateLimitHeaders(answer.headers, headroom);
       return answer;
     }
     if (!canonical.stream) {
       const response = await unaryResponse(context, upstream);
       finishRequest(deps, record);
+      setRateLimitHeaders(response.headers, headroom);
       return response;
     }
-    return streamResponse(
+    const streamed = streamResponse(
       {
         ...context,
         hideUsageChunk: planned.hideUsageChunk,
@@ -104,6 +111,8 @@ export async function handleGenerate(
       },
       upstream.body,
     );
+    setRateLimitHeaders(streamed.headers, headroom);
+    return streamed;
   } catch (caught) {
     const error = toAppError(caught);
     if (error.code === "internal") deps.log.error({ err: caught, requestId }, "gateway request failed");

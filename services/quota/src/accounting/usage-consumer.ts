@@ -29,8 +29,8 @@ export async function settleEvent(deps: Omit<UsageAccountingDeps, "bus" | "log">
     eventId: event.eventId,
     rules: applicable.rules,
     budgets: applicable.budgets,
-    weightedTokens: event.weightedInputTokens + event.weightedOutputTokens,
-    usd: event.costUsd,
+    weightedTokens: (event.weightedInputTokens ?? 0) + (event.weightedOutputTokens ?? 0),
+    usd: event.costUsd ?? 0,
   });
   if (!result.duplicate) deps.alerter.fire(result.alerts, { requestId: event.requestId, teamId: event.teamId });
   return !result.duplicate;

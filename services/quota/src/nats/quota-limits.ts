@@ -15,7 +15,7 @@ import {
 } from "@thinkwatch/proto";
 import type { LimitCache } from "../limits/limit-cache.js";
 import type { LimitStore } from "../limits/limit-store.js";
-import { checkBudgets, checkRules } from "../limits/limit-validation.js";
+import { assertLimits } from "../limits/limit-validation.js";
 import type { RuleIndexPublisher } from "../limits/rule-index.js";
 
 export interface QuotaLimitsDeps {
@@ -42,14 +42,14 @@ export function registerQuotaLimits({ bus, store, cache, index, log }: QuotaLimi
   };
 
   bus.serve(QuotaRulesSet, async ({ subject, rules }) => {
-    checkRules(subject, rules);
+    assertLimits(subject, rules);
     const stored = await store.replaceRules(subject, rules);
     await changed(subject);
     return { rules: stored };
   });
 
   bus.serve(QuotaBudgetsSet, async ({ subject, budgets }) => {
-    checkBudgets(subject, budgets);
+    assertLimits(subject, undefined, budgets);
     const stored = await store.replaceBudgets(subject, budgets);
     await changed(subject);
     return { budgets: stored };

@@ -48,7 +48,7 @@ export const aiProxyService = defineService({
       outbox,
       log,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-      quota: createQuotaClient(bus, log),
+      quota: createQuotaClient(bus, log, { timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS }),
       quotaIndex,
       pricing,
     };

@@ -44,7 +44,6 @@ export const quotaService = defineService({
     const index = createRuleIndexPublisher(store, configStore);
     const engine = createQuotaEngine({
       redis,
-      clock,
       reservationTtlMs: config.QUOTA_RESERVATION_TTL_SECONDS * 1000,
       markerTtlMs: config.QUOTA_SETTLED_MEMORY_SECONDS * 1000,
     });

@@ -8,12 +8,17 @@
  * used + reserved is under the cap, and reserves its estimate; the reservation expires if nobody settles it.
  *
  * KEYS: one per window, then three per budget (totals hash, reservation amounts hash, reservation expiry zset).
- * ARGV: now_ms, reservation_id, reservation_ttl_ms, n_windows, n_budgets,
+ * ARGV: now_ms (0: Redis's own clock), reservation_id, reservation_ttl_ms, n_windows, n_budgets,
  *       per window (limit, bucket_ms, cost), per budget (limit, reserve_amount, period_end_ms).
  * Returns {0, remaining, reset_ms, …} per counter in order when allowed, or {counter_index, retry_after_ms}.
  */
 export const CHECK_LUA = `
 local now = tonumber(ARGV[1])
+if now == 0 then
+  -- Redis's clock: scripts run one at a time, so time only moves forward in the order counters change.
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local rid = ARGV[2]
 local rttl = tonumber(ARGV[3])
 local nw = tonumber(ARGV[4])
@@ -33,8 +38,8 @@ for i = 1, nw do
   local sum, used, minb = 0, {}, nil
   for j = 1, #f, 2 do
     local b = tonumber(f[j])
-    if b < oldest or b > nowb then
-      if b < oldest then redis.call('HDEL', key, f[j]) end
+    if b < oldest then
+      redis.call('HDEL', key, f[j])
     else
       local c = tonumber(f[j + 1])
       sum = sum + c

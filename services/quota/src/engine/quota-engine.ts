@@ -1,7 +1,7 @@
 /**
- * The quota engine over Redis: pre-flight check + reservation, post-flight settlement, and usage read-back. Time comes
- * from an injectable clock (tests drive window and calendar boundaries with a fake one); every replica passes its
- * own clock to the script, so production relies on synchronized clocks (NTP), as calendar periods do anyway.
+ * The quota engine over Redis: pre-flight check + reservation, post-flight settlement, and usage read-back. Window
+ * time comes from Redis (scripts run one at a time, so replicas never disagree on the order of buckets); calendar
+ * periods are named from the process clock. Tests inject a clock that drives both, to cross boundaries at will.
  */
 import type { QuotaDecision, QuotaHeadroom, Reservation } from "@thinkwatch/proto";
 import { defineScript } from "@thinkwatch/redis";
@@ -70,6 +70,7 @@ export interface QuotaEngine {
 
 export interface QuotaEngineOptions {
   redis: Redis;
+  /** A fake clock for tests; without one, windows use Redis's clock and periods `Date.now`. */
   clock?: () => number;
   /** How long a reservation holds budget if its request is never settled (the gateway died). */
   reservationTtlMs: number;
@@ -81,6 +82,8 @@ const bucketMs = (application: RuleApplication) => (application.rule.windowSecon
 
 export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
   const clock = options.clock ?? Date.now;
+  // What the scripts are told the time is: 0 makes them read Redis's own clock.
+  const scriptNow = (now: number) => (options.clock === undefined ? 0 : now);
   const checkScript = defineScript<number[]>(options.redis, "twQuotaCheck", CHECK_LUA, "variadic");
   const settleScript = defineScript<number[]>(options.redis, "twQuotaSettle", SETTLE_LUA, "variadic");
 
@@ -89,7 +92,13 @@ export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
       if (rules.length === 0 && budgets.length === 0) return { allowed: true };
       const now = clock();
       const keys: string[] = [];
-      const args: Array<string | number> = [now, reservation?.id ?? "", options.reservationTtlMs, rules.length, budgets.length];
+      const args: Array<string | number> = [
+        scriptNow(now),
+        reservation?.id ?? "",
+        options.reservationTtlMs,
+        rules.length,
+        budgets.length,
+      ];
       for (const application of rules) {
         keys.push(windowKey(application));
         args.push(application.rule.limit, bucketMs(application), application.rule.metric === "requests" ? 1 : 0);
@@ -139,7 +148,7 @@ export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
     async settle({ eventId, rules, budgets, weightedTokens, usd }) {
       const now = clock();
       const keys = [seenKey(eventId)];
-      const args: Array<string | number> = [now, eventId, options.markerTtlMs, rules.length, budgets.length];
+      const args: Array<string | number> = [scriptNow(now), eventId, options.markerTtlMs, rules.length, budgets.length];
       const tokens = toCounterUnits("tokens", weightedTokens);
       for (const application of rules) {
         keys.push(windowKey(application));

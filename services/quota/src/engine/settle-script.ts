@@ -5,13 +5,18 @@
  * in the period — each fires once per period, because its flag lives in the period's own hash.
  *
  * KEYS: the event's marker, one per token window, three per budget (as in the check).
- * ARGV: now_ms, event_id, marker_ttl_ms, n_windows, n_budgets, per window (bucket_ms, amount),
+ * ARGV: now_ms (0: Redis's own clock), event_id, marker_ttl_ms, n_windows, n_budgets, per window (bucket_ms, amount),
  *       per budget (amount, limit, ttl_ms).
  * Returns {-1} for a duplicate, else {0, fired_mask, used, …} per budget (mask bits: 1=50, 2=80, 4=95, 8=100).
  */
 export const SETTLE_LUA = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[3]) then return {-1} end
 local now = tonumber(ARGV[1])
+if now == 0 then
+  -- Redis's clock: scripts run one at a time, so time only moves forward in the order counters change.
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local eid = ARGV[2]
 local nw = tonumber(ARGV[4])
 local nb = tonumber(ARGV[5])

@@ -90,3 +90,8 @@ export const ModelNameSchema = v.pipe(
   v.maxLength(200, "model is at most 200 characters"),
   v.regex(/^[A-Za-z0-9._:/@-]+$/, "model may hold letters, digits and . _ : / @ -"),
 );
+
+/** What a client sends for one rule / budget (optional fields may be left out). */
+export type RateLimitRuleInput = v.InferInput<typeof RateLimitRuleSchema>;
+export type BudgetCapInput = v.InferInput<typeof BudgetCapSchema>;
+export type { BudgetCap, RateLimitRule } from "@thinkwatch/proto";

@@ -6,7 +6,13 @@ import { randomUUID } from "node:crypto";
 import { keyService } from "@thinkwatch/key-service";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { quotaService } from "@thinkwatch/quota";
-import { type ConsoleClient, createConsoleClient, createTestEnvironment, freePort, type TestEnvironment } from "@thinkwatch/testkit";
+import {
+  type ConsoleClient,
+  createConsoleClient,
+  createTestEnvironment,
+  freePort,
+  type TestEnvironment,
+} from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApiService } from "../src/service.js";
 
@@ -125,9 +131,24 @@ describe("rules and budgets per subject", () => {
 describe("bad input → 400 naming the field", () => {
   const id = randomUUID();
   it.each([
-    ["PUT", `/api/admin/limits/planet/${id}/rules`, { rules: [] }, { kind: "kind must be one of user, api_key, provider, mcp_server, team" }],
-    ["GET", `/api/admin/limits/galaxy/${id}/budgets`, undefined, { kind: "kind must be one of user, api_key, provider, mcp_server, team" }],
-    ["GET", `/api/admin/limits/star/${id}/usage`, undefined, { kind: "kind must be one of user, api_key, provider, mcp_server, team" }],
+    [
+      "PUT",
+      `/api/admin/limits/planet/${id}/rules`,
+      { rules: [] },
+      { kind: "kind must be one of user, api_key, provider, mcp_server, team" },
+    ],
+    [
+      "GET",
+      `/api/admin/limits/galaxy/${id}/budgets`,
+      undefined,
+      { kind: "kind must be one of user, api_key, provider, mcp_server, team" },
+    ],
+    [
+      "GET",
+      `/api/admin/limits/star/${id}/usage`,
+      undefined,
+      { kind: "kind must be one of user, api_key, provider, mcp_server, team" },
+    ],
     ["PUT", `/api/admin/limits/user/${id}/rules`, { rules: [{ ...rule, limit: -1 }] }, { "rules.0.limit": "limit must be ≥ 0" }],
     [
       "PUT",

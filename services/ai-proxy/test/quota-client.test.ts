@@ -34,7 +34,11 @@ afterAll(async () => {
   await testEnv?.cleanup();
 });
 
-const request = (n: number) => ({ surface: "ai_gateway" as const, subjects: [{ kind: "user" as const, id: `u${n}` }], requestId: `r${n}` });
+const request = (n: number) => ({
+  surface: "ai_gateway" as const,
+  subjects: [{ kind: "user" as const, id: `u${n}` }],
+  requestId: `r${n}`,
+});
 
 describe("quota client", () => {
   it("sends the checks of one tick as one batch and hands each caller its own decision", async () => {

@@ -115,7 +115,12 @@ describe("exact across two gateways and two quota replicas", () => {
     await waitUntilBothGatewaysKnow();
     const outcomes = await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
-        outcome(() => client(key.plaintext, i).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `n${i}` }] })),
+        outcome(() =>
+          client(key.plaintext, i).chat.completions.create({
+            model: "gpt-4o-mini",
+            messages: [{ role: "user", content: `n${i}` }],
+          }),
+        ),
       ),
     );
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(100);

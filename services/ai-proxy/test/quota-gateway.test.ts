@@ -92,7 +92,12 @@ describe("the operator example", () => {
     expect(reset).toBeGreaterThan(0);
     expect(reset).toBeLessThanOrEqual(60);
     const streamed = await client.chat.completions
-      .create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } })
+      .create({
+        model: "gpt-4o",
+        messages: [{ role: "user", content: "hi" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
       .withResponse();
     expect(streamed.response.headers.get("x-ratelimit-remaining")).toBe(String(remaining - 1));
     for await (const chunk of streamed.data) if (chunk.usage) track(chunk.usage);
@@ -190,7 +195,11 @@ describe("the operator example", () => {
     expect(usage.body.rules[0]?.used).toBe(3);
     // Anthropic is another provider: unaffected.
     const anthropic = new Anthropic({ apiKey: keys[0] as string, baseURL: scenario.fleet.gatewayUrl, maxRetries: 0 });
-    const message = await anthropic.messages.create({ model: "claude-sonnet-4", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    const message = await anthropic.messages.create({
+      model: "claude-sonnet-4",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(message.type).toBe("message");
     await put(`/api/admin/limits/provider/${openaiProviderId}/rules`, { rules: [] });
   });
@@ -223,7 +232,14 @@ describe("the operator example", () => {
         id: keyId,
         rules: [],
         budgets: [
-          expect.objectContaining({ budget: "api_key:budget/monthly", unit: "tokens", limit: 50, used: 60, reserved: 0, remaining: 0 }),
+          expect.objectContaining({
+            budget: "api_key:budget/monthly",
+            unit: "tokens",
+            limit: 50,
+            used: 60,
+            reserved: 0,
+            remaining: 0,
+          }),
         ],
       },
     ]);

@@ -11,8 +11,8 @@ import { createLogger } from "@thinkwatch/log";
 import {
   CONFIG_KEYS,
   DEFAULT_SETTINGS,
-  type GatewayRequestEvent,
   GatewayRequestCompleted,
+  type GatewayRequestEvent,
   QuotaBudgetsSet,
   QuotaCheck,
   QuotaRulesSet,
@@ -141,7 +141,8 @@ describe("Redis unreachable", () => {
       subject: key,
       rules: [{ surface: "ai_gateway", metric: "requests", windowSeconds: 60, limit: 100 }],
     });
-    const check = () => bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: "r" }, { timeoutMs: 10_000 });
+    const check = () =>
+      bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: "r" }, { timeoutMs: 10_000 });
     expect((await check()).allowed).toBe(true);
     await stopRedis();
     expect(await check()).toEqual({ allowed: true });

@@ -51,7 +51,5 @@ export const budgetCaps = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [
-    uniqueIndex("budget_caps_subject_period_idx").on(table.subjectKind, table.subjectId, table.period, table.unit),
-  ],
+  (table) => [uniqueIndex("budget_caps_subject_period_idx").on(table.subjectKind, table.subjectId, table.period, table.unit)],
 );

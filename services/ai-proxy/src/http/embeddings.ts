@@ -16,8 +16,8 @@ import type { GatewayDeps } from "../deps.js";
 import { finishRequest } from "../pipeline/finish.js";
 import { errorResponse } from "../pipeline/inbound-api.js";
 import { admitQuota } from "../pipeline/quota-admission.js";
-import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import { RequestRecord, ZERO_USAGE } from "../pipeline/request-record.js";
+import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
 import { clientIpOf, userAgentOf } from "./client-info.js";
 

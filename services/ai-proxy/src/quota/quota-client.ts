@@ -36,7 +36,9 @@ export function createQuotaClient(bus: Bus, log: Logger, options: { timeoutMs?: 
   const send = (batch: typeof pending) => {
     bus.request(QuotaCheckBatch, { checks: batch.map((entry) => entry.request) }, { timeoutMs }).then(
       ({ decisions }) => {
-        batch.forEach((entry, index) => entry.resolve(decisions[index] ?? null));
+        batch.forEach((entry, index) => {
+          entry.resolve(decisions[index] ?? null);
+        });
       },
       (caught: unknown) => {
         unreachable(caught, batch.length);

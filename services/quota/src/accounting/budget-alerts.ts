@@ -38,7 +38,9 @@ export function createBudgetAlerter(outbox: Outbox, log: Logger, now: () => numb
         };
         log.warn(facts, "budget threshold crossed");
         const record: AuditRecord = {
-          eventId: stableUuid(`${subject.kind}:${subject.id}:${budget.unit}:${budget.period}:${alert.periodId}:${alert.thresholdPct}`),
+          eventId: stableUuid(
+            `${subject.kind}:${subject.id}:${budget.unit}:${budget.period}:${alert.periodId}:${alert.thresholdPct}`,
+          ),
           occurredAt: now(),
           traceId: null,
           requestId: context.requestId,

@@ -6,7 +6,13 @@
  */
 import { type BatchConsumer, type Bus, consumeBatches, ensureDurableConsumer, ensureStream } from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
-import { CONSUMERS, type GatewayRequestEvent, GatewayRequestCompleted, GatewayRequestEventSchema, STREAMS } from "@thinkwatch/proto";
+import {
+  CONSUMERS,
+  GatewayRequestCompleted,
+  type GatewayRequestEvent,
+  GatewayRequestEventSchema,
+  STREAMS,
+} from "@thinkwatch/proto";
 import type { QuotaEngine } from "../engine/quota-engine.js";
 import { applicableLimits } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";

@@ -256,12 +256,7 @@ function tightestOf(rules: RuleApplication[], budgets: BudgetApplication[], repl
   budgets.forEach((application, index) => {
     const at = 1 + 2 * (rules.length + index);
     const unit = application.budget.unit;
-    consider(
-      budgetLabel(application),
-      application.budget.limit,
-      fromCounterUnits(unit, reply[at] ?? 0),
-      reply[at + 1] ?? 0,
-    );
+    consider(budgetLabel(application), application.budget.limit, fromCounterUnits(unit, reply[at] ?? 0), reply[at + 1] ?? 0);
   });
   if (best === undefined) return undefined;
   const { share: _share, ...headroom } = best;

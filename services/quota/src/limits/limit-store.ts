@@ -153,7 +153,9 @@ export function createPostgresLimitStore(db: Database): LimitStore {
         found.budgets += row.count;
         if (!found.surfaces.includes("ai_gateway")) found.surfaces.push("ai_gateway");
       }
-      return [...byKey.values()].sort((a, b) => `${a.subject.kind}:${a.subject.id}`.localeCompare(`${b.subject.kind}:${b.subject.id}`));
+      return [...byKey.values()].sort((a, b) =>
+        `${a.subject.kind}:${a.subject.id}`.localeCompare(`${b.subject.kind}:${b.subject.id}`),
+      );
     },
     withIndexLock: (work) =>
       db.transaction(async (tx) => {

@@ -28,7 +28,7 @@ export function BudgetsEditor({
   return (
     <Form
       form={form}
-      onSubmit={(budgets) => save.mutate(budgets)}
+      onSubmit={(budgets) => save.mutate(budgets, { onSuccess: () => form.reset(form.getValues()) })}
       error={save.error}
       shownFields={["budgets", "budgets."]}
       label="Budget caps"

@@ -20,7 +20,7 @@ export function RulesEditor({ subject, initial, readOnly }: { subject: LimitSubj
   return (
     <Form
       form={form}
-      onSubmit={(rules) => save.mutate(rules)}
+      onSubmit={(rules) => save.mutate(rules, { onSuccess: () => form.reset(form.getValues()) })}
       error={save.error}
       shownFields={["rules."]}
       label="Rate-limit rules"

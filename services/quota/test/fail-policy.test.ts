@@ -5,10 +5,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { type Bus, connectBus, openConfigStore, publishEvent } from "@thinkwatch/bus";
+import { jetstream } from "@nats-io/jetstream";
+import { type Bus, connectBus, ensureDurableConsumer, openConfigStore, publishEvent } from "@thinkwatch/bus";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { createLogger } from "@thinkwatch/log";
 import {
+  type AuditRecord,
   CONFIG_KEYS,
   DEFAULT_SETTINGS,
   GatewayRequestCompleted,
@@ -17,10 +19,12 @@ import {
   QuotaCheck,
   QuotaRulesSet,
   QuotaUsage,
+  STREAMS,
 } from "@thinkwatch/proto";
 import { createTestEnvironment, freePort, type TestEnvironment, waitFor } from "@thinkwatch/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BudgetThresholdCrossed } from "../src/accounting/budget-alerts.js";
 import { quotaService } from "../src/service.js";
 
 let testEnv: TestEnvironment;
@@ -131,6 +135,54 @@ describe("post-flight accounting from the AUDIT stream", () => {
       return found !== undefined && found >= 160 ? found : null;
     });
     expect(used).toBe(160);
+  });
+});
+
+describe("budget alerts", () => {
+  it("fire once per threshold per period: an audit record each, none again for the next event", async () => {
+    const keyId = randomUUID();
+    const subject = { kind: "api_key" as const, id: keyId };
+    await bus.request(QuotaBudgetsSet, { subject, budgets: [{ period: "daily", unit: "tokens", limit: 100 }] });
+    const first = event(keyId, { weightedInputTokens: 40, weightedOutputTokens: 30 }); // 70 %: 50
+    const second = event(keyId, { weightedInputTokens: 30, weightedOutputTokens: 10 }); // 110 %: 80, 95, 100
+    const third = event(keyId, { weightedInputTokens: 5, weightedOutputTokens: 5 }); // nothing new
+    for (const e of [first, second, third]) await publishEvent(bus, GatewayRequestCompleted, e, e.eventId);
+    await waitFor(async () => {
+      const { subjects } = await bus.request(QuotaUsage, { subjects: [subject] });
+      return subjects[0]?.budgets[0]?.used === 120;
+    });
+    // NATS 2.9: one filter subject per consumer, so a durable one of the test's own.
+    const durable = `alerts-${randomUUID().slice(0, 8)}`;
+    await ensureDurableConsumer(bus, {
+      stream: STREAMS.audit.name,
+      durable,
+      filterSubject: BudgetThresholdCrossed.subject,
+      deliverFrom: "all",
+    });
+    const consumer = await jetstream(bus.nc).consumers.get(bus.streamName(STREAMS.audit.name), durable);
+    const records: AuditRecord[] = [];
+    // Every alert is published before the event that caused it is acknowledged; wait until all four are stored.
+    await waitFor(
+      async () => {
+        const batch = await consumer.fetch({ max_messages: 10, expires: 1000 });
+        for await (const message of batch) {
+          const record = message.json<AuditRecord>();
+          message.ack();
+          if (record.target?.id === keyId) records.push(record);
+        }
+        return records.length >= 4;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(records.map((r) => [r.category, r.action, r.details.thresholdPct, r.details.label, r.outcome])).toEqual([
+      ["budget", "budget.threshold_crossed", 50, "api_key:budget/daily", "success"],
+      ["budget", "budget.threshold_crossed", 80, "api_key:budget/daily", "success"],
+      ["budget", "budget.threshold_crossed", 95, "api_key:budget/daily", "success"],
+      ["budget", "budget.threshold_crossed", 100, "api_key:budget/daily", "success"],
+    ]);
+    expect(records[3]?.details).toMatchObject({ used: 110, limit: 100, period: "daily", unit: "tokens" });
+    const more = await consumer.fetch({ max_messages: 10, expires: 1000 });
+    for await (const message of more) expect(message.json<AuditRecord>().target?.id).not.toBe(keyId);
   });
 });
 

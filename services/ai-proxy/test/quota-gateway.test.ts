@@ -14,9 +14,14 @@ let userId: string;
 let openaiProviderId: string;
 
 beforeAll(async () => {
-  scenario = await startGatewayScenario({ fakes: ["openai", "anthropic"], record: false });
+  scenario = await startGatewayScenario({ fakes: ["openai", "anthropic", "openai_compatible"], record: false });
   await scenario.addProvider("openai");
   await scenario.addProvider("anthropic");
+  // A local model server that reports no usage on streams.
+  await scenario.addProvider("openai_compatible", {
+    settings: { streamUsage: false },
+    models: [{ model: "local-model", upstreamModel: "local-model" }],
+  });
   userId = (await scenario.admin.call<{ user: { id: string } }>("GET", "/api/auth/me")).body.user.id;
   const providers = await scenario.admin.call<{ providers: Array<{ id: string; kind: string }> }>("GET", "/api/admin/providers");
   openaiProviderId = providers.body.providers.find((p) => p.kind === "openai")?.id as string;
@@ -243,5 +248,39 @@ describe("the operator example", () => {
         ],
       },
     ]);
+  });
+
+  it("a stream whose upstream reports no usage still counts, with estimated tokens", async () => {
+    const key = await scenario.createKey({ name: "local" });
+    const keys = await scenario.admin.call<{ keys: Array<{ id: string; name: string }> }>("GET", "/api/keys");
+    const keyId = keys.body.keys.find((k) => k.name === "local")?.id as string;
+    await put(`/api/admin/limits/api_key/${keyId}/budgets`, { budgets: [{ period: "daily", unit: "tokens", limit: 1_000_000 }] });
+    await waitFor(async () => {
+      const { response } = await openai(key)
+        .chat.completions.create({ model: "local-model", messages: [{ role: "user", content: "probe" }] })
+        .withResponse();
+      return response.headers.get("x-ratelimit-rule") === "api_key:budget/daily";
+    });
+    const before = (await usageOf(key)).subjects[0]?.budgets[0]?.used ?? 0;
+    scenario.fake("openai_compatible").script({ text: "a streamed answer of some length, with no usage reported" });
+    const stream = await openai(key).chat.completions.create({
+      model: "local-model",
+      stream: true,
+      messages: [{ role: "user", content: "tell me something" }],
+    });
+    let text = "";
+    let reported = false;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) reported = true;
+    }
+    expect(text).toBe("a streamed answer of some length, with no usage reported");
+    expect(reported).toBe(false);
+    // Counted anyway: the prompt estimate plus about a token per 4 streamed bytes (the estimate errs high).
+    const after = await waitFor(async () => {
+      const used = (await usageOf(key)).subjects[0]?.budgets[0]?.used ?? 0;
+      return used > before ? used : null;
+    });
+    expect(after - before).toBeGreaterThanOrEqual(Math.ceil(text.length / 4));
   });
 });

@@ -50,7 +50,7 @@ export const quotaService = defineService({
     const outbox = createOutbox(bus, log);
     // Derived data: rebuild it at start so a wiped or new NATS converges at once.
     await index.publish();
-    registerQuotaLimits({ bus, store, cache, index, log });
+    registerQuotaLimits({ bus, store, cache, index });
     registerQuotaCheck({ bus, cache, engine, settings, clock, log });
     registerQuotaUsage(bus, cache, engine);
     const accounting = await startUsageAccounting({

@@ -53,7 +53,7 @@ export function quotaSubjects(key: ApiKeyInfo, providerId: string | null): Quota
 export interface QuotaEstimate {
   /** The gateway event id: the reservation is settled when quota accounts that event. */
   eventId: string;
-  inputTokens: number;
+  inputTokens: () => number;
   maxOutputTokens: number;
   price: ModelPrice;
 }
@@ -73,7 +73,7 @@ export async function checkQuota(
   const subjects = quotaSubjects(key, route.provider.id);
   if (!deps.quotaIndex.anyApplies("ai_gateway", subjects)) return null;
   const cost = costOf(estimate.price, {
-    inputTokens: estimate.inputTokens,
+    inputTokens: estimate.inputTokens(),
     cachedTokens: 0,
     outputTokens: estimate.maxOutputTokens,
   });

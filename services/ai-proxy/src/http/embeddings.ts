@@ -44,7 +44,7 @@ export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): v
       }
       // Embeddings produce no output tokens: the reservation is the input, estimated from the body (~4 bytes a token).
       const headroom = await admitQuota(deps, record.key, record, route, {
-        inputTokens: Math.ceil(raw.byteLength / 4),
+        inputTokens: () => Math.ceil(raw.byteLength / 4),
         maxOutputTokens: 0,
       });
       const openAiFormat = endpoint.format === "openai_chat";

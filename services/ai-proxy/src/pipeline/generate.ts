@@ -58,7 +58,7 @@ export async function handleGenerate(
     const sse = url.sse !== false;
     const planned = upstreamBody(spec.format, endpoint, route, canonical, raw, json, !sse && canonical.stream);
     const headroom = await admitQuota(deps, record.key, record, route, {
-      inputTokens: countTokensEstimate(canonical),
+      inputTokens: () => countTokensEstimate(canonical),
       maxOutputTokens: canonical.maxTokens,
     });
 

@@ -6,7 +6,6 @@
 import type { ApiKeyInfo, QuotaHeadroom } from "@thinkwatch/proto";
 import { checkQuota } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
-import { priceOf } from "../pricing/model-cost.js";
 import type { Route } from "../routing/model-router.js";
 import type { RequestRecord } from "./request-record.js";
 
@@ -18,13 +17,14 @@ export function admitQuota(
   key: ApiKeyInfo,
   record: RequestRecord,
   route: Route,
-  estimate: { inputTokens: number; maxOutputTokens: number | undefined },
+  /** Estimating the prompt costs a walk over it: done only when a limit applies or usage must be estimated. */
+  estimate: { inputTokens: () => number; maxOutputTokens: number | undefined },
 ): Promise<QuotaHeadroom | null> {
-  record.price = priceOf(deps.pricing.current(), route.model, route.upstreamModel);
-  record.estimatedInputTokens = estimate.inputTokens;
+  record.price = deps.pricing.priceOf(route.model, route.upstreamModel);
+  record.estimateInputTokens = estimate.inputTokens;
   return checkQuota(deps, key, route, record.requestId, {
     eventId: record.eventId,
-    inputTokens: estimate.inputTokens,
+    inputTokens: () => record.estimatedInputTokens(),
     maxOutputTokens: estimate.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     price: record.price,
   });

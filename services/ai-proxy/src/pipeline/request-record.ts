@@ -32,8 +32,9 @@ export class RequestRecord {
   firstTokenAtMs: number | null = null;
   /** The model's prices and multipliers, looked up when the request was routed. */
   price: ModelPrice = UNPRICED;
-  /** The gateway's estimate of the prompt, made at admission. */
-  estimatedInputTokens = 0;
+  /** How to estimate the prompt (set at admission); computed at most once, and only when needed. */
+  estimateInputTokens: () => number = () => 0;
+  private inputEstimate: number | null = null;
   /** Characters of generated output seen on a stream, for an estimate when the upstream reports no usage. */
   streamedChars = 0;
 
@@ -46,6 +47,11 @@ export class RequestRecord {
 
   markFirstToken(): void {
     if (this.firstTokenAtMs === null) this.firstTokenAtMs = Math.round(performance.now() - this.startedHr);
+  }
+
+  estimatedInputTokens(): number {
+    this.inputEstimate ??= this.estimateInputTokens();
+    return this.inputEstimate;
   }
 
   setUsage(usage: Usage): void {
@@ -63,7 +69,7 @@ export class RequestRecord {
     if (estimated) {
       this.usage = {
         ...ZERO_USAGE,
-        inputTokens: this.estimatedInputTokens,
+        inputTokens: this.estimatedInputTokens(),
         outputTokens: Math.ceil(this.streamedChars / 4),
       };
     }

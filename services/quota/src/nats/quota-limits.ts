@@ -3,7 +3,6 @@
  * every replica's cache by broadcast and every edge through the rule index.
  */
 import type { Bus } from "@thinkwatch/bus";
-import type { Logger } from "@thinkwatch/log";
 import {
   QuotaBudgetsList,
   QuotaBudgetsSet,
@@ -23,22 +22,17 @@ export interface QuotaLimitsDeps {
   store: LimitStore;
   cache: LimitCache;
   index: RuleIndexPublisher;
-  log: Logger;
 }
 
-export function registerQuotaLimits({ bus, store, cache, index, log }: QuotaLimitsDeps): void {
+export function registerQuotaLimits({ bus, store, cache, index }: QuotaLimitsDeps): void {
   bus.onBroadcast(QuotaRulesChanged, ({ subject }) => cache.invalidate(subject));
 
   const changed = async (subject: QuotaSubject) => {
     cache.invalidate(subject);
     bus.broadcast(QuotaRulesChanged, { subject });
-    try {
-      await index.publish();
-    } catch (caught) {
-      // The change is committed; edges would keep an outdated index until the next publish, so say it loudly.
-      log.error({ err: caught, subject }, "rule index publish failed");
-      throw caught;
-    }
+    // A failure here fails the request (logged by the bus): the change is committed, but edges keep the old index
+    // until the next publish, and the admin must know.
+    await index.publish();
   };
 
   bus.serve(QuotaRulesSet, async ({ subject, rules }) => {

@@ -5,6 +5,8 @@
  * requests arrive in one event-loop tick).
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { connectBus } from "@thinkwatch/bus";
 import { createLogger } from "@thinkwatch/log";
@@ -60,6 +62,14 @@ interface Result {
   p50Ms: number;
   p99Ms: number;
   refused: number;
+  /** CPU the quota process spent per decision: what the machine's load cannot inflate much. */
+  cpuUsPerDecision: number;
+}
+
+/** user + system CPU seconds of a process so far (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function run(lane: string, subjects: QuotaSubject[], perMessage: number): Promise<Result> {
@@ -69,6 +79,8 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number): 
   const latencies: number[] = [];
   let decisions = 0;
   let refused = 0;
+  const pid = quota.process.pid as number;
+  const cpuBefore = cpuSeconds(pid);
   const started = performance.now();
   const deadline = started + durationMs;
   const worker = async () => {
@@ -90,9 +102,10 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number): 
   };
   await Promise.all(Array.from({ length: perMessage === 1 ? concurrency : Math.max(1, concurrency / perMessage) * 2 }, worker));
   const elapsed = (performance.now() - started) / 1000;
+  const cpuUsPerDecision = ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, decisions);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
-  return { lane, decisionsPerSecond: decisions / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), refused };
+  return { lane, decisionsPerSecond: decisions / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), refused, cpuUsPerDecision };
 }
 
 try {
@@ -102,17 +115,24 @@ try {
     results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, single`, subjects, 1));
     results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, batch ${batchSize}`, subjects, batchSize));
   }
-  const header = ["quota.v1.check", "decisions/s", "p50 ms", "p99 ms", "refused"];
+  const header = ["quota.v1.check", "decisions/s", "p50 ms", "p99 ms", "refused", "quota CPU µs/decision", "→ decisions/s/core"];
   const rows = results.map((r) => [
     r.lane,
     r.decisionsPerSecond.toFixed(0),
     r.p50Ms.toFixed(2),
     r.p99Ms.toFixed(2),
     String(r.refused),
+    r.cpuUsPerDecision.toFixed(0),
+    (1e6 / Math.max(1, r.cpuUsPerDecision)).toFixed(0),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
   console.log(`one quota process, ${concurrency} checks in flight, ${values.duration} s per lane (latency: per message)`);
+  console.log(
+    `machine load average: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" ")} on ${cpus().length} cores`,
+  );
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 } finally {

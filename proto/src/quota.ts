@@ -4,7 +4,6 @@
  */
 import * as v from "valibot";
 import { eventContract, requestContract } from "./contract.js";
-import { SurfaceSchema } from "./keys.js";
 
 export const QuotaSubjectKindSchema = v.picklist(
   ["user", "api_key", "provider", "mcp_server", "team"],
@@ -17,6 +16,10 @@ export const QuotaSubjectSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1, "id is required"), v.maxLength(200)),
 });
 export type QuotaSubject = v.InferOutput<typeof QuotaSubjectSchema>;
+
+/** The gateways quota counts on (a key's `console` surface is not metered). */
+export const QuotaSurfaceSchema = v.picklist(["ai_gateway", "mcp_gateway"], "surface must be ai_gateway or mcp_gateway");
+export type QuotaSurface = v.InferOutput<typeof QuotaSurfaceSchema>;
 
 /** Windows the 60-bucket sliding counter supports; each is 60 buckets of window/60 seconds. */
 export const RATE_WINDOWS_SECONDS = [60, 300, 3600, 18000, 86400, 604800] as const;
@@ -33,7 +36,7 @@ const Reason = v.pipe(v.string(), v.maxLength(500, "reason is at most 500 charac
 const ExpiresAt = v.nullable(v.pipe(v.number("expiresAt must be epoch milliseconds"), v.integer(), v.minValue(0)));
 
 export const RateLimitRuleSchema = v.object({
-  surface: SurfaceSchema,
+  surface: QuotaSurfaceSchema,
   metric: v.picklist(["requests", "tokens"], "metric must be requests or tokens"),
   windowSeconds: v.pipe(
     v.number("windowSeconds must be a number"),
@@ -89,7 +92,7 @@ export const ReservationSchema = v.object({
 export type Reservation = v.InferOutput<typeof ReservationSchema>;
 
 export const QuotaCheckRequestSchema = v.object({
-  surface: SurfaceSchema,
+  surface: QuotaSurfaceSchema,
   subjects: v.array(QuotaSubjectSchema),
   requestId: v.string(),
   reservation: v.optional(ReservationSchema),

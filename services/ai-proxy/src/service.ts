@@ -1,5 +1,5 @@
 /** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
@@ -40,9 +40,14 @@ export const aiProxyService = defineService({
     const outbox = createOutbox(bus, log);
     const pricing = await watchPricing(configStore, log);
     const quotaIndex = await watchQuotaIndex(configStore, log);
+    const settings = await watchSettings(configStore, log);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
     const deps: GatewayDeps = {
       bus,
-      keys: createKeyVerifier(bus),
+      keys,
       router: routing.current,
       upstream,
       outbox,
@@ -70,6 +75,8 @@ export const aiProxyService = defineService({
         routing.stop();
         pricing.stop();
         quotaIndex.stop();
+        settings.stop();
+        await keys.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         await bus.close(deadlineMs);

@@ -5,7 +5,7 @@
  */
 import type { Bus } from "@thinkwatch/bus";
 import { AppError } from "@thinkwatch/errors";
-import { authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
+import { allowedByPatterns, authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo, ModelPrice, QuotaDecision, QuotaHeadroom, QuotaSubject } from "@thinkwatch/proto";
 import { costOf } from "../pricing/model-cost.js";
@@ -31,7 +31,7 @@ export function authenticate(deps: AdmitDeps, request: Request): Promise<ApiKeyI
 
 /** Step 2: where the model goes, and whether this key may use it. */
 export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Route {
-  if (key.allowedModels !== null && !key.allowedModels.includes(model)) {
+  if (!allowedByPatterns(key.allowedModels, model)) {
     throw new AppError("forbidden", `this API key may not use the model '${model}'`);
   }
   const route = deps.router().resolve(model);
@@ -42,7 +42,7 @@ export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Rou
 /** The quota subjects of a request: its key (by lineage, so rotation keeps counters), user, provider and team. */
 export function quotaSubjects(key: ApiKeyInfo, providerId: string | null): QuotaSubject[] {
   const subjects: QuotaSubject[] = [
-    { kind: "api_key", id: key.lineageId ?? key.id },
+    { kind: "api_key", id: key.lineageId },
     { kind: "user", id: key.userId },
   ];
   if (providerId !== null) subjects.push({ kind: "provider", id: providerId });

@@ -97,7 +97,7 @@ export class RequestRecord {
       timeToFirstTokenMs: this.firstTokenAtMs,
       clientIp: this.clientIp,
       userAgent: this.userAgent,
-      apiKeyLineageId: this.key.lineageId ?? null,
+      apiKeyLineageId: this.key.lineageId,
       weightedInputTokens: cost.weightedInputTokens,
       weightedOutputTokens: cost.weightedOutputTokens,
       costUsd: cost.costUsd,

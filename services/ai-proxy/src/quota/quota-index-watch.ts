@@ -4,11 +4,11 @@
  */
 import type { ConfigStore } from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
-import { CONFIG_KEYS, type QuotaSubject, type Surface, subjectKey } from "@thinkwatch/proto";
+import { CONFIG_KEYS, type QuotaSubject, type QuotaSurface, subjectKey } from "@thinkwatch/proto";
 
 export interface QuotaIndexHolder {
   /** True when at least one subject has a rule or budget on this surface. */
-  anyApplies(surface: Surface, subjects: QuotaSubject[]): boolean;
+  anyApplies(surface: QuotaSurface, subjects: QuotaSubject[]): boolean;
   stop(): void;
 }
 

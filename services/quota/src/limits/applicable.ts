@@ -1,5 +1,5 @@
 /** Which of the subjects' rules and budgets apply right now to a request on one surface. */
-import type { QuotaSubject, Surface } from "@thinkwatch/proto";
+import type { QuotaSubject, QuotaSurface } from "@thinkwatch/proto";
 import type { BudgetApplication, RuleApplication } from "../engine/labels.js";
 import type { LimitCache } from "./limit-cache.js";
 
@@ -18,7 +18,7 @@ const live = (item: { enabled: boolean; expiresAt: number | null }, now: number)
 export async function applicableLimits(
   cache: LimitCache,
   subjects: QuotaSubject[],
-  surface: Surface,
+  surface: QuotaSurface,
   now: number,
   purpose: "check" | "settle",
 ): Promise<Applicable> {

@@ -3,6 +3,7 @@
  * service watches the keys it needs and converges within a second, without a restart.
  */
 import * as v from "valibot";
+import { McpRegistrySchema } from "./mcp.js";
 import { QuotaIndexSchema } from "./quota.js";
 import { SettingsReadModelSchema } from "./settings.js";
 
@@ -73,4 +74,5 @@ export const CONFIG_KEYS = {
   settings: { key: "settings", schema: SettingsReadModelSchema },
   pricing: { key: "pricing", schema: PricingTableSchema },
   quotaIndex: { key: "quota_index", schema: QuotaIndexSchema },
+  mcpServers: { key: "mcp_servers", schema: McpRegistrySchema },
 } as const;

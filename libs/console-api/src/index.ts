@@ -8,5 +8,6 @@ export * from "./errors.js";
 export * from "./keys.js";
 export * from "./limits.js";
 export * from "./log-forwarders.js";
+export * from "./mcp.js";
 export * from "./providers.js";
 export * from "./setup.js";

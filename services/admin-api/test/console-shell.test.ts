@@ -36,10 +36,12 @@ const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["MCP", ["MCP servers", "Tool catalog"]],
   ],
   viewer: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["MCP", ["MCP servers", "Tool catalog"]],
   ],
 } as const;
 

@@ -38,6 +38,15 @@ export const GatewayRequestEventSchema = v.object({
   timeToFirstTokenMs: v.nullable(Count),
   clientIp: v.nullable(v.string()),
   userAgent: v.nullable(v.string()),
+  /** The key's lineage (stable across rotations); quota counts `api_key` subjects by it. */
+  apiKeyLineageId: v.optional(v.nullable(v.string())),
+  /** Raw tokens × the model's input / output multiplier: what token rules and token budgets count. */
+  weightedInputTokens: v.optional(v.pipe(v.number(), v.minValue(0))),
+  weightedOutputTokens: v.optional(v.pipe(v.number(), v.minValue(0))),
+  /** Raw tokens × the model's prices (input, cached input, output per million), computed at request time. */
+  costUsd: v.optional(v.pipe(v.number(), v.minValue(0))),
+  /** The upstream reported no usage; the token counts are the gateway's estimate. */
+  usageEstimated: v.optional(v.boolean()),
 });
 export type GatewayRequestEvent = v.InferOutput<typeof GatewayRequestEventSchema>;
 

@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { McpRegistrySchema } from "./mcp.js";
+import { QuotaIndexSchema } from "./quota.js";
 import { SettingsReadModelSchema } from "./settings.js";
 
 export const ProviderKindSchema = v.picklist(["openai", "anthropic", "gemini", "azure_openai", "bedrock", "openai_compatible"]);
@@ -56,9 +57,26 @@ export type LogChannel = v.InferOutput<typeof LogChannelSchema>;
 export const LogChannelsSchema = v.object({ revision: v.number(), channels: v.array(LogChannelSchema) });
 export type LogChannels = v.InferOutput<typeof LogChannelsSchema>;
 
+/** Prices (USD per million tokens) and quota multipliers of one model. */
+export const ModelPriceSchema = v.object({
+  inputPerMTok: v.pipe(v.number(), v.minValue(0)),
+  outputPerMTok: v.pipe(v.number(), v.minValue(0)),
+  /** Cached input tokens; null: billed as ordinary input. */
+  cachedInputPerMTok: v.nullable(v.pipe(v.number(), v.minValue(0))),
+  inputMultiplier: v.pipe(v.number(), v.minValue(0)),
+  outputMultiplier: v.pipe(v.number(), v.minValue(0)),
+});
+export type ModelPrice = v.InferOutput<typeof ModelPriceSchema>;
+
+/** The `pricing` read-model: the shipped default table merged with admin overrides, by model name. */
+export const PricingTableSchema = v.object({ revision: v.number(), models: v.record(v.string(), ModelPriceSchema) });
+export type PricingTable = v.InferOutput<typeof PricingTableSchema>;
+
 export const CONFIG_KEYS = {
   routing: { key: "routing", schema: RoutingTableSchema },
   logChannels: { key: "log_channels", schema: LogChannelsSchema },
   settings: { key: "settings", schema: SettingsReadModelSchema },
+  pricing: { key: "pricing", schema: PricingTableSchema },
+  quotaIndex: { key: "quota_index", schema: QuotaIndexSchema },
   mcpServers: { key: "mcp_servers", schema: McpRegistrySchema },
 } as const;

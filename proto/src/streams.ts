@@ -16,5 +16,7 @@ export const CONSUMERS = {
   auditIngestGateway: "audit-ingest-gateway",
   /** audit-ingest's one consumer of every AUDIT subject (gateway, MCP, audit records), routed to tables by subject. */
   auditIngest: "audit-ingest",
+  /** quota's post-flight accounting of gateway requests. */
+  quotaUsage: "quota-usage",
   forwarderChannel: (channelId: string) => `forwarder-${channelId}`,
 } as const;

@@ -5,6 +5,7 @@ import { DataTable } from "../components/data-table";
 import { Dialog } from "../components/dialog";
 import { EmptyState } from "../components/empty-state";
 import { PageHeader } from "../components/page-header";
+import { ModelPricingPanel } from "../pricing/model-pricing-panel";
 import { useCan } from "../session/current-user";
 import { PROVIDER_COLUMNS } from "./provider-columns";
 import { ProviderForm } from "./provider-form";
@@ -13,6 +14,7 @@ import { useProviders } from "./provider-queries";
 export function ProvidersPage() {
   const providers = useProviders();
   const canWrite = useCan("providers:write");
+  const canReadPrices = useCan("models:read");
   const [adding, setAdding] = useState(false);
 
   const addButton = canWrite ? (
@@ -49,6 +51,7 @@ export function ProvidersPage() {
           }
         />
       </div>
+      {canReadPrices && <ModelPricingPanel />}
       <Dialog
         open={adding}
         onClose={() => setAdding(false)}

@@ -9,7 +9,18 @@
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
-import { KeyRound, LayoutDashboard, type LucideIcon, Plug, ScrollText, Send, Server, Settings, Wrench } from "lucide-react";
+import {
+  Gauge,
+  KeyRound,
+  LayoutDashboard,
+  type LucideIcon,
+  Plug,
+  ScrollText,
+  Send,
+  Server,
+  Settings,
+  Wrench,
+} from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
 import type { NavSectionId } from "./nav-sections";
 
@@ -48,6 +59,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "api_keys:read",
     icon: KeyRound,
     page: lazyPage(() => import("../keys/keys-page").then((m) => m.KeysPage)),
+  },
+  {
+    section: "gateway",
+    label: "Limits",
+    path: "/limits",
+    permission: "limits:read",
+    icon: Gauge,
+    page: lazyPage(() => import("../limits/limits-page").then((m) => m.LimitsPage)),
   },
   {
     section: "mcp",

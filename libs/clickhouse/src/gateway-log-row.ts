@@ -50,11 +50,8 @@ export type GatewayLogRow = v.InferOutput<typeof GatewayLogRowSchema>;
 
 export const GATEWAY_LOGS_TABLE = "gateway_logs";
 
-/** The optional additions a gateway event may carry (see GatewayRequestEvent). */
+/** Additions a gateway event may carry beyond GatewayRequestEvent (cost and weighted tokens are part of it). */
 export interface GatewayEventExtras {
-  costUsd?: number | null;
-  weightedInputTokens?: number | null;
-  weightedOutputTokens?: number | null;
   traceId?: string | null;
 }
 

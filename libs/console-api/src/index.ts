@@ -6,6 +6,7 @@
 export * from "./auth.js";
 export * from "./errors.js";
 export * from "./keys.js";
+export * from "./limits.js";
 export * from "./log-forwarders.js";
 export * from "./logs.js";
 export * from "./mcp.js";

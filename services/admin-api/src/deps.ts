@@ -6,8 +6,10 @@ import type { Logger } from "@thinkwatch/log";
 import type { AuditRecorder } from "./audit/audit-recorder.js";
 import type { Authorizer } from "./auth/authorizer.js";
 import type { TokenIssuer } from "./auth/tokens.js";
+import type { PricingStore } from "./pricing/pricing-store.js";
 import type { ProviderStore } from "./providers/provider-store.js";
 import type { ChannelStore } from "./publish/channel-store.js";
+import type { PricingPublisher } from "./publish/pricing-publisher.js";
 import type { RoutingPublisher } from "./publish/routing-publisher.js";
 import type { IdentityStore } from "./sso/identity-store.js";
 import type { OidcDiscoveryCache } from "./sso/oidc-discovery.js";
@@ -36,4 +38,6 @@ export interface AdminDeps {
   oidc: OidcDiscoveryCache;
   /** Read-only: the log explorer. */
   clickhouse: ClickHouse;
+  pricingStore: PricingStore;
+  pricing: PricingPublisher;
 }

@@ -21,6 +21,7 @@ import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerLogRoutes } from "./http/logs.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
+import { registerModelPricingRoutes } from "./http/model-pricing.js";
 import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
@@ -28,9 +29,11 @@ import { registerSetupRoutes } from "./http/setup.js";
 import { registerSsoAdminRoutes } from "./http/sso-admin.js";
 import { registerSsoAuthRoutes } from "./http/sso-auth.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
+import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
+import { createPricingPublisher } from "./publish/pricing-publisher.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
 import { createPostgresIdentityStore } from "./sso/identity-store.js";
 import { createOidcDiscoveryCache } from "./sso/oidc-discovery.js";
@@ -53,6 +56,7 @@ export const adminApiService = defineService({
     const configStore = await openConfigStore(bus, log);
     const providers = createPostgresProviderStore(pg.db);
     const outbox = createOutbox(bus, log);
+    const pricingStore = createPostgresPricingStore(pg.db);
     const tokens = createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
     const clickhouse = createClickHouse({
       url: config.CLICKHOUSE_URL,
@@ -80,6 +84,8 @@ export const adminApiService = defineService({
       identities: createPostgresIdentityStore(pg.db),
       oidc: createOidcDiscoveryCache(),
       clickhouse,
+      pricingStore,
+      pricing: createPricingPublisher(pricingStore, configStore),
     };
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
     await deps.routing.publish();
@@ -89,6 +95,7 @@ export const adminApiService = defineService({
       allowPrivate: deps.liveSettings.current().security.allowPrivateUpstreams,
     }));
     await mcpServers.publish();
+    await deps.pricing.publish();
     const purger = createProviderPurger(pg.db, log);
     purger.start(3_600_000);
 
@@ -102,6 +109,7 @@ export const adminApiService = defineService({
     registerProviderRoutes(router, deps);
     registerKeyRoutes(router, deps);
     registerLimitRoutes(router, deps);
+    registerModelPricingRoutes(router, deps);
     registerLogForwarderRoutes(router, deps);
     registerLogRoutes(router, deps);
     registerSettingsRoutes(router, deps);

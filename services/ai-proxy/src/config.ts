@@ -11,7 +11,10 @@ export const AiProxyConfigSchema = v.object({
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: fields.positiveInt(120_000),
   /** Longest silence allowed inside an upstream stream before it is treated as dead. */
   UPSTREAM_IDLE_TIMEOUT_MS: fields.positiveInt(300_000),
-  /** When quota cannot be asked (no quota instance answers), let the request through (default) or refuse it. */
-  QUOTA_FAIL_OPEN: fields.bool(true),
+  /**
+   * How long a request waits for quota's decision. Past it the request goes through unchecked (quota unreachable:
+   * the edge never blocks traffic on its own; Redis outages are quota's fail policy) and one warning per interval.
+   */
+  QUOTA_CHECK_TIMEOUT_MS: fields.positiveInt(2000),
 });
 export type AiProxyConfig = v.InferOutput<typeof AiProxyConfigSchema>;

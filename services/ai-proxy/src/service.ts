@@ -11,8 +11,12 @@ import { handleAnthropicCountTokens } from "./http/count-tokens.js";
 import { registerEmbeddingRoutes } from "./http/embeddings.js";
 import { registerGenerationRoutes } from "./http/generation-routes.js";
 import { registerModelRoutes } from "./http/models.js";
+import { registerUsageRoute } from "./http/usage.js";
 import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
+import { watchPricing } from "./pricing/pricing-watch.js";
+import { createQuotaClient } from "./quota/quota-client.js";
+import { watchQuotaIndex } from "./quota/quota-index-watch.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
@@ -31,6 +35,8 @@ export const aiProxyService = defineService({
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const routing = await watchRouting(configStore, keyring, log);
+    const pricing = await watchPricing(configStore, log);
+    const quotaIndex = await watchQuotaIndex(configStore, log);
     const settings = await watchSettings(configStore, log);
     const upstream = bindUpstreamToPolicy(
       () =>
@@ -56,11 +62,13 @@ export const aiProxyService = defineService({
       log,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
       modelCatalog: createModelCatalog(upstream, log, { ttlMs: 10 * 60_000, retryMs: 30_000, timeoutMs: 5_000 }),
-      quotaFailOpen: config.QUOTA_FAIL_OPEN,
       conversionDefaults: () => {
         const gateway = settings.current().gateway;
         return { strict: gateway.strictConversion, forwardMetadataUser: gateway.forwardMetadataUserId };
       },
+      quota: createQuotaClient(bus, log, { timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS }),
+      quotaIndex,
+      pricing,
     };
 
     const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });
@@ -68,6 +76,7 @@ export const aiProxyService = defineService({
     registerGenerationRoutes(app, deps);
     registerModelRoutes(app, deps);
     registerEmbeddingRoutes(app, deps);
+    registerUsageRoute(app, deps);
     app.notFound((c) =>
       errorResponse("openai_chat", new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), c.get("requestId")),
     );
@@ -77,6 +86,8 @@ export const aiProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         routing.stop();
+        pricing.stop();
+        quotaIndex.stop();
         settings.stop();
         await keys.stop();
         await outbox.flush(deadlineMs);

@@ -6,7 +6,9 @@ export const QuotaConfigSchema = v.object({
   ...natsEntries,
   ...databaseEntries,
   ...redisEntries,
-  /** When Redis cannot be asked, allow the request (true, the default: keep AI traffic flowing) or refuse it. */
-  QUOTA_FAIL_OPEN: fields.bool(true),
+  /** How long a budget reservation holds if its request is never settled (the gateway died mid-request). */
+  QUOTA_RESERVATION_TTL_SECONDS: fields.positiveInt(3600),
+  /** How long a settled event id is remembered so a JetStream redelivery is not counted twice. */
+  QUOTA_SETTLED_MEMORY_SECONDS: fields.positiveInt(6 * 3600),
 });
 export type QuotaConfig = v.InferOutput<typeof QuotaConfigSchema>;

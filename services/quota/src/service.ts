@@ -1,14 +1,21 @@
-/** quota: owns rate_limit_rules (PostgreSQL) and the counters (Redis); serves quota.v1.* over NATS. */
-import { connectServiceBus, natsDependency } from "@thinkwatch/bus";
+/**
+ * quota: owns rate_limit_rules and budget_caps (PostgreSQL) and the counters (Redis); serves quota.v1.* over NATS,
+ * settles gateway usage post-flight from the AUDIT stream, and publishes the rule index edges read.
+ */
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { defineService } from "@thinkwatch/lifecycle";
 import { createRedis, redisDependency } from "@thinkwatch/redis";
+import { createBudgetAlerter } from "./accounting/budget-alerts.js";
+import { startUsageAccounting } from "./accounting/usage-consumer.js";
 import { QuotaConfigSchema } from "./config.js";
-import { createRedisRateLimiter } from "./limiter/redis-rate-limiter.js";
+import { createQuotaEngine } from "./engine/quota-engine.js";
+import { createLimitCache } from "./limits/limit-cache.js";
+import { createPostgresLimitStore } from "./limits/limit-store.js";
+import { createRuleIndexPublisher } from "./limits/rule-index.js";
 import { registerQuotaCheck } from "./nats/quota-check.js";
-import { registerQuotaRules } from "./nats/quota-rules.js";
-import { createRuleCache } from "./rules/rule-cache.js";
-import { createPostgresRuleStore } from "./rules/rule-store.js";
+import { registerQuotaLimits } from "./nats/quota-limits.js";
+import { registerQuotaUsage } from "./nats/quota-usage.js";
 
 export const quotaService = defineService({
   name: "quota",
@@ -21,20 +28,45 @@ export const quotaService = defineService({
   async start(config, { log, instanceId, resources }) {
     const pg = createDb({ url: config.DATABASE_URL, name: "quota" });
     const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
-    const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log });
+    // One reconnect attempt per command: a check must fail fast (and apply the fail policy) during a Redis outage.
+    const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log, maxRetriesPerRequest: 1, connectTimeoutMs: 1000 });
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
       name: `thinkwatch-${instanceId}`,
       log,
     });
-    const store = createPostgresRuleStore(pg.db);
-    const cache = createRuleCache(store);
-    registerQuotaRules(bus, store, cache);
-    registerQuotaCheck(bus, cache, createRedisRateLimiter(redis), config.QUOTA_FAIL_OPEN, log);
+    const configStore = await openConfigStore(bus, log);
+    const settings = await watchSettings(configStore, log);
+    const clock = Date.now;
+    const store = createPostgresLimitStore(pg.db);
+    const cache = createLimitCache(store);
+    const index = createRuleIndexPublisher(store, configStore);
+    const engine = createQuotaEngine({
+      redis,
+      reservationTtlMs: config.QUOTA_RESERVATION_TTL_SECONDS * 1000,
+      markerTtlMs: config.QUOTA_SETTLED_MEMORY_SECONDS * 1000,
+    });
+    const outbox = createOutbox(bus, log);
+    // Derived data: rebuild it at start so a wiped or new NATS converges at once.
+    await index.publish();
+    registerQuotaLimits({ bus, store, cache, index });
+    registerQuotaCheck({ bus, cache, engine, settings, clock, log });
+    registerQuotaUsage(bus, cache, engine);
+    const accounting = await startUsageAccounting({
+      bus,
+      cache,
+      engine,
+      alerter: createBudgetAlerter(outbox, log),
+      clock,
+      log,
+    });
     return {
-      ready: async () => bus.isConnected() && redis.status === "ready",
+      ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
+        await accounting.stop(deadlineMs);
+        await outbox.flush(deadlineMs);
+        settings.stop();
         await bus.close(deadlineMs);
         redis.disconnect();
         await pg.close(deadlineMs);

@@ -1,9 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { type Bus, connectBus } from "@thinkwatch/bus";
+import { type Bus, connectBus, openConfigStore } from "@thinkwatch/bus";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { createLogger } from "@thinkwatch/log";
-import { QuotaCheck, QuotaRulesList, QuotaRulesSet } from "@thinkwatch/proto";
-import { createTestEnvironment, freePort, type TestEnvironment } from "@thinkwatch/testkit";
+import {
+  CONFIG_KEYS,
+  QuotaBudgetsSet,
+  QuotaCheck,
+  QuotaCheckBatch,
+  QuotaRulesList,
+  QuotaRulesSet,
+  QuotaSubjectsList,
+  QuotaUsage,
+} from "@thinkwatch/proto";
+import { createTestEnvironment, freePort, type TestEnvironment, waitFor } from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quotaService } from "../src/service.js";
 
@@ -54,7 +63,7 @@ describe("quota over NATS", () => {
     );
     expect(replies.filter((r) => r.allowed)).toHaveLength(5);
     const refused = replies.find((r) => !r.allowed);
-    expect(refused?.rejectedBy).toMatchObject({ label: "api_key:requests/1m", limit: 5, windowSeconds: 60 });
+    expect(refused?.rejectedBy).toMatchObject({ label: "api_key:requests/1m", limit: 5, windowSeconds: 60, kind: "rule" });
     expect(refused?.rejectedBy?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(refused?.rejectedBy?.retryAfterSeconds).toBeLessThanOrEqual(60);
   });
@@ -103,12 +112,13 @@ describe("quota over NATS", () => {
     await bus.request(QuotaRulesSet, { subject: key, rules: [rpm(10), { ...rpm(100), windowSeconds: 3600 }] });
     const listed = await bus.request(QuotaRulesList, { subject: key });
     expect(listed.rules).toEqual([
-      { ...rpm(10), enabled: true },
-      { ...rpm(100), windowSeconds: 3600, enabled: true },
+      { ...rpm(10), enabled: true, expiresAt: null, reason: null },
+      { ...rpm(100), windowSeconds: 3600, enabled: true, expiresAt: null, reason: null },
     ]);
     await expect(bus.request(QuotaRulesSet, { subject: key, rules: [rpm(1), rpm(2)] })).rejects.toMatchObject({
       code: "validation_failed",
-      message: "two rules for ai_gateway/requests/60; keep one rule per surface, metric and window",
+      message: "invalid request: rules.1: two rules for ai_gateway/requests/60; keep one rule per surface, metric and window",
+      details: { fields: { "rules.1": "two rules for ai_gateway/requests/60; keep one rule per surface, metric and window" } },
     });
     // A window the 60-bucket counter does not support is refused by the service itself (sent raw, past the client's check).
     const raw = await bus.nc.request(
@@ -116,5 +126,71 @@ describe("quota over NATS", () => {
       new TextEncoder().encode(JSON.stringify({ subject: key, rules: [{ ...rpm(1), windowSeconds: 61 }] })),
     );
     expect(raw.headers?.get("Tw-Error")).toBe("validation_failed");
+  });
+});
+
+describe("rules with expiry, budgets, the rule index", () => {
+  it("an expired rule no longer applies", async () => {
+    const key = { kind: "api_key" as const, id: randomUUID() };
+    await bus.request(QuotaRulesSet, {
+      subject: key,
+      rules: [{ ...rpm(0), expiresAt: Date.now() - 1000, reason: "was a temporary block" }],
+    });
+    expect((await bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: "e" })).allowed).toBe(true);
+  });
+
+  it("refuses limits a subject kind cannot have, naming the field", async () => {
+    const server = { kind: "mcp_server" as const, id: randomUUID() };
+    await expect(
+      bus.request(QuotaBudgetsSet, { subject: server, budgets: [{ period: "daily", unit: "tokens", limit: 10 }] }),
+    ).rejects.toMatchObject({
+      code: "validation_failed",
+      details: { fields: { budgets: "MCP servers have no token cost, so they take rate limits, not budgets" } },
+    });
+    const provider = { kind: "provider" as const, id: randomUUID() };
+    await expect(
+      bus.request(QuotaRulesSet, { subject: provider, rules: [{ ...rpm(5), surface: "mcp_gateway" }] }),
+    ).rejects.toMatchObject({
+      details: { fields: { "rules.0.surface": "provider rules apply to the AI gateway only (ai_gateway)" } },
+    });
+  });
+
+  it("publishes which subjects have limits to the config KV, per surface", async () => {
+    const user = { kind: "user" as const, id: randomUUID() };
+    const server = { kind: "mcp_server" as const, id: randomUUID() };
+    await bus.request(QuotaBudgetsSet, { subject: user, budgets: [{ period: "monthly", unit: "usd", limit: 20 }] });
+    await bus.request(QuotaRulesSet, { subject: server, rules: [{ ...rpm(5), surface: "mcp_gateway" }] });
+    const store = await openConfigStore(bus, createLogger({ service: "test", level: "silent" }));
+    const index = await waitFor(async () => {
+      const found = await store.get(CONFIG_KEYS.quotaIndex);
+      return found?.ai.includes(`user:${user.id}`) && found.mcp.includes(`mcp_server:${server.id}`) ? found : null;
+    });
+    expect(index.ai).not.toContain(`mcp_server:${server.id}`);
+    const listed = await bus.request(QuotaSubjectsList, {});
+    expect(listed.subjects).toContainEqual({ subject: user, rules: 0, budgets: 1 });
+  });
+
+  it("checks of one batch are answered in order", async () => {
+    const key = { kind: "api_key" as const, id: randomUUID() };
+    await bus.request(QuotaRulesSet, { subject: key, rules: [rpm(2)] });
+    const { decisions } = await bus.request(QuotaCheckBatch, {
+      checks: [1, 2, 3].map((n) => ({ surface: "ai_gateway" as const, subjects: [key], requestId: `b${n}` })),
+    });
+    expect(decisions.map((d) => d.allowed).sort()).toEqual([false, true, true]);
+  });
+
+  it("reports usage X / Y per rule and budget", async () => {
+    const user = { kind: "user" as const, id: randomUUID() };
+    await bus.request(QuotaRulesSet, { subject: user, rules: [rpm(10)] });
+    await bus.request(QuotaBudgetsSet, { subject: user, budgets: [{ period: "daily", unit: "tokens", limit: 1000 }] });
+    await bus.request(QuotaCheck, {
+      surface: "ai_gateway",
+      subjects: [user],
+      requestId: "u",
+      reservation: { id: randomUUID(), weightedTokens: 300, usd: 0 },
+    });
+    const { subjects } = await bus.request(QuotaUsage, { subjects: [user] });
+    expect(subjects[0]?.rules[0]).toMatchObject({ label: "user:requests/1m", used: 1, remaining: 9 });
+    expect(subjects[0]?.budgets[0]).toMatchObject({ label: "user:budget/daily", used: 0, reserved: 300, remaining: 700 });
   });
 });

@@ -1,19 +1,26 @@
 /**
  * Admission, the same for every inbound API: who is calling (virtual key), may this key use this surface and
- * model, and does quota let the request through. Everything here is in-memory except one quota.v1.check.
+ * model, and does quota let the request through. Everything here is in-memory except the quota check, which is
+ * made only when a rule or budget can apply (and batched with the other checks of the same tick).
  */
 import type { Bus } from "@thinkwatch/bus";
 import { AppError } from "@thinkwatch/errors";
 import { allowedByPatterns, authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
-import { type ApiKeyInfo, QuotaCheck } from "@thinkwatch/proto";
+import type { ApiKeyInfo, ModelPrice, QuotaDecision, QuotaHeadroom, QuotaSubject } from "@thinkwatch/proto";
+import { costOf } from "../pricing/model-cost.js";
+import type { PricingHolder } from "../pricing/pricing-watch.js";
+import type { QuotaClient } from "../quota/quota-client.js";
+import type { QuotaIndexHolder } from "../quota/quota-index-watch.js";
 import type { ModelRouter, Route } from "../routing/model-router.js";
 
 export interface AdmitDeps {
   bus: Bus;
   keys: KeyVerifier;
   router: () => ModelRouter;
-  quotaFailOpen: boolean;
+  quota: QuotaClient;
+  quotaIndex: QuotaIndexHolder;
+  pricing: PricingHolder;
   log: Logger;
 }
 
@@ -42,25 +49,77 @@ export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Rou
   return route;
 }
 
-/** Step 3: one atomic quota check over every subject of the request. */
-export async function checkQuota(deps: AdmitDeps, key: ApiKeyInfo, route: Route, requestId: string): Promise<void> {
-  const subjects = [
-    { kind: "api_key" as const, id: key.id },
-    { kind: "user" as const, id: key.userId },
-    { kind: "provider" as const, id: route.provider.id },
+/** The quota subjects of a request: its key (by lineage, so rotation keeps counters), user, provider and team. */
+export function quotaSubjects(key: ApiKeyInfo, providerId: string | null): QuotaSubject[] {
+  const subjects: QuotaSubject[] = [
+    { kind: "api_key", id: key.lineageId },
+    { kind: "user", id: key.userId },
   ];
-  let decision: { allowed: boolean; rejectedBy?: { label: string; retryAfterSeconds: number; limit: number } };
-  try {
-    decision = await deps.bus.request(QuotaCheck, { surface: "ai_gateway", subjects, requestId }, { timeoutMs: 2000 });
-  } catch (caught) {
-    deps.log.warn({ err: caught, failOpen: deps.quotaFailOpen }, "quota check unavailable");
-    if (deps.quotaFailOpen) return;
-    throw new AppError("rate_limited", "rate limiter unavailable", { details: { rule: "rate_limiter_unavailable" } });
+  if (providerId !== null) subjects.push({ kind: "provider", id: providerId });
+  if (key.teamId !== null) subjects.push({ kind: "team", id: key.teamId });
+  return subjects;
+}
+
+export interface QuotaEstimate {
+  /** The gateway event id: the reservation is settled when quota accounts that event. */
+  eventId: string;
+  inputTokens: () => number;
+  maxOutputTokens: number;
+  price: ModelPrice;
+}
+
+/**
+ * Step 3: one atomic quota check over every subject of the request, reserving the request's estimated cost against
+ * its budgets. Skipped (null) when the rule index says no subject has a rule or budget. Returns the tightest
+ * counter for `x-ratelimit-*`.
+ */
+export async function checkQuota(
+  deps: AdmitDeps,
+  key: ApiKeyInfo,
+  route: Route,
+  requestId: string,
+  estimate: QuotaEstimate,
+): Promise<QuotaHeadroom | null> {
+  const subjects = quotaSubjects(key, route.provider.id);
+  if (!deps.quotaIndex.anyApplies("ai_gateway", subjects)) return null;
+  const cost = costOf(estimate.price, {
+    inputTokens: estimate.inputTokens(),
+    cachedTokens: 0,
+    outputTokens: estimate.maxOutputTokens,
+  });
+  const decision = await deps.quota.check({
+    surface: "ai_gateway",
+    subjects,
+    requestId,
+    reservation: {
+      id: estimate.eventId,
+      weightedTokens: cost.weightedInputTokens + cost.weightedOutputTokens,
+      usd: cost.costUsd,
+    },
+  });
+  if (decision === null) return null;
+  if (!decision.allowed) throw quotaRefusal(decision);
+  return decision.tightest ?? null;
+}
+
+function quotaRefusal(decision: QuotaDecision): AppError {
+  const rule = decision.rejectedBy;
+  const label = rule?.label ?? "quota";
+  const retryAfterSeconds = rule?.retryAfterSeconds ?? 1;
+  const details = {
+    rule: label,
+    retryAfterSeconds,
+    rateLimit: { label, limit: rule?.limit ?? 0, remaining: 0, resetSeconds: retryAfterSeconds },
+  };
+  if (rule?.kind === "unavailable") {
+    return new AppError(
+      "rate_limited",
+      "rate_limiter_unavailable: quota could not check this request and the policy refuses unchecked requests",
+      { details },
+    );
   }
-  if (!decision.allowed) {
-    const rule = decision.rejectedBy;
-    throw new AppError("rate_limited", `rate limit exceeded: ${rule?.label ?? "limit"} (${rule?.limit ?? 0})`, {
-      details: { rule: rule?.label, retryAfterSeconds: rule?.retryAfterSeconds },
-    });
+  if (rule?.kind === "budget") {
+    return new AppError("budget_exceeded", `budget exhausted: ${label} (${rule.limit})`, { details });
   }
+  return new AppError("rate_limited", `rate limit exceeded: ${label} (${rule?.limit ?? 0})`, { details });
 }

@@ -11,11 +11,13 @@ import {
   parseUpstreamError,
 } from "@thinkwatch/providers";
 import type { Hono } from "hono";
-import { authenticate, checkQuota, routeModel } from "../auth/admit.js";
+import { authenticate, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
 import { finishRequest } from "../pipeline/finish.js";
 import { errorResponse } from "../pipeline/inbound-api.js";
-import { RequestRecord } from "../pipeline/request-record.js";
+import { admitQuota } from "../pipeline/quota-admission.js";
+import { RequestRecord, ZERO_USAGE } from "../pipeline/request-record.js";
+import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
 import { clientIpOf, userAgentOf } from "./client-info.js";
 
@@ -40,7 +42,11 @@ export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): v
           },
         );
       }
-      await checkQuota(deps, record.key, route, requestId);
+      // Embeddings produce no output tokens: the reservation is the input, estimated from the body (~4 bytes a token).
+      const headroom = await admitQuota(deps, record.key, record, route, {
+        inputTokens: () => Math.ceil(raw.byteLength / 4),
+        maxOutputTokens: 0,
+      });
       const openAiFormat = endpoint.format === "openai_chat";
       const body = openAiFormat
         ? route.upstreamModel === request.model
@@ -62,10 +68,12 @@ export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): v
         ? text
         : JSON.stringify(decodeGeminiEmbeddingsResponse(JSON.parse(text), request, { model: request.model }));
       const usage = (JSON.parse(answer) as { usage?: { prompt_tokens?: number } }).usage;
-      record.usage.inputTokens = usage?.prompt_tokens ?? 0;
+      record.setUsage({ ...ZERO_USAGE, inputTokens: usage?.prompt_tokens ?? 0 });
       record.markFirstToken();
       finishRequest(deps, record);
-      return new Response(answer, { status: 200, headers: { "content-type": "application/json", "x-request-id": requestId } });
+      const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
+      setRateLimitHeaders(headers, headroom);
+      return new Response(answer, { status: 200, headers });
     } catch (caught) {
       const error = toAppError(caught);
       record.statusCode = error.status;

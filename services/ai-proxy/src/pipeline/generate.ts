@@ -5,15 +5,17 @@
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
 import { type AppEnv, readJsonBody } from "@thinkwatch/http";
-import { decodeRequest } from "@thinkwatch/providers";
+import { countTokensEstimate, decodeRequest } from "@thinkwatch/providers";
 import type { Context } from "hono";
-import { authenticate, checkQuota, routeModel } from "../auth/admit.js";
+import { authenticate, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
 import { clientIpOf, userAgentOf } from "../http/client-info.js";
+import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
 import { conversionPolicy, forwardedQuery, withDroppedHeader } from "./conversion-policy.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
+import { admitQuota } from "./quota-admission.js";
 import { RequestRecord } from "./request-record.js";
 import { streamResponse } from "./stream-response.js";
 import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
@@ -60,7 +62,10 @@ export async function handleGenerate(
     const format = upstreamFormatFor(endpoint, route, spec.format, canonical.reasoning?.enabled === true);
     const policy = conversionPolicy(c, deps);
     const planned = upstreamBody(spec.format, format, endpoint, route, canonical, raw, json, policy, !sse && canonical.stream);
-    await checkQuota(deps, record.key, route, requestId);
+    const headroom = await admitQuota(deps, record.key, record, route, {
+      inputTokens: () => countTokensEstimate(canonical),
+      maxOutputTokens: canonical.maxTokens,
+    });
 
     const passHeaders: Record<string, string> = {};
     if (format === spec.format) {
@@ -94,15 +99,17 @@ export async function handleGenerate(
       if (answer instanceof AppError) throw answer;
       record.errorCode = "upstream_error";
       finishRequest(deps, record);
+      setRateLimitHeaders(answer.headers, headroom);
       return answer;
     }
     if (!canonical.stream) {
       const response = await unaryResponse(context, upstream);
       finishRequest(deps, record);
+      setRateLimitHeaders(response.headers, headroom);
       return withDroppedHeader(response, planned.dropped);
     }
     const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);
-    return withDroppedHeader(
+    const streamed = withDroppedHeader(
       streamResponse(
         {
           ...context,
@@ -116,6 +123,8 @@ export async function handleGenerate(
       ),
       planned.dropped,
     );
+    setRateLimitHeaders(streamed.headers, headroom);
+    return streamed;
   } catch (caught) {
     const error = toAppError(caught);
     if (error.code === "internal") deps.log.error({ err: caught, requestId }, "gateway request failed");

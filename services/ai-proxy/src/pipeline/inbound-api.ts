@@ -2,6 +2,7 @@
 import type { AppError } from "@thinkwatch/errors";
 import type { InboundApi } from "@thinkwatch/proto";
 import { type InboundFormat, renderError } from "@thinkwatch/providers";
+import { headroomOfDetails, setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 
 export interface InboundSpec {
   format: InboundFormat;
@@ -21,5 +22,6 @@ export function errorResponse(format: InboundFormat, error: AppError, requestId:
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
   const retryAfter = error.details?.retryAfterSeconds;
   if (typeof retryAfter === "number") headers["retry-after"] = String(retryAfter);
+  setRateLimitHeaders(headers, headroomOfDetails(error.details));
   return new Response(JSON.stringify(body), { status, headers });
 }

@@ -3,7 +3,8 @@
  * event built from it when the request ends (successfully or not).
  */
 import { randomUUID } from "node:crypto";
-import type { ApiKeyInfo, GatewayRequestEvent, InboundApi } from "@thinkwatch/proto";
+import type { ApiKeyInfo, GatewayRequestEvent, InboundApi, ModelPrice } from "@thinkwatch/proto";
+import { costOf, UNPRICED } from "../pricing/model-cost.js";
 import type { Route } from "../routing/model-router.js";
 
 export interface Usage {
@@ -26,7 +27,16 @@ export class RequestRecord {
   statusCode = 200;
   errorCode: string | null = null;
   usage: Usage = { ...ZERO_USAGE };
+  /** Set once the upstream reported usage; otherwise a successful answer's tokens are estimated. */
+  usageReported = false;
   firstTokenAtMs: number | null = null;
+  /** The model's prices and multipliers, looked up when the request was routed. */
+  price: ModelPrice = UNPRICED;
+  /** How to estimate the prompt (set at admission); computed at most once, and only when needed. */
+  estimateInputTokens: () => number = () => 0;
+  private inputEstimate: number | null = null;
+  /** Characters of generated output seen on a stream, for an estimate when the upstream reports no usage. */
+  streamedChars = 0;
 
   constructor(
     readonly requestId: string,
@@ -39,9 +49,31 @@ export class RequestRecord {
     if (this.firstTokenAtMs === null) this.firstTokenAtMs = Math.round(performance.now() - this.startedHr);
   }
 
+  estimatedInputTokens(): number {
+    this.inputEstimate ??= this.estimateInputTokens();
+    return this.inputEstimate;
+  }
+
+  setUsage(usage: Usage): void {
+    this.usage = usage;
+    this.usageReported = true;
+  }
+
   /** The audit event, or null when the caller never authenticated (those go to access logs, not gateway logs). */
   toEvent(): GatewayRequestEvent | null {
     if (this.key === null) return null;
+    // An answer without reported usage (an upstream that does not surface it on a stream, a stream the client left)
+    // still counts: the prompt estimate from admission plus ~4 characters per generated token, marked as estimated.
+    const succeeded = this.errorCode === null && this.statusCode < 400;
+    const estimated = !this.usageReported && this.route !== null && (succeeded || this.streamedChars > 0);
+    if (estimated) {
+      this.usage = {
+        ...ZERO_USAGE,
+        inputTokens: this.estimatedInputTokens(),
+        outputTokens: Math.ceil(this.streamedChars / 4),
+      };
+    }
+    const cost = costOf(this.price, this.usage);
     return {
       eventId: this.eventId,
       occurredAt: this.startedAt,
@@ -65,6 +97,11 @@ export class RequestRecord {
       timeToFirstTokenMs: this.firstTokenAtMs,
       clientIp: this.clientIp,
       userAgent: this.userAgent,
+      apiKeyLineageId: this.key.lineageId,
+      weightedInputTokens: cost.weightedInputTokens,
+      weightedOutputTokens: cost.weightedOutputTokens,
+      costUsd: cost.costUsd,
+      usageEstimated: estimated,
     };
   }
 }

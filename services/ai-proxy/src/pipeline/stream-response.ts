@@ -114,12 +114,14 @@ function passthroughMapper(ctx: StreamContext): ChunkMapper {
   let started = false;
   const settle = () => {
     const seen = observer.end();
-    if (seen.usage !== undefined) ctx.record.usage = toRecordUsage(seen.usage);
+    if (seen.usage !== undefined) ctx.record.setUsage(toRecordUsage(seen.usage));
   };
   return {
     map(chunk) {
       started = true;
       ctx.record.markFirstToken();
+      // Raw event bytes over-count the text; for a usage estimate, erring high is the safe side.
+      ctx.record.streamedChars += chunk.byteLength;
       observer.push(chunk);
       if (framer === null) return chunk;
       let out = "";
@@ -159,9 +161,12 @@ function convertingMapper(ctx: StreamContext): ChunkMapper {
     for (const event of events) {
       switch (event.type) {
         case "usage":
-          ctx.record.usage = toRecordUsage(event.usage);
+          ctx.record.setUsage(toRecordUsage(event.usage));
           break;
         case "text_delta":
+          ctx.record.streamedChars += event.text.length;
+          ctx.record.markFirstToken();
+          break;
         case "tool_call_delta":
         case "reasoning_delta":
           ctx.record.markFirstToken();

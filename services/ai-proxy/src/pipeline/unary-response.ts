@@ -35,14 +35,14 @@ export async function unaryResponse(ctx: UnaryContext, upstream: UpstreamRespons
   if (ctx.passthrough) {
     // The client gets the bytes whatever they hold; reading usage from them is best effort.
     try {
-      ctx.record.usage = toRecordUsage(decodeResponse(ctx.upstreamFormat, json).usage);
+      ctx.record.setUsage(toRecordUsage(decodeResponse(ctx.upstreamFormat, json).usage));
     } catch {
       ctx.record.errorCode = "usage_unreadable";
     }
     return new Response(bytes, { status: 200, headers });
   }
   const canonical = decodeResponse(ctx.upstreamFormat, json);
-  ctx.record.usage = toRecordUsage(canonical.usage);
+  ctx.record.setUsage(toRecordUsage(canonical.usage));
   const body = encodeResponse(ctx.inbound, canonical, { model: ctx.record.model, requestId: ctx.requestId });
   return new Response(JSON.stringify(body), { status: 200, headers });
 }

@@ -30,9 +30,6 @@ import * as v from "valibot";
  */
 const GatewayEventInSchema = v.object({
   ...GatewayRequestEventSchema.entries,
-  costUsd: v.optional(v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0))), null),
-  weightedInputTokens: v.optional(v.nullable(v.pipe(v.number(), v.minValue(0))), null),
-  weightedOutputTokens: v.optional(v.nullable(v.pipe(v.number(), v.minValue(0))), null),
   traceId: v.optional(v.nullable(v.string()), null),
 });
 

@@ -1,0 +1,31 @@
+/**
+ * The rule index (`quota_index` in the config KV): which subjects have any rule or budget. A request none of whose
+ * subjects is listed skips quota entirely — no NATS round trip for a rule that does not exist.
+ */
+import type { ConfigStore } from "@thinkwatch/bus";
+import type { Logger } from "@thinkwatch/log";
+import { CONFIG_KEYS, type QuotaSubject, type QuotaSurface, subjectKey } from "@thinkwatch/proto";
+
+export interface QuotaIndexHolder {
+  /** True when at least one subject has a rule or budget on this surface. */
+  anyApplies(surface: QuotaSurface, subjects: QuotaSubject[]): boolean;
+  stop(): void;
+}
+
+export async function watchQuotaIndex(store: ConfigStore, log: Logger): Promise<QuotaIndexHolder> {
+  let ai = new Set<string>();
+  let mcp = new Set<string>();
+  const watcher = await store.watch(CONFIG_KEYS.quotaIndex, (index) => {
+    ai = new Set(index.ai);
+    mcp = new Set(index.mcp);
+    log.info({ revision: index.revision, ai: ai.size, mcp: mcp.size }, "quota rule index loaded");
+  });
+  return {
+    anyApplies(surface, subjects) {
+      const listed = surface === "ai_gateway" ? ai : mcp;
+      if (listed.size === 0) return false;
+      return subjects.some((subject) => listed.has(subjectKey(subject)));
+    },
+    stop: () => watcher.stop(),
+  };
+}

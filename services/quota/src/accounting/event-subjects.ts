@@ -1,0 +1,12 @@
+/** The quota subjects of one gateway request, the same set the edge sent at admission. */
+import type { GatewayRequestEvent, QuotaSubject } from "@thinkwatch/proto";
+
+export function subjectsOfEvent(event: GatewayRequestEvent): QuotaSubject[] {
+  const subjects: QuotaSubject[] = [
+    { kind: "api_key", id: event.apiKeyLineageId ?? event.apiKeyId },
+    { kind: "user", id: event.userId },
+  ];
+  if (event.providerId !== null) subjects.push({ kind: "provider", id: event.providerId });
+  if (event.teamId !== null) subjects.push({ kind: "team", id: event.teamId });
+  return subjects;
+}

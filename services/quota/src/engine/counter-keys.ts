@@ -1,0 +1,28 @@
+/**
+ * Redis key names of the counters. Every key a script touches is passed through KEYS (so the client's namespace
+ * prefix applies); a budget has three: its totals, its reservations' amounts and their expiry times.
+ */
+import type { CalendarPeriod } from "./calendar-period.js";
+import type { BudgetApplication, RuleApplication } from "./labels.js";
+
+export function windowKey({ subject, rule }: RuleApplication): string {
+  return `rl:${subject.kind}:${subject.id}:${rule.surface}:${rule.metric}:${rule.windowSeconds}`;
+}
+
+export function budgetKeys({ subject, budget }: BudgetApplication, period: CalendarPeriod): [string, string, string] {
+  const base = `bg:${subject.kind}:${subject.id}:${budget.unit}:${budget.period}:${budget.timezone}:${period.id}`;
+  return [base, `${base}:r`, `${base}:x`];
+}
+
+export function seenKey(eventId: string): string {
+  return `seen:${eventId}`;
+}
+
+/** Counters hold integers: weighted tokens rounded up, USD in micro-dollars. */
+export function toCounterUnits(unit: "tokens" | "usd", value: number): number {
+  return unit === "usd" ? Math.ceil(value * 1_000_000 - 1e-6) : Math.ceil(value - 1e-9);
+}
+
+export function fromCounterUnits(unit: "tokens" | "usd", value: number): number {
+  return unit === "usd" ? value / 1_000_000 : value;
+}

@@ -1,0 +1,61 @@
+/**
+ * Post-flight accounting of one gateway event as one Lua script: idempotent per event id (a redelivered event finds
+ * its marker and changes nothing), counts real weighted tokens into token windows, settles the event's budget
+ * reservation against its real cost, and reports which alert thresholds (50/80/95/100 %) this event crossed first
+ * in the period — each fires once per period, because its flag lives in the period's own hash.
+ *
+ * KEYS: the event's marker, one per token window, three per budget (as in the check).
+ * ARGV: now_ms (0: Redis's own clock), event_id, marker_ttl_ms, n_windows, n_budgets, per window (bucket_ms, amount),
+ *       per budget (amount, limit, ttl_ms).
+ * Returns {-1} for a duplicate, else {0, fired_mask, used, …} per budget (mask bits: 1=50, 2=80, 4=95, 8=100).
+ */
+export const SETTLE_LUA = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[3]) then return {-1} end
+local now = tonumber(ARGV[1])
+if now == 0 then
+  -- Redis's clock: scripts run one at a time, so time only moves forward in the order counters change.
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local eid = ARGV[2]
+local nw = tonumber(ARGV[4])
+local nb = tonumber(ARGV[5])
+local B = 60
+local a = 6
+for i = 1, nw do
+  local bms, amount = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  a = a + 2
+  if amount > 0 then
+    redis.call('HINCRBY', KEYS[1 + i], math.floor(now / bms), amount)
+    redis.call('PEXPIRE', KEYS[1 + i], bms * (B + 1))
+  end
+end
+local out = {0}
+local thresholds = {50, 80, 95, 100}
+local bits = {1, 2, 4, 8}
+for k = 1, nb do
+  local base = 1 + nw + 3 * (k - 1)
+  local h, r, x = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
+  local amount, limit, ttl = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  a = a + 3
+  local held = redis.call('HGET', r, eid)
+  if held then
+    redis.call('HDEL', r, eid)
+    redis.call('ZREM', x, eid)
+    redis.call('HINCRBY', h, 'reserved', -tonumber(held))
+  end
+  local used = redis.call('HINCRBY', h, 'used', amount)
+  redis.call('PEXPIRE', h, ttl)
+  local mask = 0
+  if limit > 0 then
+    for t = 1, 4 do
+      if used * 100 >= thresholds[t] * limit and redis.call('HSETNX', h, 'a' .. thresholds[t], '1') == 1 then
+        mask = mask + bits[t]
+      end
+    end
+  end
+  out[#out + 1] = mask
+  out[#out + 1] = used
+end
+return out
+`;

@@ -1,0 +1,225 @@
+/**
+ * The quota engine against the real Redis with a fake clock: window boundaries of every size, calendar resets (day,
+ * ISO week, month, a time zone), soft caps, reservations, alerts once per period, idempotent settlement.
+ */
+import { randomUUID } from "node:crypto";
+import type { BudgetCap, QuotaSubject, RateLimitRule } from "@thinkwatch/proto";
+import { createRedis } from "@thinkwatch/redis";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { calendarPeriod } from "../src/engine/calendar-period.js";
+import type { BudgetApplication, RuleApplication } from "../src/engine/labels.js";
+import { createQuotaEngine, type QuotaEngine } from "../src/engine/quota-engine.js";
+
+let redis: Redis;
+let now = 0;
+let engine: QuotaEngine;
+
+beforeAll(() => {
+  redis = createRedis({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", keyPrefix: `tw:engine-${randomUUID()}:` });
+  engine = createQuotaEngine({ redis, clock: () => now, reservationTtlMs: 60_000, markerTtlMs: 3_600_000 });
+});
+
+afterAll(() => {
+  redis.disconnect();
+});
+
+const subject = (kind: QuotaSubject["kind"] = "user"): QuotaSubject => ({ kind, id: randomUUID() });
+const rule = (windowSeconds: number, limit: number, metric: "requests" | "tokens" = "requests"): RateLimitRule => ({
+  surface: "ai_gateway",
+  metric,
+  windowSeconds,
+  limit,
+  enabled: true,
+  expiresAt: null,
+  reason: null,
+});
+const budget = (period: BudgetCap["period"], limit: number, unit: BudgetCap["unit"] = "tokens", timezone = "UTC"): BudgetCap => ({
+  period,
+  unit,
+  limit,
+  timezone,
+  enabled: true,
+  expiresAt: null,
+  reason: null,
+});
+
+const WINDOWS = [
+  [60, "1m"],
+  [300, "5m"],
+  [3600, "1h"],
+  [18000, "5h"],
+  [86400, "1d"],
+  [604800, "1w"],
+] as const;
+
+describe("sliding windows (60 buckets)", () => {
+  it.each(WINDOWS)("a %is window holds its limit and frees a bucket exactly one window later", async (windowSeconds, label) => {
+    const windowMs = windowSeconds * 1000;
+    const bucketMs = windowMs / 60;
+    // Start on a bucket boundary, so "one window later" is exactly when the first bucket leaves.
+    now = Math.ceil(Date.UTC(2026, 0, 5) / windowMs) * windowMs;
+    const applications: RuleApplication[] = [{ subject: subject("api_key"), rule: rule(windowSeconds, 3) }];
+    for (let i = 0; i < 3; i++) expect((await engine.check({ rules: applications, budgets: [] })).allowed).toBe(true);
+    now += bucketMs; // a later bucket, same window
+    const refused = await engine.check({ rules: applications, budgets: [] });
+    expect(refused).toEqual({
+      allowed: false,
+      rejectedBy: {
+        label: `api_key:requests/${label}`,
+        limit: 3,
+        windowSeconds,
+        // The three requests sit in the first bucket, which leaves the window one window after it began.
+        retryAfterSeconds: Math.ceil((windowMs - bucketMs) / 1000),
+        kind: "rule",
+      },
+    });
+    now += windowMs - bucketMs - 1; // one millisecond before the first bucket slides out
+    expect((await engine.check({ rules: applications, budgets: [] })).allowed).toBe(false);
+    now += 1;
+    const admitted = await engine.check({ rules: applications, budgets: [] });
+    expect(admitted).toEqual({
+      allowed: true,
+      tightest: { label: `api_key:requests/${label}`, limit: 3, remaining: 2, resetSeconds: windowSeconds },
+    });
+  });
+
+  it("is all-or-nothing across subjects, and a refused request counts nowhere", async () => {
+    now = Date.UTC(2026, 1, 1, 12);
+    const key: RuleApplication = { subject: subject("api_key"), rule: rule(60, 1) };
+    const user: RuleApplication = { subject: subject("user"), rule: rule(60, 2) };
+    expect((await engine.check({ rules: [user, key], budgets: [] })).allowed).toBe(true);
+    expect((await engine.check({ rules: [user, key], budgets: [] })).rejectedBy?.label).toBe("api_key:requests/1m");
+    const usage = await engine.usage([user, key], []);
+    expect(usage.rules.map((r) => [r.label, r.used])).toEqual([
+      ["user:requests/1m", 1],
+      ["api_key:requests/1m", 1],
+    ]);
+  });
+
+  it("token rules are soft: checked pre-flight, counted post-flight, one request may overshoot", async () => {
+    now = Date.UTC(2026, 1, 2, 12);
+    const tokens: RuleApplication = { subject: subject("user"), rule: rule(86400, 1000, "tokens") };
+    expect((await engine.check({ rules: [tokens], budgets: [] })).allowed).toBe(true);
+    await engine.settle({ eventId: randomUUID(), rules: [tokens], budgets: [], weightedTokens: 900, usd: 0 });
+    expect((await engine.check({ rules: [tokens], budgets: [] })).allowed).toBe(true);
+    await engine.settle({ eventId: randomUUID(), rules: [tokens], budgets: [], weightedTokens: 700, usd: 0 });
+    const refused = await engine.check({ rules: [tokens], budgets: [] });
+    expect(refused.rejectedBy).toMatchObject({ label: "user:tokens/1d", limit: 1000 });
+    expect((await engine.usage([tokens], [])).rules[0]).toMatchObject({ used: 1600, remaining: 0 });
+  });
+});
+
+describe("calendar periods", () => {
+  it.each([
+    ["daily", "UTC", Date.UTC(2026, 2, 10, 23, 59, 59, 999), "2026-03-10", Date.UTC(2026, 2, 11)],
+    ["weekly", "UTC", Date.UTC(2026, 0, 4, 23, 59), "2026-W01", Date.UTC(2026, 0, 5)],
+    ["weekly", "UTC", Date.UTC(2024, 11, 30, 10), "2025-W01", Date.UTC(2025, 0, 6)],
+    ["monthly", "UTC", Date.UTC(2026, 1, 28, 23), "2026-02", Date.UTC(2026, 2, 1)],
+    ["daily", "America/New_York", Date.UTC(2026, 2, 11, 3, 59), "2026-03-10", Date.UTC(2026, 2, 11, 4)],
+    ["monthly", "Asia/Tokyo", Date.UTC(2026, 3, 30, 14, 59), "2026-04", Date.UTC(2026, 3, 30, 15)],
+  ] as const)("%s in %s at %d is %s and ends at %d", (period, zone, at, id, end) => {
+    const found = calendarPeriod(period, zone, at);
+    expect(found.id).toBe(id);
+    expect(found.endMs).toBe(end);
+    expect(calendarPeriod(period, zone, end).startMs).toBe(end);
+  });
+
+  it.each([
+    ["daily", Date.UTC(2026, 4, 20, 23, 59, 59), Date.UTC(2026, 4, 21)],
+    ["weekly", Date.UTC(2026, 4, 24, 23, 59, 59), Date.UTC(2026, 4, 25)], // Sunday → Monday
+    ["monthly", Date.UTC(2026, 4, 31, 23, 59, 59), Date.UTC(2026, 5, 1)],
+  ] as const)("a %s budget refuses when spent and starts from zero at the boundary", async (period, before, boundary) => {
+    now = before - 3600_000;
+    const cap: BudgetApplication = { subject: subject("team"), budget: budget(period, 100) };
+    await engine.settle({ eventId: randomUUID(), rules: [], budgets: [cap], weightedTokens: 100, usd: 0 });
+    now = before;
+    const refused = await engine.check({ rules: [], budgets: [cap] });
+    expect(refused.rejectedBy).toMatchObject({
+      label: `team:budget/${period}`,
+      kind: "budget",
+      retryAfterSeconds: Math.ceil((boundary - before) / 1000),
+    });
+    now = boundary;
+    expect((await engine.check({ rules: [], budgets: [cap] })).allowed).toBe(true);
+  });
+
+  it("a budget in a time zone resets at that zone's midnight, not UTC's", async () => {
+    const cap: BudgetApplication = { subject: subject("user"), budget: budget("daily", 10, "tokens", "Europe/Berlin") };
+    now = Date.UTC(2026, 6, 1, 12); // 14:00 in Berlin (CEST, UTC+2)
+    await engine.settle({ eventId: randomUUID(), rules: [], budgets: [cap], weightedTokens: 10, usd: 0 });
+    now = Date.UTC(2026, 6, 1, 21, 59); // 23:59 Berlin: still the same day
+    expect((await engine.check({ rules: [], budgets: [cap] })).allowed).toBe(false);
+    now = Date.UTC(2026, 6, 1, 22, 0); // midnight Berlin, 22:00 UTC
+    expect((await engine.check({ rules: [], budgets: [cap] })).allowed).toBe(true);
+  });
+});
+
+describe("budgets", () => {
+  it("soft cap: the request that crosses the cap is counted in full, the next one is refused", async () => {
+    now = Date.UTC(2026, 7, 3, 9);
+    const cap: BudgetApplication = { subject: subject("user"), budget: budget("monthly", 2, "usd") };
+    expect((await engine.check({ rules: [], budgets: [cap] })).allowed).toBe(true);
+    await engine.settle({ eventId: randomUUID(), rules: [], budgets: [cap], weightedTokens: 0, usd: 1.5 });
+    expect((await engine.check({ rules: [], budgets: [cap] })).allowed).toBe(true);
+    await engine.settle({ eventId: randomUUID(), rules: [], budgets: [cap], weightedTokens: 0, usd: 1.5 });
+    const refused = await engine.check({ rules: [], budgets: [cap] });
+    expect(refused.rejectedBy).toMatchObject({ label: "user:budget/monthly_usd", limit: 2, kind: "budget" });
+    expect((await engine.usage([], [cap])).budgets[0]).toMatchObject({ used: 3, reserved: 0, remaining: 0 });
+  });
+
+  it("reservations: concurrent admissions hold their estimate, so room for 5 admits exactly 5", async () => {
+    now = Date.UTC(2026, 7, 4, 9);
+    const cap: BudgetApplication = { subject: subject("api_key"), budget: budget("daily", 500) };
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        engine.check({ rules: [], budgets: [cap], reservation: { id: randomUUID(), weightedTokens: 100, usd: 0 } }),
+      ),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    expect((await engine.usage([], [cap])).budgets[0]).toMatchObject({ used: 0, reserved: 500, remaining: 0 });
+  });
+
+  it("settlement replaces the reservation by the real cost; an unsettled reservation expires", async () => {
+    now = Date.UTC(2026, 7, 5, 9);
+    const cap: BudgetApplication = { subject: subject("user"), budget: budget("daily", 1000) };
+    const settled = randomUUID();
+    const lost = randomUUID();
+    await engine.check({ rules: [], budgets: [cap], reservation: { id: settled, weightedTokens: 300, usd: 0 } });
+    await engine.check({ rules: [], budgets: [cap], reservation: { id: lost, weightedTokens: 400, usd: 0 } });
+    expect((await engine.usage([], [cap])).budgets[0]).toMatchObject({ used: 0, reserved: 700 });
+    await engine.settle({ eventId: settled, rules: [], budgets: [cap], weightedTokens: 120, usd: 0 });
+    expect((await engine.usage([], [cap])).budgets[0]).toMatchObject({ used: 120, reserved: 400 });
+    now += 60_001; // the reservation TTL of this engine is one minute
+    await engine.check({ rules: [], budgets: [cap] });
+    expect((await engine.usage([], [cap])).budgets[0]).toMatchObject({ used: 120, reserved: 0, remaining: 880 });
+  });
+
+  it("settlement is idempotent per event id", async () => {
+    now = Date.UTC(2026, 7, 6, 9);
+    const cap: BudgetApplication = { subject: subject("user"), budget: budget("daily", 1000) };
+    const tokens: RuleApplication = { subject: cap.subject, rule: rule(3600, 10_000, "tokens") };
+    const eventId = randomUUID();
+    const first = await engine.settle({ eventId, rules: [tokens], budgets: [cap], weightedTokens: 250, usd: 0 });
+    const again = await engine.settle({ eventId, rules: [tokens], budgets: [cap], weightedTokens: 250, usd: 0 });
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ duplicate: true, alerts: [] });
+    const usage = await engine.usage([tokens], [cap]);
+    expect(usage.rules[0]?.used).toBe(250);
+    expect(usage.budgets[0]?.used).toBe(250);
+  });
+
+  it("alerts fire once per threshold per period: 60 % → 101 % fires 80, 95 and 100 together", async () => {
+    now = Date.UTC(2026, 8, 1, 9);
+    const cap: BudgetApplication = { subject: subject("team"), budget: budget("monthly", 1000) };
+    const settle = async (weightedTokens: number) =>
+      (await engine.settle({ eventId: randomUUID(), rules: [], budgets: [cap], weightedTokens, usd: 0 })).alerts.map(
+        (a) => a.thresholdPct,
+      );
+    expect(await settle(600)).toEqual([50]);
+    expect(await settle(410)).toEqual([80, 95, 100]);
+    expect(await settle(10)).toEqual([]);
+    now = Date.UTC(2026, 9, 1, 0); // next month: a new period, thresholds armed again
+    expect(await settle(500)).toEqual([50]);
+  });
+});

@@ -3,4 +3,9 @@
  * validates with them and generates its OpenAPI document from them; console-web takes its types from them, so a
  * type is written once. Pure schemas: no Node or browser APIs.
  */
+export * from "./auth.js";
 export * from "./errors.js";
+export * from "./roles.js";
+export * from "./teams.js";
+export * from "./text.js";
+export * from "./users.js";

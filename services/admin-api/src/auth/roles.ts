@@ -1,8 +1,9 @@
-/** The five console roles, highest first. A role may do everything the roles below it may. */
-import * as v from "valibot";
+/** The five console roles, highest first (the vocabulary is shared with console-web through @thinkwatch/console-api). */
+import { BUILT_IN_ROLE_IDS, BuiltInRoleSchema } from "@thinkwatch/console-api";
+import type * as v from "valibot";
 
-export const ROLES = ["super_admin", "admin", "team_manager", "developer", "viewer"] as const;
-export const RoleSchema = v.picklist(ROLES);
+export const ROLES = BUILT_IN_ROLE_IDS;
+export const RoleSchema = BuiltInRoleSchema;
 export type Role = v.InferOutput<typeof RoleSchema>;
 
 export function roleAtLeast(role: Role, minimum: Role): boolean {

@@ -1,1 +1,3 @@
-export { adminApiService } from "./service.js";
+export type { Clock } from "./auth/clock.js";
+export type { DeclaredRoute, RouteAccess } from "./http/console-router.js";
+export { type AdminApiOptions, adminApiService, startAdminApi } from "./service.js";

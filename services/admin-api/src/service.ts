@@ -19,7 +19,7 @@ import { registerAuthRoutes } from "./http/auth.js";
 import { registerAuthProfileRoutes } from "./http/auth-profile.js";
 import { registerAuthSessionRoutes } from "./http/auth-session.js";
 import { createClientAddressResolver } from "./http/client-address.js";
-import { createConsoleRouter } from "./http/console-router.js";
+import { createConsoleRouter, type DeclaredRoute } from "./http/console-router.js";
 import { registerConsoleStatic } from "./http/console-static.js";
 import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
@@ -54,7 +54,7 @@ export async function startAdminApi(
   config: AdminApiConfig,
   { log, instanceId, resources }: ServiceContext,
   options: AdminApiOptions = {},
-): Promise<RunningService> {
+): Promise<RunningService & { routes(): readonly DeclaredRoute[] }> {
   const clock = options.clock ?? systemClock;
   const pg = createDb({ url: config.DATABASE_URL, name: "admin-api" });
   const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
@@ -131,6 +131,7 @@ export async function startAdminApi(
 
   return {
     http: { listener: "console", paths: ["/api/*", "/", "/*"], app },
+    routes: () => router.routes(),
     ready: async () => {
       if (!bus.isConnected() || redis.status !== "ready") return false;
       await pg.sql`select 1`;

@@ -1,8 +1,16 @@
-/** /api/auth/*: password login, session refresh and logout, the signed-in user's profile, password and sessions. */
+/**
+ * /api/auth/*: password sign-in, session refresh and logout, the signed-in user, their password and sessions, and
+ * the console's roles and password rule.
+ */
 import * as v from "valibot";
 import { noControlCharacters, UuidText } from "./text.js";
 
-/** The password rule (the original product's): 8+ characters with an uppercase letter, a lowercase letter, a digit. */
+/** The five built-in console roles, highest first. A role may do everything the roles below it may. */
+export const ROLES = ["super_admin", "admin", "team_manager", "developer", "viewer"] as const;
+export const RoleSchema = v.picklist(ROLES, `role must be one of ${ROLES.join(", ")}`);
+export type Role = v.InferOutput<typeof RoleSchema>;
+
+/** The original product's rule: 8+ characters with an uppercase letter, a lowercase letter and a digit. */
 export const PasswordSchema = v.pipe(
   v.string("password is required"),
   v.minLength(8, "password must be at least 8 characters"),
@@ -13,7 +21,7 @@ export const PasswordSchema = v.pipe(
   v.check((text) => !text.includes("\0"), "password must not contain NUL characters"),
 );
 
-export const LoginSchema = v.object({
+export const LoginRequestSchema = v.object({
   email: v.pipe(
     v.string("email is required"),
     v.trim(),
@@ -27,15 +35,42 @@ export const LoginSchema = v.object({
     v.check((text) => !text.includes("\0"), "password must not contain NUL characters"),
   ),
 });
-export type LoginInput = v.InferInput<typeof LoginSchema>;
+export type LoginRequest = v.InferInput<typeof LoginRequestSchema>;
 
+export const PublicUserSchema = v.object({
+  id: v.string(),
+  email: v.string(),
+  displayName: v.string(),
+  role: RoleSchema,
+});
+export type PublicUser = v.InferOutput<typeof PublicUserSchema>;
+
+/** What login, setup and refresh answer: the user and a short-lived bearer token (the refresh token is a cookie). */
 export const TokenResponseSchema = v.object({
+  user: PublicUserSchema,
   accessToken: v.string(),
+  /** Seconds until the access token expires. */
   expiresIn: v.number(),
   tokenType: v.literal("Bearer"),
-  user: v.object({ id: v.string(), email: v.string(), displayName: v.string(), role: v.string() }),
+  /** The console session the token belongs to. */
+  sessionId: v.optional(v.string()),
 });
 export type TokenResponse = v.InferOutput<typeof TokenResponseSchema>;
+
+/** GET /api/auth/me: the user with their effective permissions (the vocabulary is admin-api's auth/permissions.ts). */
+export const MeResponseSchema = v.object({
+  user: v.object({
+    ...PublicUserSchema.entries,
+    permissions: v.array(v.string()),
+    /** Teams the user belongs to or holds a team-scoped role in, with what they may do there. */
+    teams: v.optional(
+      v.array(v.object({ teamId: v.string(), teamRole: v.nullable(v.string()), permissions: v.array(v.string()) })),
+    ),
+    sessionId: v.optional(v.string()),
+  }),
+});
+export type MeResponse = v.InferOutput<typeof MeResponseSchema>;
+export type CurrentUser = MeResponse["user"];
 
 export const ChangePasswordSchema = v.object({
   currentPassword: v.pipe(v.string("currentPassword is required"), v.maxLength(256)),
@@ -47,6 +82,7 @@ export const AcceptInviteSchema = v.object({
   token: v.pipe(v.string("token is required"), v.regex(/^[A-Za-z0-9_-]{20,100}$/, "token is malformed")),
   password: PasswordSchema,
 });
+export type AcceptInviteInput = v.InferInput<typeof AcceptInviteSchema>;
 
 export const SessionSchema = v.object({
   id: v.string(),

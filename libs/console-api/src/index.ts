@@ -5,7 +5,11 @@
  */
 export * from "./auth.js";
 export * from "./errors.js";
+export * from "./keys.js";
+export * from "./log-forwarders.js";
+export * from "./providers.js";
 export * from "./roles.js";
+export * from "./setup.js";
 export * from "./teams.js";
 export * from "./text.js";
 export * from "./users.js";

@@ -9,14 +9,14 @@ export const PermissionNameSchema = v.pipe(
   v.regex(/^[a-z_]+:[a-z_]+$/, "a permission looks like area:verb"),
 );
 
-export const RoleSchema = v.object({
+export const RoleDefinitionSchema = v.object({
   id: v.string(),
   name: v.string(),
   description: v.string(),
   builtIn: v.boolean(),
   permissions: v.array(v.string()),
 });
-export type Role = v.InferOutput<typeof RoleSchema>;
+export type RoleDefinition = v.InferOutput<typeof RoleDefinitionSchema>;
 
 export const CreateRoleSchema = v.object({
   name: NameText("name", 100),

@@ -1,19 +1,13 @@
 /** /api/admin/users: create (with a password or as an invitation), list, read, update, deactivate, delete. */
 import * as v from "valibot";
-import { PasswordSchema } from "./auth.js";
+import { PasswordSchema, RoleSchema } from "./auth.js";
 import { EmailText, NameText, noControlCharacters, UuidText } from "./text.js";
-
-export const BUILT_IN_ROLE_IDS = ["super_admin", "admin", "team_manager", "developer", "viewer"] as const;
-export const BuiltInRoleSchema = v.picklist(
-  BUILT_IN_ROLE_IDS,
-  "role must be one of super_admin, admin, team_manager, developer, viewer",
-);
 
 export const UserSchema = v.object({
   id: v.string(),
   email: v.string(),
   displayName: v.string(),
-  role: BuiltInRoleSchema,
+  role: RoleSchema,
   active: v.boolean(),
   hasPassword: v.boolean(),
   createdAt: v.string(),
@@ -24,7 +18,7 @@ export type User = v.InferOutput<typeof UserSchema>;
 export const CreateUserSchema = v.object({
   email: EmailText,
   displayName: v.optional(NameText("displayName")),
-  role: BuiltInRoleSchema,
+  role: RoleSchema,
   password: v.optional(PasswordSchema),
 });
 export type CreateUserInput = v.InferInput<typeof CreateUserSchema>;
@@ -32,7 +26,7 @@ export type CreateUserInput = v.InferInput<typeof CreateUserSchema>;
 export const UpdateUserSchema = v.pipe(
   v.object({
     displayName: v.optional(NameText("displayName")),
-    role: v.optional(BuiltInRoleSchema),
+    role: v.optional(RoleSchema),
     active: v.optional(v.boolean("active must be true or false")),
   }),
   v.check((patch) => Object.values(patch).some((value) => value !== undefined), "give at least one of displayName, role, active"),

@@ -1,10 +1,7 @@
-/** The five console roles, highest first (the vocabulary is shared with console-web through @thinkwatch/console-api). */
-import { BUILT_IN_ROLE_IDS, BuiltInRoleSchema } from "@thinkwatch/console-api";
-import type * as v from "valibot";
+/** The five console roles, highest first (defined with the console API's schemas). A role may do everything the roles below it may. */
+import { ROLES, type Role } from "@thinkwatch/console-api";
 
-export const ROLES = BUILT_IN_ROLE_IDS;
-export const RoleSchema = BuiltInRoleSchema;
-export type Role = v.InferOutput<typeof RoleSchema>;
+export { ROLES, type Role, RoleSchema } from "@thinkwatch/console-api";
 
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) <= ROLES.indexOf(minimum);

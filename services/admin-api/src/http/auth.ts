@@ -3,7 +3,7 @@
  * (429 with Retry-After, checked before the password so a locked account is no oracle), and failed logins take the
  * same time whether or not the email exists.
  */
-import { LoginSchema } from "@thinkwatch/console-api";
+import { LoginRequestSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson } from "@thinkwatch/http";
 import { accountLockKey, addressLockKey } from "../auth/login-lockout.js";
@@ -16,7 +16,7 @@ import { openSession } from "./session-response.js";
 
 export function registerAuthRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("POST", "/api/auth/login", "public", async (c) => {
-    const body = await readValidatedJson(c, LoginSchema);
+    const body = await readValidatedJson(c, LoginRequestSchema);
     const auth = deps.liveSettings.current().auth;
     const now = deps.clock();
     const ip = c.get("clientIp");

@@ -1,13 +1,18 @@
 /** /api/admin/providers and /api/admin/models: create and list; every change republishes the routing table. */
+import {
+  CreateModelRequestSchema,
+  CreateProviderRequestSchema,
+  type Provider,
+  type ProviderModel,
+} from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson } from "@thinkwatch/http";
-import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
-import { CreateProviderSchema, resolveProviderInput } from "../providers/provider-input.js";
+import { resolveProviderInput } from "../providers/provider-input.js";
 import type { ModelRecord, ProviderRecord } from "../providers/provider-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 
-function providerView(provider: ProviderRecord, models: ModelRecord[]) {
+function providerView(provider: ProviderRecord, models: ModelRecord[]): Provider {
   return {
     id: provider.id,
     name: provider.name,
@@ -21,7 +26,7 @@ function providerView(provider: ProviderRecord, models: ModelRecord[]) {
   };
 }
 
-function modelView(model: ModelRecord) {
+function modelView(model: ModelRecord): ProviderModel {
   return {
     id: model.id,
     model: model.modelId,
@@ -31,12 +36,6 @@ function modelView(model: ModelRecord) {
   };
 }
 
-const CreateModelSchema = v.object({
-  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1)),
-  providerId: v.pipe(v.string("providerId is required"), v.uuid("providerId must be a UUID")),
-  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
-});
-
 export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("GET", "/api/admin/providers", "providers:read", async (c) => {
     const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
@@ -44,7 +43,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
   });
 
   router.route("POST", "/api/admin/providers", "providers:write", async (c) => {
-    const input = await readValidatedJson(c, CreateProviderSchema);
+    const input = await readValidatedJson(c, CreateProviderRequestSchema);
     const { baseUrl } = resolveProviderInput(input);
     const { provider, models } = await deps.providers.createProvider(
       {
@@ -66,7 +65,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
   });
 
   router.route("POST", "/api/admin/models", "models:write", async (c) => {
-    const input = await readValidatedJson(c, CreateModelSchema);
+    const input = await readValidatedJson(c, CreateModelRequestSchema);
     if ((await deps.providers.findProvider(input.providerId)) === null) {
       throw new AppError("not_found", `no provider with id ${input.providerId}`);
     }

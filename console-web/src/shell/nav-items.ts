@@ -9,7 +9,7 @@
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
-import { KeyRound, LayoutDashboard, type LucideIcon, Server } from "lucide-react";
+import { KeyRound, LayoutDashboard, type LucideIcon, Server, ShieldCheck, UserCircle, Users, UsersRound } from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
 import type { NavSectionId } from "./nav-sections";
 
@@ -48,5 +48,37 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "api_keys:read",
     icon: KeyRound,
     page: lazyPage(() => import("../keys/keys-page").then((m) => m.KeysPage)),
+  },
+  {
+    section: "administration",
+    label: "Users",
+    path: "/users",
+    permission: "users:read",
+    icon: Users,
+    page: lazyPage(() => import("../users/users-page").then((m) => m.UsersPage)),
+  },
+  {
+    section: "administration",
+    label: "Teams",
+    path: "/teams",
+    permission: "teams:read",
+    icon: UsersRound,
+    page: lazyPage(() => import("../teams/teams-page").then((m) => m.TeamsPage)),
+  },
+  {
+    section: "administration",
+    label: "Roles",
+    path: "/roles",
+    permission: "roles:read",
+    icon: ShieldCheck,
+    page: lazyPage(() => import("../roles/roles-page").then((m) => m.RolesPage)),
+  },
+  {
+    section: "health",
+    label: "Profile",
+    path: "/profile",
+    permission: null,
+    icon: UserCircle,
+    page: lazyPage(() => import("../profile/profile-page").then((m) => m.ProfilePage)),
   },
 ];

@@ -9,10 +9,10 @@ import { GroupError, TextField } from "../components/form/form-fields";
 import { usePermissionVocabulary, useSaveRole } from "./role-queries";
 import type { CreateRoleInput, RoleDefinition } from "./roles-api";
 
-const RoleFormSchema = v.pipe(
-  CreateRoleSchema,
-  v.check((role) => role.permissions.length > 0, "choose at least one permission"),
-);
+const RoleFormSchema = v.object({
+  ...CreateRoleSchema.entries,
+  permissions: v.pipe(CreateRoleSchema.entries.permissions, v.minLength(1, "choose at least one permission")),
+});
 type RoleFormValues = v.InferInput<typeof RoleFormSchema>;
 const resolver = valibotResolver(RoleFormSchema);
 

@@ -28,6 +28,8 @@ export interface AdminHarness {
 
 export interface AdminHarnessOptions {
   clock?: Clock;
+  /** The built console SPA to serve (default: none). */
+  consoleWebDir?: string;
   /** Settings stored before admin-api starts (it publishes them at start), by category. */
   settings?: { [C in keyof Settings]?: Partial<Settings[C]> };
 }
@@ -59,7 +61,12 @@ export async function startAdminHarness(options: AdminHarnessOptions = {}): Prom
   await ensureStream(observer, STREAMS.audit);
   const fleet = await startFleet({
     services: [keyService, quotaService, adminApi],
-    env: { ...env.env, CONSOLE_PORT: String(port), CONSOLE_WEB_DIR: "/nonexistent", SHUTDOWN_DEADLINE_MS: "3000" },
+    env: {
+      ...env.env,
+      CONSOLE_PORT: String(port),
+      CONSOLE_WEB_DIR: options.consoleWebDir ?? "/nonexistent",
+      SHUTDOWN_DEADLINE_MS: "3000",
+    },
   });
   const usersChanged: AdminHarness["usersChanged"] = [];
   observer.onBroadcast(UsersChanged, (event) => usersChanged.push(event));

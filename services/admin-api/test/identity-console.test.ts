@@ -92,6 +92,14 @@ describe("identity pages in a real browser", () => {
     await row(INVITEE.email).getByText("active", { exact: true }).waitFor();
     await row(INVITEE.email).getByRole("button", { name: "Deactivate" }).click();
     await row(INVITEE.email).getByText("deactivated").waitFor();
+    const admin = (await call<{ accessToken: string }>(h.url, "POST", "/api/auth/login", { body: ADMIN })).body.accessToken;
+    const listed = await call<{ users: Array<{ email: string; active: boolean }> }>(
+      h.url,
+      "GET",
+      "/api/admin/users?search=ines",
+      { token: admin },
+    );
+    expect(listed.body.users).toEqual([expect.objectContaining({ email: INVITEE.email, active: false })]);
     expect((await call(h.url, "POST", "/api/auth/login", { body: INVITEE })).status).toBe(401);
     await row(INVITEE.email).getByRole("button", { name: "Reactivate" }).click();
     await row(INVITEE.email).getByText("active", { exact: true }).waitFor();
@@ -148,6 +156,17 @@ describe("identity pages in a real browser", () => {
     expect(
       (await call(h.url, "POST", "/api/auth/login", { body: { email: ADMIN.email, password: "Changed-pass-2024" } })).status,
     ).toBe(200);
+  });
+
+  it("ends the session on the server when the user signs out", async () => {
+    const token = await page.evaluate(
+      () => JSON.parse(window.sessionStorage.getItem("thinkwatch.session") ?? "{}").accessToken as string,
+    );
+    expect((await call(h.url, "GET", "/api/auth/me", { token })).status).toBe(200);
+    await page.locator(".user-menu-button").click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await expect.poll(async () => (await call(h.url, "GET", "/api/auth/me", { token })).status).toBe(401);
     expect(pageErrors).toEqual([]);
   });
 });

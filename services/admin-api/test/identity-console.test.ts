@@ -159,8 +159,8 @@ describe("identity pages in a real browser", () => {
   });
 
   it("ends the session on the server when the user signs out", async () => {
-    const token = await page.evaluate(
-      () => JSON.parse(window.sessionStorage.getItem("thinkwatch.session") ?? "{}").accessToken as string,
+    const token = await page.evaluate<string>(
+      `JSON.parse(window.sessionStorage.getItem("thinkwatch.session") ?? "{}").accessToken`,
     );
     expect((await call(h.url, "GET", "/api/auth/me", { token })).status).toBe(200);
     await page.locator(".user-menu-button").click();

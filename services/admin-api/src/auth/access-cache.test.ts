@@ -19,7 +19,12 @@ describe("access cache", () => {
     let userLoads = 0;
     let state = access(true);
     const cache = createAccessCache({
-      access: { load: async () => (userLoads++, state) },
+      access: {
+        load: async () => {
+          userLoads += 1;
+          return state;
+        },
+      },
       sessions: { find: async () => session(null) },
       clock: () => 0,
     });
@@ -62,7 +67,12 @@ describe("access cache", () => {
     let finds = 0;
     const cache = createAccessCache({
       access: { load: async () => access(true) },
-      sessions: { find: async () => (finds++, session(revoked)) },
+      sessions: {
+        find: async () => {
+          finds += 1;
+          return session(revoked);
+        },
+      },
       clock: () => now,
       ttlMs: 1000,
     });

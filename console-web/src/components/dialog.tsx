@@ -2,7 +2,7 @@
  * An accessible modal on the native <dialog> (showModal makes the rest of the page inert): labelled by its title,
  * Tab cycles inside it, Escape and a click on the backdrop close it, and focus returns to where it was. The content
  * mounts only while open, so a form inside starts empty each time. Put `data-autofocus` on the element that should
- * get focus first (default: the first focusable one).
+ * get focus first (default: the first control of the content, then the close button).
  */
 import { X } from "lucide-react";
 import { type ReactNode, useEffect, useId, useRef } from "react";
@@ -29,7 +29,12 @@ export function Dialog({ open, onClose, title, description, children, footer, si
     if (dialog === null || !open) return;
     const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
-    const preferred = dialog.querySelector<HTMLElement>("[data-autofocus]") ?? focusableIn(dialog)[0];
+    // The marked element, else the first control of the content (not the close button), else anything focusable.
+    const body = dialog.querySelector<HTMLElement>(".dialog-body, .dialog-footer");
+    const preferred =
+      dialog.querySelector<HTMLElement>("[data-autofocus]") ??
+      (body === null ? undefined : focusableIn(body)[0]) ??
+      focusableIn(dialog)[0];
     preferred?.focus();
     return () => {
       if (dialog.open) dialog.close();

@@ -25,7 +25,12 @@ export interface KeyFormProps {
 }
 
 export function KeyForm({ onCreated, knownModels = [], submitLabel = "Create key", actions }: KeyFormProps) {
-  const form = useForm<KeyFormValues, unknown, CreateKeyRequest>({ defaultValues: emptyKeyForm(), resolver });
+  // criteriaMode "all" makes the valibot resolver run cross-field checks (surfaces) even when another field failed.
+  const form = useForm<KeyFormValues, unknown, CreateKeyRequest>({
+    defaultValues: emptyKeyForm(),
+    resolver,
+    criteriaMode: "all",
+  });
   const create = useCreateKey();
 
   function onSubmit(request: CreateKeyRequest) {

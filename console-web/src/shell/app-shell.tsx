@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { Outlet, useLocation } from "react-router";
 import { focusableIn, trapTab } from "../components/focusable";
 import { NAV_ITEMS } from "./nav-items";
+import { NAV_SECTIONS } from "./nav-sections";
 import { Sidebar } from "./sidebar";
 import { UserMenu } from "./user-menu";
 import { navItemFor } from "./visible-nav";
@@ -19,6 +20,7 @@ export function AppShell() {
   const main = useRef<HTMLElement>(null);
   const location = useLocation();
   const current = navItemFor(NAV_ITEMS, location.pathname);
+  const section = NAV_SECTIONS.find((entry) => entry.id === current?.section)?.label ?? undefined;
 
   useEffect(() => {
     document.title = current === undefined ? "ThinkWatch" : `${current.label} · ThinkWatch`;
@@ -77,7 +79,17 @@ export function AppShell() {
           >
             <Menu aria-hidden="true" />
           </button>
-          <div className="topbar-title">{current?.label ?? ""}</div>
+          <div className="topbar-title">
+            {section !== undefined && (
+              <>
+                <span className="topbar-section">{section}</span>
+                <span className="topbar-separator" aria-hidden="true">
+                  /
+                </span>
+              </>
+            )}
+            {current?.label ?? ""}
+          </div>
           <UserMenu />
         </header>
         <main id="main" ref={main} tabIndex={-1} className="content">

@@ -3,17 +3,13 @@
  * (key-service, quota, admin-api, ai-proxy) — setup wizard, first provider, first key used on the gateway, sign out,
  * sign in, revoke — and the gateway's answers prove each step took effect.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import {
+  buildConsoleWeb,
+  type ConsoleBuild,
   createTestEnvironment,
   type FakeUpstream,
   type FleetProcess,
   launchChromium,
-  REPO_ROOT,
   startFakeUpstream,
   startFleetProcess,
   type TestEnvironment,
@@ -32,26 +28,19 @@ let upstream: FakeUpstream;
 let fleet: FleetProcess;
 let browser: Browser;
 let page: Page;
+let build: ConsoleBuild;
 /** Uncaught exceptions in the page: a journey that passes while the app throws is not a pass. */
 const pageErrors: string[] = [];
-// A fresh build per run, outside console-web/dist, so the test never serves a stale SPA or clobbers a developer's build.
-const distDir = mkdtempSync(join(tmpdir(), "tw-console-journey-"));
-
-async function buildConsole(): Promise<void> {
-  await promisify(execFile)("npm", ["run", "build", "-w", "console-web", "--", "--outDir", distDir, "--emptyOutDir"], {
-    cwd: REPO_ROOT,
-  });
-}
 
 beforeAll(async () => {
-  [testEnv, upstream, browser] = await Promise.all([
+  [testEnv, upstream, browser, build] = await Promise.all([
     createTestEnvironment(),
     startFakeUpstream("openai"),
     launchChromium(),
-    buildConsole(),
+    buildConsoleWeb(),
   ]);
   fleet = await startFleetProcess({
-    env: { ...testEnv.env, CONSOLE_WEB_DIR: distDir },
+    env: { ...testEnv.env, CONSOLE_WEB_DIR: build.dir },
     services: ["key-service", "quota", "admin-api", "ai-proxy"],
   });
   page = await browser.newPage({ baseURL: fleet.consoleUrl });
@@ -65,7 +54,7 @@ afterAll(async () => {
   await fleet?.stop();
   await upstream?.close();
   await testEnv?.cleanup();
-  rmSync(distDir, { recursive: true, force: true });
+  build?.remove();
 });
 
 function chat(key: string, content: string): Promise<Response> {

@@ -36,10 +36,13 @@ const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Administration", ["Users", "Teams", "Roles"]],
+    [null, ["Profile"]],
   ],
   viewer: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    [null, ["Profile"]],
   ],
 } as const;
 

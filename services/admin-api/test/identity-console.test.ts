@@ -3,12 +3,7 @@
  * user sets their password through the invitation link, the admin deactivates and reactivates them, builds a team
  * with a manager, defines a custom role, and manages their own password and sessions on the Profile page.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { launchChromium, REPO_ROOT } from "@thinkwatch/testkit";
+import { buildConsoleWeb, type ConsoleBuild, launchChromium } from "@thinkwatch/testkit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AdminHarness, startAdminHarness } from "./support/admin-harness.js";
@@ -20,14 +15,11 @@ let h: AdminHarness;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
-const distDir = mkdtempSync(join(tmpdir(), "tw-identity-console-"));
+let build: ConsoleBuild;
 
 beforeAll(async () => {
-  const build = promisify(execFile)("npm", ["run", "build", "-w", "console-web", "--", "--outDir", distDir, "--emptyOutDir"], {
-    cwd: REPO_ROOT,
-  });
-  [browser] = await Promise.all([launchChromium(), build]);
-  h = await startAdminHarness({ consoleWebDir: distDir });
+  [browser, build] = await Promise.all([launchChromium(), buildConsoleWeb()]);
+  h = await startAdminHarness({ consoleWebDir: build.dir });
   await setupSuperAdmin(h.url, ADMIN.email, ADMIN.password);
   page = await browser.newPage({ baseURL: h.url });
   page.setDefaultTimeout(10_000);
@@ -37,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await h?.stop();
-  rmSync(distDir, { recursive: true, force: true });
+  build?.remove();
 });
 
 const nav = () => page.getByRole("navigation", { name: "Main" });

@@ -258,7 +258,7 @@ describe("roles", () => {
     expect(auditor.status).toBe(201);
     const teamEditor = await as(root).post<{ role: { id: string } }>("/api/admin/roles", {
       name: "Team editor",
-      permissions: ["teams:read", "teams:write"],
+      permissions: ["teams:read", "teams:write", "providers:write"],
     });
     const viewerId = await createUser(h.url, root, { email: "victor@example.com", role: "viewer", password: PASSWORD });
     const team = (await as(root).post<{ team: { id: string } }>("/api/admin/teams", { name: "Team C" })).body.team.id;
@@ -274,6 +274,10 @@ describe("roles", () => {
     expect(me.body.user.permissions).not.toContain("teams:write");
     expect((await as(victor).patch(`/api/admin/teams/${team}`, { description: "edited by a team editor" })).status).toBe(200);
     expect((await as(victor).patch(`/api/admin/teams/${other}`, { description: "not mine" })).status).toBe(403);
+    // A team-scoped grant of a permission that is not about teams opens nothing outside that team.
+    expect((await as(victor).post("/api/admin/providers", {})).body).toEqual({
+      error: { code: "forbidden", message: "this needs the providers:write permission", requestId },
+    });
 
     expect((await as(root).del(`/api/admin/roles/${auditor.body.role.id}`)).status).toBe(204);
     expect((await as(victor).get("/api/auth/me")).status).toBe(401);

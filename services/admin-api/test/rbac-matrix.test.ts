@@ -103,7 +103,10 @@ function expectedAllowed(access: RouteAccess, caller: Caller): boolean {
     const inA = caller.teams.A;
     return global.includes(wide) || (inA !== undefined && TEAM_ROLE_PERMISSIONS[inA].includes(access.permission));
   }
-  return global.includes(access) || teamRoles.some(([, teamRole]) => TEAM_ROLE_PERMISSIONS[teamRole].includes(access));
+  const teamAware = TEAM_WIDE_PERMISSION[access] !== undefined;
+  return (
+    global.includes(access) || (teamAware && teamRoles.some(([, teamRole]) => TEAM_ROLE_PERMISSIONS[teamRole].includes(access)))
+  );
 }
 
 function concretePath(route: DeclaredRoute): string {

@@ -28,9 +28,14 @@ export function canInTeam(principal: Pick<Principal, "permissions" | "teams">, p
   return principal.teams.get(teamId)?.permissions.has(permission) ?? false;
 }
 
-/** Does the principal hold `permission` anywhere — globally or in at least one team? (The route-level check.) */
+/**
+ * May the principal reach a route that needs `permission` at all? Globally held, or — for the team-scoped
+ * permissions only, whose handlers filter by team — held in at least one team. A team-scoped grant of any other
+ * permission never opens a route that is not itself scoped to that team.
+ */
 export function holdsAnywhere(principal: Pick<Principal, "permissions" | "teams">, permission: Permission): boolean {
   if (principal.permissions.has(permission)) return true;
+  if (TEAM_WIDE_PERMISSION[permission] === undefined) return false;
   for (const grant of principal.teams.values()) if (grant.permissions.has(permission)) return true;
   return false;
 }

@@ -5,7 +5,7 @@
  * Redis TTL only garbage-collects idle counters. Shared by every replica.
  */
 import { sha256Hex } from "@thinkwatch/crypto";
-import { defineScript } from "@thinkwatch/redis";
+import { defineScript, toRedisAppError } from "@thinkwatch/redis";
 import type { Redis } from "ioredis";
 
 export interface LockoutPolicy {
@@ -45,7 +45,10 @@ export function createRedisLoginLockout(redis: Redis): LoginLockout {
   const remaining = (lockedUntil: number, now: number) => (lockedUntil > now ? Math.ceil((lockedUntil - now) / 1000) : 0);
   return {
     async lockedFor(key, now) {
-      const value = await redis.hget(key, "lockedUntil");
+      // Redis down: the login is refused (503) rather than let through without its brute-force guard.
+      const value = await redis.hget(key, "lockedUntil").catch((caught: unknown) => {
+        throw toRedisAppError(caught, "login lockout");
+      });
       return value === null ? 0 : remaining(Number(value), now);
     },
     async fail(key, policy, now) {
@@ -55,7 +58,9 @@ export function createRedisLoginLockout(redis: Redis): LoginLockout {
       return remaining(Number(lockedUntil), now);
     },
     async clear(key) {
-      await redis.del(key);
+      await redis.del(key).catch((caught: unknown) => {
+        throw toRedisAppError(caught, "login lockout");
+      });
     },
   };
 }

@@ -9,7 +9,18 @@
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
-import { KeyRound, LayoutDashboard, type LucideIcon, Server, ShieldCheck, UserCircle, Users, UsersRound } from "lucide-react";
+import {
+  KeyRound,
+  LayoutDashboard,
+  type LucideIcon,
+  Plug,
+  Server,
+  ShieldCheck,
+  UserCircle,
+  Users,
+  UsersRound,
+  Wrench,
+} from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
 import type { NavSectionId } from "./nav-sections";
 
@@ -48,6 +59,22 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "api_keys:read",
     icon: KeyRound,
     page: lazyPage(() => import("../keys/keys-page").then((m) => m.KeysPage)),
+  },
+  {
+    section: "mcp",
+    label: "MCP servers",
+    path: "/mcp/servers",
+    permission: "mcp_servers:read",
+    icon: Plug,
+    page: lazyPage(() => import("../mcp/mcp-servers-page").then((m) => m.McpServersPage)),
+  },
+  {
+    section: "mcp",
+    label: "Tool catalog",
+    path: "/mcp/tools",
+    permission: "mcp_tools:read",
+    icon: Wrench,
+    page: lazyPage(() => import("../mcp/tool-catalog-page").then((m) => m.ToolCatalogPage)),
   },
   {
     section: "administration",

@@ -25,6 +25,7 @@ import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerMcpServerRoutes } from "./http/mcp-servers.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerRoleRoutes } from "./http/roles.js";
 import { registerSettingsRoutes } from "./http/settings.js";
@@ -35,6 +36,7 @@ import { registerUserAdminRoutes } from "./http/user-admin.js";
 import { registerUserRoleRoutes } from "./http/user-roles.js";
 import { registerUserRoutes } from "./http/users.js";
 import { createIdentityEvents } from "./identity/identity-events.js";
+import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
@@ -100,6 +102,8 @@ export async function startAdminApi(
   };
   await deps.routing.publish();
   await deps.channels.publish();
+  const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore);
+  await mcpServers.publish();
 
   const app = createHttpApp({ log });
   const origins = config.CORS_ORIGINS.split(",")
@@ -122,6 +126,7 @@ export async function startAdminApi(
   registerLimitRoutes(router, deps);
   registerLogForwarderRoutes(router, deps);
   registerSettingsRoutes(router, deps);
+  registerMcpServerRoutes(router, deps, mcpServers);
   registerHealthRoutes(router, deps, pg);
   app.route("/", router.app);
 

@@ -36,12 +36,14 @@ const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["MCP", ["MCP servers", "Tool catalog"]],
     ["Administration", ["Users", "Teams", "Roles"]],
     [null, ["Profile"]],
   ],
   viewer: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
+    ["MCP", ["MCP servers", "Tool catalog"]],
     [null, ["Profile"]],
   ],
 } as const;

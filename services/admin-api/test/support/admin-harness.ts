@@ -1,5 +1,5 @@
 /**
- * admin-api (with key-service and quota) in this test process against the real servers, optionally on a fake
+ * admin-api (with key-service, quota and mcp-proxy) in this test process against the real servers, optionally on a fake
  * clock, plus a NATS observer that collects the UsersChanged broadcasts and audit records admin-api sends.
  */
 import { type Bus, connectBus, ensureStream } from "@thinkwatch/bus";
@@ -7,6 +7,7 @@ import { createDb, tables } from "@thinkwatch/db";
 import { keyService } from "@thinkwatch/key-service";
 import { defineService, type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { createLogger } from "@thinkwatch/log";
+import { mcpProxyService } from "@thinkwatch/mcp-proxy";
 import { type AuditRecord, AuditRecordSchema, type Settings, STREAMS, UsersChanged } from "@thinkwatch/proto";
 import { quotaService } from "@thinkwatch/quota";
 import { createTestEnvironment, freePort, type TestEnvironment } from "@thinkwatch/testkit";
@@ -60,10 +61,12 @@ export async function startAdminHarness(options: AdminHarnessOptions = {}): Prom
   // The AUDIT stream (audit-ingest creates it in a full fleet) so admin-api's audit records are stored and acked.
   await ensureStream(observer, STREAMS.audit);
   const fleet = await startFleet({
-    services: [keyService, quotaService, adminApi],
+    // Every service the console API calls over NATS, so each console route reaches a real answer.
+    services: [keyService, quotaService, mcpProxyService, adminApi],
     env: {
       ...env.env,
       CONSOLE_PORT: String(port),
+      GATEWAY_PORT: String(await freePort()),
       CONSOLE_WEB_DIR: options.consoleWebDir ?? "/nonexistent",
       SHUTDOWN_DEADLINE_MS: "3000",
     },

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { createQueryClient } from "./api/query-client";
 import { LoginPage } from "./login/login-page";
+import { SsoLandingPage } from "./login/sso-landing-page";
 import { RequireConsoleAccess } from "./session/require-console-access";
 import { SessionProvider } from "./session/session-context";
 import { SetupPage } from "./setup/setup-page";
@@ -25,6 +26,7 @@ export function App() {
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/login" element={<LoginPage />} />
             <Route path="/invite" element={<AcceptInvitePage />} />
+            <Route path="/login/sso" element={<SsoLandingPage />} />
             <Route
               element={
                 <RequireConsoleAccess>

@@ -18,6 +18,8 @@ export const RoutedProviderSchema = v.object({
   apiKeyEncrypted: v.nullable(v.string()),
   /** Kind-specific settings: Azure api-version, Bedrock region and access key id, extra headers. */
   settings: v.record(v.string(), v.unknown()),
+  /** AES-256-GCM ciphertext of a JSON object of secret headers (added to `settings.headers` when sent upstream). */
+  secretHeadersEncrypted: v.optional(v.nullable(v.string()), null),
 });
 export type RoutedProvider = v.InferOutput<typeof RoutedProviderSchema>;
 

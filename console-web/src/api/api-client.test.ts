@@ -15,7 +15,12 @@ describe("createApiClient", () => {
     expect(path).toBe("/api/keys");
     expect(init).toEqual({
       method: "POST",
-      headers: { accept: "application/json", authorization: "Bearer tok", "content-type": "application/json" },
+      headers: {
+        accept: "application/json",
+        authorization: "Bearer tok",
+        "content-type": "application/json",
+        "x-thinkwatch-csrf": "1",
+      },
       body: JSON.stringify({ name: "ci" }),
     });
   });
@@ -26,7 +31,12 @@ describe("createApiClient", () => {
     await expect(api[method]("/api/x/1", { a: 1 })).resolves.toEqual({ done: true });
     expect(fetch.mock.calls[0]?.[1]).toEqual({
       method: method.toUpperCase(),
-      headers: { accept: "application/json", authorization: "Bearer tok", "content-type": "application/json" },
+      headers: {
+        accept: "application/json",
+        authorization: "Bearer tok",
+        "content-type": "application/json",
+        "x-thinkwatch-csrf": "1",
+      },
       body: JSON.stringify({ a: 1 }),
     });
   });

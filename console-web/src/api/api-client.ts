@@ -27,6 +27,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const token = options.getToken();
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
+    // admin-api refuses cookie-carrying writes without it (CSRF): a cross-site page cannot send a custom header.
+    if (method !== "GET") headers["x-thinkwatch-csrf"] = "1";
 
     let response: Response;
     try {

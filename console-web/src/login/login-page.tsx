@@ -12,6 +12,7 @@ import { CenteredCard } from "../layout/centered-card";
 import { login } from "../session/auth-api";
 import { useSession } from "../session/session-context";
 import { useSetupStatus } from "../session/session-queries";
+import { SsoButton } from "./sso-button";
 
 const LoginFormSchema = v.object({
   email: v.pipe(v.string(), v.trim(), v.minLength(1, "email is required")),
@@ -59,6 +60,7 @@ export function LoginPage() {
           </SubmitButton>
         </div>
       </Form>
+      <SsoButton />
     </CenteredCard>
   );
 }

@@ -7,7 +7,21 @@ function model(name: string, isActive = true): ProviderModel {
 }
 
 function provider(models: ProviderModel[], isActive = true): Provider {
-  return { id: "p", name: "p", kind: "openai", baseUrl: "", hasApiKey: true, settings: {}, isActive, createdAt: "", models };
+  return {
+    id: "p",
+    name: "p",
+    kind: "openai",
+    baseUrl: "",
+    hasApiKey: true,
+    apiKeyHint: "sk-…1234",
+    secretHeaderNames: [],
+    status: isActive ? "active" : "inactive",
+    statusReason: null,
+    settings: {},
+    isActive,
+    createdAt: "",
+    models,
+  };
 }
 
 describe("routedModelNames", () => {

@@ -15,6 +15,7 @@ import {
   type LucideIcon,
   Plug,
   Server,
+  Settings,
   ShieldCheck,
   UserCircle,
   Users,
@@ -99,6 +100,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "roles:read",
     icon: ShieldCheck,
     page: lazyPage(() => import("../roles/roles-page").then((m) => m.RolesPage)),
+  },
+  {
+    section: "administration",
+    label: "Settings",
+    path: "/settings",
+    permission: "settings:read",
+    icon: Settings,
+    page: lazyPage(() => import("../settings/settings-page").then((m) => m.SettingsPage)),
   },
   {
     section: "health",

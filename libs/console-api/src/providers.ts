@@ -1,4 +1,7 @@
-/** /api/admin/providers and /api/admin/models: upstream AI providers and the models routed to them. */
+/**
+ * /api/admin/providers and /api/admin/models: upstream AI providers and the models routed to them. Secrets (apiKey,
+ * secretHeaders) are write-only: reads show whether they exist, a hint and the secret headers' names.
+ */
 import { ProviderKindSchema } from "@thinkwatch/proto";
 import * as v from "valibot";
 
@@ -7,22 +10,33 @@ export { type ProviderKind, ProviderKindSchema } from "@thinkwatch/proto";
 const HttpUrl = v.pipe(
   v.string(),
   v.trim(),
+  v.maxLength(2000),
   v.check((value) => /^https?:\/\/[^\s/]+/.test(value), "must be an http(s) URL"),
   v.transform((value) => value.replace(/\/+$/, "")),
 );
 
-/** The per-kind rules (base URL, Azure api-version, Bedrock region…) are checked after this, in admin-api. */
-export const CreateProviderRequestSchema = v.object({
-  name: v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(100)),
+const Name = v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(100));
+const ApiKey = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));
+const Settings = v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown());
+/** Headers carrying secrets; stored encrypted, only their names are ever read back. */
+const SecretHeaders = v.record(v.string(), v.string());
+
+/**
+ * The per-kind rules (base URL, Azure api-version, Bedrock region…), the egress policy for the base URL and the
+ * header rules are checked after this, in admin-api.
+ */
+export const CreateProviderRequestSchema = v.strictObject({
+  name: Name,
   kind: ProviderKindSchema,
   baseUrl: v.optional(HttpUrl),
-  apiKey: v.optional(v.pipe(v.string(), v.minLength(1))),
-  settings: v.optional(v.record(v.string(), v.unknown()), {}),
+  apiKey: v.optional(ApiKey),
+  settings: v.optional(Settings, {}),
+  secretHeaders: v.optional(SecretHeaders),
   models: v.optional(
     v.array(
-      v.object({
-        model: v.pipe(v.string(), v.trim(), v.minLength(1)),
-        upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
+      v.strictObject({
+        model: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
+        upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
       }),
     ),
     [],
@@ -31,10 +45,22 @@ export const CreateProviderRequestSchema = v.object({
 export type CreateProviderRequest = v.InferInput<typeof CreateProviderRequestSchema>;
 export type CreateProviderInput = v.InferOutput<typeof CreateProviderRequestSchema>;
 
+/** PATCH: every field optional; `null` clears the API key or the secret headers. The kind cannot change. */
+export const UpdateProviderRequestSchema = v.strictObject({
+  name: v.optional(Name),
+  baseUrl: v.optional(HttpUrl),
+  apiKey: v.optional(v.nullable(ApiKey)),
+  settings: v.optional(Settings),
+  secretHeaders: v.optional(v.nullable(SecretHeaders)),
+  isActive: v.optional(v.boolean()),
+});
+export type UpdateProviderRequest = v.InferInput<typeof UpdateProviderRequestSchema>;
+export type UpdateProviderInput = v.InferOutput<typeof UpdateProviderRequestSchema>;
+
 export const CreateModelRequestSchema = v.object({
-  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1)),
+  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1), v.maxLength(200)),
   providerId: v.pipe(v.string("providerId is required"), v.uuid("providerId must be a UUID")),
-  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
+  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
 });
 export type CreateModelRequest = v.InferInput<typeof CreateModelRequestSchema>;
 
@@ -49,6 +75,8 @@ export const ProviderModelSchema = v.object({
 });
 export type ProviderModel = v.InferOutput<typeof ProviderModelSchema>;
 
+export const ProviderStatusSchema = v.picklist(["active", "inactive", "degraded"]);
+
 export const ProviderSchema = v.object({
   id: v.string(),
   name: v.string(),
@@ -56,6 +84,12 @@ export const ProviderSchema = v.object({
   baseUrl: v.string(),
   /** The key itself never leaves admin-api. */
   hasApiKey: v.boolean(),
+  /** `sk-…1234` for long keys, `…` for short ones; null without a key or when it cannot be decrypted. */
+  apiKeyHint: v.nullable(v.string()),
+  secretHeaderNames: v.array(v.string()),
+  /** `degraded`: a secret cannot be decrypted with the configured keys (statusReason says which and why). */
+  status: ProviderStatusSchema,
+  statusReason: v.nullable(v.string()),
   settings: v.record(v.string(), v.unknown()),
   isActive: v.boolean(),
   /** ISO timestamp. */

@@ -8,7 +8,37 @@ const CONSOLE_BODY_LIMIT = 1024 * 1024;
 
 export async function readValidatedJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
   const { json } = await readJsonBody(c, CONSOLE_BODY_LIMIT);
+  refuseNulBytes(json);
   return validate(schema, json);
+}
+
+const MAX_DEPTH = 32;
+
+/**
+ * NUL cannot be stored in PostgreSQL text and has no business in any console field; refuse it (and absurd nesting)
+ * up front with the field named, instead of letting it surface as a database error.
+ */
+export function refuseNulBytes(value: unknown, path: string[] = []): void {
+  if (path.length > MAX_DEPTH) {
+    throw new AppError("validation_failed", `invalid request: nested deeper than ${MAX_DEPTH} levels`, {
+      details: { fields: { [path.slice(0, 3).join(".") || "(body)"]: `nested deeper than ${MAX_DEPTH} levels` } },
+    });
+  }
+  const fail = (where: string) => {
+    throw new AppError("validation_failed", `invalid request: ${where}: must not contain NUL characters`, {
+      details: { fields: { [where]: "must not contain NUL characters" } },
+    });
+  };
+  if (typeof value === "string") {
+    if (value.includes("\0")) fail(path.join(".") || "(body)");
+  } else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) refuseNulBytes(item, [...path, String(index)]);
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes("\0")) fail([...path, key.replaceAll("\0", "\\0")].join("."));
+      refuseNulBytes(item, [...path, key]);
+    }
+  }
 }
 
 export function validate<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {

@@ -4,6 +4,7 @@ export { AGENT_VERSIONS, type AgentClis, ensureAgentClis } from "./agent-clis.js
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
 export { buildConsoleWeb, type ConsoleBuild } from "./console-build.js";
 export { type ConsoleClient, type ConsoleResponse, createConsoleClient, DEFAULT_ADMIN } from "./console-client.js";
+export { type BrowserStep, type CookieBrowser, createCookieBrowser } from "./cookie-browser.js";
 export { createFakeClock, type FakeClock } from "./fake-clock.js";
 export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
@@ -18,6 +19,12 @@ export {
   type StdioCommand,
   startEverythingHttp,
 } from "./mcp-upstreams.js";
+export {
+  type OidcTestProvider,
+  type OidcTestProviderOptions,
+  startOidcTestProvider,
+  type TestIdentity,
+} from "./oidc-test-provider.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";
 export { waitFor } from "./wait-for.js";
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";

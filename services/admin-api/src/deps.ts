@@ -14,6 +14,9 @@ import type { ChannelStore } from "./publish/channel-store.js";
 import type { RoutingPublisher } from "./publish/routing-publisher.js";
 import type { RoleStore } from "./roles/role-store.js";
 import type { SessionStore } from "./sessions/session-store.js";
+import type { IdentityStore } from "./sso/identity-store.js";
+import type { OidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import type { SsoConfigStore } from "./sso/sso-config-store.js";
 import type { TeamStore } from "./teams/team-store.js";
 import type { InviteStore } from "./users/invite-store.js";
 import type { SettingsStore } from "./users/settings-store.js";
@@ -38,9 +41,13 @@ export interface AdminDeps {
   teams: TeamStore;
   roles: RoleStore;
   settings: SettingsStore;
-  /** The current settings as published to the config KV (the same on every replica). */
+  /** The settings as published to the config KV (what every replica sees); hot reads without a query. */
   liveSettings: SettingsHolder;
   providers: ProviderStore;
   routing: RoutingPublisher;
   channels: ChannelStore;
+  /** SSO: the OIDC configuration, linked identities, the IdP's discovered metadata. */
+  sso: SsoConfigStore;
+  identities: IdentityStore;
+  oidc: OidcDiscoveryCache;
 }

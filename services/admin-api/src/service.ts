@@ -5,7 +5,6 @@ import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, type RunningService, type ServiceContext } from "@thinkwatch/lifecycle";
 import { createRedis, redisDependency } from "@thinkwatch/redis";
-import { cors } from "hono/cors";
 import { createOutboxAuditRecorder } from "./audit/audit-recorder.js";
 import { createAccessCache } from "./auth/access-cache.js";
 import { createPostgresAccessStore } from "./auth/access-store.js";
@@ -19,6 +18,7 @@ import { registerAuthRoutes } from "./http/auth.js";
 import { registerAuthProfileRoutes } from "./http/auth-profile.js";
 import { registerAuthSessionRoutes } from "./http/auth-session.js";
 import { createClientAddressResolver } from "./http/client-address.js";
+import { parseOrigins, registerConsoleHardening } from "./http/console-hardening.js";
 import { createConsoleRouter, type DeclaredRoute } from "./http/console-router.js";
 import { registerConsoleStatic } from "./http/console-static.js";
 import { registerHealthRoutes } from "./http/health.js";
@@ -26,10 +26,13 @@ import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
+import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerRoleRoutes } from "./http/roles.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { registerSsoAdminRoutes } from "./http/sso-admin.js";
+import { registerSsoAuthRoutes } from "./http/sso-auth.js";
 import { registerTeamMemberRoutes } from "./http/team-members.js";
 import { registerTeamRoutes } from "./http/teams.js";
 import { registerUserAdminRoutes } from "./http/user-admin.js";
@@ -37,11 +40,15 @@ import { registerUserRoleRoutes } from "./http/user-roles.js";
 import { registerUserRoutes } from "./http/users.js";
 import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
+import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
 import { createPostgresRoleStore } from "./roles/role-store.js";
 import { createPostgresSessionStore } from "./sessions/session-store.js";
+import { createPostgresIdentityStore } from "./sso/identity-store.js";
+import { createOidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import { createPostgresSsoConfigStore } from "./sso/sso-config-store.js";
 import { createPostgresTeamStore } from "./teams/team-store.js";
 import { createPostgresInviteStore } from "./users/invite-store.js";
 import { createPostgresSettingsStore } from "./users/settings-store.js";
@@ -99,20 +106,24 @@ export async function startAdminApi(
     providers,
     routing: createRoutingPublisher(providers, configStore),
     channels: createChannelStore(pg.db, configStore),
+    sso: createPostgresSsoConfigStore(pg.db),
+    identities: createPostgresIdentityStore(pg.db),
+    oidc: createOidcDiscoveryCache(),
   };
   await deps.routing.publish();
   await deps.channels.publish();
   const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore);
   await mcpServers.publish();
+  const purger = createProviderPurger(pg.db, log);
+  purger.start(3_600_000);
 
   const app = createHttpApp({ log });
-  const origins = config.CORS_ORIGINS.split(",")
-    .map((o) => o.trim())
-    .filter(Boolean);
-  if (origins.length > 0) app.use("/api/*", cors({ origin: origins, credentials: true }));
+  registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
   const router = createConsoleRouter(deps.authorizer, { clientAddress: createClientAddressResolver(liveSettings) });
   registerSetupRoutes(router, deps);
   registerAuthRoutes(router, deps);
+  registerSsoAuthRoutes(router, deps);
+  registerSsoAdminRoutes(router, deps);
   registerAuthSessionRoutes(router, deps);
   registerAuthProfileRoutes(router, deps);
   registerUserRoutes(router, deps);
@@ -128,6 +139,7 @@ export async function startAdminApi(
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
   registerHealthRoutes(router, deps, pg);
+  registerOpenApiRoute(router);
   app.route("/", router.app);
 
   if (!registerConsoleStatic(app, config.CONSOLE_WEB_DIR)) {
@@ -143,6 +155,7 @@ export async function startAdminApi(
       return true;
     },
     async stop(deadlineMs) {
+      purger.stop();
       deps.identity.stop();
       liveSettings.stop();
       await outbox.flush(deadlineMs);

@@ -37,7 +37,7 @@ const EXPECTED_NAV = {
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
-    ["Administration", ["Users", "Teams", "Roles"]],
+    ["Administration", ["Users", "Teams", "Roles", "Settings"]],
     [null, ["Profile"]],
   ],
   viewer: [

@@ -13,6 +13,7 @@ import { registerGenerationRoutes } from "./http/generation-routes.js";
 import { registerModelRoutes } from "./http/models.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchRouting } from "./routing/routing-watch.js";
+import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
 
 export const aiProxyService = defineService({
@@ -29,12 +30,18 @@ export const aiProxyService = defineService({
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const routing = await watchRouting(configStore, keyring, log);
-    const upstream = createUpstreamHttp({
-      firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-      idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
-    });
-    const outbox = createOutbox(bus, log);
     const settings = await watchSettings(configStore, log);
+    const upstream = bindUpstreamToPolicy(
+      () =>
+        createUpstreamHttp({
+          firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+          idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
+          egress: () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
+        }),
+      settings,
+      log,
+    );
+    const outbox = createOutbox(bus, log);
     const keys = createKeyVerifier(bus, {
       cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
       log,

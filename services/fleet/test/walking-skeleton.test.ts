@@ -207,18 +207,22 @@ describe("walking skeleton", () => {
   });
 
   it("delivers every event to the webhook", async () => {
-    await waitFor(() => webhook.received.length >= 3, { what: "three webhook deliveries" });
-    const bodies = webhook.received.map((r) => r.body as { type: string; eventId: string; event: Record<string, unknown> });
-    expect(bodies.map((b) => b.type)).toEqual([
+    // The admin change that created the provider is an audit event too, delivered before the gateway requests.
+    await waitFor(() => webhook.received.length >= 4, { what: "four webhook deliveries" });
+    const all = webhook.received.map((r) => r.body as { type: string; eventId: string; event: Record<string, unknown> });
+    expect(all.map((b) => b.type)).toEqual([
+      "provider.created",
       "gateway_request.completed",
       "gateway_request.completed",
       "gateway_request.completed",
     ]);
+    const bodies = all.slice(1);
     expect(bodies.map((b) => b.event.statusCode)).toEqual([200, 200, 429]);
     for (const body of bodies) {
       expect(body.event).toMatchObject({ apiKeyId: keyId, userId, model: "gpt-4o-mini" });
       expect(body.eventId).toBe(body.event.eventId);
     }
-    expect(webhook.received[0]?.headers["x-thinkwatch-event-type"]).toBe("gateway_request.completed");
+    expect(webhook.received[0]?.headers["x-thinkwatch-event-type"]).toBe("provider.created");
+    expect(webhook.received[1]?.headers["x-thinkwatch-event-type"]).toBe("gateway_request.completed");
   });
 });

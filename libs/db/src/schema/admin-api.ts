@@ -27,21 +27,29 @@ export const systemSettings = pgTable("system_settings", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const providers = pgTable("providers", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull().unique(),
-  /** openai | anthropic | gemini | azure_openai | bedrock | openai_compatible */
-  kind: text("kind").notNull(),
-  baseUrl: text("base_url").notNull(),
-  /** AES-256-GCM ciphertext with key id (@thinkwatch/crypto). */
-  apiKeyEncrypted: text("api_key_encrypted"),
-  /** Kind-specific settings (Azure api-version, Bedrock region/access key id, extra headers). Secrets never go here. */
-  settings: jsonb("settings").notNull().default({}),
-  isActive: boolean("is_active").notNull().default(true),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-  deletedAt: timestamp("deleted_at", { withTimezone: true }),
-});
+export const providers = pgTable(
+  "providers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Unique among providers that are not deleted, so a deleted provider's name is free again at once. */
+    name: text("name").notNull(),
+    /** openai | anthropic | gemini | azure_openai | bedrock | openai_compatible */
+    kind: text("kind").notNull(),
+    baseUrl: text("base_url").notNull(),
+    /** AES-256-GCM ciphertext with key id (@thinkwatch/crypto). */
+    apiKeyEncrypted: text("api_key_encrypted"),
+    /** Kind-specific settings (Azure api-version, Bedrock region/access key id, extra headers). Secrets never go here. */
+    settings: jsonb("settings").notNull().default({}),
+    /** Headers that carry secrets (e.g. an org token), as one AES-256-GCM ciphertext of a JSON object. */
+    secretHeadersEncrypted: text("secret_headers_encrypted"),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Soft delete: gone from every read at once, purged for good after 30 days. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (table) => [uniqueIndex("providers_name_live").on(table.name).where(sql`${table.deletedAt} is null`)],
+);
 
 export const models = pgTable("models", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -191,3 +199,17 @@ export const mcpServers = pgTable("mcp_servers", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   deletedAt: timestamp("deleted_at", { withTimezone: true }),
 });
+/** SSO identities: which IdP subject is which local user (one row per issuer + subject). */
+export const userIdentities = pgTable(
+  "user_identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("user_identities_issuer_subject").on(table.issuer, table.subject)],
+);

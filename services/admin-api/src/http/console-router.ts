@@ -26,17 +26,31 @@ export interface TeamScopedAccess {
 export type RouteAccess = "public" | "authenticated" | Permission | TeamScopedAccess;
 export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/**
+ * What a route accepts and answers, as the valibot schemas its handler validates with; the OpenAPI document is
+ * generated from these (routes without them are documented by path, method and access only).
+ */
+export interface RouteSpec {
+  summary?: string;
+  body?: v.GenericSchema;
+  query?: v.GenericSchema;
+  response?: v.GenericSchema;
+  /** Status of the success answer (default 200). */
+  status?: number;
+}
+
 export interface DeclaredRoute {
   method: RouteMethod;
   /** Hono path syntax, e.g. `/api/keys/:id/rotate`. */
   path: string;
   access: RouteAccess;
+  spec: RouteSpec;
 }
 
 export interface ConsoleRouter {
   /** The sub-app holding every declared route; mount it on the console app. */
   readonly app: Hono<ConsoleEnv>;
-  route(method: RouteMethod, path: string, access: RouteAccess, handler: Handler<ConsoleEnv>): void;
+  route(method: RouteMethod, path: string, access: RouteAccess, handler: Handler<ConsoleEnv>, spec?: RouteSpec): void;
   routes(): readonly DeclaredRoute[];
 }
 
@@ -77,14 +91,14 @@ export function createConsoleRouter(authorizer: Authorizer, options: ConsoleRout
 
   return {
     app,
-    route(method, path, access, handler) {
+    route(method, path, access, handler, spec = {}) {
       if (declared.some((route) => route.method === method && route.path === path)) {
         throw new Error(`console route ${method} ${path} is declared twice`);
       }
       if (typeof access === "object" && !path.includes(`:${access.teamParam}`)) {
         throw new Error(`console route ${method} ${path} is scoped to team parameter :${access.teamParam}, which it lacks`);
       }
-      declared.push({ method, path, access });
+      declared.push({ method, path, access, spec });
       app.on(method, path, guard(access), handler);
     },
     routes: () => declared,

@@ -14,27 +14,33 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     return c.json({ initialized, needsSetup: !initialized });
   });
 
-  router.route("POST", "/api/setup/initialize", "public", async (c) => {
-    const body = await readValidatedJson(c, InitializeRequestSchema);
-    const passwordHash = await hashPassword(body.admin.password);
-    const user = await deps.users.createFirstSuperAdmin({
-      email: body.admin.email,
-      displayName: body.admin.displayName ?? body.admin.email,
-      passwordHash,
-    });
-    if (body.siteName !== undefined) {
-      const { general } = await deps.settings.all();
-      await deps.settings.setCategory("general", { ...general, siteName: body.siteName });
-    }
-    deps.audit.record({
-      category: "admin",
-      action: "user.created",
-      actor: { ...requestActor(c), kind: "user", id: user.id, name: user.email },
-      target: { kind: "user", id: user.id, name: user.email },
-      after: publicUser(user),
-      details: { via: "setup" },
-      requestId: c.get("requestId"),
-    });
-    return c.json(await openSession(c, deps, user), 201);
-  });
+  router.route(
+    "POST",
+    "/api/setup/initialize",
+    "public",
+    async (c) => {
+      const body = await readValidatedJson(c, InitializeRequestSchema);
+      const passwordHash = await hashPassword(body.admin.password);
+      const user = await deps.users.createFirstSuperAdmin({
+        email: body.admin.email,
+        displayName: body.admin.displayName ?? body.admin.email,
+        passwordHash,
+      });
+      if (body.siteName !== undefined) {
+        const { general } = await deps.settings.all();
+        await deps.settings.setCategory("general", { ...general, siteName: body.siteName });
+      }
+      deps.audit.record({
+        category: "admin",
+        action: "user.created",
+        actor: { ...requestActor(c), kind: "user", id: user.id, name: user.email },
+        target: { kind: "user", id: user.id, name: user.email },
+        after: publicUser(user),
+        details: { via: "setup" },
+        requestId: c.get("requestId"),
+      });
+      return c.json(await openSession(c, deps, user), 201);
+    },
+    { summary: "Create the first super admin", body: InitializeRequestSchema, status: 201 },
+  );
 }

@@ -3,7 +3,7 @@
 import { type Database, tables } from "@thinkwatch/db";
 import { AppError } from "@thinkwatch/errors";
 import type { ProviderKind } from "@thinkwatch/proto";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQL } from "drizzle-orm";
 
 export interface ProviderRecord {
   id: string;
@@ -12,9 +12,15 @@ export interface ProviderRecord {
   baseUrl: string;
   apiKeyEncrypted: string | null;
   settings: Record<string, unknown>;
+  /** AES-256-GCM ciphertext of a JSON object of header names to values. */
+  secretHeadersEncrypted: string | null;
   isActive: boolean;
   createdAt: Date;
 }
+
+export type ProviderChanges = Partial<
+  Pick<ProviderRecord, "name" | "baseUrl" | "apiKeyEncrypted" | "settings" | "secretHeadersEncrypted" | "isActive">
+>;
 
 export interface ModelRecord {
   id: string;
@@ -32,6 +38,18 @@ export interface ProviderStore {
   ): Promise<{ provider: ProviderRecord; models: ModelRecord[] }>;
   listProviders(): Promise<ProviderRecord[]>;
   findProvider(id: string): Promise<ProviderRecord | null>;
+  /** Change a live provider; null when there is none with that id. */
+  updateProvider(id: string, changes: ProviderChanges): Promise<ProviderRecord | null>;
+  /** Soft delete: the provider leaves every read and the routing table at once; false when there was none. */
+  softDeleteProvider(id: string): Promise<boolean>;
+  /** Every provider including soft-deleted ones, for re-encryption. */
+  allProvidersForRotation(): Promise<Array<Pick<ProviderRecord, "id" | "apiKeyEncrypted" | "secretHeadersEncrypted">>>;
+  /** Replace ciphertexts only if they are still the ones read (a concurrent change wins). */
+  replaceSecrets(
+    id: string,
+    expected: Pick<ProviderRecord, "apiKeyEncrypted" | "secretHeadersEncrypted">,
+    next: Pick<ProviderRecord, "apiKeyEncrypted" | "secretHeadersEncrypted">,
+  ): Promise<boolean>;
   createModel(input: Omit<ModelRecord, "id">): Promise<ModelRecord>;
   listModels(): Promise<ModelRecord[]>;
 }
@@ -50,6 +68,7 @@ export function createPostgresProviderStore(db: Database): ProviderStore {
     baseUrl: row.baseUrl,
     apiKeyEncrypted: row.apiKeyEncrypted,
     settings: row.settings as Record<string, unknown>,
+    secretHeadersEncrypted: row.secretHeadersEncrypted,
     isActive: row.isActive,
     createdAt: row.createdAt,
   });
@@ -103,6 +122,54 @@ export function createPostgresProviderStore(db: Database): ProviderStore {
         .where(and(eq(providers.id, id), isNull(providers.deletedAt)))
         .limit(1);
       return row === undefined ? null : toProvider(row);
+    },
+    async updateProvider(id, changes) {
+      try {
+        const [row] = await db
+          .update(providers)
+          .set({ ...changes, updatedAt: new Date() })
+          .where(and(eq(providers.id, id), isNull(providers.deletedAt)))
+          .returning();
+        return row === undefined ? null : toProvider(row);
+      } catch (caught) {
+        if (isUniqueViolation(caught)) throw new AppError("conflict", `a provider named '${changes.name}' already exists`);
+        throw caught;
+      }
+    },
+    async softDeleteProvider(id) {
+      const rows = await db
+        .update(providers)
+        .set({ deletedAt: new Date(), isActive: false })
+        .where(and(eq(providers.id, id), isNull(providers.deletedAt)))
+        .returning({ id: providers.id });
+      return rows.length > 0;
+    },
+    async allProvidersForRotation() {
+      return db
+        .select({
+          id: providers.id,
+          apiKeyEncrypted: providers.apiKeyEncrypted,
+          secretHeadersEncrypted: providers.secretHeadersEncrypted,
+        })
+        .from(providers);
+    },
+    async replaceSecrets(id, expected, next) {
+      const same = (
+        column: typeof providers.apiKeyEncrypted | typeof providers.secretHeadersEncrypted,
+        value: string | null,
+      ): SQL => (value === null ? isNull(column) : eq(column, value)) as SQL;
+      const rows = await db
+        .update(providers)
+        .set(next)
+        .where(
+          and(
+            eq(providers.id, id),
+            same(providers.apiKeyEncrypted, expected.apiKeyEncrypted),
+            same(providers.secretHeadersEncrypted, expected.secretHeadersEncrypted),
+          ),
+        )
+        .returning({ id: providers.id });
+      return rows.length > 0;
     },
     async createModel(input) {
       try {

@@ -1,5 +1,5 @@
 /**
- * Compile the routing read-model (active providers with their encrypted keys, active registered models) and put it
+ * Compile the routing read-model (active providers with their encrypted secrets, active registered models) and put it
  * into the config KV bucket, where every ai-proxy replica picks it up within a second.
  */
 import type { ConfigStore } from "@thinkwatch/bus";
@@ -28,6 +28,7 @@ export function createRoutingPublisher(providers: ProviderStore, config: ConfigS
           baseUrl: p.baseUrl,
           apiKeyEncrypted: p.apiKeyEncrypted,
           settings: p.settings,
+          secretHeadersEncrypted: p.secretHeadersEncrypted,
         })),
         models: modelRows
           .filter((m) => m.isActive && activeIds.has(m.providerId))

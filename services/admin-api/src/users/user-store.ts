@@ -63,6 +63,7 @@ export interface UserStore {
   isInitialized(): Promise<boolean>;
   /** Create the first super admin; refuses (conflict) once any super admin exists, even under concurrent calls. */
   createFirstSuperAdmin(input: { email: string; displayName: string; passwordHash: string }): Promise<UserRecord>;
+  /** Create a user (a JIT-provisioned SSO user has no password); conflict when the email is taken. */
   create(input: { email: string; displayName: string; role: Role; passwordHash: string | null }): Promise<UserRecord>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;

@@ -27,6 +27,8 @@ export async function call<T = Record<string, unknown>>(
 ): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers["content-type"] = "application/json";
+  // As the console does: admin-api refuses cookie-carrying writes without its CSRF header.
+  if (method !== "GET") headers["x-thinkwatch-csrf"] = "1";
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.refreshCookie) headers.cookie = `tw_refresh=${options.refreshCookie}`;
   if (options.forwardedFor !== undefined) headers["x-forwarded-for"] = options.forwardedFor;

@@ -27,8 +27,18 @@ export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Rou
   if (!allowedByPatterns(key.allowedModels, model)) {
     throw new AppError("forbidden", `this API key may not use the model '${model}'`);
   }
-  const route = deps.router().resolve(model);
-  if (route === null) throw new AppError("model_not_found", `the model '${model}' does not exist or no provider serves it`);
+  const router = deps.router();
+  const route = router.resolve(model);
+  if (route === null) {
+    const degraded = router.degradedProviderOf(model);
+    if (degraded !== null) {
+      throw new AppError(
+        "unavailable",
+        `the provider '${degraded.name}' of the model '${model}' is degraded: ${degraded.reason}`,
+      );
+    }
+    throw new AppError("model_not_found", `the model '${model}' does not exist or no provider serves it`);
+  }
   return route;
 }
 

@@ -31,36 +31,57 @@ const DEFAULT_PREFIXES: Array<{ prefix: string; kind: ProviderKind }> = [
   { prefix: "text-embedding-004", kind: "gemini" },
 ];
 
+export interface DegradedProvider {
+  id: string;
+  name: string;
+  reason: string;
+}
+
 export interface ModelRouter {
   resolve(model: string): Route | null;
+  /** Why a model that resolves to nothing is unavailable: its registered provider's secret cannot be decrypted. */
+  degradedProviderOf(model: string): DegradedProvider | null;
+  degradedProviders(): DegradedProvider[];
   /** Every model name a request could name right now: registered ones (prefix routes are open-ended). */
   registeredModels(): Array<{ model: string; provider: ResolvedProvider }>;
   providerCount(): number;
   revision(): number;
 }
 
+/** Decrypt a provider's secrets once; secret headers join `settings.headers`, where the endpoint builders read them. */
+function resolveSecrets(provider: RoutedProvider, keyring: Keyring): ResolvedProvider {
+  const apiKey = provider.apiKeyEncrypted === null ? null : keyring.decrypt(provider.apiKeyEncrypted);
+  if (provider.secretHeadersEncrypted === null) return { ...provider, apiKey };
+  const secret = JSON.parse(keyring.decrypt(provider.secretHeadersEncrypted)) as Record<string, string>;
+  const plain =
+    typeof provider.settings.headers === "object" && provider.settings.headers !== null ? provider.settings.headers : {};
+  return { ...provider, apiKey, settings: { ...provider.settings, headers: { ...plain, ...secret } } };
+}
+
 export function createModelRouter(
   table: RoutingTable,
   keyring: Keyring,
-  onSecretError: (provider: string, error: unknown) => void,
+  onSecretError: (provider: DegradedProvider, error: unknown) => void,
 ): ModelRouter {
   const providers = new Map<string, ResolvedProvider>();
+  const degraded = new Map<string, DegradedProvider>();
   for (const provider of table.providers) {
-    let apiKey: string | null = null;
-    if (provider.apiKeyEncrypted !== null) {
-      try {
-        apiKey = keyring.decrypt(provider.apiKeyEncrypted);
-      } catch (caught) {
-        onSecretError(provider.name, caught);
-        continue;
-      }
+    try {
+      providers.set(provider.id, resolveSecrets(provider, keyring));
+    } catch (caught) {
+      // Kept visible (degradedProviderOf) so its models answer "unavailable: <reason>", not "no such model".
+      const entry = { id: provider.id, name: provider.name, reason: `cannot decrypt its secrets: ${(caught as Error).message}` };
+      degraded.set(provider.id, entry);
+      onSecretError(entry, caught);
     }
-    providers.set(provider.id, { ...provider, apiKey });
   }
   const explicit = new Map<string, Route>();
+  const degradedModels = new Map<string, DegradedProvider>();
   for (const entry of table.models) {
     const provider = providers.get(entry.providerId);
     if (provider !== undefined) explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel });
+    const broken = degraded.get(entry.providerId);
+    if (broken !== undefined) degradedModels.set(entry.model, broken);
   }
   const firstOfKind = new Map<ProviderKind, ResolvedProvider>();
   for (const provider of providers.values()) if (!firstOfKind.has(provider.kind)) firstOfKind.set(provider.kind, provider);
@@ -78,6 +99,8 @@ export function createModelRouter(
       }
       return best === undefined ? null : { provider: best.provider, model, upstreamModel: model };
     },
+    degradedProviderOf: (model) => degradedModels.get(model) ?? null,
+    degradedProviders: () => [...degraded.values()],
     registeredModels: () => [...explicit.values()].map((route) => ({ model: route.model, provider: route.provider })),
     providerCount: () => providers.size,
     revision: () => table.revision,

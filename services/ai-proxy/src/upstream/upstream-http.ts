@@ -2,6 +2,7 @@
  * The one HTTP client to upstream providers: an undici Agent (a keep-alive pool per origin), first-byte and idle
  * timeouts, and the client's abort signal passed through so a disconnecting client cancels the upstream call.
  */
+import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
 import { Agent, type Dispatcher } from "undici";
 
@@ -24,14 +25,28 @@ export interface UpstreamHttp {
   close(): Promise<void>;
 }
 
-export function createUpstreamHttp(options: { firstByteTimeoutMs: number; idleTimeoutMs: number }): UpstreamHttp {
+export interface UpstreamHttpOptions {
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** The egress policy, read per new connection (security.allowPrivateUpstreams from the settings). */
+  egress: () => EgressPolicy;
+  /** Name resolution for the egress check; the system resolver unless a test injects one. */
+  lookup?: LookupFunction;
+}
+
+export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
   const agent = new Agent({
     connections: 256,
     pipelining: 1,
     keepAliveTimeout: 30_000,
     headersTimeout: options.firstByteTimeoutMs,
     bodyTimeout: options.idleTimeoutMs,
-    connect: { timeout: 10_000 },
+    // Every connection is judged on the address it actually goes to, so a DNS change after saving is caught.
+    connect: createEgressConnector({
+      policy: options.egress,
+      timeout: 10_000,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    }),
   });
   return {
     async send(request) {

@@ -25,6 +25,10 @@ const PUBLIC_ROUTES = new Set([
   "POST /api/auth/login",
   "POST /api/auth/refresh",
   "POST /api/auth/invite/accept",
+  "GET /api/auth/sso/status",
+  "GET /api/auth/sso/authorize",
+  "GET /api/auth/sso/callback",
+  "GET /api/openapi.json",
 ]);
 /** Routes about the caller's own account only. */
 const SELF_ROUTES = new Set([

@@ -14,6 +14,7 @@ import { SetupPage } from "./setup/setup-page";
 import { AppShell } from "./shell/app-shell";
 import { NAV_ITEMS } from "./shell/nav-items";
 import { PageRoute } from "./shell/page-route";
+import { AcceptInvitePage } from "./users/accept-invite-page";
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -24,6 +25,7 @@ export function App() {
           <Routes>
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/invite" element={<AcceptInvitePage />} />
             <Route path="/login/sso" element={<SsoLandingPage />} />
             <Route
               element={

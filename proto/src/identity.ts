@@ -20,3 +20,16 @@ export const UsersChanged = eventContract(
     teamId: v.optional(Uuid),
   }),
 );
+
+/**
+ * Console sessions ended (logout, "revoke all", an admin revoking a user's sessions, refresh-token reuse): every
+ * admin-api replica drops its cached session state of that user so their access tokens stop working at once.
+ */
+export const SessionsRevoked = eventContract(
+  "identity.v1.sessions.revoked",
+  v.object({
+    userId: Uuid,
+    /** The sessions ended; absent: every session of the user. */
+    sessionIds: v.optional(v.array(Uuid)),
+  }),
+);

@@ -30,6 +30,8 @@ export const AuthSettingsSchema = v.object({
   ssoDefaultRole: v.optional(v.string(), "developer"),
   /** Link an SSO login to an existing local user with the same, IdP-verified email. */
   ssoLinkByVerifiedEmail: v.optional(v.boolean(), false),
+  /** How long an invitation link to set a first password stays valid. */
+  inviteTtlHours: v.optional(Int(1, 30 * 24), 72),
 });
 
 export const GatewaySettingsSchema = v.object({

@@ -2,7 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { type ApiClient, createApiClient } from "../api/api-client";
-import type { PublicUser, TokenResponse } from "./auth-api";
+import { logout, type PublicUser, refreshSession, type TokenResponse } from "./auth-api";
 import { createSessionStore, type Session } from "./session-store";
 
 export interface SessionContextValue {
@@ -23,7 +23,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   tokenRef.current = session?.accessToken ?? null;
 
   const queryClient = useQueryClient();
-  const signOut = useCallback(() => {
+  const endLocally = useCallback(() => {
     store.clear();
     tokenRef.current = null;
     setSession(null);
@@ -31,7 +31,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     queryClient.clear();
   }, [store, queryClient]);
 
-  const api = useMemo(() => createApiClient({ getToken: () => tokenRef.current, onUnauthorized: signOut }), [signOut]);
+  const api = useMemo(() => createApiClient({ getToken: () => tokenRef.current, onUnauthorized: endLocally }), [endLocally]);
+
+  // Signing out ends the session on the server too, so its access token and refresh cookie are dead at once; the
+  // tab forgets it either way (a failed call leaves a session that expires by itself, nothing to show the user).
+  const signOut = useCallback(() => {
+    if (tokenRef.current !== null) void logout(api).catch(() => undefined);
+    endLocally();
+  }, [api, endLocally]);
 
   const signIn = useCallback(
     (token: TokenResponse) => {
@@ -50,14 +57,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [store],
   );
 
-  // Sign out when the token expires, so an idle tab lands on the login page instead of failing on its next click.
+  // Shortly before the access token expires, trade the refresh cookie for a new one; when that fails (session ended,
+  // user deactivated, another address) the tab lands on the login page instead of failing on its next click.
   useEffect(() => {
     if (session === null) return;
+    const lifetime = session.expiresAt - Date.now();
     // Browsers fire at once for delays past 2^31-1 ms, so clamp; a tab open for 24 days re-arms on its next render.
-    const delay = Math.min(Math.max(0, session.expiresAt - Date.now()), 2_147_483_647);
-    const timer = window.setTimeout(signOut, delay);
+    const delay = Math.min(Math.max(0, lifetime - Math.min(60_000, lifetime / 4)), 2_147_483_647);
+    const timer = window.setTimeout(() => {
+      refreshSession(api).then(signIn, endLocally);
+    }, delay);
     return () => window.clearTimeout(timer);
-  }, [session, signOut]);
+  }, [session, api, signIn, endLocally]);
 
   const value = useMemo(() => ({ session, api, signIn, signOut, updateUser }), [session, api, signIn, signOut, updateUser]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

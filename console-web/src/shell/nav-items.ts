@@ -19,6 +19,10 @@ import {
   Send,
   Server,
   Settings,
+  ShieldCheck,
+  UserCircle,
+  Users,
+  UsersRound,
   Wrench,
 } from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
@@ -86,6 +90,30 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   {
     section: "administration",
+    label: "Users",
+    path: "/users",
+    permission: "users:read",
+    icon: Users,
+    page: lazyPage(() => import("../users/users-page").then((m) => m.UsersPage)),
+  },
+  {
+    section: "administration",
+    label: "Teams",
+    path: "/teams",
+    permission: "teams:read",
+    icon: UsersRound,
+    page: lazyPage(() => import("../teams/teams-page").then((m) => m.TeamsPage)),
+  },
+  {
+    section: "administration",
+    label: "Roles",
+    path: "/roles",
+    permission: "roles:read",
+    icon: ShieldCheck,
+    page: lazyPage(() => import("../roles/roles-page").then((m) => m.RolesPage)),
+  },
+  {
+    section: "administration",
     label: "Settings",
     path: "/settings",
     permission: "settings:read",
@@ -107,5 +135,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "log_forwarders:read",
     icon: Send,
     page: lazyPage(() => import("../log-forwarders/log-forwarders-page").then((m) => m.LogForwardersPage)),
+  },
+  {
+    section: "health",
+    label: "Profile",
+    path: "/profile",
+    permission: null,
+    icon: UserCircle,
+    page: lazyPage(() => import("../profile/profile-page").then((m) => m.ProfilePage)),
   },
 ];

@@ -1,17 +1,24 @@
-/** admin-api configuration: its database, the bus, the secrets it signs and encrypts with. */
+/** admin-api configuration: its database, Redis (login lockout), the bus, the secrets it signs and encrypts with. */
 import { resolve } from "node:path";
-import { clickhouseEntries, databaseEntries, encryptionEntries, fields, jwtEntries, natsEntries } from "@thinkwatch/config";
+import {
+  clickhouseEntries,
+  databaseEntries,
+  encryptionEntries,
+  fields,
+  jwtEntries,
+  natsEntries,
+  redisEntries,
+} from "@thinkwatch/config";
 import * as v from "valibot";
 
 export const AdminApiConfigSchema = v.object({
   ...natsEntries,
   ...databaseEntries,
+  ...redisEntries,
   ...jwtEntries,
   ...encryptionEntries,
   /** The log explorer reads ClickHouse (read-only; audit-ingest owns the schema). */
   ...clickhouseEntries,
-  /** Lifetime of a console access token. */
-  ACCESS_TOKEN_TTL_SECONDS: fields.positiveInt(900),
   /** Comma-separated browser origins allowed to call the console API cross-origin (empty: same origin only). */
   CORS_ORIGINS: fields.text(""),
   /** The built console SPA; the default is console-web/dist in this repository (bundle or source layout alike). */

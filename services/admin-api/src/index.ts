@@ -1,2 +1,4 @@
+export type { Clock } from "./auth/clock.js";
+export type { DeclaredRoute, RouteAccess } from "./http/console-router.js";
 export { runRotateEncryptionKey } from "./secrets/rotate-command.js";
-export { adminApiService } from "./service.js";
+export { type AdminApiOptions, adminApiService, startAdminApi } from "./service.js";

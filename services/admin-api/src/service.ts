@@ -4,16 +4,24 @@ import { createClickHouse } from "@thinkwatch/clickhouse";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
-import { defineService } from "@thinkwatch/lifecycle";
+import { defineService, type RunningService, type ServiceContext } from "@thinkwatch/lifecycle";
+import { createRedis, redisDependency } from "@thinkwatch/redis";
 import { createPostgresAuditRecorder } from "./audit/audit-recorder.js";
 import { startOutboxPublisher } from "./audit/outbox-publisher.js";
-import { createTokenAuthorizer } from "./auth/authorizer.js";
+import { createAccessCache } from "./auth/access-cache.js";
+import { createPostgresAccessStore } from "./auth/access-store.js";
+import { createSessionAuthorizer } from "./auth/authorizer.js";
+import { type Clock, systemClock } from "./auth/clock.js";
+import { createRedisLoginLockout } from "./auth/login-lockout.js";
 import { createTokenIssuer } from "./auth/tokens.js";
-import { AdminApiConfigSchema } from "./config.js";
+import { type AdminApiConfig, AdminApiConfigSchema } from "./config.js";
 import type { AdminDeps } from "./deps.js";
 import { registerAuthRoutes } from "./http/auth.js";
+import { registerAuthProfileRoutes } from "./http/auth-profile.js";
+import { registerAuthSessionRoutes } from "./http/auth-session.js";
+import { createClientAddressResolver } from "./http/client-address.js";
 import { parseOrigins, registerConsoleHardening } from "./http/console-hardening.js";
-import { createConsoleRouter } from "./http/console-router.js";
+import { createConsoleRouter, type DeclaredRoute } from "./http/console-router.js";
 import { registerConsoleStatic } from "./http/console-static.js";
 import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
@@ -24,10 +32,17 @@ import { registerMcpServerRoutes } from "./http/mcp-servers.js";
 import { registerModelPricingRoutes } from "./http/model-pricing.js";
 import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
+import { registerRoleRoutes } from "./http/roles.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
 import { registerSsoAdminRoutes } from "./http/sso-admin.js";
 import { registerSsoAuthRoutes } from "./http/sso-auth.js";
+import { registerTeamMemberRoutes } from "./http/team-members.js";
+import { registerTeamRoutes } from "./http/teams.js";
+import { registerUserAdminRoutes } from "./http/user-admin.js";
+import { registerUserRoleRoutes } from "./http/user-roles.js";
+import { registerUserRoutes } from "./http/users.js";
+import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
@@ -35,109 +50,154 @@ import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
 import { createPricingPublisher } from "./publish/pricing-publisher.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
+import { createPostgresRoleStore } from "./roles/role-store.js";
+import { createPostgresSessionStore } from "./sessions/session-store.js";
 import { createPostgresIdentityStore } from "./sso/identity-store.js";
 import { createOidcDiscoveryCache } from "./sso/oidc-discovery.js";
 import { createPostgresSsoConfigStore } from "./sso/sso-config-store.js";
+import { createPostgresTeamStore } from "./teams/team-store.js";
+import { createPostgresInviteStore } from "./users/invite-store.js";
 import { createPostgresSettingsStore } from "./users/settings-store.js";
 import { createPostgresUserStore } from "./users/user-store.js";
+
+export interface AdminApiOptions {
+  /** Time source for tokens, sessions, lockouts and invitations (tests pass a fake clock). */
+  clock?: Clock;
+}
+
+export async function startAdminApi(
+  config: AdminApiConfig,
+  { log, instanceId, resources }: ServiceContext,
+  options: AdminApiOptions = {},
+): Promise<RunningService & { routes(): readonly DeclaredRoute[] }> {
+  const clock = options.clock ?? systemClock;
+  const pg = createDb({ url: config.DATABASE_URL, name: "admin-api" });
+  const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log });
+  const bus = await connectServiceBus(resources, {
+    url: config.NATS_URL,
+    namespace: config.THINKWATCH_NAMESPACE,
+    name: `thinkwatch-${instanceId}`,
+    log,
+  });
+  const configStore = await openConfigStore(bus, log);
+  const providers = createPostgresProviderStore(pg.db);
+  const outbox = createOutbox(bus, log);
+  const tokens = createTokenIssuer(config.JWT_SECRET, clock);
+  const pricingStore = createPostgresPricingStore(pg.db);
+  const clickhouse = createClickHouse({
+    url: config.CLICKHOUSE_URL,
+    database: config.CLICKHOUSE_DB,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+    log,
+  });
+  const auditOutbox = await startOutboxPublisher(pg.db, pg.sql, bus, log);
+  const sessions = createPostgresSessionStore(pg.db);
+  const access = createAccessCache({ access: createPostgresAccessStore(pg.db), sessions, clock });
+  const settings = createPostgresSettingsStore(pg.db, configStore);
+  // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
+  await settings.publish();
+  const liveSettings = await watchSettings(configStore, log);
+  const deps: AdminDeps = {
+    bus,
+    config: configStore,
+    log,
+    keyring: createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS),
+    clock,
+    tokens,
+    authorizer: createSessionAuthorizer({ tokens, cache: access, settings: liveSettings, clock }),
+    access,
+    identity: createIdentityEvents({ bus, cache: access, sessions, clock, log }),
+    lockout: createRedisLoginLockout(redis),
+    sessions,
+    invites: createPostgresInviteStore(pg.db),
+    audit: createPostgresAuditRecorder(pg.db, outbox, log),
+    users: createPostgresUserStore(pg.db),
+    teams: createPostgresTeamStore(pg.db),
+    roles: createPostgresRoleStore(pg.db),
+    settings,
+    liveSettings,
+    providers,
+    routing: createRoutingPublisher(providers, configStore),
+    channels: createChannelStore(pg.db, configStore),
+    sso: createPostgresSsoConfigStore(pg.db),
+    identities: createPostgresIdentityStore(pg.db),
+    oidc: createOidcDiscoveryCache(),
+    clickhouse,
+    pricingStore,
+    pricing: createPricingPublisher(pricingStore, configStore),
+  };
+  await deps.routing.publish();
+  await deps.channels.publish();
+  const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore, () => ({
+    allowPrivate: liveSettings.current().security.allowPrivateUpstreams,
+  }));
+  await mcpServers.publish();
+  await deps.pricing.publish();
+  const purger = createProviderPurger(pg.db, log);
+  purger.start(3_600_000);
+
+  const app = createHttpApp({ log });
+  registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
+  const router = createConsoleRouter(deps.authorizer, { clientAddress: createClientAddressResolver(liveSettings) });
+  registerSetupRoutes(router, deps);
+  registerAuthRoutes(router, deps);
+  registerSsoAuthRoutes(router, deps);
+  registerSsoAdminRoutes(router, deps);
+  registerAuthSessionRoutes(router, deps);
+  registerAuthProfileRoutes(router, deps);
+  registerUserRoutes(router, deps);
+  registerUserAdminRoutes(router, deps);
+  registerUserRoleRoutes(router, deps);
+  registerTeamRoutes(router, deps);
+  registerTeamMemberRoutes(router, deps);
+  registerRoleRoutes(router, deps);
+  registerProviderRoutes(router, deps);
+  registerKeyRoutes(router, deps);
+  registerLimitRoutes(router, deps);
+  registerModelPricingRoutes(router, deps);
+  registerLogForwarderRoutes(router, deps);
+  registerLogRoutes(router, deps);
+  registerSettingsRoutes(router, deps);
+  registerMcpServerRoutes(router, deps, mcpServers);
+  registerHealthRoutes(router, deps, pg);
+  registerOpenApiRoute(router);
+  app.route("/", router.app);
+
+  if (!registerConsoleStatic(app, config.CONSOLE_WEB_DIR)) {
+    log.warn({ dir: config.CONSOLE_WEB_DIR }, "console-web is not built; the console API works, the pages do not");
+  }
+
+  return {
+    http: { listener: "console", paths: ["/api/*", "/", "/*"], app },
+    routes: () => router.routes(),
+    ready: async () => {
+      if (!bus.isConnected() || redis.status !== "ready") return false;
+      await pg.sql`select 1`;
+      return true;
+    },
+    async stop(deadlineMs) {
+      purger.stop();
+      deps.identity.stop();
+      liveSettings.stop();
+      await auditOutbox.stop(deadlineMs);
+      await outbox.flush(deadlineMs);
+      await bus.close(deadlineMs);
+      redis.disconnect();
+      await pg.close(deadlineMs);
+      await clickhouse.close();
+    },
+  };
+}
 
 export const adminApiService = defineService({
   name: "admin-api",
   config: AdminApiConfigSchema,
-  dependencies: (config) => [postgresDependency(config.DATABASE_URL), natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId, resources }) {
-    const pg = createDb({ url: config.DATABASE_URL, name: "admin-api" });
-    const bus = await connectServiceBus(resources, {
-      url: config.NATS_URL,
-      namespace: config.THINKWATCH_NAMESPACE,
-      name: `thinkwatch-${instanceId}`,
-      log,
-    });
-    const configStore = await openConfigStore(bus, log);
-    const providers = createPostgresProviderStore(pg.db);
-    const outbox = createOutbox(bus, log);
-    const pricingStore = createPostgresPricingStore(pg.db);
-    const tokens = createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
-    const clickhouse = createClickHouse({
-      url: config.CLICKHOUSE_URL,
-      database: config.CLICKHOUSE_DB,
-      username: config.CLICKHOUSE_USER,
-      password: config.CLICKHOUSE_PASSWORD,
-      log,
-    });
-    const auditOutbox = await startOutboxPublisher(pg.db, pg.sql, bus, log);
-    const deps: AdminDeps = {
-      bus,
-      config: configStore,
-      log,
-      keyring: createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS),
-      tokens,
-      authorizer: createTokenAuthorizer(tokens),
-      audit: createPostgresAuditRecorder(pg.db, outbox, log),
-      users: createPostgresUserStore(pg.db),
-      settings: createPostgresSettingsStore(pg.db, configStore),
-      liveSettings: await watchSettings(configStore, log),
-      providers,
-      routing: createRoutingPublisher(providers, configStore),
-      channels: createChannelStore(pg.db, configStore),
-      sso: createPostgresSsoConfigStore(pg.db),
-      identities: createPostgresIdentityStore(pg.db),
-      oidc: createOidcDiscoveryCache(),
-      clickhouse,
-      pricingStore,
-      pricing: createPricingPublisher(pricingStore, configStore),
-    };
-    // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
-    await deps.routing.publish();
-    await deps.channels.publish();
-    await deps.settings.publish();
-    const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore, () => ({
-      allowPrivate: deps.liveSettings.current().security.allowPrivateUpstreams,
-    }));
-    await mcpServers.publish();
-    await deps.pricing.publish();
-    const purger = createProviderPurger(pg.db, log);
-    purger.start(3_600_000);
-
-    const app = createHttpApp({ log });
-    registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
-    const router = createConsoleRouter(deps.authorizer);
-    registerSetupRoutes(router, deps);
-    registerAuthRoutes(router, deps);
-    registerSsoAuthRoutes(router, deps);
-    registerSsoAdminRoutes(router, deps);
-    registerProviderRoutes(router, deps);
-    registerKeyRoutes(router, deps);
-    registerLimitRoutes(router, deps);
-    registerModelPricingRoutes(router, deps);
-    registerLogForwarderRoutes(router, deps);
-    registerLogRoutes(router, deps);
-    registerSettingsRoutes(router, deps);
-    registerMcpServerRoutes(router, deps, mcpServers);
-    registerHealthRoutes(router, deps, pg);
-    registerOpenApiRoute(router);
-    app.route("/", router.app);
-
-    if (!registerConsoleStatic(app, config.CONSOLE_WEB_DIR)) {
-      log.warn({ dir: config.CONSOLE_WEB_DIR }, "console-web is not built; the console API works, the pages do not");
-    }
-
-    return {
-      http: { listener: "console", paths: ["/api/*", "/", "/*"], app },
-      ready: async () => {
-        if (!bus.isConnected()) return false;
-        await pg.sql`select 1`;
-        return true;
-      },
-      async stop(deadlineMs) {
-        purger.stop();
-        deps.liveSettings.stop();
-        await auditOutbox.stop(deadlineMs);
-        await outbox.flush(deadlineMs);
-        await bus.close(deadlineMs);
-        await pg.close(deadlineMs);
-        await clickhouse.close();
-      },
-    };
-  },
+  dependencies: (config) => [
+    postgresDependency(config.DATABASE_URL),
+    redisDependency(config.REDIS_URL),
+    natsDependency(config.NATS_URL),
+  ],
+  start: (config, context) => startAdminApi(config, context),
 });

@@ -11,6 +11,7 @@ import {
   type ConsoleClient,
   createConsoleClient,
   createTestEnvironment,
+  DEFAULT_ADMIN,
   freePort,
   type TestEnvironment,
 } from "@thinkwatch/testkit";
@@ -173,6 +174,8 @@ describe("fuzz pass over every console route", () => {
   });
 
   it("refuses a NUL byte with the field named", async () => {
+    // Earlier cases reach logout and "revoke all sessions", which end this admin's session: sign in again.
+    api.token = (await api.call<{ accessToken: string }>("POST", "/api/auth/login", DEFAULT_ADMIN)).body.accessToken;
     const response = await api.call("POST", "/api/admin/providers", { name: NUL, kind: "openai" });
     expect(response.body).toEqual({
       error: {

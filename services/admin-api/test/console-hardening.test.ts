@@ -10,6 +10,7 @@ import {
   type ConsoleClient,
   createConsoleClient,
   createTestEnvironment,
+  DEFAULT_ADMIN,
   freePort,
   type TestEnvironment,
 } from "@thinkwatch/testkit";
@@ -170,6 +171,8 @@ describe("CORS and CSRF", () => {
   });
 
   it("refuses a body above the limit with 413", async () => {
+    // Earlier cases reach logout and "revoke all sessions", which end this admin's session: sign in again.
+    api.token = (await api.call<{ accessToken: string }>("POST", "/api/auth/login", DEFAULT_ADMIN)).body.accessToken;
     const response = await api.call("POST", "/api/admin/providers", { name: "x".repeat(2 * 1024 * 1024), kind: "openai" });
     expect(response).toMatchObject({
       status: 413,

@@ -35,16 +35,18 @@ const SCREENSHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), "tw-con
 const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
-    ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Gateway", ["Providers & Models", "API Keys", "Limits"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
     ["Logs", ["Log Explorer", "Log Forwarders"]],
-    ["Administration", ["Settings"]],
+    ["Administration", ["Users", "Teams", "Roles", "Settings"]],
+    [null, ["Profile"]],
   ],
   viewer: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "API Keys"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
     ["Logs", ["Log Explorer"]],
+    [null, ["Profile"]],
   ],
 } as const;
 

@@ -1,10 +1,11 @@
 /**
- * The one place a console session starts after an identity is proven (SSO today; the refresh-token sessions of the
- * identity work replace the body of this function, so every login path gets them at once).
+ * The one place a console session starts after an identity is proven (SSO; password login and setup open theirs the
+ * same way): a refresh-token session bound to the client, its cookie, and a short-lived access token.
  */
 import type { Context } from "hono";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleEnv } from "../http/console-router.js";
+import { openSession } from "../http/session-response.js";
 import type { UserRecord } from "../users/user-store.js";
 
 export interface ConsoleSession {
@@ -12,10 +13,6 @@ export interface ConsoleSession {
   expiresIn: number;
 }
 
-export async function startConsoleSession(
-  _c: Context<ConsoleEnv>,
-  deps: Pick<AdminDeps, "tokens">,
-  user: UserRecord,
-): Promise<ConsoleSession> {
-  return deps.tokens.issue({ id: user.id, email: user.email, role: user.role });
+export async function startConsoleSession(c: Context<ConsoleEnv>, deps: AdminDeps, user: UserRecord): Promise<ConsoleSession> {
+  return openSession(c, deps, user);
 }

@@ -37,6 +37,9 @@ export const PERMISSIONS = [
   "analytics:read",
   "analytics:read_all",
   "health:read",
+  "users:read_all",
+  "teams:read_all",
+  "teams:write_all",
 ] as const;
 
 export const PermissionSchema = v.picklist(PERMISSIONS);
@@ -66,6 +69,26 @@ export const BUILT_IN_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   team_manager: TEAM_MANAGER,
   developer: DEVELOPER,
   viewer: VIEWER,
+};
+
+/**
+ * Permissions that are team-scoped: held plainly they reach only the teams where the holder has them (through a
+ * team role or a team-scoped role assignment); the `_all` permission beside each reaches every team.
+ */
+export const TEAM_WIDE_PERMISSION: Partial<Record<Permission, Permission>> = {
+  "users:read": "users:read_all",
+  "teams:read": "teams:read_all",
+  "teams:write": "teams:write_all",
+};
+
+export const TEAM_ROLES = ["manager", "member"] as const;
+export const TeamRoleSchema = v.picklist(TEAM_ROLES);
+export type TeamRole = v.InferOutput<typeof TeamRoleSchema>;
+
+/** What a team role grants inside its team: managers manage the team and see its members. */
+export const TEAM_ROLE_PERMISSIONS: Record<TeamRole, readonly Permission[]> = {
+  manager: ["teams:read", "teams:write", "users:read"],
+  member: ["teams:read"],
 };
 
 export function permissionsOfRole(role: Role): ReadonlySet<Permission> {

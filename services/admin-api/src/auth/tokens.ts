@@ -1,44 +1,52 @@
-/** Console access tokens: short-lived HS256 JWTs carrying the user id and role. */
+/**
+ * Console access tokens: short-lived HS256 JWTs naming the user and their session. They carry no authority of their
+ * own — the authorizer looks up the user's current state and the session's liveness for every request.
+ */
 import { AppError } from "@thinkwatch/errors";
 import { jwtVerify, SignJWT } from "jose";
 import * as v from "valibot";
-import { type Role, RoleSchema } from "./roles.js";
+import { type Clock, systemClock } from "./clock.js";
 
 const ISSUER = "thinkwatch-console";
 const AUDIENCE = "thinkwatch-console";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  role: Role;
+export interface TokenSubject {
+  userId: string;
+  sessionId: string;
 }
 
-const ClaimsSchema = v.object({ sub: v.string(), email: v.string(), role: RoleSchema });
+const ClaimsSchema = v.object({ sub: v.pipe(v.string(), v.uuid()), sid: v.pipe(v.string(), v.uuid()) });
 
 export interface TokenIssuer {
-  issue(user: SessionUser): Promise<{ accessToken: string; expiresIn: number }>;
-  verify(token: string): Promise<SessionUser>;
+  issue(subject: TokenSubject, ttlSeconds: number): Promise<{ accessToken: string; expiresIn: number }>;
+  verify(token: string): Promise<TokenSubject>;
 }
 
-export function createTokenIssuer(secret: string, ttlSeconds: number): TokenIssuer {
+export function createTokenIssuer(secret: string, clock: Clock = systemClock): TokenIssuer {
   const key = new TextEncoder().encode(secret);
   return {
-    async issue(user) {
-      const accessToken = await new SignJWT({ email: user.email, role: user.role })
+    async issue(subject, ttlSeconds) {
+      const nowSeconds = Math.floor(clock() / 1000);
+      const accessToken = await new SignJWT({ sid: subject.sessionId })
         .setProtectedHeader({ alg: "HS256" })
-        .setSubject(user.id)
+        .setSubject(subject.userId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
+        .setIssuedAt(nowSeconds)
+        .setExpirationTime(nowSeconds + ttlSeconds)
         .sign(key);
       return { accessToken, expiresIn: ttlSeconds };
     },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ["HS256"],
+          currentDate: new Date(clock()),
+        });
         const claims = v.parse(ClaimsSchema, payload);
-        return { id: claims.sub, email: claims.email, role: claims.role };
+        return { userId: claims.sub, sessionId: claims.sid };
       } catch {
         throw new AppError("unauthenticated", "the access token is missing, invalid or expired; log in again");
       }

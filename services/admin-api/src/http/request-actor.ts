@@ -4,6 +4,8 @@ import type { Context } from "hono";
 import type { ConsoleEnv } from "./console-router.js";
 
 export function clientAddressOf(c: Context): string | null {
+  const resolved = (c as Context<ConsoleEnv>).get("clientIp") as string | null | undefined;
+  if (resolved !== undefined) return resolved;
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? null;
 }

@@ -5,6 +5,8 @@ import { hashPassword } from "../auth/passwords.js";
 import type { AdminDeps } from "../deps.js";
 import { publicUser } from "../users/user-store.js";
 import type { ConsoleRouter } from "./console-router.js";
+import { requestActor } from "./request-actor.js";
+import { openSession } from "./session-response.js";
 
 export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("GET", "/api/setup/status", "public", async (c) => {
@@ -28,8 +30,16 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
         const { general } = await deps.settings.all();
         await deps.settings.setCategory("general", { ...general, siteName: body.siteName });
       }
-      const token = await deps.tokens.issue({ id: user.id, email: user.email, role: user.role });
-      return c.json({ user: publicUser(user), ...token, tokenType: "Bearer" }, 201);
+      deps.audit.record({
+        category: "admin",
+        action: "user.created",
+        actor: { ...requestActor(c), kind: "user", id: user.id, name: user.email },
+        target: { kind: "user", id: user.id, name: user.email },
+        after: publicUser(user),
+        details: { via: "setup" },
+        requestId: c.get("requestId"),
+      });
+      return c.json(await openSession(c, deps, user), 201);
     },
     { summary: "Create the first super admin", body: InitializeRequestSchema, status: 201 },
   );

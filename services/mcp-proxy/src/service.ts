@@ -17,6 +17,7 @@ import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
 import { openSessionStore } from "./session/session-store.js";
+import { createUpstreamAuth } from "./upstream/user-oauth.js";
 
 export const mcpProxyService = defineService({
   name: "mcp-proxy",
@@ -33,6 +34,7 @@ export const mcpProxyService = defineService({
     const configStore = await openConfigStore(bus, log);
     const registry = await watchServerRegistry(configStore, keyring, log);
     const outbox = createOutbox(bus, log);
+    const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
     const sessions = new SessionManager({
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
@@ -40,6 +42,7 @@ export const mcpProxyService = defineService({
       idleMs: config.MCP_SESSION_IDLE_MS,
       connectTimeoutMs: config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
       callTimeoutMs: config.MCP_TOOL_CALL_TIMEOUT_MS,
+      upstreamAuth,
       onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
     });
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS);
@@ -64,6 +67,7 @@ export const mcpProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         registry.stop();
+        upstreamAuth.stop();
         await sessions.closeAll();
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);

@@ -9,6 +9,7 @@ import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
 import { toolPolicyOf } from "../policy/tool-policy.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
+import type { UpstreamAuth } from "../upstream/user-oauth.js";
 import { GatewaySession, type ToolCallOutcome } from "./gateway-session.js";
 import type { SessionStore } from "./session-store.js";
 import type { SessionRecord } from "./session-types.js";
@@ -20,6 +21,7 @@ export interface SessionManagerOptions {
   idleMs: number;
   connectTimeoutMs: number;
   callTimeoutMs: number;
+  upstreamAuth?: UpstreamAuth;
   onToolCall(outcome: ToolCallOutcome): void;
 }
 
@@ -51,6 +53,7 @@ export class SessionManager {
       log: this.options.log,
       connectTimeoutMs: this.options.connectTimeoutMs,
       callTimeoutMs: this.options.callTimeoutMs,
+      ...(this.options.upstreamAuth === undefined ? {} : { upstreamAuth: this.options.upstreamAuth }),
       onToolCall: this.options.onToolCall,
     });
   }

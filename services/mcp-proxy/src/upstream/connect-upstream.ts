@@ -14,12 +14,16 @@ import type { UpstreamServer } from "../registry/registry-watch.js";
 
 export const GATEWAY_CLIENT_INFO = { name: "thinkwatch-mcp-gateway", version: "0.1.0" };
 
-function transportFor(server: UpstreamServer): Transport {
+/** Per-request credentials (OAuth bearer of the session's user or service account); see user-oauth.ts. */
+export type AuthHeaders = () => Promise<Record<string, string>>;
+const NO_AUTH: AuthHeaders = async () => ({});
+
+function transportFor(server: UpstreamServer, auth: AuthHeaders): Transport {
   switch (server.transport) {
     case "streamable_http":
-      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets) });
+      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets, auth) });
     case "sse":
-      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets) });
+      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets, auth) });
     case "stdio": {
       if (server.command === null) throw new Error(`stdio server ${server.name} has no command`);
       return new StdioClientTransport({
@@ -32,11 +36,15 @@ function transportFor(server: UpstreamServer): Transport {
   }
 }
 
-/** Every request of the transport (stream, posts) carries the server's configured headers (credentials). */
-function withHeaders(extra: Record<string, string>): typeof fetch {
-  return (input, init) => {
+/**
+ * Every request of the transport (stream, posts) carries the server's configured headers and, asked afresh each
+ * time (so a refreshed token is used at once), its auth headers.
+ */
+function withHeaders(extra: Record<string, string>, auth: AuthHeaders): typeof fetch {
+  return async (input, init) => {
     const headers = new Headers(init?.headers);
     for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    for (const [name, value] of Object.entries(await auth())) headers.set(name, value);
     return fetch(input, { ...init, headers });
   };
 }
@@ -50,8 +58,9 @@ export async function connectUpstream(
   server: UpstreamServer,
   capabilities: ClientCapabilities,
   timeoutMs: number,
+  auth: AuthHeaders = NO_AUTH,
 ): Promise<Client> {
   const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
-  await client.connect(transportFor(server), { timeout: timeoutMs });
+  await client.connect(transportFor(server, auth), { timeout: timeoutMs });
   return client;
 }

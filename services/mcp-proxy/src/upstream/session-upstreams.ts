@@ -18,7 +18,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { UpstreamServer } from "../registry/registry-watch.js";
-import { connectUpstream } from "./connect-upstream.js";
+import { type AuthHeaders, connectUpstream } from "./connect-upstream.js";
 
 export type ListKind = "tools" | "prompts" | "resources";
 
@@ -54,6 +54,8 @@ export class SessionUpstreams {
     private readonly relay: DownstreamRelay,
     private readonly log: Logger,
     private readonly connectTimeoutMs: number,
+    /** The session user's credentials for a server (per-user OAuth, client credentials); none for static servers. */
+    private readonly authFor: (server: UpstreamServer) => AuthHeaders = () => async () => ({}),
   ) {}
 
   /** The connected client for a server, opening it on first use. */
@@ -99,7 +101,7 @@ export class SessionUpstreams {
 
   private async open(server: UpstreamServer): Promise<Client> {
     const offered = relayableCapabilities(this.relay.capabilities());
-    const client = await connectUpstream(server, offered, this.connectTimeoutMs);
+    const client = await connectUpstream(server, offered, this.connectTimeoutMs, this.authFor(server));
     const relay = this.relay;
     const forward = (request: { method: string; params?: unknown }) =>
       relay.request(server, request.method, request.params) as never;

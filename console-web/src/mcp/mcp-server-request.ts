@@ -79,5 +79,7 @@ export function buildMcpServerRequest(values: McpServerFormValues): McpServerInp
     headers: stdio ? {} : (parsePairs(values.headers, ":") ?? {}),
     secretEnv: stdio ? (parsePairs(values.secretEnv, "=") ?? {}) : {},
     enabled: true,
+    authMode: "static",
+    oauth: null,
   };
 }

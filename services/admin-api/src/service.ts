@@ -17,10 +17,12 @@ import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerMcpOAuthLinkRoutes } from "./http/mcp-oauth-link.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
@@ -79,6 +81,7 @@ export const adminApiService = defineService({
     registerLogForwarderRoutes(router, deps);
     registerSettingsRoutes(router, deps);
     registerMcpServerRoutes(router, deps, mcpServers);
+    registerMcpOAuthLinkRoutes(router, deps, mcpServers, await createMcpOAuthLinker(bus, deps.keyring), config.PUBLIC_URL);
     registerHealthRoutes(router, deps, pg);
     app.route("/", router.app);
 

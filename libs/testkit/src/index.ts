@@ -10,6 +10,7 @@ export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
 export { type ConformanceResult, runConformanceServerSuite, type ScenarioOutcome } from "./mcp-conformance.js";
 export { type ConformanceFixture, startConformanceFixture } from "./mcp-conformance-fixture.js";
+export { type OAuthMcpCall, type OAuthProtectedMcp, startOAuthProtectedMcp } from "./mcp-oauth-upstream.js";
 export {
   everythingStdio,
   type McpHttpUpstream,

@@ -27,6 +27,9 @@ export interface OAuthProtectedMcp {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** A confidential client allowed the client_credentials grant (a service account). */
+  serviceClientId: string;
+  serviceClientSecret: string;
   /** Every authenticated request the MCP server accepted, in order. */
   calls: OAuthMcpCall[];
   /** Every Authorization header value the MCP server received (accepted or not). */
@@ -35,6 +38,8 @@ export interface OAuthProtectedMcp {
   issuedTokens: string[];
   /** How many refresh_token grants the AS answered. */
   refreshes(): number;
+  /** How many client_credentials grants the AS answered. */
+  clientCredentialsGrants(): number;
   loginAs(subject: string): void;
   /** GET the authorization URL and follow redirects (cookies kept) until one starts with `stopAt`; returns it. */
   authorize(authorizationUrl: string, stopAt: string): Promise<string>;
@@ -43,7 +48,7 @@ export interface OAuthProtectedMcp {
 
 export interface OAuthProtectedMcpOptions {
   redirectUris: string[];
-  /** Lifetime of the JWT access tokens. */
+  /** Lifetime of the users' JWT access tokens (the service account's live 300 s). */
   accessTokenTtlSeconds: number;
 }
 
@@ -54,6 +59,9 @@ export async function startOAuthProtectedMcp(options: OAuthProtectedMcpOptions):
   const clientSecret = `secret-${randomUUID()}`;
   let next: string | null = null;
   let refreshCount = 0;
+  let clientCredentialsCount = 0;
+  const serviceClientId = "thinkwatch-service";
+  const serviceClientSecret = `service-secret-${randomUUID()}`;
   const calls: OAuthMcpCall[] = [];
   const authorizations: string[] = [];
   const issuedTokens: string[] = [];
@@ -76,20 +84,30 @@ export async function startOAuthProtectedMcp(options: OAuthProtectedMcpOptions):
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
       },
+      {
+        client_id: serviceClientId,
+        client_secret: serviceClientSecret,
+        redirect_uris: [],
+        grant_types: ["client_credentials"],
+        response_types: [],
+        token_endpoint_auth_method: "client_secret_basic",
+      },
     ],
     jwks: { keys: [jwk] },
     cookies: { keys: ["test-only-cookie-key-mcp-oauth"] },
     scopes: ["openid", "offline_access", SCOPE],
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
+        // The users' tokens live as long as the test asks; the service account's for five minutes.
+        getResourceServerInfo: (_ctx: unknown, _resource: string, client: { clientId: string }) => ({
           scope: SCOPE,
           audience: resource,
-          accessTokenTTL: options.accessTokenTtlSeconds,
+          accessTokenTTL: client.clientId === serviceClientId ? 300 : options.accessTokenTtlSeconds,
           accessTokenFormat: "jwt",
           jwt: { sign: { alg: "RS256" } },
         }),
@@ -106,6 +124,7 @@ export async function startOAuthProtectedMcp(options: OAuthProtectedMcpOptions):
       oidc?: { params?: { grant_type?: unknown } };
     };
     if (ctx.oidc?.params?.grant_type === "refresh_token") refreshCount++;
+    if (ctx.oidc?.params?.grant_type === "client_credentials") clientCredentialsCount++;
     for (const token of [ctx.body?.access_token, ctx.body?.refresh_token])
       if (typeof token === "string") issuedTokens.push(token);
   });
@@ -189,7 +208,10 @@ export async function startOAuthProtectedMcp(options: OAuthProtectedMcpOptions):
     calls,
     authorizations,
     issuedTokens,
+    serviceClientId,
+    serviceClientSecret,
     refreshes: () => refreshCount,
+    clientCredentialsGrants: () => clientCredentialsCount,
     loginAs(subject) {
       next = subject;
     },

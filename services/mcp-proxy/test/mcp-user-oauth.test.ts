@@ -71,6 +71,15 @@ beforeAll(async () => {
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   serverId = created.body.server.id;
+  const service = await admin.call("POST", "/api/mcp/servers", {
+    name: "Service Notes",
+    prefix: "svc",
+    transport: "streamable_http",
+    url: upstream.url,
+    authMode: "client_credentials",
+    oauth: { clientId: upstream.serviceClientId, clientSecret: upstream.serviceClientSecret, scopes: "tools" },
+  });
+  expect(service.status, JSON.stringify(service.body)).toBe(201);
   for (const [who, client] of [
     ["admin", admin],
     ["bob", bob],
@@ -90,7 +99,7 @@ afterAll(async () => {
   await testEnv?.cleanup();
 });
 
-async function whoami(key: string): Promise<{ isError: boolean; text: string }> {
+async function whoami(key: string, tool = "notes__whoami"): Promise<{ isError: boolean; text: string }> {
   const client = new Client({ name: "user-oauth-test", version: "1.0.0" });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(`${fleet.gatewayUrl}/mcp`), {
@@ -98,7 +107,7 @@ async function whoami(key: string): Promise<{ isError: boolean; text: string }> 
     }),
   );
   try {
-    const result = await client.callTool({ name: "notes__whoami", arguments: {} });
+    const result = await client.callTool({ name: tool, arguments: {} });
     const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
     return { isError: result.isError === true, text: content.map((c) => c.text ?? "").join("\n") };
   } finally {
@@ -157,6 +166,13 @@ describe("per-user OAuth to an upstream MCP server", () => {
     expect(aliceTokens.size).toBeGreaterThan(1);
     // The callers' own gateway keys never went upstream.
     for (const header of upstream.authorizations) expect(header).not.toContain("tw-");
+  });
+
+  it("calls a client-credentials server as its service account, for every user, with one cached token", async () => {
+    const grantsBefore = upstream.clientCredentialsGrants();
+    expect(await whoami(keys.admin, "svc__whoami")).toEqual({ isError: false, text: `sub=${upstream.serviceClientId}` });
+    expect(await whoami(keys.bob, "svc__whoami")).toEqual({ isError: false, text: `sub=${upstream.serviceClientId}` });
+    expect(upstream.clientCredentialsGrants() - grantsBefore).toBe(1);
   });
 
   it("unlinking takes effect on the next call", async () => {

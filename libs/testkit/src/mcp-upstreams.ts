@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { freePort } from "./free-port.js";
 import { waitFor } from "./wait-for.js";
@@ -37,11 +38,12 @@ export interface McpHttpUpstream {
   stop(): Promise<void>;
 }
 
-export async function startEverythingHttp(): Promise<McpHttpUpstream> {
+/** The everything server over HTTP: Streamable HTTP at /mcp (default), or the legacy HTTP+SSE transport at /sse. */
+export async function startEverythingHttp(transport: "streamableHttp" | "sse" = "streamableHttp"): Promise<McpHttpUpstream> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    const started = spawn(process.execPath, [entryOf("@modelcontextprotocol/server-everything"), "streamableHttp"], {
+    const started = spawn(process.execPath, [entryOf("@modelcontextprotocol/server-everything"), transport], {
       env: { PATH: process.env.PATH ?? "", PORT: String(port) },
       stdio: ["ignore", "ignore", "ignore"],
     });
@@ -49,8 +51,14 @@ export async function startEverythingHttp(): Promise<McpHttpUpstream> {
     await waitFor(
       async () => {
         if (started.exitCode !== null) throw new Error(`the everything server exited with ${started.exitCode}`);
-        const response = await fetch(`http://127.0.0.1:${port}/mcp`, { method: "GET" }).catch(() => null);
-        return response !== null;
+        // A TCP connect: the SSE server never answers a request without a session, so HTTP cannot probe it.
+        return new Promise<boolean>((resolve) => {
+          const socket = connect(port, "127.0.0.1", () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once("error", () => resolve(false));
+        });
       },
       { timeoutMs: 15_000, what: "the everything MCP server to listen" },
     );
@@ -65,7 +73,7 @@ export async function startEverythingHttp(): Promise<McpHttpUpstream> {
   };
   await start();
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `http://127.0.0.1:${port}${transport === "sse" ? "/sse" : "/mcp"}`,
     async restart() {
       await stop();
       await start();

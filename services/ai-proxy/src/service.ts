@@ -1,5 +1,5 @@
 /** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
@@ -34,9 +34,14 @@ export const aiProxyService = defineService({
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
     });
     const outbox = createOutbox(bus, log);
+    const settings = await watchSettings(configStore, log);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
     const deps: GatewayDeps = {
       bus,
-      keys: createKeyVerifier(bus),
+      keys,
       router: routing.current,
       upstream,
       outbox,
@@ -59,6 +64,8 @@ export const aiProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         routing.stop();
+        settings.stop();
+        await keys.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         await bus.close(deadlineMs);

@@ -3,7 +3,7 @@
  * from live sessions, which any replica can rebuild from shared storage; the server registry comes from the config
  * KV; tool calls are audited through the outbox; admin-api asks it to test servers and list the catalog.
  */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore } from "@thinkwatch/bus";
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
@@ -32,6 +32,11 @@ export const mcpProxyService = defineService({
     });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
+    const settings = await watchSettings(configStore, log);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
     const registry = await watchServerRegistry(configStore, keyring, log);
     const outbox = createOutbox(bus, log);
     const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
@@ -50,7 +55,7 @@ export const mcpProxyService = defineService({
     const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
     registerProtectedResource(app);
     registerMcpEndpoint(app, {
-      keys: createKeyVerifier(bus),
+      keys,
       sessions,
       registry,
       allowedOrigins: config.CORS_ORIGINS.split(",")
@@ -68,7 +73,9 @@ export const mcpProxyService = defineService({
       async stop(deadlineMs) {
         registry.stop();
         upstreamAuth.stop();
+        settings.stop();
         await sessions.closeAll();
+        await keys.stop();
         await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
       },

@@ -30,13 +30,18 @@ let fleet: FleetProcess;
 let replica: FleetProcess;
 let admin: ConsoleClient;
 let httpUpstream: McpHttpUpstream;
+let sseUpstream!: McpHttpUpstream;
 let key: string;
 let nats: NatsConnection;
 const auditEvents: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
-  [testEnv, httpUpstream] = await Promise.all([createTestEnvironment(), startEverythingHttp()]);
-  fleet = await startFleetProcess({ env: testEnv.env, services: ["key-service", "admin-api", "mcp-proxy"] });
+  [testEnv, httpUpstream, sseUpstream] = await Promise.all([
+    createTestEnvironment({ clickhouse: true }),
+    startEverythingHttp(),
+    startEverythingHttp("sse"),
+  ]);
+  fleet = await startFleetProcess({ env: testEnv.env, services: ["key-service", "admin-api", "audit-ingest", "mcp-proxy"] });
   admin = createConsoleClient(fleet.consoleUrl);
   await admin.initialize();
   const everything = everythingStdio();
@@ -51,6 +56,7 @@ beforeAll(async () => {
       url: httpUpstream.url,
       headers: { "x-upstream-token": "s3cr3t-header" },
     },
+    { name: "Legacy SSE", prefix: "legacy", transport: "sse", url: sseUpstream.url },
   ]) {
     const created = await admin.call("POST", "/api/mcp/servers", body);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -70,6 +76,7 @@ afterAll(async () => {
   await replica?.stop();
   await fleet?.stop();
   await httpUpstream?.stop();
+  await sseUpstream?.stop();
   await testEnv?.cleanup();
 });
 
@@ -124,6 +131,7 @@ describe("aggregation", () => {
       "over stdio",
     );
     expect(text(await client.callTool({ name: "web__echo", arguments: { message: "over http" } }))).toContain("over http");
+    expect(text(await client.callTool({ name: "legacy__echo", arguments: { message: "over sse" } }))).toContain("over sse");
     const sum = await client.callTool({ name: "everything__get-sum", arguments: { a: 2, b: 40 } });
     expect(text(sum)).toContain("42");
     const structured = await client.callTool({ name: "everything__get-structured-content", arguments: { location: "New York" } });

@@ -13,7 +13,6 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from "jose";
-import Provider from "oidc-provider";
 
 export interface OAuthMcpCall {
   sub: string;
@@ -72,6 +71,8 @@ export async function startOAuthProtectedMcp(options: OAuthProtectedMcpOptions):
   const issuer = `http://127.0.0.1:${(asServer.address() as AddressInfo).port}`;
   const resource = `http://127.0.0.1:${(mcpServer.address() as AddressInfo).port}/mcp`;
 
+  // Loaded on use: the package prints a runtime warning on Node 20 that every other test of the kit need not see.
+  const { default: Provider } = await import("oidc-provider");
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), alg: "RS256", use: "sig", kid: "as-key" };
   const provider = new Provider(issuer, {

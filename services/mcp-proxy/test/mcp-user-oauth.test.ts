@@ -128,12 +128,21 @@ async function link(client: ConsoleClient, subject: string): Promise<void> {
   expect(authorizationUrl.searchParams.get("code_challenge_method")).toBe("S256");
   expect(authorizationUrl.searchParams.get("resource")).toBe(upstream.url);
   upstream.loginAs(subject);
+  const binding = (start.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  expect(binding).toMatch(/^tw_mcp_link=/);
   const callback = await upstream.authorize(start.body.authorizationUrl, `${fleet.consoleUrl}/api/mcp/oauth/callback`);
-  const done = await fetch(callback, { redirect: "manual" });
+  // Another browser (without the cookie of the one that started the link) cannot finish it.
+  const elsewhere = await fetch(callback, { redirect: "manual" });
+  expect(elsewhere.status).toBe(400);
+  expect(((await elsewhere.json()) as { error: Record<string, unknown> }).error).toMatchObject({
+    code: "bad_request",
+    message: "this link was started in another browser (start linking again from the console)",
+  });
+  const done = await fetch(callback, { redirect: "manual", headers: { cookie: binding } });
   expect(done.status, await done.clone().text()).toBe(302);
   expect(done.headers.get("location")).toBe(`/mcp/servers?linked=${serverId}`);
   // The state is single-use: replaying the callback is refused.
-  const replay = await fetch(callback, { redirect: "manual" });
+  const replay = await fetch(callback, { redirect: "manual", headers: { cookie: binding } });
   expect(replay.status).toBe(400);
   expect(((await replay.json()) as { error: { code: string; message: string } }).error).toMatchObject({
     code: "bad_request",

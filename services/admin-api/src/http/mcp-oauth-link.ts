@@ -14,6 +14,16 @@ import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
 
 export const MCP_OAUTH_CALLBACK_PATH = "/api/mcp/oauth/callback";
+/** Ties the callback to the browser that started the link (the console's API itself uses bearer tokens). */
+const BINDING_COOKIE = "tw_mcp_link";
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
+}
 const IdSchema = v.pipe(v.string(), v.uuid("server id must be a UUID"));
 const CallbackSchema = v.object({
   code: v.pipe(v.string("code is required"), v.minLength(1, "code is required"), v.maxLength(4000)),
@@ -36,7 +46,14 @@ export function registerMcpOAuthLinkRoutes(
 
   router.route("POST", "/api/mcp/servers/:id/link", "mcp_tools:read", async (c) => {
     const server = await serverOf(validate(IdSchema, c.req.param("id")));
-    return c.json(await linker.start(server, c.get("user").id, callbackUrl(c.req.url)));
+    const callback = callbackUrl(c.req.url);
+    const { authorizationUrl, browserBinding } = await linker.start(server, c.get("user").id, callback);
+    const secure = callback.startsWith("https:") ? "; Secure" : "";
+    c.header(
+      "set-cookie",
+      `${BINDING_COOKIE}=${browserBinding}; Path=${MCP_OAUTH_CALLBACK_PATH}; HttpOnly; SameSite=Lax; Max-Age=600${secure}`,
+    );
+    return c.json({ authorizationUrl });
   });
 
   router.route("GET", "/api/mcp/servers/:id/link", "mcp_tools:read", async (c) => {
@@ -64,7 +81,9 @@ export function registerMcpOAuthLinkRoutes(
       throw new AppError("bad_request", `the authorization server did not grant access: ${error.slice(0, 100)}`);
     }
     const { code, state } = validate(CallbackSchema, { code: c.req.query("code"), state: c.req.query("state") });
-    const { serverId, userId } = await linker.complete(code, state, (id) => servers.entryOf(id));
+    const { serverId, userId } = await linker.complete(code, state, cookieValue(c.req.header("cookie"), BINDING_COOKIE), (id) =>
+      servers.entryOf(id),
+    );
     deps.audit.record({
       category: "admin",
       action: "mcp_server.linked",

@@ -41,11 +41,17 @@ const StateSchema = v.object({
 });
 
 export interface McpOAuthLinker {
-  start(server: McpServerEntry, userId: string, redirectUri: string): Promise<{ authorizationUrl: string }>;
-  /** Completes a flow from the callback's `code` and `state`; returns who linked which server. */
+  /** `browserBinding` goes into a cookie of the browser that starts the flow; the callback must present it. */
+  start(
+    server: McpServerEntry,
+    userId: string,
+    redirectUri: string,
+  ): Promise<{ authorizationUrl: string; browserBinding: string }>;
+  /** Completes a flow from the callback's `code`, `state` and browser binding; returns who linked which server. */
   complete(
     code: string,
     state: string,
+    browserBinding: string | undefined,
     serverOf: (id: string) => Promise<McpServerEntry | null>,
   ): Promise<{ serverId: string; userId: string }>;
   status(serverId: string, userId: string): Promise<McpLinkStatus>;
@@ -132,10 +138,10 @@ export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<
         } satisfies v.InferOutput<typeof StateSchema>),
       );
       authorizationUrl.searchParams.set("state", state);
-      return { authorizationUrl: authorizationUrl.href };
+      return { authorizationUrl: authorizationUrl.href, browserBinding: nonce };
     },
 
-    async complete(code, sealed, serverOf) {
+    async complete(code, sealed, browserBinding, serverOf) {
       let state: v.InferOutput<typeof StateSchema>;
       try {
         state = v.parse(StateSchema, JSON.parse(keyring.decrypt(sealed)));
@@ -143,6 +149,11 @@ export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<
         throw new AppError("bad_request", "the OAuth state is not valid (start linking again from the console)");
       }
       if (state.expiresAt < Date.now()) throw new AppError("bad_request", "the OAuth state has expired (start linking again)");
+      // Only the browser that started the flow may finish it: otherwise someone could start a link as themselves
+      // and have another person's authorization land on their own gateway account.
+      if (browserBinding !== state.nonce) {
+        throw new AppError("bad_request", "this link was started in another browser (start linking again from the console)");
+      }
       try {
         await states.create(state.nonce, "used");
       } catch {

@@ -13,6 +13,7 @@ export * from "./keys.js";
 export * from "./log-channels.js";
 export * from "./mcp.js";
 export * from "./mcp-log.js";
+export * from "./mcp-oauth.js";
 export * from "./quota.js";
 export * from "./settings.js";
 export * from "./streams.js";

@@ -16,6 +16,23 @@ export const McpPrefixSchema = v.pipe(
   v.check((p) => !p.includes("__"), "prefix must not contain a double underscore"),
 );
 
+/**
+ * How the gateway authenticates to an upstream: `static` (the secret headers / environment), `per_user_oauth` (each
+ * user's own OAuth tokens, linked once from the console) or `client_credentials` (one service-account token).
+ */
+export const McpAuthModeSchema = v.picklist(["static", "per_user_oauth", "client_credentials"]);
+export type McpAuthMode = v.InferOutput<typeof McpAuthModeSchema>;
+
+export const McpOAuthSettingsSchema = v.object({
+  /** null: dynamic client registration (per_user_oauth only). */
+  clientId: v.nullable(v.string()),
+  /** AES-256-GCM ciphertext of the client secret; null for a public client. */
+  clientSecretEncrypted: v.nullable(v.string()),
+  /** Space-separated scopes to ask for; empty: the authorization server's default. */
+  scopes: v.string(),
+});
+export type McpOAuthSettings = v.InferOutput<typeof McpOAuthSettingsSchema>;
+
 export const McpServerEntrySchema = v.object({
   id: v.string(),
   name: v.string(),
@@ -30,6 +47,9 @@ export const McpServerEntrySchema = v.object({
   /** AES-256-GCM ciphertext of a JSON object: secret environment (stdio) or headers (HTTP); edges decrypt it. */
   secretsEncrypted: v.nullable(v.string()),
   enabled: v.boolean(),
+  /** Optional so registries published before auth modes existed still parse (as `static`). */
+  authMode: v.optional(McpAuthModeSchema, "static"),
+  oauth: v.optional(v.nullable(McpOAuthSettingsSchema), null),
 });
 export type McpServerEntry = v.InferOutput<typeof McpServerEntrySchema>;
 

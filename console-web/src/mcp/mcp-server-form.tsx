@@ -14,7 +14,26 @@ import {
   missingMcpServerFields,
 } from "./mcp-server-request";
 
-const SHOWN_FIELDS = ["name", "prefix", "transport", "url", "command", "args", "env", "headers", "secretEnv"];
+const SHOWN_FIELDS = [
+  "name",
+  "prefix",
+  "transport",
+  "url",
+  "command",
+  "args",
+  "env",
+  "headers",
+  "secretEnv",
+  "authMode",
+  "oauthClientId",
+  "oauthClientSecret",
+  "oauthScopes",
+];
+const AUTH_MODES = [
+  { value: "static", label: "Shared credentials (the secret headers)" },
+  { value: "per_user_oauth", label: "Each user's own OAuth account (linked once)" },
+  { value: "client_credentials", label: "Service account (OAuth client credentials)" },
+];
 const TRANSPORTS = [
   { value: "streamable_http", label: "Streamable HTTP" },
   { value: "sse", label: "HTTP + SSE (legacy)" },
@@ -55,6 +74,7 @@ export function McpServerForm({ onCreated, actions }: { onCreated(server: McpSer
   const form = useForm<McpServerFormValues>({ defaultValues: defaults, resolver });
   const create = useCreateMcpServer();
   const stdio = form.watch("transport") === "stdio";
+  const authMode = form.watch("authMode");
 
   function onSubmit(values: McpServerFormValues) {
     create.mutate(buildMcpServerRequest(values), {
@@ -101,6 +121,23 @@ export function McpServerForm({ onCreated, actions }: { onCreated(server: McpSer
             label="Secret headers"
             hint="Name: value, one per line (e.g. Authorization: Bearer …); stored encrypted, never shown again."
           />
+          <SelectField<McpServerFormValues> name="authMode" label="Upstream identity" choices={AUTH_MODES} />
+          {authMode !== "static" && (
+            <div className="form-row">
+              <TextField<McpServerFormValues>
+                name="oauthClientId"
+                label={authMode === "per_user_oauth" ? "OAuth client id (optional)" : "OAuth client id"}
+                hint={authMode === "per_user_oauth" ? "Empty: registered automatically if the server allows it." : undefined}
+              />
+              <TextField<McpServerFormValues>
+                name="oauthClientSecret"
+                type="password"
+                label="Client secret (optional)"
+                hint="Stored encrypted, never shown again."
+              />
+              <TextField<McpServerFormValues> name="oauthScopes" label="Scopes (optional)" placeholder="space-separated" />
+            </div>
+          )}
         </>
       )}
       <div className="form-actions">

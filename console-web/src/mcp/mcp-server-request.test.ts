@@ -20,6 +20,8 @@ describe("the register-an-MCP-server form", () => {
       headers: { Authorization: "Bearer x:y" },
       secretEnv: {},
       enabled: true,
+      authMode: "static",
+      oauth: null,
     });
   });
 
@@ -56,5 +58,23 @@ describe("the register-an-MCP-server form", () => {
       command: "a stdio server needs a command",
     });
     expect(parsePairs("=x", "=")).toBeNull();
+  });
+
+  it("builds a per-user OAuth server, and asks client credentials for a client id", () => {
+    const values = {
+      ...emptyMcpServerForm(),
+      name: "Notes",
+      url: "https://notes.example/mcp",
+      authMode: "per_user_oauth" as const,
+      oauthScopes: " notes.read ",
+    };
+    expect(missingMcpServerFields(values)).toEqual({});
+    expect(buildMcpServerRequest(values)).toMatchObject({
+      authMode: "per_user_oauth",
+      oauth: { clientId: null, clientSecret: null, scopes: "notes.read" },
+    });
+    expect(missingMcpServerFields({ ...values, authMode: "client_credentials" })).toEqual({
+      oauthClientId: "client credentials need a client id",
+    });
   });
 });

@@ -15,6 +15,10 @@ export interface McpServerFormValues {
   env: string;
   headers: string;
   secretEnv: string;
+  authMode: "static" | "per_user_oauth" | "client_credentials";
+  oauthClientId: string;
+  oauthClientSecret: string;
+  oauthScopes: string;
 }
 
 export function emptyMcpServerForm(): McpServerFormValues {
@@ -28,6 +32,10 @@ export function emptyMcpServerForm(): McpServerFormValues {
     env: "",
     headers: "",
     secretEnv: "",
+    authMode: "static",
+    oauthClientId: "",
+    oauthClientSecret: "",
+    oauthScopes: "",
   };
 }
 
@@ -62,6 +70,9 @@ export function missingMcpServerFields(values: McpServerFormValues): FieldErrors
   } else {
     if (values.url.trim() === "") fields.url = "the server's URL is required";
     if (parsePairs(values.headers, ":") === null) fields.headers = "one Name: value per line";
+    if (values.authMode === "client_credentials" && values.oauthClientId.trim() === "") {
+      fields.oauthClientId = "client credentials need a client id";
+    }
   }
   return fields;
 }
@@ -79,5 +90,14 @@ export function buildMcpServerRequest(values: McpServerFormValues): McpServerInp
     headers: stdio ? {} : (parsePairs(values.headers, ":") ?? {}),
     secretEnv: stdio ? (parsePairs(values.secretEnv, "=") ?? {}) : {},
     enabled: true,
+    authMode: stdio ? "static" : values.authMode,
+    oauth:
+      stdio || values.authMode === "static"
+        ? null
+        : {
+            clientId: values.oauthClientId.trim() === "" ? null : values.oauthClientId.trim(),
+            clientSecret: values.oauthClientSecret === "" ? null : values.oauthClientSecret,
+            scopes: values.oauthScopes.trim(),
+          },
   };
 }

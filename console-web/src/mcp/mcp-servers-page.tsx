@@ -10,6 +10,7 @@ import { EmptyState } from "../components/empty-state";
 import { PageHeader } from "../components/page-header";
 import { useCan } from "../session/current-user";
 import type { McpServerView, McpTestResult } from "./mcp-api";
+import { LinkAccount } from "./mcp-link-account";
 import { useDeleteMcpServer, useMcpServers, useTestMcpServer, useUpdateMcpServer } from "./mcp-queries";
 import { McpServerForm } from "./mcp-server-form";
 
@@ -18,6 +19,12 @@ const TRANSPORT_LABELS: Record<McpServerView["transport"], string> = {
   streamable_http: "Streamable HTTP",
   sse: "HTTP + SSE",
   stdio: "stdio",
+};
+
+const AUTH_LABELS: Record<McpServerView["authMode"], string> = {
+  static: "Shared credentials",
+  per_user_oauth: "Each user's OAuth",
+  client_credentials: "Service account (OAuth)",
 };
 
 const COLUMNS = [
@@ -38,6 +45,10 @@ const COLUMNS = [
     header: "Secrets",
     cell: (c) => (c.getValue() === "" ? <span className="muted">none</span> : c.getValue()),
     enableSorting: false,
+  }),
+  column.accessor("authMode", {
+    header: "Upstream identity",
+    cell: (c) => AUTH_LABELS[c.getValue()],
   }),
   column.accessor("enabled", {
     header: "Status",
@@ -104,34 +115,35 @@ export function McpServersPage() {
           onRetry={() => void servers.refetch()}
           getRowId={(server) => server.id}
           initialSorting={[{ id: "name", desc: false }]}
-          rowActions={
-            canWrite
-              ? (server) => (
-                  <>
-                    <button
-                      type="button"
-                      className="button button-secondary button-small"
-                      onClick={() => {
-                        setTesting(server);
-                        test.mutate(server.id);
-                      }}
-                    >
-                      Test
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-secondary button-small"
-                      onClick={() => update.mutate({ id: server.id, patch: { enabled: !server.enabled } })}
-                    >
-                      {server.enabled ? "Disable" : "Enable"}
-                    </button>
-                    <button type="button" className="button button-danger button-small" onClick={() => setDeleting(server)}>
-                      Delete
-                    </button>
-                  </>
-                )
-              : undefined
-          }
+          rowActions={(server) => (
+            <>
+              {server.authMode === "per_user_oauth" && <LinkAccount serverId={server.id} serverName={server.name} />}
+              {canWrite && (
+                <>
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    onClick={() => {
+                      setTesting(server);
+                      test.mutate(server.id);
+                    }}
+                  >
+                    Test
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    onClick={() => update.mutate({ id: server.id, patch: { enabled: !server.enabled } })}
+                  >
+                    {server.enabled ? "Disable" : "Enable"}
+                  </button>
+                  <button type="button" className="button button-danger button-small" onClick={() => setDeleting(server)}>
+                    Delete
+                  </button>
+                </>
+              )}
+            </>
+          )}
           empty={
             <EmptyState
               icon={Plug}

@@ -32,6 +32,35 @@ const EnvName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,100}$/, "no
 const EnvValue = v.pipe(v.string(), v.maxLength(8000), v.regex(/^[^\0]*$/, "environment values may not contain NUL"));
 
 export const McpTransportInputSchema = v.picklist(["streamable_http", "sse", "stdio"]);
+export const McpAuthModeInputSchema = v.picklist(["static", "per_user_oauth", "client_credentials"]);
+
+/** OAuth client settings of a per_user_oauth or client_credentials server; the secret is stored encrypted. */
+export const McpOAuthInputSchema = v.object({
+  /** Omitted for per_user_oauth: the gateway registers itself with the authorization server (RFC 7591). */
+  clientId: v.optional(
+    v.nullable(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.minLength(1),
+        v.maxLength(500),
+        v.regex(/^[\x21-\x7e]+$/, "client id must be printable ASCII"),
+      ),
+    ),
+    null,
+  ),
+  clientSecret: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(2000), v.regex(/^[^\r\n\0]*$/))), null),
+  scopes: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.maxLength(1000),
+      v.regex(/^[\x21\x23-\x5b\x5d-\x7e ]*$/, "scopes must be space-separated scope tokens"),
+    ),
+    "",
+  ),
+});
+export type McpOAuthInput = v.InferOutput<typeof McpOAuthInputSchema>;
 
 const McpServerFields = {
   name: Name,
@@ -47,6 +76,8 @@ const McpServerFields = {
   /** Secret environment of a stdio server, stored encrypted and never returned. */
   secretEnv: v.record(EnvName, EnvValue),
   enabled: v.boolean(),
+  authMode: McpAuthModeInputSchema,
+  oauth: v.nullable(McpOAuthInputSchema),
 };
 
 export const McpServerInputSchema = v.object({
@@ -59,6 +90,8 @@ export const McpServerInputSchema = v.object({
   headers: v.optional(McpServerFields.headers, {}),
   secretEnv: v.optional(McpServerFields.secretEnv, {}),
   enabled: v.optional(McpServerFields.enabled, true),
+  authMode: v.optional(McpServerFields.authMode, "static"),
+  oauth: v.optional(McpServerFields.oauth, null),
 });
 export type McpServerInput = v.InferOutput<typeof McpServerInputSchema>;
 
@@ -78,7 +111,22 @@ export const McpServerViewSchema = v.object({
   /** Names of the stored secret headers / environment variables; their values are never returned. */
   secretNames: v.array(v.string()),
   enabled: v.boolean(),
+  authMode: McpAuthModeInputSchema,
+  /** The OAuth client (its secret is never returned: only whether one is stored). */
+  oauth: v.nullable(v.object({ clientId: v.nullable(v.string()), hasClientSecret: v.boolean(), scopes: v.string() })),
   createdAt: v.string(),
   updatedAt: v.string(),
 });
 export type McpServerView = v.InferOutput<typeof McpServerViewSchema>;
+
+/** POST /api/mcp/servers/:id/link: where to send the user's browser to link their account. */
+export const McpLinkStartSchema = v.object({ authorizationUrl: v.string() });
+export type McpLinkStart = v.InferOutput<typeof McpLinkStartSchema>;
+
+/** GET /api/mcp/servers/:id/link: whether the calling user has linked their account (never the tokens). */
+export const McpLinkStatusSchema = v.object({
+  linked: v.boolean(),
+  linkedAt: v.nullable(v.string()),
+  scope: v.nullable(v.string()),
+});
+export type McpLinkStatus = v.InferOutput<typeof McpLinkStatusSchema>;

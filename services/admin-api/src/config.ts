@@ -21,6 +21,8 @@ export const AdminApiConfigSchema = v.object({
   ...clickhouseEntries,
   /** Comma-separated browser origins allowed to call the console API cross-origin (empty: same origin only). */
   CORS_ORIGINS: fields.text(""),
+  /** The console's public origin (OAuth redirect URIs are built from it); empty: the origin of the request. */
+  PUBLIC_URL: fields.text(""),
   /** The built console SPA; the default is console-web/dist in this repository (bundle or source layout alike). */
   CONSOLE_WEB_DIR: fields.text(resolve(import.meta.dirname, "../../../console-web/dist")),
 });

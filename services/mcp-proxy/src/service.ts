@@ -18,6 +18,7 @@ import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
 import { openSessionStore } from "./session/session-store.js";
 import { createUpstreamFetch } from "./upstream/upstream-fetch.js";
+import { createUpstreamAuth } from "./upstream/user-oauth.js";
 
 export const mcpProxyService = defineService({
   name: "mcp-proxy",
@@ -43,6 +44,7 @@ export const mcpProxyService = defineService({
       () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
     );
+    const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
     const sessions = new SessionManager({
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
@@ -51,6 +53,7 @@ export const mcpProxyService = defineService({
       connectTimeoutMs: config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
       callTimeoutMs: config.MCP_TOOL_CALL_TIMEOUT_MS,
       http,
+      upstreamAuth,
       onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
     });
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http);
@@ -75,6 +78,7 @@ export const mcpProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         registry.stop();
+        upstreamAuth.stop();
         settings.stop();
         await sessions.closeAll();
         await http.close();

@@ -210,6 +210,13 @@ export const mcpServers = pgTable("mcp_servers", {
   /** AES-256-GCM ciphertext (with key id) of a JSON object: HTTP headers or secret environment. */
   secretsEncrypted: text("secrets_encrypted"),
   enabled: boolean("enabled").notNull().default(true),
+  /** static | per_user_oauth | client_credentials */
+  authMode: text("auth_mode").notNull().default("static"),
+  /** OAuth client of per_user_oauth / client_credentials (null id: dynamic client registration). */
+  oauthClientId: text("oauth_client_id"),
+  /** AES-256-GCM ciphertext of the OAuth client secret. */
+  oauthClientSecretEncrypted: text("oauth_client_secret_encrypted"),
+  oauthScopes: text("oauth_scopes").notNull().default(""),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   deletedAt: timestamp("deleted_at", { withTimezone: true }),

@@ -4,7 +4,7 @@
  * this module in clear: reads return only their names.
  */
 import type { ConfigStore } from "@thinkwatch/bus";
-import type { McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
+import type { McpOAuthInput, McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
 import type { Keyring } from "@thinkwatch/crypto";
 import { type Database, tables } from "@thinkwatch/db";
 import { checkUpstreamUrl, type EgressPolicy } from "@thinkwatch/egress";
@@ -57,6 +57,30 @@ function checkTransport(input: { transport: string; url?: string | null; command
   }
 }
 
+/** OAuth modes need an HTTP upstream (its metadata names the authorization server); client credentials need a client. */
+function checkAuth(input: { transport: string; authMode?: string; oauth?: McpOAuthInput | null }): void {
+  const mode = input.authMode ?? "static";
+  if (mode === "static") return;
+  const fields: Record<string, string> = {};
+  if (input.transport === "stdio") fields.authMode = `${mode} needs an HTTP transport, not stdio`;
+  if (mode === "client_credentials" && (input.oauth?.clientId ?? null) === null) {
+    fields["oauth.clientId"] = "client_credentials needs a client id";
+  }
+  if (Object.keys(fields).length > 0) {
+    throw new AppError("validation_failed", `invalid MCP server: ${Object.values(fields).join("; ")}`, { details: { fields } });
+  }
+}
+
+function oauthColumns(keyring: Keyring, mode: string, oauth: McpOAuthInput | null | undefined) {
+  const used = mode === "static" ? null : (oauth ?? null);
+  return {
+    authMode: mode,
+    oauthClientId: used?.clientId ?? null,
+    oauthClientSecretEncrypted: used?.clientSecret == null ? null : keyring.encrypt(used.clientSecret),
+    oauthScopes: used?.scopes ?? "",
+  };
+}
+
 function uniqueViolation(caught: unknown, input: { name?: string; prefix?: string }): AppError | null {
   const error = caught as { code?: string; detail?: string; cause?: { code?: string; detail?: string } };
   if ((error.cause?.code ?? error.code) !== "23505") return null;
@@ -89,6 +113,11 @@ export function createMcpServerStore(
     env: row.env as Record<string, string>,
     secretNames: safeSecretNames(row),
     enabled: row.enabled,
+    authMode: row.authMode as McpServerView["authMode"],
+    oauth:
+      row.authMode === "static"
+        ? null
+        : { clientId: row.oauthClientId, hasClientSecret: row.oauthClientSecretEncrypted !== null, scopes: row.oauthScopes },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   });
@@ -110,6 +139,11 @@ export function createMcpServerStore(
     env: row.env as Record<string, string>,
     secretsEncrypted: row.secretsEncrypted,
     enabled: row.enabled,
+    authMode: row.authMode as McpServerEntry["authMode"],
+    oauth:
+      row.authMode === "static"
+        ? null
+        : { clientId: row.oauthClientId, clientSecretEncrypted: row.oauthClientSecretEncrypted, scopes: row.oauthScopes },
   });
   const live = (id: string) => and(eq(mcpServers.id, id), isNull(mcpServers.deletedAt));
   const findRow = async (id: string) => (await db.select().from(mcpServers).where(live(id)).limit(1))[0] ?? null;
@@ -118,6 +152,7 @@ export function createMcpServerStore(
   return {
     async create(input) {
       checkTransport(input, egress());
+      checkAuth(input);
       const secrets = secretsOf(input);
       const prefix = input.prefix ?? defaultPrefix(input.name);
       try {
@@ -133,6 +168,7 @@ export function createMcpServerStore(
             env: input.env,
             secretsEncrypted: Object.keys(secrets).length === 0 ? null : keyring.encrypt(JSON.stringify(secrets)),
             enabled: input.enabled,
+            ...oauthColumns(keyring, input.authMode, input.oauth),
           })
           .returning();
         if (row === undefined) throw new Error("insert returned no row");
@@ -158,6 +194,17 @@ export function createMcpServerStore(
         command: patch.command === undefined ? row.command : patch.command,
       };
       checkTransport(merged, egress());
+      const authMode = patch.authMode ?? row.authMode;
+      // A patch that names the auth mode or the OAuth client replaces the stored OAuth settings as a whole.
+      const replaceAuth = patch.authMode !== undefined || patch.oauth !== undefined;
+      const oauth =
+        patch.oauth !== undefined
+          ? patch.oauth
+          : row.oauthClientId === null
+            ? null
+            : { clientId: row.oauthClientId, clientSecret: null, scopes: row.oauthScopes };
+      if (replaceAuth) checkAuth({ transport: merged.transport, authMode, oauth });
+      const keptSecret = patch.oauth === undefined && authMode !== "static" ? row.oauthClientSecretEncrypted : null;
       const replaceSecrets = patch.headers !== undefined || patch.secretEnv !== undefined;
       const secrets = secretsOf(patch);
       try {
@@ -170,6 +217,12 @@ export function createMcpServerStore(
             ...(patch.args === undefined ? {} : { args: patch.args }),
             ...(patch.env === undefined ? {} : { env: patch.env }),
             ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),
+            ...(replaceAuth
+              ? {
+                  ...oauthColumns(keyring, authMode, oauth),
+                  ...(keptSecret === null ? {} : { oauthClientSecretEncrypted: keptSecret }),
+                }
+              : {}),
             ...(replaceSecrets
               ? { secretsEncrypted: Object.keys(secrets).length === 0 ? null : keyring.encrypt(JSON.stringify(secrets)) }
               : {}),
@@ -204,6 +257,8 @@ export function createMcpServerStore(
     },
     entryFromInput(input) {
       checkTransport(input, egress());
+      checkAuth(input);
+      const auth = oauthColumns(keyring, input.authMode, input.oauth);
       const secrets = secretsOf(input);
       return {
         id: "unsaved",
@@ -216,6 +271,11 @@ export function createMcpServerStore(
         env: input.env,
         secretsEncrypted: Object.keys(secrets).length === 0 ? null : keyring.encrypt(JSON.stringify(secrets)),
         enabled: true,
+        authMode: input.authMode,
+        oauth:
+          input.authMode === "static"
+            ? null
+            : { clientId: auth.oauthClientId, clientSecretEncrypted: auth.oauthClientSecretEncrypted, scopes: auth.oauthScopes },
       };
     },
     async publish() {

@@ -30,8 +30,10 @@ import { exposedName, exposedUri, PREFIX_SEPARATOR, parseExposedUri } from "../c
 import { type Located, paginate, SessionCatalog } from "../catalog/session-catalog.js";
 import type { ToolPolicy } from "../policy/tool-policy.js";
 import type { ServerRegistry, UpstreamServer } from "../registry/registry-watch.js";
+import { linkRequiredResult, notLinkedServer } from "../upstream/link-required.js";
 import { type ListKind, SessionUpstreams } from "../upstream/session-upstreams.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
+import type { UpstreamAuth } from "../upstream/user-oauth.js";
 import { SessionTransport } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
@@ -63,6 +65,8 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   callTimeoutMs: number;
   http: UpstreamFetch;
+  /** Credentials of non-static servers (per-user OAuth, client credentials). */
+  upstreamAuth?: UpstreamAuth;
   onToolCall(outcome: ToolCallOutcome): void;
 }
 
@@ -105,6 +109,7 @@ export class GatewaySession {
       log,
       options.connectTimeoutMs,
       options.http,
+      (server) => () => options.upstreamAuth?.headers(server, options.record.userId) ?? Promise.resolve({}),
     );
     this.catalog = new SessionCatalog(
       { servers: () => this.servers(), namespaced: options.record.serverId === null },
@@ -265,6 +270,19 @@ export class GatewaySession {
         });
         return result;
       } catch (caught) {
+        const unlinked = notLinkedServer(caught);
+        if (unlinked !== null) {
+          const result = linkRequiredResult(unlinked);
+          finish({
+            server: located.server,
+            toolName: located.original,
+            status: "error",
+            errorCode: "not_linked",
+            errorMessage: "the user has not linked their account for this server",
+            result,
+          });
+          return result;
+        }
         const error = caught as { code?: unknown; message?: unknown };
         finish({
           server: located.server,

@@ -10,6 +10,7 @@ import type { ApiKeyInfo } from "@thinkwatch/proto";
 import { toolPolicyOf } from "../policy/tool-policy.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
+import type { UpstreamAuth } from "../upstream/user-oauth.js";
 import { GatewaySession, type ToolCallOutcome } from "./gateway-session.js";
 import type { SessionStore } from "./session-store.js";
 import type { SessionRecord } from "./session-types.js";
@@ -22,6 +23,7 @@ export interface SessionManagerOptions {
   connectTimeoutMs: number;
   callTimeoutMs: number;
   http: UpstreamFetch;
+  upstreamAuth?: UpstreamAuth;
   onToolCall(outcome: ToolCallOutcome): void;
 }
 
@@ -54,6 +56,7 @@ export class SessionManager {
       connectTimeoutMs: this.options.connectTimeoutMs,
       callTimeoutMs: this.options.callTimeoutMs,
       http: this.options.http,
+      ...(this.options.upstreamAuth === undefined ? {} : { upstreamAuth: this.options.upstreamAuth }),
       onToolCall: this.options.onToolCall,
     });
   }

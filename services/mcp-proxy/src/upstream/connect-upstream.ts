@@ -15,12 +15,16 @@ import type { UpstreamFetch } from "./upstream-fetch.js";
 
 export const GATEWAY_CLIENT_INFO = { name: "thinkwatch-mcp-gateway", version: "0.1.0" };
 
-function transportFor(server: UpstreamServer, http: UpstreamFetch): Transport {
+/** Per-request credentials (OAuth bearer of the session's user or service account); see user-oauth.ts. */
+export type AuthHeaders = () => Promise<Record<string, string>>;
+const NO_AUTH: AuthHeaders = async () => ({});
+
+function transportFor(server: UpstreamServer, http: UpstreamFetch, auth: AuthHeaders): Transport {
   switch (server.transport) {
     case "streamable_http":
-      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets) });
+      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets, auth) });
     case "sse":
-      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets) });
+      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets, auth) });
     case "stdio": {
       if (server.command === null) throw new Error(`stdio server ${server.name} has no command`);
       return new StdioClientTransport({
@@ -43,8 +47,9 @@ export async function connectUpstream(
   capabilities: ClientCapabilities,
   timeoutMs: number,
   http: UpstreamFetch,
+  auth: AuthHeaders = NO_AUTH,
 ): Promise<Client> {
   const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
-  await client.connect(transportFor(server, http), { timeout: timeoutMs });
+  await client.connect(transportFor(server, http, auth), { timeout: timeoutMs });
   return client;
 }

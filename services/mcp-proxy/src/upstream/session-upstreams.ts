@@ -18,7 +18,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { UpstreamServer } from "../registry/registry-watch.js";
-import { connectUpstream } from "./connect-upstream.js";
+import { type AuthHeaders, connectUpstream } from "./connect-upstream.js";
 import type { UpstreamFetch } from "./upstream-fetch.js";
 
 export type ListKind = "tools" | "prompts" | "resources";
@@ -56,6 +56,8 @@ export class SessionUpstreams {
     private readonly log: Logger,
     private readonly connectTimeoutMs: number,
     private readonly http: UpstreamFetch,
+    /** The session user's credentials for a server (per-user OAuth, client credentials); none for static servers. */
+    private readonly authFor: (server: UpstreamServer) => AuthHeaders = () => async () => ({}),
   ) {}
 
   /** The connected client for a server, opening it on first use. */
@@ -101,7 +103,7 @@ export class SessionUpstreams {
 
   private async open(server: UpstreamServer): Promise<Client> {
     const offered = relayableCapabilities(this.relay.capabilities());
-    const client = await connectUpstream(server, offered, this.connectTimeoutMs, this.http);
+    const client = await connectUpstream(server, offered, this.connectTimeoutMs, this.http, this.authFor(server));
     const relay = this.relay;
     const forward = (request: { method: string; params?: unknown }) =>
       relay.request(server, request.method, request.params) as never;

@@ -7,18 +7,22 @@ import { createEgressConnector, type EgressPolicy } from "@thinkwatch/egress";
 import { Agent, fetch as undiciFetch } from "undici";
 
 export interface UpstreamFetch {
-  /** fetch() for the SDK's client transports, with the server's configured headers added to every request. */
-  withHeaders(extra: Record<string, string>): typeof fetch;
+  /**
+   * fetch() for the SDK's client transports: the server's configured headers on every request and, asked afresh each
+   * time (so a refreshed token is used at once), its auth headers.
+   */
+  withHeaders(extra: Record<string, string>, auth?: () => Promise<Record<string, string>>): typeof fetch;
   close(): Promise<void>;
 }
 
 export function createUpstreamFetch(policy: () => EgressPolicy, connectTimeoutMs: number): UpstreamFetch {
   const agent = new Agent({ connect: createEgressConnector({ policy, timeout: connectTimeoutMs }), keepAliveTimeout: 30_000 });
   return {
-    withHeaders(extra) {
-      return ((input: string | URL | Request, init?: RequestInit) => {
+    withHeaders(extra, auth) {
+      return (async (input: string | URL | Request, init?: RequestInit) => {
         const headers = new Headers(init?.headers);
         for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+        if (auth !== undefined) for (const [name, value] of Object.entries(await auth())) headers.set(name, value);
         return undiciFetch(input as never, { ...(init as object), headers, dispatcher: agent } as never);
       }) as typeof fetch;
     },

@@ -10,5 +10,6 @@ export * from "./contract.js";
 export * from "./identity.js";
 export * from "./keys.js";
 export * from "./quota.js";
+export * from "./routing.js";
 export * from "./settings.js";
 export * from "./streams.js";

@@ -4,3 +4,4 @@
  * type is written once. Pure schemas: no Node or browser APIs.
  */
 export * from "./errors.js";
+export * from "./models.js";

@@ -5,6 +5,7 @@ import type { Logger } from "@thinkwatch/log";
 import type { AuditRecorder } from "./audit/audit-recorder.js";
 import type { Authorizer } from "./auth/authorizer.js";
 import type { TokenIssuer } from "./auth/tokens.js";
+import type { ModelStore } from "./providers/model-store.js";
 import type { ProviderStore } from "./providers/provider-store.js";
 import type { ChannelStore } from "./publish/channel-store.js";
 import type { RoutingPublisher } from "./publish/routing-publisher.js";
@@ -22,6 +23,7 @@ export interface AdminDeps {
   users: UserStore;
   settings: SettingsStore;
   providers: ProviderStore;
+  models: ModelStore;
   routing: RoutingPublisher;
   channels: ChannelStore;
 }

@@ -17,9 +17,11 @@ import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerModelRoutes } from "./http/models.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { createPostgresModelStore } from "./providers/model-store.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
 import { createRoutingPublisher } from "./publish/routing-publisher.js";
@@ -40,6 +42,7 @@ export const adminApiService = defineService({
     });
     const configStore = await openConfigStore(bus, log);
     const providers = createPostgresProviderStore(pg.db);
+    const models = createPostgresModelStore(pg.db);
     const outbox = createOutbox(bus, log);
     const tokens = createTokenIssuer(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
     const deps: AdminDeps = {
@@ -53,7 +56,8 @@ export const adminApiService = defineService({
       users: createPostgresUserStore(pg.db),
       settings: createPostgresSettingsStore(pg.db, configStore),
       providers,
-      routing: createRoutingPublisher(providers, configStore),
+      models,
+      routing: createRoutingPublisher(providers, models, configStore),
       channels: createChannelStore(pg.db, configStore),
     };
     // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
@@ -70,6 +74,7 @@ export const adminApiService = defineService({
     registerSetupRoutes(router, deps);
     registerAuthRoutes(router, deps);
     registerProviderRoutes(router, deps);
+    registerModelRoutes(router, deps);
     registerKeyRoutes(router, deps);
     registerLimitRoutes(router, deps);
     registerLogForwarderRoutes(router, deps);

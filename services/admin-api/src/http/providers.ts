@@ -1,10 +1,9 @@
-/** /api/admin/providers and /api/admin/models: create and list; every change republishes the routing table. */
-import { AppError } from "@thinkwatch/errors";
+/** /api/admin/providers: create and list; every change republishes the routing table. */
 import { readValidatedJson } from "@thinkwatch/http";
-import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
+import type { ModelRecord } from "../providers/model-store.js";
 import { CreateProviderSchema, resolveProviderInput } from "../providers/provider-input.js";
-import type { ModelRecord, ProviderRecord } from "../providers/provider-store.js";
+import type { ProviderRecord } from "../providers/provider-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 
 function providerView(provider: ProviderRecord, models: ModelRecord[]) {
@@ -17,29 +16,24 @@ function providerView(provider: ProviderRecord, models: ModelRecord[]) {
     settings: provider.settings,
     isActive: provider.isActive,
     createdAt: provider.createdAt.toISOString(),
-    models: models.filter((m) => m.providerId === provider.id).map(modelView),
+    // The models this provider serves, each with the upstream name of its route here.
+    models: models.flatMap((m) =>
+      m.routes
+        .filter((r) => r.providerId === provider.id)
+        .map((r) => ({
+          id: m.id,
+          model: m.modelId,
+          providerId: provider.id,
+          upstreamModel: r.upstreamModel,
+          isActive: m.isActive,
+        })),
+    ),
   };
 }
-
-function modelView(model: ModelRecord) {
-  return {
-    id: model.id,
-    model: model.modelId,
-    providerId: model.providerId,
-    upstreamModel: model.upstreamModel,
-    isActive: model.isActive,
-  };
-}
-
-const CreateModelSchema = v.object({
-  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1)),
-  providerId: v.pipe(v.string("providerId is required"), v.uuid("providerId must be a UUID")),
-  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
-});
 
 export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("GET", "/api/admin/providers", "providers:read", async (c) => {
-    const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
+    const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.models.listModels()]);
     return c.json({ providers: providers.map((p) => providerView(p, models)) });
   });
 
@@ -59,24 +53,5 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     );
     await deps.routing.publish();
     return c.json({ provider: providerView(provider, models) }, 201);
-  });
-
-  router.route("GET", "/api/admin/models", "models:read", async (c) => {
-    return c.json({ models: (await deps.providers.listModels()).map(modelView) });
-  });
-
-  router.route("POST", "/api/admin/models", "models:write", async (c) => {
-    const input = await readValidatedJson(c, CreateModelSchema);
-    if ((await deps.providers.findProvider(input.providerId)) === null) {
-      throw new AppError("not_found", `no provider with id ${input.providerId}`);
-    }
-    const model = await deps.providers.createModel({
-      modelId: input.model,
-      providerId: input.providerId,
-      upstreamModel: input.upstreamModel ?? input.model,
-      isActive: true,
-    });
-    await deps.routing.publish();
-    return c.json({ model: modelView(model) }, 201);
   });
 }

@@ -7,7 +7,7 @@ import { AppError } from "@thinkwatch/errors";
 import { authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
 import { type ApiKeyInfo, QuotaCheck } from "@thinkwatch/proto";
-import type { ModelRouter, Route } from "../routing/model-router.js";
+import type { ModelRouter, ModelRoutes, Route } from "../routing/model-router.js";
 
 export interface AdmitDeps {
   bus: Bus;
@@ -22,14 +22,14 @@ export function authenticate(deps: AdmitDeps, request: Request): Promise<ApiKeyI
   return authenticateSurface(deps.keys, request, "ai_gateway");
 }
 
-/** Step 2: where the model goes, and whether this key may use it. */
-export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Route {
+/** Step 2: the routes that serve the model, and whether this key may use it. */
+export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): ModelRoutes {
   if (key.allowedModels !== null && !key.allowedModels.includes(model)) {
     throw new AppError("forbidden", `this API key may not use the model '${model}'`);
   }
-  const route = deps.router().resolve(model);
-  if (route === null) throw new AppError("model_not_found", `the model '${model}' does not exist or no provider serves it`);
-  return route;
+  const routes = deps.router().resolve(model);
+  if (routes === null) throw new AppError("model_not_found", `the model '${model}' does not exist or no provider serves it`);
+  return routes;
 }
 
 /** Step 3: one atomic quota check over every subject of the request. */

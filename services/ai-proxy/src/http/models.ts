@@ -22,8 +22,8 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
         const allowed = new Set(key.allowedModels);
         for (const name of [...available.keys()]) if (!allowed.has(name)) available.delete(name);
         for (const name of key.allowedModels) {
-          const route = router.resolve(name);
-          if (route !== null) available.set(name, route.provider.name);
+          const route = router.resolve(name)?.routes[0];
+          if (route !== undefined) available.set(name, route.provider.name);
         }
       }
       const models = [...available.entries()].sort(([a], [b]) => a.localeCompare(b));

@@ -1,9 +1,11 @@
-/** The end of every gateway request: publish its audit event (asynchronously, through the outbox). */
+/** The end of every gateway request: free what it held, count its route tokens, publish its audit event (outbox). */
 import { GatewayRequestCompleted } from "@thinkwatch/proto";
 import type { GatewayDeps } from "../deps.js";
 import type { RequestRecord } from "./request-record.js";
 
 export function finishRequest(deps: GatewayDeps, record: RequestRecord): void {
+  for (const hook of record.atFinish.splice(0)) hook();
+  if (record.route !== null) deps.caps.addTokens(record.route, record.usage.inputTokens + record.usage.outputTokens);
   const event = record.toEvent();
   if (event !== null) deps.outbox.enqueue(GatewayRequestCompleted, event, event.eventId);
 }

@@ -4,13 +4,15 @@
  * client's API (forwarded untouched when formats match) → publish the audit event.
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
-import { type AppEnv, readJsonBody } from "@thinkwatch/http";
+import type { AppEnv } from "@thinkwatch/http";
 import { decodeRequest } from "@thinkwatch/providers";
 import type { Context } from "hono";
 import { authenticate, checkQuota, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
 import { clientIpOf, userAgentOf } from "../http/client-info.js";
+import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
+import { sendWithRoutes } from "../upstream/send-with-routes.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
 import { RequestRecord } from "./request-record.js";
@@ -42,7 +44,9 @@ export async function handleGenerate(
   const clientGone = c.req.raw.signal;
   try {
     record.key = await authenticate(deps, c.req.raw);
-    const { raw, json } = await readJsonBody(c, deps.maxBodyBytes);
+    const intake = deps.intake.admit(record.key.id);
+    record.atFinish.push(intake.release);
+    const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);
     const canonical = decodeRequest(
       spec.format,
       json,
@@ -50,29 +54,40 @@ export async function handleGenerate(
     );
     record.model = canonical.model;
     record.stream = canonical.stream;
-    const route = routeModel(deps, record.key, canonical.model);
-    record.route = route;
-    const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+    const routes = routeModel(deps, record.key, canonical.model);
+    record.route = routes.routes[0] ?? null;
     const sse = url.sse !== false;
-    const planned = upstreamBody(spec.format, endpoint, route, canonical, raw, json, !sse && canonical.stream);
-    await checkQuota(deps, record.key, route, requestId);
+    await checkQuota(deps, record.key, routes.routes[0] as Route, requestId);
 
-    const passHeaders: Record<string, string> = {};
-    if (endpoint.format === spec.format) {
-      for (const name of PASSED_HEADERS) {
-        const value = c.req.header(name);
-        if (value !== undefined) passHeaders[name] = value;
-      }
-    }
-    const request = endpoint.build({
-      provider: route.provider,
-      upstreamModel: route.upstreamModel,
-      stream: canonical.stream,
-      operation: "generate",
-      body: planned.body,
-      passHeaders,
-    });
-    const upstream = await deps.upstream.send({ ...request, signal: clientGone });
+    // Each route may be another provider and format: the body is planned per route as the router tries them.
+    const sent = await sendWithRoutes(
+      deps.routing,
+      routes,
+      { stream: canonical.stream, signal: clientGone, requestId },
+      (route) => {
+        const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+        const planned = upstreamBody(spec.format, endpoint, route, canonical, raw, json, !sse && canonical.stream);
+        const passHeaders: Record<string, string> = {};
+        if (endpoint.format === spec.format) {
+          for (const name of PASSED_HEADERS) {
+            const value = c.req.header(name);
+            if (value !== undefined) passHeaders[name] = value;
+          }
+        }
+        const request = endpoint.build({
+          provider: route.provider,
+          upstreamModel: route.upstreamModel,
+          stream: canonical.stream,
+          operation: "generate",
+          body: planned.body,
+          passHeaders,
+        });
+        return { request, plan: { endpoint, planned } };
+      },
+    ).finally(intake.releaseBody);
+    const { endpoint, planned } = sent.plan;
+    const upstream = sent.response;
+    record.route = sent.route;
     const context = {
       record,
       inbound: spec.format,

@@ -27,6 +27,8 @@ export class RequestRecord {
   errorCode: string | null = null;
   usage: Usage = { ...ZERO_USAGE };
   firstTokenAtMs: number | null = null;
+  /** Run once when the request ends (frees its concurrency slot, counts route tokens). */
+  readonly atFinish: Array<() => void> = [];
 
   constructor(
     readonly requestId: string,

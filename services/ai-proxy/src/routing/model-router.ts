@@ -1,7 +1,7 @@
 /**
- * Model → provider resolution over the routing table admin-api publishes. An explicitly registered model wins; other
- * names route by default prefix to the first active provider of the matching kind (Azure and Bedrock need explicit
- * registration, as do OpenAI-compatible endpoints).
+ * Model → routes resolution over the routing table admin-api publishes. A registered model has its routes (provider,
+ * upstream name, weight, priority, caps); other names route by default prefix to the first active provider of the
+ * matching kind, as one route (Azure and Bedrock need explicit registration, as do OpenAI-compatible endpoints).
  */
 import type { Keyring } from "@thinkwatch/crypto";
 import type { ProviderKind, RoutedProvider, RoutingTable } from "@thinkwatch/proto";
@@ -11,12 +11,25 @@ export interface ResolvedProvider extends RoutedProvider {
   apiKey: string | null;
 }
 
+/** One way to serve the requested model. */
 export interface Route {
+  /** Breakers and caps are keyed by it; prefix routes get `prefix:<providerId>`. */
+  id: string;
   provider: ResolvedProvider;
   /** The name the client asked for. */
   model: string;
   /** The name sent upstream. */
   upstreamModel: string;
+  weight: number;
+  priority: number;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+}
+
+/** Every route of a model, best priority first (selection among them happens per request). */
+export interface ModelRoutes {
+  model: string;
+  routes: Route[];
 }
 
 const DEFAULT_PREFIXES: Array<{ prefix: string; kind: ProviderKind }> = [
@@ -32,7 +45,7 @@ const DEFAULT_PREFIXES: Array<{ prefix: string; kind: ProviderKind }> = [
 ];
 
 export interface ModelRouter {
-  resolve(model: string): Route | null;
+  resolve(model: string): ModelRoutes | null;
   /** Every model name a request could name right now: registered ones (prefix routes are open-ended). */
   registeredModels(): Array<{ model: string; provider: ResolvedProvider }>;
   providerCount(): number;
@@ -57,10 +70,17 @@ export function createModelRouter(
     }
     providers.set(provider.id, { ...provider, apiKey });
   }
-  const explicit = new Map<string, Route>();
+  const explicit = new Map<string, ModelRoutes>();
   for (const entry of table.models) {
-    const provider = providers.get(entry.providerId);
-    if (provider !== undefined) explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel });
+    const routes: Route[] = [];
+    for (const route of entry.routes) {
+      const provider = providers.get(route.providerId);
+      if (provider === undefined) continue;
+      routes.push({ ...route, provider, model: entry.model });
+    }
+    // Stable: equal priorities keep the admin's order.
+    routes.sort((a, b) => a.priority - b.priority);
+    if (routes.length > 0) explicit.set(entry.model, { model: entry.model, routes });
   }
   const firstOfKind = new Map<ProviderKind, ResolvedProvider>();
   for (const provider of providers.values()) if (!firstOfKind.has(provider.kind)) firstOfKind.set(provider.kind, provider);
@@ -76,9 +96,21 @@ export function createModelRouter(
           best = { prefix, provider };
         }
       }
-      return best === undefined ? null : { provider: best.provider, model, upstreamModel: model };
+      if (best === undefined) return null;
+      const route: Route = {
+        id: `prefix:${best.provider.id}`,
+        provider: best.provider,
+        model,
+        upstreamModel: model,
+        weight: 1,
+        priority: 0,
+        rpmLimit: null,
+        tpmLimit: null,
+      };
+      return { model, routes: [route] };
     },
-    registeredModels: () => [...explicit.values()].map((route) => ({ model: route.model, provider: route.provider })),
+    registeredModels: () =>
+      [...explicit.values()].map((entry) => ({ model: entry.model, provider: (entry.routes[0] as Route).provider })),
     providerCount: () => providers.size,
     revision: () => table.revision,
   };

@@ -20,6 +20,17 @@ describe("createApiClient", () => {
     });
   });
 
+  it.each(["put", "patch", "delete"] as const)("sends %s with its method and JSON body", async (method) => {
+    const fetch = fakeFetch(200, JSON.stringify({ done: true }));
+    const api = createApiClient({ getToken: () => "tok", fetch });
+    await expect(api[method]("/api/x/1", { a: 1 })).resolves.toEqual({ done: true });
+    expect(fetch.mock.calls[0]?.[1]).toEqual({
+      method: method.toUpperCase(),
+      headers: { accept: "application/json", authorization: "Bearer tok", "content-type": "application/json" },
+      body: JSON.stringify({ a: 1 }),
+    });
+  });
+
   it("sends no authorization header and no body when there is no token or payload", async () => {
     const fetch = fakeFetch(200, JSON.stringify({ initialized: false }));
     await createApiClient({ getToken: () => null, fetch }).get("/api/setup/status");

@@ -1,14 +1,15 @@
 /** The create-key form: name, which gateways the key opens, optional model allow-list and expiry. */
-import { type FormEvent, type ReactNode, useState } from "react";
-import { invalidInput } from "../api/api-error";
-import { type CreatedKey, createKey, type Surface } from "../api/keys-api";
-import { ErrorBanner } from "../forms/error-banner";
-import { Field } from "../forms/field";
-import { useSubmit } from "../hooks/use-submit";
-import { useSession } from "../session/session-context";
-import { buildKeyRequest, emptyKeyForm, type KeyFormValues, MAX_EXPIRY_DAYS } from "./key-request";
+import { valibotResolver } from "@hookform/resolvers/valibot";
+import type { ReactNode } from "react";
+import { useForm } from "react-hook-form";
+import { Form, SubmitButton } from "../components/form/form";
+import { CheckboxField, GroupError, NumberField, TextField } from "../components/form/form-fields";
+import { emptyKeyForm, KeyFormSchema, type KeyFormValues, MAX_EXPIRY_DAYS } from "./key-form-schema";
+import { useCreateKey } from "./key-queries";
+import type { CreatedKey, CreateKeyRequest, Surface } from "./keys-api";
 
 const SHOWN_FIELDS = ["name", "surfaces", "surfaces.", "allowedModels", "allowedModels.", "expiresInDays"];
+const resolver = valibotResolver(KeyFormSchema);
 
 const SURFACE_LABELS: Record<Surface, string> = {
   ai_gateway: "AI gateway (/v1 model APIs)",
@@ -24,92 +25,66 @@ export interface KeyFormProps {
 }
 
 export function KeyForm({ onCreated, knownModels = [], submitLabel = "Create key", actions }: KeyFormProps) {
-  const { api } = useSession();
-  const [values, setValues] = useState<KeyFormValues>(emptyKeyForm);
-  const submit = useSubmit(async (form: KeyFormValues) => {
-    const built = buildKeyRequest(form);
-    if (!built.ok) throw invalidInput(built.fields);
-    return createKey(api, built.request);
+  // criteriaMode "all" makes the valibot resolver run cross-field checks (surfaces) even when another field failed.
+  const form = useForm<KeyFormValues, unknown, CreateKeyRequest>({
+    defaultValues: emptyKeyForm(),
+    resolver,
+    criteriaMode: "all",
   });
-  const fields = submit.error?.fields ?? {};
+  const create = useCreateKey();
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const created = await submit.run(values);
-    if (created === undefined) return;
-    setValues(emptyKeyForm());
-    onCreated(created);
+  function onSubmit(request: CreateKeyRequest) {
+    create.mutate(request, {
+      onSuccess: (created) => {
+        form.reset(emptyKeyForm());
+        onCreated(created);
+      },
+    });
   }
 
   return (
-    <form className="form" onSubmit={onSubmit} noValidate>
-      <ErrorBanner error={submit.error} shownFields={SHOWN_FIELDS} />
-      <Field
-        id="key-name"
+    <Form form={form} onSubmit={onSubmit} error={create.error} shownFields={SHOWN_FIELDS}>
+      <TextField<KeyFormValues>
+        name="name"
         label="Name"
-        error={fields.name}
         hint="Say where the key is used, e.g. “ci-pipeline” or “alice-laptop”."
-      >
-        <input id="key-name" value={values.name} onChange={(e) => setValues({ ...values, name: e.target.value })} required />
-      </Field>
+      />
 
       <fieldset className="fieldset">
         <legend>Gateways this key opens</legend>
         {(Object.keys(SURFACE_LABELS) as Surface[]).map((surface) => (
-          <label key={surface} className="checkbox">
-            <input
-              type="checkbox"
-              checked={values.surfaces[surface]}
-              onChange={(e) => setValues({ ...values, surfaces: { ...values.surfaces, [surface]: e.target.checked } })}
-            />
-            {SURFACE_LABELS[surface]}
-          </label>
+          <CheckboxField<KeyFormValues> key={surface} name={`surfaces.${surface}`} label={SURFACE_LABELS[surface]} />
         ))}
-        {fields.surfaces !== undefined && (
-          <div className="field-error" role="alert">
-            {fields.surfaces}
-          </div>
-        )}
+        <GroupError<KeyFormValues> name="surfaces" />
       </fieldset>
 
       <div className="form-row">
-        <Field
-          id="key-models"
+        <TextField<KeyFormValues>
+          name="allowedModels"
           label="Allowed models (optional)"
-          error={fields.allowedModels}
+          placeholder="model-a, model-b"
           hint={
             knownModels.length > 0
               ? `Empty allows every model. Routed now: ${knownModels.join(", ")}`
               : "Empty allows every model."
           }
-        >
-          <input
-            id="key-models"
-            value={values.allowedModels}
-            onChange={(e) => setValues({ ...values, allowedModels: e.target.value })}
-            placeholder="model-a, model-b"
-          />
-        </Field>
-        <Field id="key-expiry" label="Expires after (days, optional)" error={fields.expiresInDays} hint="Empty: never expires.">
-          <input
-            id="key-expiry"
-            type="number"
-            min={1}
-            max={MAX_EXPIRY_DAYS}
-            step={1}
-            inputMode="numeric"
-            value={values.expiresInDays}
-            onChange={(e) => setValues({ ...values, expiresInDays: e.target.value })}
-          />
-        </Field>
+        />
+        <NumberField<KeyFormValues>
+          name="expiresInDays"
+          label="Expires after (days, optional)"
+          min={1}
+          max={MAX_EXPIRY_DAYS}
+          step={1}
+          hint="Empty: never expires."
+        />
       </div>
 
       <div className="form-actions">
-        <button type="submit" disabled={submit.pending}>
-          {submit.pending ? "Creating…" : submitLabel}
-        </button>
+        <SubmitButton pending={create.isPending} pendingLabel="Creating…">
+          {submitLabel}
+        </SubmitButton>
         {actions}
       </div>
-    </form>
+    </Form>
   );
 }

@@ -1,5 +1,5 @@
 /** Whether a virtual key still works, from its revoke and expiry times. */
-import type { ApiKey } from "../api/keys-api";
+import type { ApiKey } from "./keys-api";
 
 export type KeyStatus = "active" | "revoked" | "expired";
 

@@ -2,10 +2,10 @@
  * A just-created key's plaintext, shown once (admin-api keeps only its hash), with the gateway base URL and
  * ready-to-paste curl and OpenAI SDK examples that already contain the key.
  */
-import type { CreatedKey } from "../api/keys-api";
-import { CopyButton } from "../forms/copy-button";
+import { CopyBlock } from "../components/copy-button";
 import { gatewayBaseUrl } from "../gateway/gateway-url";
 import { curlSnippet, openAiPythonSnippet, snippetModel } from "../gateway/snippets";
+import type { CreatedKey } from "./keys-api";
 
 export interface OneTimeKeyProps {
   created: CreatedKey;
@@ -14,18 +14,6 @@ export interface OneTimeKeyProps {
   /** The button that closes the display, e.g. "I have copied the key". */
   doneLabel: string;
   onDone(): void;
-}
-
-function CopyBlock({ label, text }: { label: string; text: string }) {
-  return (
-    <div className="copy-block">
-      <div className="copy-block-head">
-        <span>{label}</span>
-        <CopyButton text={text} />
-      </div>
-      <pre>{text}</pre>
-    </div>
-  );
 }
 
 export function OneTimeKey({ created, routedModels = [], doneLabel, onDone }: OneTimeKeyProps) {
@@ -41,7 +29,7 @@ export function OneTimeKey({ created, routedModels = [], doneLabel, onDone }: On
       <CopyBlock label="curl" text={curlSnippet(input)} />
       <CopyBlock label="OpenAI SDK (Python)" text={openAiPythonSnippet(input)} />
       <div className="form-actions">
-        <button type="button" onClick={onDone}>
+        <button type="button" className="button button-primary" onClick={onDone}>
           {doneLabel}
         </button>
       </div>

@@ -1,14 +1,24 @@
 /** /login: email and password sign-in; sends a not-yet-set-up installation to the setup wizard instead. */
-import { type FormEvent, useState } from "react";
+import { valibotResolver } from "@hookform/resolvers/valibot";
+import { useMutation } from "@tanstack/react-query";
+import { useForm } from "react-hook-form";
 import { Navigate, useLocation, useNavigate } from "react-router";
-import { login } from "../api/auth-api";
-import { getSetupStatus } from "../api/setup-api";
-import { ErrorBanner } from "../forms/error-banner";
-import { Field } from "../forms/field";
-import { useLoad } from "../hooks/use-load";
-import { useSubmit } from "../hooks/use-submit";
+import * as v from "valibot";
+import { useApi } from "../api/use-api";
+import { ErrorState } from "../components/error-state";
+import { Form, SubmitButton } from "../components/form/form";
+import { TextField } from "../components/form/form-fields";
 import { CenteredCard } from "../layout/centered-card";
+import { login } from "../session/auth-api";
 import { useSession } from "../session/session-context";
+import { useSetupStatus } from "../session/session-queries";
+
+const LoginFormSchema = v.object({
+  email: v.pipe(v.string(), v.trim(), v.minLength(1, "email is required")),
+  password: v.pipe(v.string(), v.minLength(1, "password is required")),
+});
+type LoginValues = v.InferInput<typeof LoginFormSchema>;
+const resolver = valibotResolver(LoginFormSchema);
 
 /** Where the guard wanted to go before it sent the user here; only same-app paths, never another origin. */
 function returnPath(state: unknown): string {
@@ -17,56 +27,38 @@ function returnPath(state: unknown): string {
 }
 
 export function LoginPage() {
-  const { api, session, signIn } = useSession();
+  const api = useApi();
+  const { session, signIn } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const status = useLoad(() => getSetupStatus(api));
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const submit = useSubmit(() => login(api, email.trim(), password));
-  const fields = submit.error?.fields ?? {};
+  const status = useSetupStatus();
+  const form = useForm<LoginValues>({ defaultValues: { email: "", password: "" }, resolver });
+  const signInRequest = useMutation({ mutationFn: (values: LoginValues) => login(api, values) });
 
   if (status.data?.needsSetup === true) return <Navigate to="/setup" replace />;
   if (session !== null) return <Navigate to={returnPath(location.state)} replace />;
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const token = await submit.run();
-    if (token === undefined) return;
-    signIn(token);
-    navigate(returnPath(location.state), { replace: true });
+  function onSubmit(values: LoginValues) {
+    signInRequest.mutate(values, {
+      onSuccess: (token) => {
+        signIn(token);
+        navigate(returnPath(location.state), { replace: true });
+      },
+    });
   }
 
   return (
     <CenteredCard title="Sign in">
-      <form className="form" onSubmit={onSubmit} noValidate>
-        <ErrorBanner error={submit.error ?? status.error} shownFields={["email", "password"]} />
-        <Field id="login-email" label="Email" error={fields.email}>
-          <input
-            id="login-email"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-          />
-        </Field>
-        <Field id="login-password" label="Password" error={fields.password}>
-          <input
-            id="login-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </Field>
+      {status.error !== null && <ErrorState title="Could not reach the console API" error={status.error} />}
+      <Form form={form} onSubmit={onSubmit} error={signInRequest.error} shownFields={["email", "password"]}>
+        <TextField<LoginValues> name="email" type="email" label="Email" autoComplete="username" />
+        <TextField<LoginValues> name="password" type="password" label="Password" autoComplete="current-password" />
         <div className="form-actions">
-          <button type="submit" disabled={submit.pending}>
-            {submit.pending ? "Signing in…" : "Sign in"}
-          </button>
+          <SubmitButton pending={signInRequest.isPending} pendingLabel="Signing in…">
+            Sign in
+          </SubmitButton>
         </div>
-      </form>
+      </Form>
     </CenteredCard>
   );
 }

@@ -2,7 +2,7 @@
  * What the provider form asks for per provider kind: which connection fields exist, which are required, and what
  * admin-api fills in when left empty. Data only, so the form has no per-kind branches.
  */
-import type { ProviderKind } from "../api/providers-api";
+import type { ProviderKind } from "./providers-api";
 
 export type ProviderSettingKey = "apiVersion" | "region" | "accessKeyId";
 

@@ -1,7 +1,7 @@
 /** Turns the provider form's raw values into the create-provider request: trimmed, empty fields left out. */
 import type { FieldErrors } from "../api/api-error";
-import type { CreateProviderRequest, ProviderKind } from "../api/providers-api";
 import { providerKindSpec } from "./provider-kinds";
+import type { CreateProviderRequest, ProviderKind } from "./providers-api";
 
 export interface ModelRow {
   model: string;

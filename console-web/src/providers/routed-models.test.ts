@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Provider, ProviderModel } from "../api/providers-api";
+import type { Provider, ProviderModel } from "./providers-api";
 import { routedModelNames } from "./routed-models";
 
 function model(name: string, isActive = true): ProviderModel {

@@ -1,7 +1,8 @@
-/** Makes the session and an API client bound to it available to every page; signs out when the token stops working. */
+/** Makes the session (inside the QueryClientProvider, whose cache it clears on sign-out) and an API client bound to it available to every page; signs out when the token stops working. */
+import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { type ApiClient, createApiClient } from "../api/api-client";
-import type { ConsoleUser, TokenResponse } from "../api/auth-api";
+import type { PublicUser, TokenResponse } from "./auth-api";
 import { createSessionStore, type Session } from "./session-store";
 
 export interface SessionContextValue {
@@ -9,7 +10,7 @@ export interface SessionContextValue {
   api: ApiClient;
   signIn(token: TokenResponse): void;
   signOut(): void;
-  updateUser(user: ConsoleUser): void;
+  updateUser(user: PublicUser): void;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -21,11 +22,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const tokenRef = useRef<string | null>(session?.accessToken ?? null);
   tokenRef.current = session?.accessToken ?? null;
 
+  const queryClient = useQueryClient();
   const signOut = useCallback(() => {
     store.clear();
     tokenRef.current = null;
     setSession(null);
-  }, [store]);
+    // Nothing one user loaded may be shown to whoever signs in next in this tab.
+    queryClient.clear();
+  }, [store, queryClient]);
 
   const api = useMemo(() => createApiClient({ getToken: () => tokenRef.current, onUnauthorized: signOut }), [signOut]);
 
@@ -39,7 +43,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const updateUser = useCallback(
-    (user: ConsoleUser) => {
+    (user: PublicUser) => {
       store.saveUser(user);
       setSession((current) => (current === null ? null : { ...current, user }));
     },

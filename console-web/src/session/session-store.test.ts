@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TokenResponse } from "../api/auth-api";
+import type { TokenResponse } from "./auth-api";
 import { createSessionStore } from "./session-store";
 
 function memoryStorage() {

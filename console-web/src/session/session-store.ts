@@ -2,19 +2,19 @@
  * Keeps the console session (access token, its expiry, the user) in sessionStorage: it survives reloads of the tab
  * but not closing it, and is never shared with other tabs' storage or sent anywhere but admin-api.
  */
-import type { ConsoleUser, TokenResponse } from "../api/auth-api";
+import type { PublicUser, TokenResponse } from "./auth-api";
 
 export interface Session {
   accessToken: string;
   /** Epoch milliseconds after which the token is no longer accepted. */
   expiresAt: number;
-  user: ConsoleUser;
+  user: PublicUser;
 }
 
 export interface SessionStore {
   load(): Session | null;
   save(token: TokenResponse): Session;
-  saveUser(user: ConsoleUser): void;
+  saveUser(user: PublicUser): void;
   clear(): void;
 }
 

@@ -1,16 +1,20 @@
 /** Setup step 1: create the first super admin (and name the site), then sign in as that admin. */
-import { type FormEvent, useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useForm } from "react-hook-form";
 import { Link } from "react-router";
-import { invalidInput } from "../api/api-error";
-import { type InitializeRequest, initializeSetup } from "../api/setup-api";
-import { ErrorBanner } from "../forms/error-banner";
-import { Field } from "../forms/field";
-import { useSubmit } from "../hooks/use-submit";
+import { useApi } from "../api/use-api";
+import { checkResolver } from "../components/form/check-resolver";
+import { Form, SubmitButton } from "../components/form/form";
+import { TextField } from "../components/form/form-fields";
 import { useSession } from "../session/session-context";
+import { sessionKeys } from "../session/session-queries";
 import { PasswordChecklist } from "./password-checklist";
 import { passwordProblem } from "./password-rule";
+import { type InitializeRequest, initializeSetup } from "./setup-api";
 
+/** API paths of the fields this form shows, and the form's own names for them. */
 const SHOWN_FIELDS = ["siteName", "admin.email", "admin.displayName", "admin.password", "confirm"];
+const RENAME = { "admin.email": "email", "admin.displayName": "displayName", "admin.password": "password" };
 
 interface AdminValues {
   siteName: string;
@@ -19,6 +23,11 @@ interface AdminValues {
   password: string;
   confirm: string;
 }
+
+const resolver = checkResolver((values: AdminValues) => {
+  const problem = passwordProblem(values.password, values.confirm);
+  return problem === undefined ? {} : { [problem.field]: problem.message };
+});
 
 function toRequest(values: AdminValues): InitializeRequest {
   const request: InitializeRequest = { admin: { email: values.email.trim(), password: values.password } };
@@ -30,97 +39,61 @@ function toRequest(values: AdminValues): InitializeRequest {
 }
 
 export function AdminStep({ onDone }: { onDone(): void }) {
-  const { api, signIn } = useSession();
-  const [values, setValues] = useState<AdminValues>({ siteName: "", email: "", displayName: "", password: "", confirm: "" });
-  const submit = useSubmit(async (form: AdminValues) => {
-    const problem = passwordProblem(form.password, form.confirm);
-    if (problem !== undefined)
-      throw invalidInput({ [problem.field === "password" ? "admin.password" : "confirm"]: problem.message });
-    return initializeSetup(api, toRequest(form));
+  const api = useApi();
+  const { signIn } = useSession();
+  const queryClient = useQueryClient();
+  const form = useForm<AdminValues>({
+    defaultValues: { siteName: "", email: "", displayName: "", password: "", confirm: "" },
+    resolver,
   });
-  const fields = submit.error?.fields ?? {};
+  const initialize = useMutation({ mutationFn: (values: AdminValues) => initializeSetup(api, toRequest(values)) });
+  const [password, confirm] = form.watch(["password", "confirm"]);
 
-  function set(field: keyof AdminValues) {
-    return (event: { target: { value: string } }) => setValues((current) => ({ ...current, [field]: event.target.value }));
-  }
-
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const token = await submit.run(values);
-    if (token === undefined) return;
-    signIn(token);
-    onDone();
+  function onSubmit(values: AdminValues) {
+    initialize.mutate(values, {
+      onSuccess: (token) => {
+        signIn(token);
+        // The guard reads this status; it must not send the new admin back here from a stale cache.
+        queryClient.setQueryData(sessionKeys.setupStatus, { initialized: true, needsSetup: false });
+        onDone();
+      },
+    });
   }
 
   return (
-    <form className="form" onSubmit={onSubmit} noValidate>
-      <ErrorBanner error={submit.error} shownFields={SHOWN_FIELDS} />
-      {submit.error?.status === 409 && (
+    <Form form={form} onSubmit={onSubmit} error={initialize.error} shownFields={SHOWN_FIELDS} rename={RENAME}>
+      {initialize.error !== null && "status" in initialize.error && initialize.error.status === 409 && (
         <p>
           ThinkWatch has been set up meanwhile. <Link to="/login">Sign in</Link> instead.
         </p>
       )}
-      <Field
-        id="setup-site-name"
+      <TextField<AdminValues>
+        name="siteName"
         label="Site name (optional)"
-        error={fields.siteName}
         hint="Shown in the console, e.g. your company."
-      >
-        <input id="setup-site-name" value={values.siteName} onChange={set("siteName")} maxLength={200} />
-      </Field>
-      <Field id="setup-email" label="Admin email" error={fields["admin.email"]}>
-        <input id="setup-email" type="email" autoComplete="username" value={values.email} onChange={set("email")} required />
-      </Field>
-      <Field id="setup-display-name" label="Display name (optional)" error={fields["admin.displayName"]}>
-        <input
-          id="setup-display-name"
-          autoComplete="name"
-          value={values.displayName}
-          onChange={set("displayName")}
-          maxLength={200}
-        />
-      </Field>
-      <Field
-        id="setup-password"
+        maxLength={200}
+      />
+      <TextField<AdminValues> name="email" type="email" label="Admin email" autoComplete="username" />
+      <TextField<AdminValues> name="displayName" label="Display name (optional)" autoComplete="name" maxLength={200} />
+      <TextField<AdminValues>
+        name="password"
+        type="password"
         label="Password"
-        error={fields["admin.password"]}
-        hint={<PasswordChecklist password={values.password} />}
-      >
-        <input
-          id="setup-password"
-          type="password"
-          autoComplete="new-password"
-          value={values.password}
-          onChange={set("password")}
-          required
-        />
-      </Field>
-      <Field
-        id="setup-confirm"
+        autoComplete="new-password"
+        hint={<PasswordChecklist password={password} />}
+      />
+      <TextField<AdminValues>
+        name="confirm"
+        type="password"
         label="Confirm password"
-        error={fields.confirm}
-        hint={
-          values.confirm === ""
-            ? undefined
-            : values.confirm === values.password
-              ? "✓ the passwords match"
-              : "the passwords differ"
-        }
-      >
-        <input
-          id="setup-confirm"
-          type="password"
-          autoComplete="new-password"
-          value={values.confirm}
-          onChange={set("confirm")}
-          required
-        />
-      </Field>
+        autoComplete="new-password"
+        hint={confirm === "" ? undefined : confirm === password ? "✓ the passwords match" : "the passwords differ"}
+      />
       <div className="form-actions">
-        <button type="submit" disabled={submit.pending}>
-          {submit.pending ? "Creating admin…" : "Create admin account"}
-        </button>
+        <SubmitButton pending={initialize.isPending} pendingLabel="Creating admin…">
+          Create admin account
+        </SubmitButton>
       </div>
-    </form>
+    </Form>
   );
 }

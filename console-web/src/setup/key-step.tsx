@@ -1,18 +1,15 @@
 /** Setup step 3 (optional): create a first API key and show it once, with examples for calling the gateway. */
 import { useMemo, useState } from "react";
-import type { CreatedKey } from "../api/keys-api";
-import { listProviders } from "../api/providers-api";
-import { useLoad } from "../hooks/use-load";
 import { KeyForm } from "../keys/key-form";
+import type { CreatedKey } from "../keys/keys-api";
 import { OneTimeKey } from "../keys/one-time-key";
+import { useProviders } from "../providers/provider-queries";
 import { routedModelNames } from "../providers/routed-models";
-import { useSession } from "../session/session-context";
 
 export function KeyStep({ onDone }: { onDone(): void }) {
-  const { api } = useSession();
   const [created, setCreated] = useState<CreatedKey | null>(null);
-  // Only used to suggest models; a failure here must not block creating the key.
-  const providers = useLoad(() => listProviders(api).catch(() => []));
+  // Only used to suggest models; a failure here must not block creating the key, so its error is not shown.
+  const providers = useProviders();
   const routedModels = useMemo(() => routedModelNames(providers.data ?? []), [providers.data]);
 
   if (created !== null) {
@@ -27,7 +24,7 @@ export function KeyStep({ onDone }: { onDone(): void }) {
         knownModels={routedModels}
         submitLabel="Create key"
         actions={
-          <button type="button" className="button-quiet" onClick={onDone}>
+          <button type="button" className="button button-secondary" onClick={onDone}>
             Skip and finish
           </button>
         }

@@ -1,6 +1,7 @@
 /** Setup step 2 (optional): add the first upstream provider so the gateway has somewhere to route. */
-import type { Provider } from "../api/providers-api";
+
 import { ProviderForm } from "../providers/provider-form";
+import type { Provider } from "../providers/providers-api";
 
 export function ProviderStep({ onDone }: { onDone(provider: Provider | null): void }) {
   return (
@@ -12,7 +13,7 @@ export function ProviderStep({ onDone }: { onDone(provider: Provider | null): vo
         onCreated={onDone}
         submitLabel="Add provider and continue"
         actions={
-          <button type="button" className="button-quiet" onClick={() => onDone(null)}>
+          <button type="button" className="button button-secondary" onClick={() => onDone(null)}>
             Skip this step
           </button>
         }

@@ -4,12 +4,12 @@
  */
 import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import type { Provider } from "../api/providers-api";
-import { getSetupStatus } from "../api/setup-api";
-import { ErrorBanner } from "../forms/error-banner";
-import { useLoad } from "../hooks/use-load";
+import { ErrorState } from "../components/error-state";
+import { LoadingState } from "../components/loading-state";
 import { CenteredCard } from "../layout/centered-card";
+import type { Provider } from "../providers/providers-api";
 import { useSession } from "../session/session-context";
+import { useSetupStatus } from "../session/session-queries";
 import { AdminStep } from "./admin-step";
 import { KeyStep } from "./key-step";
 import { ProviderStep } from "./provider-step";
@@ -35,10 +35,10 @@ function Stepper({ current }: { current: WizardStep }) {
 }
 
 export function SetupPage() {
-  const { api, session } = useSession();
+  const { session } = useSession();
   const navigate = useNavigate();
   const progress = useMemo(() => createWizardProgress(window.sessionStorage), []);
-  const status = useLoad(() => getSetupStatus(api));
+  const status = useSetupStatus();
   // null until the status says which step applies.
   const [step, setStep] = useState<WizardStep | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -56,13 +56,10 @@ export function SetupPage() {
   if (status.data === undefined) {
     return (
       <CenteredCard title="Set up ThinkWatch">
-        <ErrorBanner error={status.error} />
         {status.error !== null ? (
-          <button type="button" onClick={status.reload}>
-            Try again
-          </button>
+          <ErrorState title="Could not check the setup status" error={status.error} onRetry={() => void status.refetch()} />
         ) : (
-          <p className="muted">Checking setup status…</p>
+          <LoadingState label="Checking setup status…" />
         )}
       </CenteredCard>
     );

@@ -3,5 +3,10 @@
  * validates with them and generates its OpenAPI document from them; console-web takes its types from them, so a
  * type is written once. Pure schemas: no Node or browser APIs.
  */
+export * from "./auth.js";
 export * from "./errors.js";
+export * from "./keys.js";
+export * from "./log-forwarders.js";
 export * from "./models.js";
+export * from "./providers.js";
+export * from "./setup.js";

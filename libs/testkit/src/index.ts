@@ -2,6 +2,7 @@
 
 export { AGENT_VERSIONS, type AgentClis, ensureAgentClis } from "./agent-clis.js";
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
+export { buildConsoleWeb, type ConsoleBuild } from "./console-build.js";
 export { type ConsoleClient, type ConsoleResponse, createConsoleClient, DEFAULT_ADMIN } from "./console-client.js";
 export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";

@@ -3,17 +3,13 @@
  * (key-service, quota, admin-api, ai-proxy) — setup wizard, first provider, first key used on the gateway, sign out,
  * sign in, revoke — and the gateway's answers prove each step took effect.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import {
+  buildConsoleWeb,
+  type ConsoleBuild,
   createTestEnvironment,
   type FakeUpstream,
   type FleetProcess,
   launchChromium,
-  REPO_ROOT,
   startFakeUpstream,
   startFleetProcess,
   type TestEnvironment,
@@ -32,26 +28,19 @@ let upstream: FakeUpstream;
 let fleet: FleetProcess;
 let browser: Browser;
 let page: Page;
+let build: ConsoleBuild;
 /** Uncaught exceptions in the page: a journey that passes while the app throws is not a pass. */
 const pageErrors: string[] = [];
-// A fresh build per run, outside console-web/dist, so the test never serves a stale SPA or clobbers a developer's build.
-const distDir = mkdtempSync(join(tmpdir(), "tw-console-journey-"));
-
-async function buildConsole(): Promise<void> {
-  await promisify(execFile)("npm", ["run", "build", "-w", "console-web", "--", "--outDir", distDir, "--emptyOutDir"], {
-    cwd: REPO_ROOT,
-  });
-}
 
 beforeAll(async () => {
-  [testEnv, upstream, browser] = await Promise.all([
+  [testEnv, upstream, browser, build] = await Promise.all([
     createTestEnvironment(),
     startFakeUpstream("openai"),
     launchChromium(),
-    buildConsole(),
+    buildConsoleWeb(),
   ]);
   fleet = await startFleetProcess({
-    env: { ...testEnv.env, CONSOLE_WEB_DIR: distDir },
+    env: { ...testEnv.env, CONSOLE_WEB_DIR: build.dir },
     services: ["key-service", "quota", "admin-api", "ai-proxy"],
   });
   page = await browser.newPage({ baseURL: fleet.consoleUrl });
@@ -65,7 +54,7 @@ afterAll(async () => {
   await fleet?.stop();
   await upstream?.close();
   await testEnv?.cleanup();
-  rmSync(distDir, { recursive: true, force: true });
+  build?.remove();
 });
 
 function chat(key: string, content: string): Promise<Response> {
@@ -83,6 +72,11 @@ function passwordChecklist(): Promise<string[]> {
     .getByRole("listitem")
     .allTextContents()
     .then((items) => items.map((item) => item.trim()));
+}
+
+/** The sidebar's navigation landmark. */
+function nav() {
+  return page.getByRole("navigation", { name: "Main" });
 }
 
 describe("console journey in a real browser", () => {
@@ -172,10 +166,21 @@ describe("console journey in a real browser", () => {
     expect(upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${upstream.apiKey}`);
   });
 
-  it("finishes the wizard into the console, where the key shows only by its prefix", async () => {
+  it("finishes the wizard into the console's overview, which shows the gateway URL", async () => {
     await page.getByRole("button", { name: "Finish and open the console" }).click();
     await page.waitForURL((url) => url.pathname === "/");
-    await page.getByRole("heading", { name: "API keys" }).waitFor();
+    await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+    const gatewayUrl = `${new URL(fleet.consoleUrl).protocol}//${new URL(fleet.consoleUrl).hostname}:3000/v1`;
+    await page.getByRole("main").getByText(gatewayUrl, { exact: true }).waitFor();
+    expect(await nav().getByRole("link", { name: "Overview" }).getAttribute("aria-current")).toBe("page");
+  });
+
+  it("opens API Keys from the sidebar, where the key shows only by its prefix", async () => {
+    await nav().getByRole("link", { name: "API Keys" }).click();
+    await page.waitForURL((url) => url.pathname === "/keys");
+    await page.getByRole("heading", { name: "API Keys", level: 1 }).waitFor();
+    expect(await nav().getByRole("link", { name: "API Keys" }).getAttribute("aria-current")).toBe("page");
+    expect(await nav().getByRole("link", { name: "Overview" }).getAttribute("aria-current")).toBeNull();
     const keyRow = page.getByRole("row").filter({ hasText: KEY_NAME });
     await keyRow.waitFor();
     const prefix = (await keyRow.getByRole("cell").nth(1).textContent())?.replace(/…$/, "") ?? "";
@@ -185,7 +190,8 @@ describe("console journey in a real browser", () => {
     expect(await page.content()).not.toContain(plaintext);
   });
 
-  it("signs out to the login page", async () => {
+  it("signs out from the user menu to the login page", async () => {
+    await page.getByRole("banner").getByRole("button", { name: ADMIN.displayName }).click();
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/login");
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
@@ -199,17 +205,12 @@ describe("console journey in a real browser", () => {
     expect(new URL(page.url()).pathname).toBe("/login");
   });
 
-  it("signs in again and sees the provider and the key on /", async () => {
+  it("signs in again, back on the page it left, and sees the provider and the key", async () => {
     await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await page.waitForURL((url) => url.pathname === "/keys");
     await page.getByRole("banner").getByText(ADMIN.displayName).waitFor();
     await page.getByRole("banner").getByText("super admin").waitFor();
-
-    const providerRow = page.getByRole("row").filter({ hasText: PROVIDER_NAME });
-    await providerRow.waitFor();
-    const providerCells = await providerRow.getByRole("cell").allTextContents();
-    expect(providerCells.slice(0, 6)).toEqual([PROVIDER_NAME, "OpenAI", upstream.baseUrl, "stored", MODEL, "active"]);
 
     const keyRow = page.getByRole("row").filter({ hasText: KEY_NAME });
     await keyRow.waitFor();
@@ -217,18 +218,27 @@ describe("console journey in a real browser", () => {
     expect(keyCells[2]).toBe("AI, MCP");
     expect(keyCells[3]).toBe("all");
     expect(keyCells[6]).toBe("active");
+
+    await nav().getByRole("link", { name: "Providers & Models" }).click();
+    await page.waitForURL((url) => url.pathname === "/providers");
+    const providerRow = page.getByRole("row").filter({ hasText: PROVIDER_NAME });
+    await providerRow.waitFor();
+    const providerCells = await providerRow.getByRole("cell").allTextContents();
+    expect(providerCells.slice(0, 6)).toEqual([PROVIDER_NAME, "OpenAI", upstream.baseUrl, "stored", MODEL, "active"]);
   });
 
-  it("revokes the key in the UI, after which the gateway refuses it", async () => {
+  it("revokes the key in the UI after confirming, after which the gateway refuses it", async () => {
+    await nav().getByRole("link", { name: "API Keys" }).click();
     const keyRow = page.getByRole("row").filter({ hasText: KEY_NAME });
-    const dialogMessage = new Promise<string>((resolve) => {
-      page.once("dialog", (dialog) => {
-        resolve(dialog.message());
-        void dialog.accept();
-      });
-    });
     await keyRow.getByRole("button", { name: "Revoke" }).click();
-    expect(await dialogMessage).toContain(`Revoke the key “${KEY_NAME}”?`);
+    const dialog = page.getByRole("dialog", { name: "Revoke API key" });
+    await dialog.getByText(`Revoke the key “${KEY_NAME}”?`).waitFor();
+    // A destructive confirmation starts on Cancel, so Enter does not revoke by accident.
+    expect(
+      await dialog.getByRole("button", { name: "Cancel" }).evaluate((button) => button === button.ownerDocument.activeElement),
+    ).toBe(true);
+    await dialog.getByRole("button", { name: "Revoke key" }).click();
+    await dialog.waitFor({ state: "hidden" });
 
     await keyRow.getByText(/^revoked /).waitFor();
     expect(await keyRow.getByRole("button", { name: "Revoke" }).count()).toBe(0);

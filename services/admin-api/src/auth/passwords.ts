@@ -1,15 +1,7 @@
 /** Password rules and hashing (argon2id). The complexity rule is the original product's: 8+ chars, upper, lower, digit. */
 import { hash, verify } from "@node-rs/argon2";
-import * as v from "valibot";
 
-export const PasswordSchema = v.pipe(
-  v.string("password is required"),
-  v.minLength(8, "password must be at least 8 characters"),
-  v.maxLength(256, "password must be at most 256 characters"),
-  v.regex(/[A-Z]/, "password must contain an uppercase letter"),
-  v.regex(/[a-z]/, "password must contain a lowercase letter"),
-  v.regex(/[0-9]/, "password must contain a digit"),
-);
+export { PasswordSchema } from "@thinkwatch/console-api";
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password);

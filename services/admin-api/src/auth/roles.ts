@@ -1,9 +1,7 @@
-/** The five console roles, highest first. A role may do everything the roles below it may. */
-import * as v from "valibot";
+/** The five console roles, highest first (defined with the console API's schemas). A role may do everything the roles below it may. */
+import { ROLES, type Role } from "@thinkwatch/console-api";
 
-export const ROLES = ["super_admin", "admin", "team_manager", "developer", "viewer"] as const;
-export const RoleSchema = v.picklist(ROLES);
-export type Role = v.InferOutput<typeof RoleSchema>;
+export { ROLES, type Role, RoleSchema } from "@thinkwatch/console-api";
 
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) <= ROLES.indexOf(minimum);

@@ -1,21 +1,16 @@
 /** /api/auth/login and /api/auth/me. Failed logins take the same time whether or not the email exists. */
+import { LoginRequestSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson } from "@thinkwatch/http";
-import * as v from "valibot";
 import { dummyPasswordHash, verifyPassword } from "../auth/passwords.js";
 import type { AdminDeps } from "../deps.js";
 import { publicUser } from "../users/user-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
 
-const LoginSchema = v.object({
-  email: v.pipe(v.string("email is required"), v.trim(), v.toLowerCase(), v.maxLength(320)),
-  password: v.pipe(v.string("password is required"), v.maxLength(256)),
-});
-
 export function registerAuthRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("POST", "/api/auth/login", "public", async (c) => {
-    const body = await readValidatedJson(c, LoginSchema);
+    const body = await readValidatedJson(c, LoginRequestSchema);
     const user = await deps.users.findByEmail(body.email);
     const hash = user?.passwordHash ?? (await dummyPasswordHash());
     const ok = await verifyPassword(hash, body.password);

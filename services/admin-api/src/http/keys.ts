@@ -1,23 +1,15 @@
 /** /api/keys: create (plaintext shown once), list and revoke virtual keys, through key-service on NATS. */
+import { CreateKeyRequestSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson } from "@thinkwatch/http";
-import { KeysCreate, KeysList, KeysRevoke, SurfaceSchema } from "@thinkwatch/proto";
+import { KeysCreate, KeysList, KeysRevoke } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleRouter } from "./console-router.js";
 
-const CreateKeySchema = v.object({
-  name: v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(200)),
-  surfaces: v.optional(v.pipe(v.array(SurfaceSchema), v.minLength(1, "give at least one surface"))),
-  allowedModels: v.optional(v.nullable(v.array(v.pipe(v.string(), v.trim(), v.minLength(1))))),
-  expiresInDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
-  /** Admins may create a key for another user. */
-  userId: v.optional(v.pipe(v.string(), v.uuid("userId must be a UUID"))),
-});
-
 export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("POST", "/api/keys", "api_keys:write", async (c) => {
-    const input = await readValidatedJson(c, CreateKeySchema);
+    const input = await readValidatedJson(c, CreateKeyRequestSchema);
     const user = c.get("user");
     if (input.userId !== undefined && input.userId !== user.id && !user.permissions.has("api_keys:write_all")) {
       throw new AppError("forbidden", "only admins may create keys for other users");

@@ -1,25 +1,8 @@
 /** /api/admin/log-forwarders: audit delivery channels; each change republishes the channel list to the config KV. */
+import { CreateLogForwarderRequestSchema } from "@thinkwatch/console-api";
 import { readValidatedJson } from "@thinkwatch/http";
-import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleRouter } from "./console-router.js";
-
-const WebhookSettingsSchema = v.object({
-  url: v.pipe(
-    v.string("settings.url is required"),
-    v.check((u) => /^https?:\/\/\S+$/.test(u), "settings.url must be an http(s) URL"),
-  ),
-  headers: v.optional(v.record(v.string(), v.string()), {}),
-});
-
-const CreateForwarderSchema = v.variant("kind", [
-  v.object({
-    name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
-    kind: v.literal("webhook"),
-    settings: WebhookSettingsSchema,
-    enabled: v.optional(v.boolean(), true),
-  }),
-]);
 
 export function registerLogForwarderRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("GET", "/api/admin/log-forwarders", "log_forwarders:read", async (c) =>
@@ -27,7 +10,7 @@ export function registerLogForwarderRoutes(router: ConsoleRouter, deps: AdminDep
   );
 
   router.route("POST", "/api/admin/log-forwarders", "log_forwarders:write", async (c) => {
-    const input = await readValidatedJson(c, CreateForwarderSchema);
+    const input = await readValidatedJson(c, CreateLogForwarderRequestSchema);
     const forwarder = await deps.channels.create(input);
     await deps.channels.publish();
     return c.json({ forwarder }, 201);

@@ -1,12 +1,13 @@
 /** /api/admin/providers: create and list; every change republishes the routing table. */
+import { CreateProviderRequestSchema, type Provider } from "@thinkwatch/console-api";
 import { readValidatedJson } from "@thinkwatch/http";
 import type { AdminDeps } from "../deps.js";
 import type { ModelRecord } from "../providers/model-store.js";
-import { CreateProviderSchema, resolveProviderInput } from "../providers/provider-input.js";
+import { resolveProviderInput } from "../providers/provider-input.js";
 import type { ProviderRecord } from "../providers/provider-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 
-function providerView(provider: ProviderRecord, models: ModelRecord[]) {
+function providerView(provider: ProviderRecord, models: ModelRecord[]): Provider {
   return {
     id: provider.id,
     name: provider.name,
@@ -38,7 +39,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
   });
 
   router.route("POST", "/api/admin/providers", "providers:write", async (c) => {
-    const input = await readValidatedJson(c, CreateProviderSchema);
+    const input = await readValidatedJson(c, CreateProviderRequestSchema);
     const { baseUrl } = resolveProviderInput(input);
     const { provider, models } = await deps.providers.createProvider(
       {

@@ -1,19 +1,10 @@
 /** /api/setup/*: is ThinkWatch set up yet, and the one-time creation of the super admin (the setup wizard's API). */
+import { InitializeRequestSchema } from "@thinkwatch/console-api";
 import { readValidatedJson } from "@thinkwatch/http";
-import * as v from "valibot";
-import { hashPassword, PasswordSchema } from "../auth/passwords.js";
+import { hashPassword } from "../auth/passwords.js";
 import type { AdminDeps } from "../deps.js";
 import { publicUser } from "../users/user-store.js";
 import type { ConsoleRouter } from "./console-router.js";
-
-const InitializeSchema = v.object({
-  admin: v.object({
-    email: v.pipe(v.string("email is required"), v.trim(), v.toLowerCase(), v.email("email must be an email address")),
-    password: PasswordSchema,
-    displayName: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-  }),
-  siteName: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-});
 
 export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("GET", "/api/setup/status", "public", async (c) => {
@@ -22,7 +13,7 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
   });
 
   router.route("POST", "/api/setup/initialize", "public", async (c) => {
-    const body = await readValidatedJson(c, InitializeSchema);
+    const body = await readValidatedJson(c, InitializeRequestSchema);
     const passwordHash = await hashPassword(body.admin.password);
     const user = await deps.users.createFirstSuperAdmin({
       email: body.admin.email,

@@ -2,40 +2,16 @@
  * What an admin sends to create a provider, checked per kind: OpenAI-compatible and Azure need a base URL, Azure an
  * api-version, Bedrock a region and access key id. Known kinds get their public base URL by default.
  */
+import type { CreateProviderInput } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { ProviderKindSchema } from "@thinkwatch/proto";
-import * as v from "valibot";
+import type { ProviderKindSchema } from "@thinkwatch/proto";
+import type * as v from "valibot";
 
 const DEFAULT_BASE_URLS: Partial<Record<v.InferOutput<typeof ProviderKindSchema>, string>> = {
   openai: "https://api.openai.com/v1",
   anthropic: "https://api.anthropic.com",
   gemini: "https://generativelanguage.googleapis.com",
 };
-
-const HttpUrl = v.pipe(
-  v.string(),
-  v.trim(),
-  v.check((value) => /^https?:\/\/[^\s/]+/.test(value), "must be an http(s) URL"),
-  v.transform((value) => value.replace(/\/+$/, "")),
-);
-
-export const CreateProviderSchema = v.object({
-  name: v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(100)),
-  kind: ProviderKindSchema,
-  baseUrl: v.optional(HttpUrl),
-  apiKey: v.optional(v.pipe(v.string(), v.minLength(1))),
-  settings: v.optional(v.record(v.string(), v.unknown()), {}),
-  models: v.optional(
-    v.array(
-      v.object({
-        model: v.pipe(v.string(), v.trim(), v.minLength(1)),
-        upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
-      }),
-    ),
-    [],
-  ),
-});
-export type CreateProviderInput = v.InferOutput<typeof CreateProviderSchema>;
 
 /** The base URL to store, after the per-kind rules. */
 export function resolveProviderInput(input: CreateProviderInput): { baseUrl: string } {

@@ -38,8 +38,8 @@ describe("orderRoutes", () => {
   it("picks first in proportion to weight", () => {
     const random = seeded(42);
     const routes = [route("a", 1, 0), route("b", 2, 0), route("c", 7, 0)];
-    const first: Record<string, number> = { a: 0, b: 0, c: 0 };
-    for (let i = 0; i < 10_000; i++) first[orderRoutes(routes, random)[0]?.id as string]! += 1;
+    const first = { a: 0, b: 0, c: 0 };
+    for (let i = 0; i < 10_000; i++) first[orderRoutes(routes, random)[0]?.id as keyof typeof first] += 1;
     expect(first.a).toBeGreaterThan(850);
     expect(first.a).toBeLessThan(1150);
     expect(first.b).toBeGreaterThan(1800);

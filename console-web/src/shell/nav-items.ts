@@ -1,0 +1,52 @@
+/**
+ * Every page of the signed-in console, in sidebar order: ONE entry per page. The shell builds both the sidebar and
+ * the routes from this list; an entry is shown (and its route opens) only for users holding its `permission`
+ * (admin-api's vocabulary in services/admin-api/src/auth/permissions.ts; null = any signed-in user).
+ *
+ * To add a page: create `src/<area>/<area>-page.tsx` exporting the page component, then add one entry here in the
+ * section where it belongs (gateway: providers, keys, limits; mcp: servers, tool catalog; logs: log explorer,
+ * log forwarders; administration: users, teams, roles, settings; health). The route is `path` plus everything
+ * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
+ * Icons: https://lucide.dev/icons (import from "lucide-react").
+ */
+import { KeyRound, LayoutDashboard, type LucideIcon, Server } from "lucide-react";
+import { type LazyPage, lazyPage } from "./lazy-page";
+import type { NavSectionId } from "./nav-sections";
+
+export interface NavItem {
+  label: string;
+  /** Absolute, without a trailing slash; "/" only for the overview. */
+  path: string;
+  /** The permission needed to see and open the page; null: any signed-in user. */
+  permission: string | null;
+  icon: LucideIcon;
+  section: NavSectionId;
+  page: LazyPage;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  {
+    section: "overview",
+    label: "Overview",
+    path: "/",
+    permission: null,
+    icon: LayoutDashboard,
+    page: lazyPage(() => import("../overview/overview-page").then((m) => m.OverviewPage)),
+  },
+  {
+    section: "gateway",
+    label: "Providers & Models",
+    path: "/providers",
+    permission: "providers:read",
+    icon: Server,
+    page: lazyPage(() => import("../providers/providers-page").then((m) => m.ProvidersPage)),
+  },
+  {
+    section: "gateway",
+    label: "API Keys",
+    path: "/keys",
+    permission: "api_keys:read",
+    icon: KeyRound,
+    page: lazyPage(() => import("../keys/keys-page").then((m) => m.KeysPage)),
+  },
+];

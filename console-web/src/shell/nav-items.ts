@@ -9,7 +9,7 @@
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
-import { KeyRound, LayoutDashboard, type LucideIcon, Server } from "lucide-react";
+import { KeyRound, LayoutDashboard, type LucideIcon, Route, Server } from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
 import type { NavSectionId } from "./nav-sections";
 
@@ -40,6 +40,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "providers:read",
     icon: Server,
     page: lazyPage(() => import("../providers/providers-page").then((m) => m.ProvidersPage)),
+  },
+  {
+    section: "gateway",
+    label: "Models",
+    path: "/models",
+    permission: "models:read",
+    icon: Route,
+    page: lazyPage(() => import("../models/models-page").then((m) => m.ModelsPage)),
   },
   {
     section: "gateway",

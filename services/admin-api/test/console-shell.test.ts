@@ -35,11 +35,11 @@ const SCREENSHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), "tw-con
 const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
-    ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Gateway", ["Providers & Models", "Models", "API Keys"]],
   ],
   viewer: [
     [null, ["Overview"]],
-    ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Gateway", ["Providers & Models", "Models", "API Keys"]],
   ],
 } as const;
 

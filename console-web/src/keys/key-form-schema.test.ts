@@ -31,7 +31,11 @@ describe("KeyFormSchema", () => {
   });
 
   it("sends the allow-list and expiry", () => {
-    const values = form({ surfaces: { ai_gateway: true, mcp_gateway: false }, allowedModels: "a, b", expiresInDays: " 30 " });
+    const values = form({
+      surfaces: { ai_gateway: true, mcp_gateway: false, console: false },
+      allowedModels: "a, b",
+      expiresInDays: " 30 ",
+    });
     expect(parse(values)).toEqual({
       ok: true,
       request: { name: "ci", surfaces: ["ai_gateway"], allowedModels: ["a", "b"], expiresInDays: 30 },
@@ -39,7 +43,7 @@ describe("KeyFormSchema", () => {
   });
 
   it("reports every problem the form can see, by field", () => {
-    const values = form({ name: " ", surfaces: { ai_gateway: false, mcp_gateway: false }, expiresInDays: "1.5" });
+    const values = form({ name: " ", surfaces: { ai_gateway: false, mcp_gateway: false, console: false }, expiresInDays: "1.5" });
     expect(parse(values)).toEqual({
       ok: false,
       fields: {

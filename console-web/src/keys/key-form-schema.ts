@@ -10,36 +10,61 @@ export const MAX_EXPIRY_DAYS = MAX_KEY_EXPIRY_DAYS;
 export interface KeyFormValues {
   name: string;
   surfaces: Record<Surface, boolean>;
-  /** Model names separated by commas, spaces or new lines; empty means every model. */
+  /** Model names or patterns (`gpt-4o*`) separated by commas, spaces or new lines; empty means every model. */
   allowedModels: string;
-  /** Whole days; empty means the key never expires. */
+  /** MCP tool patterns (`github__*`); empty means every tool. */
+  allowedMcpTools: string;
+  /** Whole days; empty means the key never expires (or the default expiry from settings applies). */
   expiresInDays: string;
+  /** Whole days without use before the key is disabled; empty: never. */
+  inactivityTimeoutDays: string;
+  /** Whole days after which the key is rotated automatically; empty: never. */
+  rotationPeriodDays: string;
 }
 
 export function emptyKeyForm(): KeyFormValues {
-  return { name: "", surfaces: { ai_gateway: true, mcp_gateway: true }, allowedModels: "", expiresInDays: "" };
+  return {
+    name: "",
+    surfaces: { ai_gateway: true, mcp_gateway: true, console: false },
+    allowedModels: "",
+    allowedMcpTools: "",
+    expiresInDays: "",
+    inactivityTimeoutDays: "",
+    rotationPeriodDays: "",
+  };
 }
 
-/** Unique model names in the order given. */
+/** Unique names in the order given. */
 export function parseModelList(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter((name) => name !== ""))];
 }
 
-const EXPIRY_MESSAGE = `expiry must be a whole number of days from 1 to ${MAX_EXPIRY_DAYS}`;
+/** An optional whole number of days from 1 to the maximum, as typed. */
+export const OptionalDays = (what: string) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.check(
+      (days) => days === "" || (/^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= MAX_EXPIRY_DAYS),
+      `${what} must be a whole number of days from 1 to ${MAX_EXPIRY_DAYS}`,
+    ),
+  );
+
+export const SurfacesSchema = v.object({ ai_gateway: v.boolean(), mcp_gateway: v.boolean(), console: v.boolean() });
+
+export function chosenSurfaces(surfaces: Record<Surface, boolean>): Surface[] {
+  return (Object.keys(surfaces) as Surface[]).filter((surface) => surfaces[surface]);
+}
 
 export const KeyFormSchema = v.pipe(
   v.object({
     name: v.pipe(v.string(), v.trim(), v.minLength(1, "name is required")),
-    surfaces: v.object({ ai_gateway: v.boolean(), mcp_gateway: v.boolean() }),
+    surfaces: SurfacesSchema,
     allowedModels: v.string(),
-    expiresInDays: v.pipe(
-      v.string(),
-      v.trim(),
-      v.check(
-        (days) => days === "" || (/^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= MAX_EXPIRY_DAYS),
-        EXPIRY_MESSAGE,
-      ),
-    ),
+    allowedMcpTools: v.string(),
+    expiresInDays: OptionalDays("expiry"),
+    inactivityTimeoutDays: OptionalDays("the inactivity timeout"),
+    rotationPeriodDays: OptionalDays("the rotation period"),
   }),
   // A partial check runs even when other fields failed, so the user sees every problem in one round.
   v.forward(
@@ -47,20 +72,25 @@ export const KeyFormSchema = v.pipe(
       [
         ["surfaces", "ai_gateway"],
         ["surfaces", "mcp_gateway"],
+        ["surfaces", "console"],
       ],
-      (values) => values.surfaces.ai_gateway || values.surfaces.mcp_gateway,
+      (values) => chosenSurfaces(values.surfaces).length > 0,
       "choose at least one gateway",
     ),
     ["surfaces"],
   ),
   v.transform((values): CreateKeyRequest => {
     const models = parseModelList(values.allowedModels);
+    const tools = parseModelList(values.allowedMcpTools);
     const request: CreateKeyRequest = {
       name: values.name,
-      surfaces: (Object.keys(values.surfaces) as Surface[]).filter((surface) => values.surfaces[surface]),
+      surfaces: chosenSurfaces(values.surfaces),
       allowedModels: models.length === 0 ? null : models,
     };
+    if (tools.length > 0) request.allowedMcpTools = tools;
     if (values.expiresInDays !== "") request.expiresInDays = Number(values.expiresInDays);
+    if (values.inactivityTimeoutDays !== "") request.inactivityTimeoutDays = Number(values.inactivityTimeoutDays);
+    if (values.rotationPeriodDays !== "") request.rotationPeriodDays = Number(values.rotationPeriodDays);
     return request;
   }),
 );

@@ -1,4 +1,7 @@
-/** The create-key form: name, which gateways the key opens, optional model allow-list and expiry. */
+/**
+ * The create-key form: name, which gateways the key opens, optional model and MCP tool patterns, expiry, inactivity
+ * timeout and rotation period.
+ */
 import { valibotResolver } from "@hookform/resolvers/valibot";
 import type { ReactNode } from "react";
 import { useForm } from "react-hook-form";
@@ -7,14 +10,21 @@ import { CheckboxField, GroupError, NumberField, TextField } from "../components
 import { emptyKeyForm, KeyFormSchema, type KeyFormValues, MAX_EXPIRY_DAYS } from "./key-form-schema";
 import { useCreateKey } from "./key-queries";
 import type { CreatedKey, CreateKeyRequest, Surface } from "./keys-api";
+import { SURFACE_LABELS } from "./surface-labels";
 
-const SHOWN_FIELDS = ["name", "surfaces", "surfaces.", "allowedModels", "allowedModels.", "expiresInDays"];
+const SHOWN_FIELDS = [
+  "name",
+  "surfaces",
+  "surfaces.",
+  "allowedModels",
+  "allowedModels.",
+  "allowedMcpTools",
+  "allowedMcpTools.",
+  "expiresInDays",
+  "inactivityTimeoutDays",
+  "rotationPeriodDays",
+];
 const resolver = valibotResolver(KeyFormSchema);
-
-const SURFACE_LABELS: Record<Surface, string> = {
-  ai_gateway: "AI gateway (/v1 model APIs)",
-  mcp_gateway: "MCP gateway (/mcp tools)",
-};
 
 export interface KeyFormProps {
   onCreated(created: CreatedKey): void;
@@ -62,20 +72,45 @@ export function KeyForm({ onCreated, knownModels = [], submitLabel = "Create key
         <TextField<KeyFormValues>
           name="allowedModels"
           label="Allowed models (optional)"
-          placeholder="model-a, model-b"
+          placeholder="gpt-4o*, claude-sonnet-4-5"
           hint={
             knownModels.length > 0
               ? `Empty allows every model. Routed now: ${knownModels.join(", ")}`
-              : "Empty allows every model."
+              : "Empty allows every model; patterns such as gpt-4o* match by prefix."
           }
         />
+        <TextField<KeyFormValues>
+          name="allowedMcpTools"
+          label="Allowed MCP tools (optional)"
+          placeholder="github__*, postgres__query"
+          hint="Tool names or patterns with *; empty allows every tool."
+        />
+      </div>
+
+      <div className="form-row">
         <NumberField<KeyFormValues>
           name="expiresInDays"
           label="Expires after (days, optional)"
           min={1}
           max={MAX_EXPIRY_DAYS}
           step={1}
-          hint="Empty: never expires."
+          hint="Empty: the default from settings (or never)."
+        />
+        <NumberField<KeyFormValues>
+          name="inactivityTimeoutDays"
+          label="Disable after unused for (days, optional)"
+          min={1}
+          max={MAX_EXPIRY_DAYS}
+          step={1}
+          hint="Empty: the default from settings (or never)."
+        />
+        <NumberField<KeyFormValues>
+          name="rotationPeriodDays"
+          label="Rotate automatically every (days, optional)"
+          min={1}
+          max={MAX_EXPIRY_DAYS}
+          step={1}
+          hint="The new key is shown once on this page."
         />
       </div>
 

@@ -2,4 +2,12 @@
 
 export { sha256Hex } from "./hash.js";
 export { createKeyring, type Keyring } from "./keyring.js";
-export { generateVirtualKey, hashVirtualKey, looksLikeVirtualKey, VIRTUAL_KEY_PREFIX } from "./virtual-key.js";
+export {
+  generateVirtualKey,
+  hashVirtualKey,
+  looksLikeVirtualKey,
+  type MintedVirtualKey,
+  mintVirtualKey,
+  VIRTUAL_KEY_PREFIX,
+  VISIBLE_PREFIX_LENGTH,
+} from "./virtual-key.js";

@@ -24,3 +24,18 @@ export function hashVirtualKey(plaintext: string): string {
 export function looksLikeVirtualKey(value: string): boolean {
   return value.startsWith(VIRTUAL_KEY_PREFIX) && /^tw-[0-9A-Za-z]{40}$/.test(value);
 }
+
+/** How many leading characters of a key are kept and shown so people can tell keys apart (`tw-AbCd`). */
+export const VISIBLE_PREFIX_LENGTH = 7;
+
+export interface MintedVirtualKey {
+  plaintext: string;
+  keyHash: string;
+  keyPrefix: string;
+}
+
+/** A fresh key with what may be stored of it: the hash and the visible prefix. */
+export function mintVirtualKey(): MintedVirtualKey {
+  const plaintext = generateVirtualKey();
+  return { plaintext, keyHash: hashVirtualKey(plaintext), keyPrefix: plaintext.slice(0, VISIBLE_PREFIX_LENGTH) };
+}

@@ -4,7 +4,7 @@ import type { ApiKeyInfo, Surface } from "@thinkwatch/proto";
 import { extractPresentedKey } from "./extract-key.js";
 import type { KeyVerifier } from "./key-verifier.js";
 
-const SURFACE_NAMES: Record<Surface, string> = { ai_gateway: "AI gateway", mcp_gateway: "MCP gateway" };
+const SURFACE_NAMES: Record<Surface, string> = { ai_gateway: "AI gateway", mcp_gateway: "MCP gateway", console: "console API" };
 
 export async function authenticateSurface(keys: KeyVerifier, request: Request, surface: Surface): Promise<ApiKeyInfo> {
   const presented = extractPresentedKey(request.headers, request.url);

@@ -2,4 +2,5 @@
 
 export { authenticateSurface } from "./authenticate-surface.js";
 export { extractPresentedKey } from "./extract-key.js";
-export { createKeyVerifier, type KeyVerifier } from "./key-verifier.js";
+export { createKeyVerifier, type KeyVerifier, type KeyVerifierOptions } from "./key-verifier.js";
+export { allowedByPatterns, matchesPattern } from "./name-patterns.js";

@@ -1,29 +1,59 @@
 /**
- * Verified keys cached in memory: the hot path asks key-service once per key per minute, not once per request.
- * Misses for the same key share one in-flight request; revocations arrive by broadcast and drop the entry at once;
- * unknown keys are remembered briefly so a flood of bad keys does not become a flood of bus requests.
+ * Verified keys cached in memory: the hot path asks key-service once per key per cache TTL (the
+ * `performance.keyCacheTtlSeconds` setting), not once per request. Misses for the same key share one in-flight
+ * request; every key change arrives by broadcast and drops the entry at once; unknown keys are remembered briefly so
+ * a flood of bad keys does not become a flood of bus requests, and strings that cannot be a key never leave the
+ * process. Expiry and the end of a rotation grace period are checked here against the clock, so they take effect on
+ * the dot on every replica. Use is reported to key-service in batches (keys.v1.touch), so `last_used_at` costs no
+ * database write per request.
  */
 import type { Bus } from "@thinkwatch/bus";
-import { hashVirtualKey } from "@thinkwatch/crypto";
+import { hashVirtualKey, looksLikeVirtualKey } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
-import { type ApiKeyInfo, KeysChanged, KeysVerify } from "@thinkwatch/proto";
+import type { Logger } from "@thinkwatch/log";
+import { type ApiKeyInfo, KeysChanged, KeysTouch, KeysVerify } from "@thinkwatch/proto";
 
-const POSITIVE_TTL_MS = 60_000;
+const DEFAULT_TTL_MS = 60_000;
 const NEGATIVE_TTL_MS = 5_000;
 const MAX_ENTRIES = 50_000;
+const DEFAULT_USAGE_FLUSH_MS = 5_000;
+const TOUCH_BATCH = 10_000;
 
 type Entry = { expiresAt: number } & ({ ok: true; key: ApiKeyInfo } | { ok: false; error: AppError });
+
+export interface KeyVerifierOptions {
+  now?: () => number;
+  /** How long a verified key is trusted, read on each miss so a settings change applies at once. */
+  cacheTtlMs?: () => number;
+  /** How often the ids of used keys are reported to key-service. */
+  usageFlushMs?: number;
+  log?: Logger;
+}
 
 export interface KeyVerifier {
   verify(plaintext: string): Promise<ApiKeyInfo>;
   size(): number;
+  /** Report the keys used since the last report now (also runs on a timer). */
+  flushUsage(): Promise<void>;
+  /** Stop the usage timer and send the last report. */
+  stop(): Promise<void>;
 }
 
-export function createKeyVerifier(bus: Bus, now: () => number = Date.now): KeyVerifier {
+/** One instance for every string that cannot be a key: a flood of garbage costs no stack traces. */
+const NOT_A_KEY = new AppError("invalid_api_key", "invalid API key");
+
+export function createKeyVerifier(bus: Bus, options: KeyVerifierOptions = {}): KeyVerifier {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.cacheTtlMs ?? (() => DEFAULT_TTL_MS);
   const cache = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<Entry>>();
+  // Bumped by every broadcast: a lookup that overlapped an invalidation answers its caller but is not cached, so a
+  // reply computed before a revocation cannot outlive the revocation's broadcast.
+  let invalidations = 0;
+  let used = new Set<string>();
 
   bus.onBroadcast(KeysChanged, ({ keyHash }) => {
+    invalidations += 1;
     cache.delete(keyHash);
   });
 
@@ -40,26 +70,46 @@ export function createKeyVerifier(bus: Bus, now: () => number = Date.now): KeyVe
   };
 
   const lookup = async (hash: string): Promise<Entry> => {
+    const generation = invalidations;
+    let entry: Entry;
     try {
       const { key } = await bus.request(KeysVerify, { keyHash: hash });
-      const entry: Entry = { ok: true, key, expiresAt: now() + POSITIVE_TTL_MS };
-      remember(hash, entry);
-      return entry;
+      entry = { ok: true, key, expiresAt: now() + ttlMs() };
     } catch (caught) {
-      if (caught instanceof AppError && caught.code === "invalid_api_key") {
-        const entry: Entry = { ok: false, error: caught, expiresAt: now() + NEGATIVE_TTL_MS };
-        remember(hash, entry);
-        return entry;
+      if (!(caught instanceof AppError && caught.code === "invalid_api_key")) throw caught;
+      entry = { ok: false, error: caught, expiresAt: now() + NEGATIVE_TTL_MS };
+    }
+    if (generation === invalidations) remember(hash, entry);
+    return entry;
+  };
+
+  const flushUsage = async () => {
+    if (used.size === 0) return;
+    const ids = [...used];
+    used = new Set();
+    const at = now();
+    for (let start = 0; start < ids.length; start += TOUCH_BATCH) {
+      const batch = ids.slice(start, start + TOUCH_BATCH);
+      try {
+        await bus.request(KeysTouch, { keyIds: batch, at });
+      } catch (caught) {
+        // Keep them for the next report; last-used times are coarse, losing a beat is harmless.
+        for (const id of batch) used.add(id);
+        options.log?.warn({ err: caught, keys: batch.length }, "reporting key usage failed; retrying with the next report");
       }
-      throw caught;
     }
   };
 
+  const timer = setInterval(() => void flushUsage(), options.usageFlushMs ?? DEFAULT_USAGE_FLUSH_MS);
+  timer.unref();
+
   return {
     async verify(plaintext) {
+      if (!looksLikeVirtualKey(plaintext)) throw NOT_A_KEY;
       const hash = hashVirtualKey(plaintext);
       let entry = cache.get(hash);
-      if (entry === undefined || entry.expiresAt <= now()) {
+      const at = now();
+      if (entry === undefined || entry.expiresAt <= at) {
         let pending = inFlight.get(hash);
         if (pending === undefined) {
           pending = lookup(hash).finally(() => inFlight.delete(hash));
@@ -68,11 +118,19 @@ export function createKeyVerifier(bus: Bus, now: () => number = Date.now): KeyVe
         entry = await pending;
       }
       if (!entry.ok) throw entry.error;
-      if (entry.key.expiresAt !== null && entry.key.expiresAt <= now()) {
-        throw new AppError("invalid_api_key", "this API key has expired");
+      const key = entry.key;
+      if (key.expiresAt !== null && key.expiresAt <= at) throw new AppError("invalid_api_key", "this API key has expired");
+      if (key.graceEndsAt !== null && key.graceEndsAt <= at) {
+        throw new AppError("invalid_api_key", "this API key was rotated and its grace period has ended; use its successor");
       }
-      return entry.key;
+      used.add(key.id);
+      return key;
     },
     size: () => cache.size,
+    flushUsage,
+    async stop() {
+      clearInterval(timer);
+      await flushUsage();
+    },
   };
 }

@@ -217,7 +217,7 @@ describe("console journey in a real browser", () => {
     const keyCells = await keyRow.getByRole("cell").allTextContents();
     expect(keyCells[2]).toBe("AI, MCP");
     expect(keyCells[3]).toBe("all");
-    expect(keyCells[6]).toBe("active");
+    expect(keyCells[8]).toBe("active");
 
     await nav().getByRole("link", { name: "Providers & Models" }).click();
     await page.waitForURL((url) => url.pathname === "/providers");

@@ -56,9 +56,13 @@ export const aiProxyService = defineService({
     const breakers = createRedisCircuitBreakers({ redis, settings: gatewaySettings, outbox, log });
     const caps = createRedisRouteCaps(redis, log);
     registerRouteHealth(bus, breakers, caps);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
     const deps: GatewayDeps = {
       bus,
-      keys: createKeyVerifier(bus),
+      keys,
       router: routing.current,
       upstream,
       routing: { upstream, breakers, caps, gatewaySettings, log },
@@ -85,6 +89,7 @@ export const aiProxyService = defineService({
       async stop(deadlineMs) {
         routing.stop();
         settings.stop();
+        await keys.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
         redis.disconnect();

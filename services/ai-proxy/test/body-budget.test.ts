@@ -78,7 +78,7 @@ describe("40 concurrent 31 MB bodies with one key", () => {
     const peak = memoryOf(pid).peak;
     const statuses = results.map((r) => r.status);
     const count = (status: number) => statuses.filter((s) => s === status).length;
-    expect(count(200) + count(429) + count(503)).toBe(40);
+    expect(results.filter((r) => ![200, 429, 503].includes(r.status))).toEqual([]);
     expect(count(200)).toBeGreaterThanOrEqual(1);
     expect(count(429) + count(503)).toBeGreaterThanOrEqual(1);
     for (const result of results.filter((r) => r.status === 429)) {

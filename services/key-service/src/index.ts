@@ -1,1 +1,2 @@
-export { keyService } from "./service.js";
+export type { EnforcerReport, KeyEnforcer } from "./enforcer/key-enforcer.js";
+export { createKeyService, type KeyServiceOptions, keyService } from "./service.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Bus, connectBus } from "@thinkwatch/bus";
-import { hashVirtualKey } from "@thinkwatch/crypto";
+import { hashVirtualKey, mintVirtualKey } from "@thinkwatch/crypto";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { createLogger } from "@thinkwatch/log";
 import { KeysChanged, KeysCreate, KeysList, KeysRevoke, KeysVerify } from "@thinkwatch/proto";
@@ -12,6 +12,13 @@ import { keyService } from "../src/service.js";
 let testEnv: TestEnvironment;
 let fleet: Fleet;
 let bus: Bus;
+
+/** Create a key as admin-api does: mint it here, send only its hash and prefix. */
+async function create(input: { userId: string; name: string; allowedModels?: string[]; expiresAt?: number }) {
+  const { plaintext, ...minted } = mintVirtualKey();
+  const created = await bus.request(KeysCreate, { ...input, minted });
+  return { ...created, plaintext };
+}
 
 beforeAll(async () => {
   testEnv = await createTestEnvironment();
@@ -31,9 +38,9 @@ afterAll(async () => {
 });
 
 describe("key-service over NATS", () => {
-  it("creates a tw- key, stores only its hash, and verifies it by hash", async () => {
+  it("stores a minted tw- key by its hash only, and verifies it by hash", async () => {
     const userId = randomUUID();
-    const created = await bus.request(KeysCreate, { userId, name: "ci key", allowedModels: ["gpt-4o-mini"] });
+    const created = await create({ userId, name: "ci key", allowedModels: ["gpt-4o-mini"] });
     expect(created.plaintext).toMatch(/^tw-[0-9A-Za-z]{40}$/);
     expect(created.key).toMatchObject({
       userId,
@@ -60,7 +67,7 @@ describe("key-service over NATS", () => {
     [
       "an expired key",
       async () => {
-        const created = await bus.request(KeysCreate, { userId: randomUUID(), name: "old", expiresAt: Date.now() - 1000 });
+        const created = await create({ userId: randomUUID(), name: "old", expiresAt: Date.now() - 1000 });
         return hashVirtualKey(created.plaintext);
       },
       "this API key has expired",
@@ -73,11 +80,12 @@ describe("key-service over NATS", () => {
   });
 
   it("revokes a key, broadcasts the change, and refuses it afterwards", async () => {
-    const created = await bus.request(KeysCreate, { userId: randomUUID(), name: "to revoke" });
+    const userId = randomUUID();
+    const created = await create({ userId, name: "to revoke" });
     const changes: unknown[] = [];
     const sub = bus.onBroadcast(KeysChanged, (change) => changes.push(change));
     await bus.nc.flush();
-    const revoked = await bus.request(KeysRevoke, { id: created.key.id });
+    const revoked = await bus.request(KeysRevoke, { id: created.key.id, actor: { userId, mayActOnOthers: false } });
     expect(revoked.key.revokedAt).toBeTypeOf("number");
     await waitFor(() => changes.length > 0, { what: "the revocation broadcast" });
     sub.unsubscribe();
@@ -90,8 +98,8 @@ describe("key-service over NATS", () => {
 
   it("lists a user's keys, newest first, without hashes", async () => {
     const userId = randomUUID();
-    await bus.request(KeysCreate, { userId, name: "first" });
-    await bus.request(KeysCreate, { userId, name: "second" });
+    await create({ userId, name: "first" });
+    await create({ userId, name: "second" });
     const listed = await bus.request(KeysList, { userId });
     expect(listed.keys.map((k) => k.name)).toEqual(["second", "first"]);
     expect(JSON.stringify(listed)).not.toMatch(/keyHash|key_hash/);

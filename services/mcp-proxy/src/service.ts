@@ -1,5 +1,5 @@
 /** mcp-proxy: the MCP endpoint on the gateway port. */
-import { connectServiceBus, natsDependency } from "@thinkwatch/bus";
+import { connectServiceBus, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
@@ -19,11 +19,20 @@ export const mcpProxyService = defineService({
       log,
     });
     const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
-    registerMcpEndpoint(app, createKeyVerifier(bus));
+    const settings = await watchSettings(await openConfigStore(bus, log), log);
+    const keys = createKeyVerifier(bus, {
+      cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
+      log,
+    });
+    registerMcpEndpoint(app, keys);
     return {
       http: { listener: "gateway", paths: ["/mcp", "/mcp/*"], app },
       ready: async () => bus.isConnected(),
-      stop: (deadlineMs) => bus.close(deadlineMs),
+      async stop(deadlineMs) {
+        settings.stop();
+        await keys.stop();
+        await bus.close(deadlineMs);
+      },
     };
   },
 });

@@ -1,45 +1,162 @@
-/** /api/keys: create (plaintext shown once), list and revoke virtual keys, through key-service on NATS. */
-import { CreateKeyRequestSchema } from "@thinkwatch/console-api";
+/**
+ * /api/keys: the virtual key lifecycle, through key-service on NATS. key-service owns the owner check: every call on
+ * one key carries the caller and whether they may act on others' keys, and a key that is not theirs is a 404.
+ */
+import { CreateKeyRequestSchema, RotateKeyRequestSchema, UpdateKeyRequestSchema } from "@thinkwatch/console-api";
+import { mintVirtualKey } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson } from "@thinkwatch/http";
-import { KeysCreate, KeysList, KeysRevoke } from "@thinkwatch/proto";
+import { readValidatedJson, validate } from "@thinkwatch/http";
+import {
+  type KeyActor,
+  KeysCreate,
+  KeysDelete,
+  KeysGet,
+  KeysList,
+  KeysReveal,
+  KeysRevoke,
+  KeysRotate,
+  KeysUpdate,
+} from "@thinkwatch/proto";
+import type { Context } from "hono";
 import * as v from "valibot";
+import type { Permission } from "../auth/permissions.js";
 import type { AdminDeps } from "../deps.js";
-import type { ConsoleRouter } from "./console-router.js";
+import type { ConsoleEnv, ConsoleRouter } from "./console-router.js";
+import { clientAddressOf } from "./request-actor.js";
+
+const DAY_MS = 86_400_000;
+const KeyIdSchema = v.pipe(v.string(), v.uuid("key id must be a UUID"));
+const BooleanFlag = v.optional(v.picklist(["true", "false"], "must be true or false"));
+
+function keyId(c: Context<ConsoleEnv>): string {
+  const id = c.req.param("id");
+  if (!v.is(KeyIdSchema, id))
+    throw new AppError("validation_failed", "key id must be a UUID", { details: { fields: { id: "must be a UUID" } } });
+  return id;
+}
+
+function flag(c: Context<ConsoleEnv>, name: string): boolean {
+  return validate(v.object({ [name]: BooleanFlag }), { [name]: c.req.query(name) })[name] === "true";
+}
+
+/** The caller as key-service needs it: who, and whether `allPermission` lets them act on others' keys. */
+function actorOf(c: Context<ConsoleEnv>, allPermission: Permission): KeyActor {
+  const user = c.get("user");
+  return {
+    userId: user.id,
+    mayActOnOthers: user.permissions.has(allPermission),
+    name: user.email,
+    ip: clientAddressOf(c),
+    userAgent: c.req.header("user-agent")?.slice(0, 500) ?? null,
+    requestId: c.get("requestId") ?? null,
+  };
+}
+
+/** An optional JSON body (rotate): none at all means "all defaults". */
+async function readOptionalJson<S extends v.GenericSchema>(c: Context<ConsoleEnv>, schema: S): Promise<v.InferOutput<S>> {
+  const length = c.req.header("content-length");
+  const chunked = c.req.header("transfer-encoding") !== undefined;
+  if ((length === undefined || length === "0") && !chunked) return validate(schema, {});
+  return readValidatedJson(c, schema);
+}
+
+function futureExpiry(expiresAt: number | null | undefined): void {
+  if (typeof expiresAt === "number" && expiresAt <= Date.now()) {
+    throw new AppError("validation_failed", "invalid request: expiresAt: must be in the future", {
+      details: { fields: { expiresAt: "must be in the future" } },
+    });
+  }
+}
 
 export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   router.route("POST", "/api/keys", "api_keys:write", async (c) => {
     const input = await readValidatedJson(c, CreateKeyRequestSchema);
-    const user = c.get("user");
-    if (input.userId !== undefined && input.userId !== user.id && !user.permissions.has("api_keys:write_all")) {
-      throw new AppError("forbidden", "only admins may create keys for other users");
+    const actor = actorOf(c, "api_keys:write_all");
+    const forOther = input.userId !== undefined && input.userId !== actor.userId;
+    if ((forOther || input.ownerKind === "service_account") && !actor.mayActOnOthers) {
+      throw new AppError("forbidden", "only admins may create keys for other users or service accounts");
     }
+    // Team membership is not known here yet: scoping a key to a team (and billing it there) is an admin's call.
+    if (input.teamId != null && !actor.mayActOnOthers) throw new AppError("forbidden", "only admins may scope a key to a team");
+    if (input.expiresInDays !== undefined && input.expiresAt !== undefined) {
+      throw new AppError("validation_failed", "invalid request: give expiresInDays or expiresAt, not both", {
+        details: { fields: { expiresAt: "give expiresInDays or expiresAt, not both" } },
+      });
+    }
+    futureExpiry(input.expiresAt);
+    // The key is minted here: only its hash and prefix go to key-service, so the plaintext never crosses the bus.
+    const { plaintext, ...minted } = mintVirtualKey();
     const created = await deps.bus.request(KeysCreate, {
-      userId: input.userId ?? user.id,
+      minted,
+      userId: input.userId ?? actor.userId,
+      ...(input.ownerKind === undefined ? {} : { ownerKind: input.ownerKind }),
       name: input.name,
       ...(input.surfaces === undefined ? {} : { surfaces: input.surfaces }),
-      allowedModels: input.allowedModels ?? null,
-      expiresAt: input.expiresInDays === undefined ? null : Date.now() + input.expiresInDays * 86_400_000,
+      ...(input.allowedModels === undefined ? {} : { allowedModels: input.allowedModels }),
+      ...(input.allowedMcpTools === undefined ? {} : { allowedMcpTools: input.allowedMcpTools }),
+      ...(input.teamId === undefined ? {} : { teamId: input.teamId }),
+      ...(input.costCenter === undefined ? {} : { costCenter: input.costCenter }),
+      ...(input.expiresInDays !== undefined
+        ? { expiresAt: Date.now() + input.expiresInDays * DAY_MS }
+        : input.expiresAt !== undefined
+          ? { expiresAt: input.expiresAt }
+          : {}),
+      ...(input.inactivityTimeoutDays === undefined ? {} : { inactivityTimeoutDays: input.inactivityTimeoutDays }),
+      ...(input.rotationPeriodDays === undefined ? {} : { rotationPeriodDays: input.rotationPeriodDays }),
+      actor,
     });
-    return c.json({ key: created.key, plaintext: created.plaintext }, 201);
+    return c.json({ key: created.key, plaintext }, 201);
   });
 
   router.route("GET", "/api/keys", "api_keys:read", async (c) => {
     const user = c.get("user");
-    const all = c.req.query("all") === "true" && user.permissions.has("api_keys:read_all");
-    const listed = await deps.bus.request(KeysList, all ? {} : { userId: user.id });
+    const all = flag(c, "all") && user.permissions.has("api_keys:read_all");
+    const includeDeleted = flag(c, "includeDeleted");
+    const listed = await deps.bus.request(KeysList, all ? { includeDeleted } : { userId: user.id, includeDeleted });
     return c.json({ keys: listed.keys });
   });
 
+  router.route("GET", "/api/keys/:id", "api_keys:read", async (c) => {
+    const got = await deps.bus.request(KeysGet, { id: keyId(c), actor: actorOf(c, "api_keys:read_all") });
+    return c.json({ key: got.key });
+  });
+
+  router.route("PATCH", "/api/keys/:id", "api_keys:write", async (c) => {
+    const id = keyId(c);
+    const patch = await readValidatedJson(c, UpdateKeyRequestSchema);
+    const actor = actorOf(c, "api_keys:write_all");
+    if (patch.teamId != null && !actor.mayActOnOthers) throw new AppError("forbidden", "only admins may scope a key to a team");
+    futureExpiry(patch.expiresAt);
+    const updated = await deps.bus.request(KeysUpdate, { id, actor, patch });
+    return c.json({ key: updated.key });
+  });
+
+  router.route("POST", "/api/keys/:id/rotate", "api_keys:write", async (c) => {
+    const id = keyId(c);
+    const input = await readOptionalJson(c, RotateKeyRequestSchema);
+    const { plaintext, ...minted } = mintVirtualKey();
+    const rotated = await deps.bus.request(KeysRotate, {
+      id,
+      actor: actorOf(c, "api_keys:write_all"),
+      minted,
+      ...(input.graceHours === undefined ? {} : { graceHours: input.graceHours }),
+    });
+    return c.json({ ...rotated, plaintext }, 201);
+  });
+
+  router.route("POST", "/api/keys/:id/reveal", "api_keys:write", async (c) => {
+    const revealed = await deps.bus.request(KeysReveal, { id: keyId(c), actor: actorOf(c, "api_keys:write_all") });
+    return c.json({ key: revealed.key, plaintext: deps.keyring.decrypt(revealed.sealedPlaintext) });
+  });
+
   router.route("POST", "/api/keys/:id/revoke", "api_keys:write", async (c) => {
-    const user = c.get("user");
-    const id = c.req.param("id");
-    if (!v.is(v.pipe(v.string(), v.uuid()), id)) throw new AppError("validation_failed", "key id must be a UUID");
-    if (!user.permissions.has("api_keys:write_all")) {
-      const own = await deps.bus.request(KeysList, { userId: user.id });
-      if (!own.keys.some((key) => key.id === id)) throw new AppError("not_found", `no API key with id ${id}`);
-    }
-    const revoked = await deps.bus.request(KeysRevoke, { id });
-    return c.json({ key: revoked.key });
+    const id = keyId(c);
+    const revoked = await deps.bus.request(KeysRevoke, { id, actor: actorOf(c, "api_keys:write_all"), force: flag(c, "force") });
+    return c.json(revoked);
+  });
+
+  router.route("DELETE", "/api/keys/:id", "api_keys:write", async (c) => {
+    const deleted = await deps.bus.request(KeysDelete, { id: keyId(c), actor: actorOf(c, "api_keys:write_all") });
+    return c.json(deleted);
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { Bus } from "@thinkwatch/bus";
 import { AppError } from "@thinkwatch/errors";
-import { authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
+import { allowedByPatterns, authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
 import { type ApiKeyInfo, QuotaCheck } from "@thinkwatch/proto";
 import type { ModelRouter, ModelRoutes, Route } from "../routing/model-router.js";
@@ -24,7 +24,7 @@ export function authenticate(deps: AdmitDeps, request: Request): Promise<ApiKeyI
 
 /** Step 2: the routes that serve the model, and whether this key may use it. */
 export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): ModelRoutes {
-  if (key.allowedModels !== null && !key.allowedModels.includes(model)) {
+  if (!allowedByPatterns(key.allowedModels, model)) {
     throw new AppError("forbidden", `this API key may not use the model '${model}'`);
   }
   const routes = deps.router().resolve(model);

@@ -1,9 +1,10 @@
 /**
  * GET /v1/models: the models this key may use right now — registered models, narrowed to the key's allow-list
- * (allow-listed names that route by prefix are included too). OpenAI's list shape, or Anthropic's when the client
+ * patterns (allow-listed exact names that route by prefix are included too). OpenAI's list shape, or Anthropic's when the client
  * sends `anthropic-version`.
  */
 import { toAppError } from "@thinkwatch/errors";
+import { allowedByPatterns } from "@thinkwatch/gateway-auth";
 import type { AppEnv } from "@thinkwatch/http";
 import type { Hono } from "hono";
 import { authenticate } from "../auth/admit.js";
@@ -19,9 +20,10 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
       const available = new Map<string, string>();
       for (const { model, provider } of router.registeredModels()) available.set(model, provider.name);
       if (key.allowedModels !== null) {
-        const allowed = new Set(key.allowedModels);
-        for (const name of [...available.keys()]) if (!allowed.has(name)) available.delete(name);
+        for (const name of [...available.keys()]) if (!allowedByPatterns(key.allowedModels, name)) available.delete(name);
+        // Exact names (not patterns) that route by prefix are usable too, so they are listed.
         for (const name of key.allowedModels) {
+          if (name.includes("*")) continue;
           const route = router.resolve(name)?.routes[0];
           if (route !== undefined) available.set(name, route.provider.name);
         }

@@ -1,11 +1,16 @@
-/** keys.v1.list: keys of one user, or all keys (admin-api decides who may ask). */
-import type { Bus } from "@thinkwatch/bus";
+/** keys.v1.list: keys of one user, or all keys (admin-api decides who may ask for all). */
 import { KeysList } from "@thinkwatch/proto";
-import { type KeyStore, publicKeyInfo } from "../keys/key-store.js";
+import type { KeyServiceDeps } from "../deps.js";
+import { toKeyInfo } from "../keys/key-info.js";
+import { listKeys } from "../keys/key-store.js";
 
-export function registerKeysList(bus: Bus, store: KeyStore): void {
-  bus.serve(KeysList, async (request) => {
-    const keys = await store.list(request.userId === undefined ? {} : { userId: request.userId });
-    return { keys: keys.map(publicKeyInfo) };
+export function registerKeysList(deps: KeyServiceDeps): void {
+  deps.bus.serve(KeysList, async (request) => {
+    const rows = await listKeys(deps.db, {
+      ...(request.userId === undefined ? {} : { userId: request.userId }),
+      includeDeleted: request.includeDeleted,
+    });
+    const now = deps.now();
+    return { keys: rows.map((row) => toKeyInfo(row, now)) };
   });
 }

@@ -96,7 +96,7 @@ describe("the Models page", () => {
       },
       { what: "the breaker of the broken route to open", timeoutMs: 60_000 },
     );
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Models" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Models", exact: true }).click();
     await page.getByRole("heading", { name: "Models", level: 1 }).waitFor();
     const row = page.getByRole("row").filter({ hasText: "broken" });
     await row.getByText("breaker open").waitFor();

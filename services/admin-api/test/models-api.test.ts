@@ -107,8 +107,11 @@ describe("creating models", () => {
     [
       "both forms at once",
       { model: "x", providerId: "5b4c3f8e-1d2a-4b6c-9e8f-0a1b2c3d4e5f", routes: [] },
-      "invalid request: routes: routes needs at least one route",
-      { routes: "routes needs at least one route" },
+      "invalid request: routes: routes needs at least one route; (body): give either providerId (one route) or routes, not both",
+      {
+        routes: "routes needs at least one route",
+        "(body)": "give either providerId (one route) or routes, not both",
+      },
     ],
     [
       "neither form",

@@ -113,22 +113,36 @@ export function createUpstreamHttp(options: { timeouts: () => UpstreamTimeouts }
 }
 
 function wrapBody(body: Dispatcher.ResponseData["body"], fail: (caught: unknown) => AppError, done: () => void): UpstreamBody {
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    try {
-      for await (const chunk of body) yield chunk as Uint8Array;
-    } catch (caught) {
-      throw fail(caught);
-    } finally {
-      done();
-    }
-  }
+  // A thin iterator over undici's own (no generator in between): chunks already received are handed on before a
+  // failure that follows them, and ending it early still destroys the response.
+  const chunks = (): AsyncIterator<Uint8Array> => {
+    const inner = body[Symbol.asyncIterator]();
+    return {
+      next: () =>
+        inner.next().then(
+          (result) => {
+            if (result.done === true) done();
+            return result as IteratorResult<Uint8Array>;
+          },
+          (caught: unknown) => {
+            done();
+            throw fail(caught);
+          },
+        ),
+      return: async (value?: unknown) => {
+        done();
+        await inner.return?.(value);
+        return { done: true, value: undefined };
+      },
+    };
+  };
   const bytes = async () => {
     const parts: Uint8Array[] = [];
-    for await (const chunk of chunks()) parts.push(chunk);
+    for await (const chunk of { [Symbol.asyncIterator]: chunks }) parts.push(chunk);
     return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
   };
   return {
-    [Symbol.asyncIterator]: () => chunks(),
+    [Symbol.asyncIterator]: chunks,
     bytes,
     text: async () => Buffer.from(await bytes()).toString("utf8"),
     arrayBuffer: async () => {

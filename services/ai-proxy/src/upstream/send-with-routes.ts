@@ -147,7 +147,9 @@ async function attempt(
       };
     }
     const answer = stream && response.status < 400 ? response : { ...response, body: bufferedBody(await response.body.bytes()) };
-    await deps.breakers.record(route, true, admission);
+    // Not awaited: a stream must reach its reader now, before what arrived with it is lost to a socket error that
+    // follows (record() reports its own failures).
+    void deps.breakers.record(route, true, admission);
     return { response: answer };
   } catch (caught) {
     const error = toAppError(caught);

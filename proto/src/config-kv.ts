@@ -3,6 +3,7 @@
  * service watches the keys it needs and converges within a second, without a restart.
  */
 import * as v from "valibot";
+import { McpRegistrySchema } from "./mcp.js";
 import { SettingsReadModelSchema } from "./settings.js";
 
 export const ProviderKindSchema = v.picklist(["openai", "anthropic", "gemini", "azure_openai", "bedrock", "openai_compatible"]);
@@ -72,4 +73,5 @@ export const CONFIG_KEYS = {
   routing: { key: "routing", schema: RoutingTableSchema },
   logChannels: { key: "log_channels", schema: LogChannelsSchema },
   settings: { key: "settings", schema: SettingsReadModelSchema },
+  mcpServers: { key: "mcp_servers", schema: McpRegistrySchema },
 } as const;

@@ -9,6 +9,8 @@ export * from "./config-kv.js";
 export * from "./contract.js";
 export * from "./identity.js";
 export * from "./keys.js";
+export * from "./mcp.js";
+export * from "./mcp-log.js";
 export * from "./quota.js";
 export * from "./routing.js";
 export * from "./settings.js";

@@ -37,6 +37,8 @@ export interface DataTableProps<Row> {
   /** Extra class per row, e.g. to dim revoked keys. */
   rowClassName?: (row: Row) => string | undefined;
   initialSorting?: SortingState;
+  /** Below the rows, e.g. pagination controls for a server-paged list. */
+  footer?: ReactNode;
 }
 
 const SKELETON_ROWS = 3;
@@ -54,6 +56,7 @@ export function DataTable<Row>({
   getRowId,
   rowClassName,
   initialSorting = [],
+  footer,
 }: DataTableProps<Row>) {
   const [sorting, setSorting] = useState<SortingState>(initialSorting);
   const table = useReactTable<Row>({
@@ -140,6 +143,7 @@ export function DataTable<Row>({
         </tbody>
       </table>
       {loading && data === undefined && <span className="visually-hidden">Loading {label.toLowerCase()}…</span>}
+      {footer !== undefined && <div className="table-footer">{footer}</div>}
     </div>
   );
 }

@@ -9,7 +9,7 @@
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
-import { KeyRound, LayoutDashboard, type LucideIcon, Route, Server } from "lucide-react";
+import { KeyRound, LayoutDashboard, type LucideIcon, Plug, Route, Server, Wrench } from "lucide-react";
 import { type LazyPage, lazyPage } from "./lazy-page";
 import type { NavSectionId } from "./nav-sections";
 
@@ -56,5 +56,21 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "api_keys:read",
     icon: KeyRound,
     page: lazyPage(() => import("../keys/keys-page").then((m) => m.KeysPage)),
+  },
+  {
+    section: "mcp",
+    label: "MCP servers",
+    path: "/mcp/servers",
+    permission: "mcp_servers:read",
+    icon: Plug,
+    page: lazyPage(() => import("../mcp/mcp-servers-page").then((m) => m.McpServersPage)),
+  },
+  {
+    section: "mcp",
+    label: "Tool catalog",
+    path: "/mcp/tools",
+    permission: "mcp_tools:read",
+    icon: Wrench,
+    page: lazyPage(() => import("../mcp/tool-catalog-page").then((m) => m.ToolCatalogPage)),
   },
 ];

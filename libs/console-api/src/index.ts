@@ -7,6 +7,7 @@ export * from "./auth.js";
 export * from "./errors.js";
 export * from "./keys.js";
 export * from "./log-forwarders.js";
+export * from "./mcp.js";
 export * from "./models.js";
 export * from "./providers.js";
 export * from "./setup.js";

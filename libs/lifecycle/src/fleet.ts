@@ -17,6 +17,8 @@ const FleetEnvSchema = v.object({
   GATEWAY_PORT: fields.port(3000),
   CONSOLE_PORT: fields.port(3001),
   HEALTH_PORT: fields.port(3002),
+  /** mcp-proxy's own port when set; by default /mcp shares the gateway port with ai-proxy. */
+  MCP_PORT: fields.port(3003),
   HOST: fields.text("0.0.0.0"),
   LOG_LEVEL: fields.logLevel(),
   SHUTDOWN_DEADLINE_MS: fields.positiveInt(25_000),
@@ -102,6 +104,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const ports: Record<ListenerName, number> = {
       gateway: fleetConfig.GATEWAY_PORT,
       console: fleetConfig.CONSOLE_PORT,
+      mcp: fleetConfig.MCP_PORT,
       health: fleetConfig.HEALTH_PORT,
     };
     const listeners: StartedListener[] = [];

@@ -11,7 +11,7 @@ import type { Logger } from "@thinkwatch/log";
 import { Hono } from "hono";
 import type { HttpMount } from "./service.js";
 
-export type ListenerName = "gateway" | "console" | "health";
+export type ListenerName = "gateway" | "console" | "mcp" | "health";
 
 export interface ReadinessReport {
   ready: boolean;

@@ -7,7 +7,8 @@ import type { Hono } from "hono";
 import type * as v from "valibot";
 import type { ResourcePool } from "./resource-pool.js";
 
-export type Listener = "gateway" | "console";
+/** `mcp`: mcp-proxy on its own port (MCP_PORT), for one-service-per-process deployments on one machine. */
+export type Listener = "gateway" | "console" | "mcp";
 
 export interface HttpMount {
   listener: Listener;

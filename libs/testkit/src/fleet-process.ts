@@ -11,6 +11,8 @@ import { waitFor } from "./wait-for.js";
 
 export interface FleetProcess {
   gatewayUrl: string;
+  /** Where /mcp answers: the gateway port, or MCP_PORT when the process runs with MCP_LISTENER=mcp. */
+  mcpUrl: string;
   consoleUrl: string;
   healthUrl: string;
   process: ChildProcess;
@@ -28,6 +30,8 @@ export interface FleetProcessOptions {
   services?: string[];
   /** Wait for /health/ready before resolving (default true). */
   waitReady?: boolean;
+  /** Use this gateway port instead of a free one (to show two processes can share a machine). */
+  gatewayPort?: number;
   /** Extra Node flags, e.g. `--cpu-prof` when profiling a benchmark. */
   nodeArgs?: string[];
 }
@@ -35,13 +39,20 @@ export interface FleetProcessOptions {
 export const FLEET_ENTRY = resolve(REPO_ROOT, "services/fleet/dist/main.js");
 
 export async function startFleetProcess(options: FleetProcessOptions): Promise<FleetProcess> {
-  const [gatewayPort, consolePort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, consolePort, healthPort, mcpPort] = [
+    options.gatewayPort ?? (await freePort()),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const ownMcpPort = options.env.MCP_LISTENER === "mcp";
   const env = {
     PATH: process.env.PATH ?? "",
     ...options.env,
     GATEWAY_PORT: String(gatewayPort),
     CONSOLE_PORT: String(consolePort),
     HEALTH_PORT: String(healthPort),
+    MCP_PORT: String(mcpPort),
     THINKWATCH_SERVICES: (options.services ?? ["all"]).join(","),
   };
   const child = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), FLEET_ENTRY], {
@@ -58,16 +69,20 @@ export async function startFleetProcess(options: FleetProcessOptions): Promise<F
   const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
 
   const services = options.services ?? ["all"];
-  const hasGateway = services.some((s) => s === "all" || s === "ai-proxy" || s === "mcp-proxy");
+  const hasGateway = services.some((s) => s === "all" || s === "ai-proxy" || (s === "mcp-proxy" && !ownMcpPort));
+  const hasOwnMcp = ownMcpPort && services.some((s) => s === "all" || s === "mcp-proxy");
   const hasConsole = services.some((s) => s === "all" || s === "admin-api");
   const probeBase = hasConsole
     ? `http://127.0.0.1:${consolePort}`
     : hasGateway
       ? `http://127.0.0.1:${gatewayPort}`
-      : `http://127.0.0.1:${healthPort}`;
+      : hasOwnMcp
+        ? `http://127.0.0.1:${mcpPort}`
+        : `http://127.0.0.1:${healthPort}`;
 
   const fleet: FleetProcess = {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    mcpUrl: ownMcpPort ? `http://127.0.0.1:${mcpPort}` : `http://127.0.0.1:${gatewayPort}`,
     consoleUrl: `http://127.0.0.1:${consolePort}`,
     healthUrl: probeBase,
     process: child,

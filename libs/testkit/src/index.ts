@@ -8,6 +8,15 @@ export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
 export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
+export { type ConformanceResult, runConformanceServerSuite, type ScenarioOutcome } from "./mcp-conformance.js";
+export { type ConformanceFixture, startConformanceFixture } from "./mcp-conformance-fixture.js";
+export {
+  everythingStdio,
+  type McpHttpUpstream,
+  memoryStdio,
+  type StdioCommand,
+  startEverythingHttp,
+} from "./mcp-upstreams.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";
 export { waitFor } from "./wait-for.js";
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";

@@ -17,10 +17,12 @@ import { registerHealthRoutes } from "./http/health.js";
 import { registerKeyRoutes } from "./http/keys.js";
 import { registerLimitRoutes } from "./http/limits.js";
 import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
+import { registerMcpServerRoutes } from "./http/mcp-servers.js";
 import { registerModelRoutes } from "./http/models.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerSettingsRoutes } from "./http/settings.js";
 import { registerSetupRoutes } from "./http/setup.js";
+import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresModelStore } from "./providers/model-store.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
@@ -64,6 +66,8 @@ export const adminApiService = defineService({
     await deps.routing.publish();
     await deps.channels.publish();
     await deps.settings.publish();
+    const mcpServers = createMcpServerStore(pg.db, deps.keyring, configStore);
+    await mcpServers.publish();
 
     const app = createHttpApp({ log });
     const origins = config.CORS_ORIGINS.split(",")
@@ -79,6 +83,7 @@ export const adminApiService = defineService({
     registerLimitRoutes(router, deps);
     registerLogForwarderRoutes(router, deps);
     registerSettingsRoutes(router, deps);
+    registerMcpServerRoutes(router, deps, mcpServers);
     registerHealthRoutes(router, deps, pg);
     app.route("/", router.app);
 

@@ -36,10 +36,12 @@ const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "Models", "API Keys"]],
+    ["MCP", ["MCP servers", "Tool catalog"]],
   ],
   viewer: [
     [null, ["Overview"]],
     ["Gateway", ["Providers & Models", "Models", "API Keys"]],
+    ["MCP", ["MCP servers", "Tool catalog"]],
   ],
 } as const;
 
@@ -116,6 +118,8 @@ async function signedInPage(email: string, password: string, viewport: { width: 
   page.setDefaultTimeout(10_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto("/login");
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await screenshot(page, `${viewport.width}-login`);
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

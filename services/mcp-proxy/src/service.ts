@@ -1,11 +1,22 @@
-/** mcp-proxy: the MCP endpoint on the gateway port. */
-import { connectServiceBus, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+/**
+ * mcp-proxy: one MCP endpoint on the gateway port for every upstream MCP server a caller may use. Stateless apart
+ * from live sessions, which any replica can rebuild from shared storage; the server registry comes from the config
+ * KV; tool calls are audited through the outbox; admin-api asks it to test servers and list the catalog.
+ */
+import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+import { createKeyring } from "@thinkwatch/crypto";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
+import { publishToolCall, toolCallEvent } from "./audit/tool-call-audit.js";
 import { McpProxyConfigSchema } from "./config.js";
 import { rpcErrorFromAppError } from "./http/json-rpc.js";
 import { registerMcpEndpoint } from "./http/mcp-endpoint.js";
+import { PROTECTED_RESOURCE_PATH, registerProtectedResource } from "./http/protected-resource.js";
+import { registerMcpAdmin } from "./nats/mcp-admin.js";
+import { watchServerRegistry } from "./registry/registry-watch.js";
+import { SessionManager } from "./session/session-manager.js";
+import { openSessionStore } from "./session/session-store.js";
 
 export const mcpProxyService = defineService({
   name: "mcp-proxy",
@@ -18,19 +29,50 @@ export const mcpProxyService = defineService({
       name: `thinkwatch-${instanceId}`,
       log,
     });
-    const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
-    const settings = await watchSettings(await openConfigStore(bus, log), log);
+    const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
+    const configStore = await openConfigStore(bus, log);
+    const settings = await watchSettings(configStore, log);
     const keys = createKeyVerifier(bus, {
       cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
       log,
     });
-    registerMcpEndpoint(app, keys);
+    const registry = await watchServerRegistry(configStore, keyring, log);
+    const outbox = createOutbox(bus, log);
+    const sessions = new SessionManager({
+      store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
+      registry,
+      log,
+      idleMs: config.MCP_SESSION_IDLE_MS,
+      connectTimeoutMs: config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
+      callTimeoutMs: config.MCP_TOOL_CALL_TIMEOUT_MS,
+      onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
+    });
+    registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS);
+
+    const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
+    registerProtectedResource(app);
+    registerMcpEndpoint(app, {
+      keys,
+      sessions,
+      registry,
+      allowedOrigins: config.CORS_ORIGINS.split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+      keepAliveMs: 15_000,
+    });
     return {
-      http: { listener: "gateway", paths: ["/mcp", "/mcp/*"], app },
+      http: {
+        listener: config.MCP_LISTENER,
+        paths: ["/mcp", "/mcp/*", PROTECTED_RESOURCE_PATH, `${PROTECTED_RESOURCE_PATH}/*`],
+        app,
+      },
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
+        registry.stop();
         settings.stop();
+        await sessions.closeAll();
         await keys.stop();
+        await outbox.flush(deadlineMs);
         await bus.close(deadlineMs);
       },
     };

@@ -45,6 +45,28 @@ export function TextField<T extends FieldValues>({ name, label, hint, options, t
   );
 }
 
+export interface TextAreaFieldProps<T extends FieldValues> extends BaseProps<T> {
+  rows?: number;
+  placeholder?: string;
+}
+
+export function TextAreaField<T extends FieldValues>({ name, label, hint, options, rows = 4, ...input }: TextAreaFieldProps<T>) {
+  const id = useId();
+  const { form, error } = useFieldState<T>(name);
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      <textarea
+        id={id}
+        rows={rows}
+        aria-invalid={error !== undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...input}
+        {...form.register(name, options)}
+      />
+    </Field>
+  );
+}
+
 export interface NumberFieldProps<T extends FieldValues> extends BaseProps<T> {
   min?: number;
   max?: number;

@@ -13,7 +13,7 @@
  *     <TextField name="name" label="Name" /> <SubmitButton pending={create.isPending}>Create</SubmitButton>
  *   </Form>
  */
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, useEffect, useMemo } from "react";
 import { type FieldValues, FormProvider, type Path, type SubmitHandler, type UseFormReturn } from "react-hook-form";
 import { toApiError } from "../../api/api-error";
 import { ErrorBanner } from "./error-banner";
@@ -43,7 +43,8 @@ export function Form<Values extends FieldValues, Output = Values>({
   className = "form",
   label,
 }: FormProps<Values, Output>) {
-  const apiError = error === null || error === undefined ? null : toApiError(error);
+  // Memoized: toApiError wraps a non-ApiError in a new object, which would re-run the effect below on every render.
+  const apiError = useMemo(() => (error === null || error === undefined ? null : toApiError(error)), [error]);
   const shownKey = shownFields.join("|");
   const renameKey = JSON.stringify(rename);
 

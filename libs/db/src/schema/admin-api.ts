@@ -89,3 +89,23 @@ export const logForwarders = pgTable("log_forwarders", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const mcpServers = pgTable("mcp_servers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  /** Tools and prompts of this server are exposed as `<prefix>__<name>` on the aggregated endpoint. */
+  prefix: text("prefix").notNull().unique(),
+  /** streamable_http | sse | stdio */
+  transport: text("transport").notNull(),
+  url: text("url"),
+  command: text("command"),
+  args: text("args").array().notNull().default(sql`ARRAY[]::text[]`),
+  /** Non-secret environment of a stdio server. */
+  env: jsonb("env").notNull().default({}),
+  /** AES-256-GCM ciphertext (with key id) of a JSON object: HTTP headers or secret environment. */
+  secretsEncrypted: text("secrets_encrypted"),
+  enabled: boolean("enabled").notNull().default(true),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
+});

@@ -1,77 +1,234 @@
 /**
- * `/mcp` over Streamable HTTP. Today it is a complete MCP server with no upstream servers behind it: it
- * authenticates the virtual key for the MCP surface and answers initialize, ping and tools/list (empty). Aggregating
- * upstream servers, tool RBAC and auditing tool calls are the MCP gateway's own issue.
+ * `/mcp` (every permitted server, aggregated) and `/mcp/{server}` (one server, original names) over Streamable HTTP
+ * (session-based revisions 2024-11-05 … 2025-11-25): POST carries JSON-RPC messages and is answered with JSON or an
+ * SSE stream, GET opens the session's server→client stream, DELETE ends the session. Every request is
+ * authenticated with a `tw-` key enabled for the MCP surface; a foreign Origin is refused (DNS rebinding).
  */
+import {
+  isInitializeRequest,
+  type JSONRPCMessage,
+  JSONRPCMessageSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
 import { toAppError } from "@thinkwatch/errors";
 import { authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
-import { type AppEnv, readJsonBody } from "@thinkwatch/http";
-import type { Hono } from "hono";
-import * as v from "valibot";
-import { JSON_RPC, type JsonRpcMessage, JsonRpcMessageSchema, rpcError, rpcErrorFromAppError, rpcResult } from "./json-rpc.js";
+import { type AppEnv, nodeIncoming, readJsonBody } from "@thinkwatch/http";
+import type { ApiKeyInfo } from "@thinkwatch/proto";
+import type { Context, Hono } from "hono";
+import type { ServerRegistry } from "../registry/registry-watch.js";
+import type { GatewaySession } from "../session/gateway-session.js";
+import type { SessionManager } from "../session/session-manager.js";
+import { JSON_RPC, rpcError } from "./json-rpc.js";
+import { resourceMetadataUrl } from "./protected-resource.js";
+import { createJsonExchange, createSseExchange, createStandaloneStream } from "./sse-exchange.js";
 
-const SUPPORTED_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const SESSION_HEADER = "mcp-session-id";
+const VERSION_HEADER = "mcp-protocol-version";
+/** Batches were removed from the protocol in this revision. */
+const NO_BATCH_SINCE = "2025-06-18";
 
-function answer(message: JsonRpcMessage): object | null {
-  if (message.method === undefined) return null; // A response from the client: nothing to answer.
-  if (message.id === undefined) return null; // A notification (e.g. notifications/initialized).
-  switch (message.method) {
-    case "initialize": {
-      const requested = (message.params as { protocolVersion?: unknown } | undefined)?.protocolVersion;
-      const version =
-        typeof requested === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
-          ? requested
-          : SUPPORTED_PROTOCOL_VERSIONS[0];
-      return rpcResult(message.id, {
-        protocolVersion: version,
-        capabilities: { tools: { listChanged: false } },
-        serverInfo: { name: "thinkwatch", version: "0.1.0" },
-        instructions: "ThinkWatch MCP gateway. No upstream MCP servers are configured for this key yet.",
-      });
-    }
-    case "ping":
-      return rpcResult(message.id, {});
-    case "tools/list":
-      return rpcResult(message.id, { tools: [] });
-    default:
-      return rpcError(message.id, JSON_RPC.methodNotFound, `method not found: ${message.method}`);
+export interface McpEndpointDeps {
+  keys: KeyVerifier;
+  sessions: SessionManager;
+  registry: ServerRegistry;
+  allowedOrigins: readonly string[];
+  keepAliveMs: number;
+}
+
+function fail(c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) {
+  return c.json(rpcError(null, code, message), status as 400, headers);
+}
+
+const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/**
+ * DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 would reach a local gateway with
+ * `Host: evil.example` and `Origin: http://evil.example`, so matching the Origin against the Host proves nothing.
+ * Browsers always send an Origin on these requests; only localhost origins and the configured ones are accepted.
+ * Clients that are not browsers send no Origin and are judged by their key alone.
+ */
+function originAllowed(c: Context, allowed: readonly string[]): boolean {
+  const origin = c.req.header("origin");
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return LOCAL_HOSTNAMES.has(new URL(origin).hostname);
+  } catch {
+    return false;
   }
 }
 
-export function registerMcpEndpoint(app: Hono<AppEnv>, keys: KeyVerifier): void {
-  app.post("/mcp", async (c) => {
+function clientIpOf(c: Context): string | null {
+  return nodeIncoming(c)?.socket.remoteAddress ?? null;
+}
+
+export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): void {
+  /** Authenticate, check the origin and find the `/mcp/{server}` server; a Response when the request must stop here. */
+  async function admit(c: Context<AppEnv>): Promise<{ key: ApiKeyInfo; serverId: string | null } | Response> {
+    if (!originAllowed(c, deps.allowedOrigins)) return fail(c, 403, JSON_RPC.invalidRequest, "Forbidden: origin not allowed");
+    let key: ApiKeyInfo;
     try {
-      await authenticateSurface(keys, c.req.raw, "mcp_gateway");
+      key = await authenticateSurface(deps.keys, c.req.raw, "mcp_gateway");
     } catch (caught) {
       const error = toAppError(caught);
-      return c.json(rpcErrorFromAppError(error), error.status as 401);
+      const headers: Record<string, string> =
+        error.status === 401 ? { "www-authenticate": `Bearer resource_metadata="${resourceMetadataUrl(c)}"` } : {};
+      return c.json(rpcError(null, JSON_RPC.invalidRequest, error.message, { code: error.code }), error.status as 401, headers);
+    }
+    const name = c.req.param("server");
+    if (name === undefined) return { key, serverId: null };
+    const server = deps.registry.byName(name) ?? deps.registry.byPrefix(name);
+    if (server === undefined) return fail(c, 404, JSON_RPC.invalidRequest, `no MCP server named '${name}'`);
+    return { key, serverId: server.id };
+  }
+
+  async function sessionOf(c: Context<AppEnv>, key: ApiKeyInfo, serverId: string | null): Promise<GatewaySession | Response> {
+    const id = c.req.header(SESSION_HEADER);
+    if (id === undefined || id === "") {
+      return fail(c, 400, JSON_RPC.invalidRequest, "Bad Request: Mcp-Session-Id header is required");
+    }
+    const session = await deps.sessions.find(id, key);
+    if (session === null || session.record.serverId !== serverId) {
+      return fail(c, 404, JSON_RPC.invalidRequest, "Session not found");
+    }
+    const version = c.req.header(VERSION_HEADER);
+    if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return fail(
+        c,
+        400,
+        JSON_RPC.invalidRequest,
+        `Bad Request: Unsupported protocol version: ${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
+      );
+    }
+    return session;
+  }
+
+  const post = async (c: Context<AppEnv>) => {
+    const admitted = await admit(c);
+    if (admitted instanceof Response) return admitted;
+    const accept = c.req.header("accept") ?? "";
+    if (!accept.includes("application/json") && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
+      return fail(c, 406, JSON_RPC.invalidRequest, "Not Acceptable: accept application/json and text/event-stream");
+    }
+    if (!(c.req.header("content-type") ?? "").includes("application/json")) {
+      return fail(c, 415, JSON_RPC.invalidRequest, "Unsupported Media Type: Content-Type must be application/json");
     }
     let json: unknown;
     try {
       json = (await readJsonBody(c, MAX_BODY_BYTES)).json;
     } catch (caught) {
       const error = toAppError(caught);
-      const code = error.code === "bad_request" ? JSON_RPC.parseError : JSON_RPC.invalidRequest;
-      return c.json(rpcError(null, code, error.message), error.status as 400);
+      return fail(
+        c,
+        error.status,
+        error.code === "payload_too_large" ? JSON_RPC.invalidRequest : JSON_RPC.parseError,
+        `Parse error: ${error.message}`,
+      );
     }
     const batch = Array.isArray(json);
-    const messages = batch ? (json as unknown[]) : [json];
-    const replies: object[] = [];
-    for (const raw of messages) {
-      const parsed = v.safeParse(JsonRpcMessageSchema, raw);
-      if (!parsed.success) {
-        replies.push(rpcError(null, JSON_RPC.invalidRequest, "not a JSON-RPC 2.0 message"));
-        continue;
-      }
-      const reply = answer(parsed.output);
-      if (reply !== null) replies.push(reply);
+    const raw = batch ? (json as unknown[]) : [json];
+    if (raw.length === 0) return fail(c, 400, JSON_RPC.invalidRequest, "Invalid Request: empty batch");
+    const messages: JSONRPCMessage[] = [];
+    for (const item of raw) {
+      const parsed = JSONRPCMessageSchema.safeParse(item);
+      if (!parsed.success) return fail(c, 400, JSON_RPC.invalidRequest, "Invalid Request: not a JSON-RPC 2.0 message");
+      messages.push(parsed.data);
     }
-    if (replies.length === 0) return c.body(null, 202);
-    return c.json(batch ? replies : replies[0]);
-  });
 
-  // No server-initiated stream is offered, and there is no session to end: both are allowed answers in the spec.
-  app.get("/mcp", (c) => c.json(rpcError(null, JSON_RPC.invalidRequest, "this endpoint does not offer an SSE stream"), 405));
-  app.delete("/mcp", (c) => c.json(rpcError(null, JSON_RPC.invalidRequest, "this endpoint keeps no sessions"), 405));
+    let session: GatewaySession;
+    const initialize = messages.find((m) => isInitializeRequest(m));
+    if (initialize !== undefined) {
+      if (messages.length > 1) return fail(c, 400, JSON_RPC.invalidRequest, "Invalid Request: initialize must be sent alone");
+      session = await deps.sessions.create(admitted.key, admitted.serverId, initialize);
+    } else {
+      const found = await sessionOf(c, admitted.key, admitted.serverId);
+      if (found instanceof Response) return found;
+      session = found;
+      if (batch && session.record.protocolVersion >= NO_BATCH_SINCE) {
+        return fail(
+          c,
+          400,
+          JSON_RPC.invalidRequest,
+          `Invalid Request: batching is not supported in protocol ${session.record.protocolVersion}`,
+        );
+      }
+    }
+
+    const headers: Record<string, string> = { [SESSION_HEADER]: session.record.id };
+    const extra = {
+      authInfo: {
+        token: "",
+        clientId: admitted.key.id,
+        scopes: [],
+        extra: { requestId: c.get("requestId"), clientIp: clientIpOf(c) },
+      },
+    };
+    const requestIds = messages.filter((m) => "method" in m && "id" in m).map((m) => (m as { id: string | number }).id);
+    if (requestIds.length === 0) {
+      session.transport.deliver(messages, null, extra);
+      return c.body(null, 202, headers);
+    }
+
+    // A client that goes away cancels what it was waiting for, which cancels the upstream calls.
+    const cancelOnAbort = () => {
+      const waiting = new Set(session.transport.inFlight());
+      const cancels = requestIds
+        .filter((id) => waiting.has(String(id)))
+        .map(
+          (requestId) =>
+            ({
+              jsonrpc: "2.0",
+              method: "notifications/cancelled",
+              params: { requestId, reason: "client disconnected" },
+            }) as JSONRPCMessage,
+        );
+      if (cancels.length > 0) session.transport.deliver(cancels, null);
+    };
+    c.req.raw.signal.addEventListener("abort", cancelOnAbort, { once: true });
+
+    if (accept.includes("text/event-stream")) {
+      const { exchange, body } = createSseExchange();
+      session.transport.deliver(messages, exchange, extra);
+      return c.body(body, 200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
+    }
+    const { exchange, answers } = createJsonExchange(batch);
+    session.transport.deliver(messages, exchange, extra);
+    return c.json((await answers) as object, 200, headers);
+  };
+
+  const get = async (c: Context<AppEnv>) => {
+    const admitted = await admit(c);
+    if (admitted instanceof Response) return admitted;
+    if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
+      return fail(c, 406, JSON_RPC.invalidRequest, "Not Acceptable: accept text/event-stream");
+    }
+    const session = await sessionOf(c, admitted.key, admitted.serverId);
+    if (session instanceof Response) return session;
+    const { sink, body } = createStandaloneStream(deps.keepAliveMs, () => session.transport.closeStandalone(sink));
+    session.transport.openStandalone(sink);
+    return c.body(body, 200, {
+      [SESSION_HEADER]: session.record.id,
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+    });
+  };
+
+  const del = async (c: Context<AppEnv>) => {
+    const admitted = await admit(c);
+    if (admitted instanceof Response) return admitted;
+    const session = await sessionOf(c, admitted.key, admitted.serverId);
+    if (session instanceof Response) return session;
+    await deps.sessions.end(session);
+    return c.body(null, 200);
+  };
+
+  for (const path of ["/mcp", "/mcp/:server"]) {
+    app.post(path, post);
+    app.get(path, get);
+    app.delete(path, del);
+    app.on(["PUT", "PATCH"], path, (c) =>
+      fail(c, 405, JSON_RPC.invalidRequest, "Method not allowed", { allow: "GET, POST, DELETE" }),
+    );
+  }
 }

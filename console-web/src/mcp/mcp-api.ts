@@ -1,0 +1,50 @@
+/** /api/mcp/servers and /api/mcp/tools: upstream MCP servers, their connection test, and the aggregated catalog. */
+import type { McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
+import type { ApiClient } from "../api/api-client";
+
+export type { McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
+
+export interface McpToolInfo {
+  server: string;
+  serverId: string;
+  exposedName: string;
+  name: string;
+  title: string | null;
+  description: string | null;
+}
+
+export interface McpTestResult {
+  ok: boolean;
+  error: string | null;
+  serverInfo: { name: string; version: string } | null;
+  tools: McpToolInfo[];
+  prompts: number;
+  resources: number;
+  latencyMs: number;
+}
+
+export async function listMcpServers(api: ApiClient): Promise<McpServerView[]> {
+  return (await api.get<{ servers: McpServerView[] }>("/api/mcp/servers")).servers;
+}
+
+export async function createMcpServer(api: ApiClient, body: McpServerInput): Promise<McpServerView> {
+  return (await api.post<{ server: McpServerView }>("/api/mcp/servers", body)).server;
+}
+
+export async function updateMcpServer(api: ApiClient, id: string, patch: McpServerPatch): Promise<McpServerView> {
+  return (await api.patch<{ server: McpServerView }>(`/api/mcp/servers/${id}`, patch)).server;
+}
+
+export async function deleteMcpServer(api: ApiClient, id: string): Promise<void> {
+  await api.delete(`/api/mcp/servers/${id}`);
+}
+
+export function testMcpServer(api: ApiClient, id: string): Promise<McpTestResult> {
+  return api.post<McpTestResult>(`/api/mcp/servers/${id}/test`, {});
+}
+
+export async function listMcpTools(
+  api: ApiClient,
+): Promise<{ tools: McpToolInfo[]; errors: Array<{ server: string; error: string }> }> {
+  return api.get("/api/mcp/tools");
+}

@@ -1,0 +1,84 @@
+/** /api/mcp/servers and /api/mcp/tools: upstream MCP servers and the aggregated tool catalog. */
+import * as v from "valibot";
+
+const Name = v.pipe(
+  v.string("name is required"),
+  v.trim(),
+  v.minLength(1, "name is required"),
+  v.maxLength(100),
+  v.regex(/^[^\0]*$/, "name may not contain NUL"),
+);
+const Prefix = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9_]{1,32}$/, "prefix must be 1-32 characters of a-z, 0-9 and _"),
+  v.check((p) => !p.includes("__"), "prefix must not contain a double underscore"),
+);
+const HttpUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(2000),
+  v.check((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL without user:password"),
+);
+const HeaderName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "not a valid header name"));
+const HeaderValue = v.pipe(v.string(), v.maxLength(8000), v.regex(/^[^\r\n\0]*$/, "header values may not contain CR, LF or NUL"));
+const EnvName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,100}$/, "not a valid environment variable name"));
+const EnvValue = v.pipe(v.string(), v.maxLength(8000), v.regex(/^[^\0]*$/, "environment values may not contain NUL"));
+
+export const McpTransportInputSchema = v.picklist(["streamable_http", "sse", "stdio"]);
+
+const McpServerFields = {
+  name: Name,
+  /** Defaults to the name, lowercased, with other characters as `_`. */
+  prefix: Prefix,
+  transport: McpTransportInputSchema,
+  url: v.nullable(HttpUrl),
+  command: v.nullable(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(1000), v.regex(/^[^\0]*$/))),
+  args: v.pipe(v.array(v.pipe(v.string(), v.maxLength(2000), v.regex(/^[^\0]*$/))), v.maxLength(100)),
+  env: v.record(EnvName, EnvValue),
+  /** Secret HTTP headers (e.g. Authorization), stored encrypted and never returned. */
+  headers: v.record(HeaderName, HeaderValue),
+  /** Secret environment of a stdio server, stored encrypted and never returned. */
+  secretEnv: v.record(EnvName, EnvValue),
+  enabled: v.boolean(),
+};
+
+export const McpServerInputSchema = v.object({
+  ...McpServerFields,
+  prefix: v.optional(McpServerFields.prefix),
+  url: v.optional(McpServerFields.url),
+  command: v.optional(McpServerFields.command),
+  args: v.optional(McpServerFields.args, []),
+  env: v.optional(McpServerFields.env, {}),
+  headers: v.optional(McpServerFields.headers, {}),
+  secretEnv: v.optional(McpServerFields.secretEnv, {}),
+  enabled: v.optional(McpServerFields.enabled, true),
+});
+export type McpServerInput = v.InferOutput<typeof McpServerInputSchema>;
+
+/** PATCH: any field; `headers` / `secretEnv` replace the stored secrets when given. */
+export const McpServerPatchSchema = v.partial(v.object(McpServerFields));
+export type McpServerPatch = v.InferOutput<typeof McpServerPatchSchema>;
+
+export const McpServerViewSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  prefix: v.string(),
+  transport: McpTransportInputSchema,
+  url: v.nullable(v.string()),
+  command: v.nullable(v.string()),
+  args: v.array(v.string()),
+  env: v.record(v.string(), v.string()),
+  /** Names of the stored secret headers / environment variables; their values are never returned. */
+  secretNames: v.array(v.string()),
+  enabled: v.boolean(),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+});
+export type McpServerView = v.InferOutput<typeof McpServerViewSchema>;

@@ -1,0 +1,74 @@
+/**
+ * The MCP gateway's contracts: the registry of upstream MCP servers admin-api compiles into the config KV bucket,
+ * and the requests admin-api makes of mcp-proxy (test a server, list the aggregated catalog), since only mcp-proxy
+ * speaks MCP to upstreams.
+ */
+import * as v from "valibot";
+import { requestContract } from "./contract.js";
+
+export const McpTransportSchema = v.picklist(["streamable_http", "sse", "stdio"]);
+export type McpTransport = v.InferOutput<typeof McpTransportSchema>;
+
+/** `[a-z0-9_]`, so `<prefix>__<tool>` stays a valid MCP tool name. */
+export const McpPrefixSchema = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9_]{1,32}$/, "prefix must be 1-32 characters of a-z, 0-9 and _"),
+  v.check((p) => !p.includes("__"), "prefix must not contain a double underscore"),
+);
+
+export const McpServerEntrySchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  prefix: McpPrefixSchema,
+  transport: McpTransportSchema,
+  /** streamable_http / sse: the endpoint URL. */
+  url: v.nullable(v.string()),
+  /** stdio: the command, its arguments and environment (values of `envEncrypted` are secrets). */
+  command: v.nullable(v.string()),
+  args: v.array(v.string()),
+  env: v.record(v.string(), v.string()),
+  /** AES-256-GCM ciphertext of a JSON object: secret environment (stdio) or headers (HTTP); edges decrypt it. */
+  secretsEncrypted: v.nullable(v.string()),
+  enabled: v.boolean(),
+});
+export type McpServerEntry = v.InferOutput<typeof McpServerEntrySchema>;
+
+export const McpRegistrySchema = v.object({ revision: v.number(), servers: v.array(McpServerEntrySchema) });
+export type McpRegistry = v.InferOutput<typeof McpRegistrySchema>;
+
+export const McpToolInfoSchema = v.object({
+  server: v.string(),
+  serverId: v.string(),
+  /** The name clients of the aggregated endpoint see: `<prefix>__<name>` (shortened to 64 characters if needed). */
+  exposedName: v.string(),
+  name: v.string(),
+  title: v.nullable(v.string()),
+  description: v.nullable(v.string()),
+});
+export type McpToolInfo = v.InferOutput<typeof McpToolInfoSchema>;
+
+/** Connect to one server (registered or about to be) with the given settings and list what it offers. */
+export const McpServerTest = requestContract(
+  "mcp.v1.servers.test",
+  v.object({ server: McpServerEntrySchema }),
+  v.object({
+    ok: v.boolean(),
+    error: v.nullable(v.string()),
+    serverInfo: v.nullable(v.object({ name: v.string(), version: v.string() })),
+    protocolVersion: v.nullable(v.string()),
+    tools: v.array(McpToolInfoSchema),
+    prompts: v.number(),
+    resources: v.number(),
+    latencyMs: v.number(),
+  }),
+);
+
+/** The tools of every enabled server, as an admin sees them (no per-user filtering). */
+export const McpCatalog = requestContract(
+  "mcp.v1.catalog",
+  v.object({}),
+  v.object({
+    tools: v.array(McpToolInfoSchema),
+    errors: v.array(v.object({ server: v.string(), error: v.string() })),
+  }),
+);

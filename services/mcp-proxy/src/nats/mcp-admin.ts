@@ -1,0 +1,101 @@
+/**
+ * mcp.v1.servers.test and mcp.v1.catalog: admin-api's questions about upstream servers, answered here because only
+ * mcp-proxy speaks MCP upstream. A test connects with the given (not yet saved) settings and lists what the server
+ * offers; the catalog lists every enabled server's tools under their exposed names.
+ */
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Bus } from "@thinkwatch/bus";
+import type { Keyring } from "@thinkwatch/crypto";
+import type { Logger } from "@thinkwatch/log";
+import { McpCatalog, McpServerTest, type McpToolInfo } from "@thinkwatch/proto";
+import { exposedName } from "../catalog/names.js";
+import type { ServerRegistry } from "../registry/registry-watch.js";
+import { decryptSecrets, type UpstreamServer } from "../registry/registry-watch.js";
+import { connectUpstream } from "../upstream/connect-upstream.js";
+
+async function listTools(server: UpstreamServer, client: Client): Promise<McpToolInfo[]> {
+  if (client.getServerCapabilities()?.tools === undefined) return [];
+  const tools: McpToolInfo[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 50; page += 1) {
+    const result = await client.listTools(cursor === undefined ? {} : { cursor });
+    for (const tool of result.tools) {
+      tools.push({
+        server: server.name,
+        serverId: server.id,
+        exposedName: exposedName(server.prefix, tool.name),
+        name: tool.name,
+        title: tool.title ?? tool.annotations?.title ?? null,
+        description: tool.description ?? null,
+      });
+    }
+    if (result.nextCursor === undefined) break;
+    cursor = result.nextCursor;
+  }
+  return tools;
+}
+
+async function withTemporaryClient<T>(server: UpstreamServer, timeoutMs: number, use: (client: Client) => Promise<T>) {
+  const client = await connectUpstream(server, {}, timeoutMs);
+  try {
+    return await use(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+export function registerMcpAdmin(bus: Bus, registry: ServerRegistry, keyring: Keyring, log: Logger, timeoutMs: number): void {
+  bus.serve(McpServerTest, async ({ server: entry }) => {
+    const started = performance.now();
+    const latencyMs = () => Math.round(performance.now() - started);
+    try {
+      const server: UpstreamServer = { ...entry, secrets: decryptSecrets(entry, keyring) };
+      return await withTemporaryClient(server, timeoutMs, async (client) => {
+        const capabilities = client.getServerCapabilities() ?? {};
+        const info = client.getServerVersion();
+        return {
+          ok: true,
+          error: null,
+          serverInfo: info === undefined ? null : { name: info.name, version: info.version },
+          protocolVersion: null,
+          tools: await listTools(server, client),
+          prompts: capabilities.prompts === undefined ? 0 : (await client.listPrompts()).prompts.length,
+          resources: capabilities.resources === undefined ? 0 : (await client.listResources()).resources.length,
+          latencyMs: latencyMs(),
+        };
+      });
+    } catch (caught) {
+      const message = caught instanceof Error ? caught.message : String(caught);
+      return {
+        ok: false,
+        error: message.slice(0, 500),
+        serverInfo: null,
+        protocolVersion: null,
+        tools: [],
+        prompts: 0,
+        resources: 0,
+        latencyMs: latencyMs(),
+      };
+    }
+  });
+
+  bus.serve(McpCatalog, async () => {
+    const results = await Promise.all(
+      registry.servers().map(async (server) => {
+        try {
+          return { tools: await withTemporaryClient(server, timeoutMs, (client) => listTools(server, client)), error: null };
+        } catch (caught) {
+          log.warn({ err: caught, server: server.name }, "cannot list an MCP server's tools for the catalog");
+          return {
+            tools: [],
+            error: { server: server.name, error: caught instanceof Error ? caught.message.slice(0, 500) : String(caught) },
+          };
+        }
+      }),
+    );
+    return {
+      tools: results.flatMap((r) => r.tools).sort((a, b) => a.exposedName.localeCompare(b.exposedName)),
+      errors: results.flatMap((r) => (r.error === null ? [] : [r.error])),
+    };
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * The sessions live on this replica: created at initialize, rebuilt from shared storage when a request for a session
+ * this replica has not seen arrives (the client's initialize is replayed into a fresh Server, its answer dropped),
+ * closed after an idle period (their upstream connections and child processes with them) or on DELETE.
+ */
+import { randomBytes } from "node:crypto";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "@thinkwatch/log";
+import type { ApiKeyInfo } from "@thinkwatch/proto";
+import { toolPolicyOf } from "../policy/tool-policy.js";
+import type { ServerRegistry } from "../registry/registry-watch.js";
+import { GatewaySession, type ToolCallOutcome } from "./gateway-session.js";
+import type { SessionStore } from "./session-store.js";
+import type { SessionRecord } from "./session-types.js";
+
+export interface SessionManagerOptions {
+  store: SessionStore;
+  registry: ServerRegistry;
+  log: Logger;
+  idleMs: number;
+  connectTimeoutMs: number;
+  callTimeoutMs: number;
+  onToolCall(outcome: ToolCallOutcome): void;
+}
+
+const REPLAY_ID = "thinkwatch-replayed-initialize";
+
+export class SessionManager {
+  private readonly live = new Map<string, GatewaySession>();
+  private readonly rebuilding = new Map<string, Promise<GatewaySession | null>>();
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.reaper = setInterval(() => void this.reapIdle(), Math.min(60_000, Math.max(1000, options.idleMs / 2)));
+    this.reaper.unref();
+    options.registry.onChange(() => {
+      for (const session of this.live.values()) session.listChanged("tools");
+    });
+  }
+
+  size(): number {
+    return this.live.size;
+  }
+
+  private build(record: SessionRecord, key: ApiKeyInfo): GatewaySession {
+    return new GatewaySession({
+      record,
+      key,
+      registry: this.options.registry,
+      policy: toolPolicyOf(key),
+      log: this.options.log,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      callTimeoutMs: this.options.callTimeoutMs,
+      onToolCall: this.options.onToolCall,
+    });
+  }
+
+  /** A new session for an initialize request; the caller delivers the request to it. */
+  async create(
+    key: ApiKeyInfo,
+    serverId: string | null,
+    initialize: JSONRPCMessage & { params?: unknown },
+  ): Promise<GatewaySession> {
+    const params = (initialize.params ?? {}) as Record<string, unknown>;
+    const record: SessionRecord = {
+      id: randomBytes(24).toString("base64url"),
+      apiKeyId: key.id,
+      userId: key.userId,
+      serverId,
+      protocolVersion: typeof params.protocolVersion === "string" ? params.protocolVersion : "",
+      initialize: params,
+      createdAt: Date.now(),
+    };
+    const session = this.build(record, key);
+    await session.connect();
+    await this.options.store.put(record);
+    this.live.set(record.id, session);
+    return session;
+  }
+
+  /** The session with this id for this key, rebuilt here if another replica opened it; null if unknown or not theirs. */
+  async find(id: string, key: ApiKeyInfo): Promise<GatewaySession | null> {
+    const session = this.live.get(id) ?? (await this.rebuild(id, key));
+    if (session === null || session.record.apiKeyId !== key.id) return null;
+    session.key = key;
+    session.lastActive = Date.now();
+    return session;
+  }
+
+  private rebuild(id: string, key: ApiKeyInfo): Promise<GatewaySession | null> {
+    let pending = this.rebuilding.get(id);
+    if (pending === undefined) {
+      pending = (async () => {
+        const record = await this.options.store.get(id);
+        if (record === null || record.apiKeyId !== key.id) return null;
+        const session = this.build(record, key);
+        await session.connect();
+        // Replay the client's initialize so the Server knows its capabilities and version; the answer goes nowhere.
+        session.transport.deliver(
+          [
+            { jsonrpc: "2.0", id: REPLAY_ID, method: "initialize", params: record.initialize } as JSONRPCMessage,
+            { jsonrpc: "2.0", method: "notifications/initialized" } as JSONRPCMessage,
+          ],
+          null,
+        );
+        this.live.set(id, session);
+        this.options.log.info({ mcpSession: id }, "MCP session rebuilt on this replica");
+        return session;
+      })().finally(() => this.rebuilding.delete(id));
+      this.rebuilding.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** DELETE: forget the session everywhere. */
+  async end(session: GatewaySession): Promise<void> {
+    this.live.delete(session.record.id);
+    await this.options.store.delete(session.record.id);
+    await session.close();
+  }
+
+  private async reapIdle(): Promise<void> {
+    const cutoff = Date.now() - this.options.idleMs;
+    let closed = 0;
+    for (const [id, session] of this.live) {
+      if (session.lastActive < cutoff && session.transport.inFlight().length === 0 && !session.transport.hasStandalone()) {
+        this.live.delete(id);
+        closed += 1;
+        await session.close().catch(() => undefined);
+      }
+    }
+    if (closed > 0) this.options.log.info({ closed, live: this.live.size }, "closed idle MCP sessions");
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.reaper);
+    const sessions = [...this.live.values()];
+    this.live.clear();
+    await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The bridge between Streamable HTTP exchanges and one gateway session's MCP Server (the SDK's). A POST hands its
+ * JSON-RPC messages to the Server through `onmessage`; what the Server sends comes back through `send()` and is
+ * routed to the HTTP response that is waiting for it: a response to the exchange that carried its request,
+ * progress notifications and server→client requests (elicitation, sampling) to the exchange of the request they
+ * relate to, everything else to the session's standalone GET stream when one is open.
+ */
+import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage, MessageExtraInfo, RequestId } from "@modelcontextprotocol/sdk/types.js";
+
+/** One open HTTP response that takes messages: an SSE stream, or a JSON body written once every answer is in. */
+export interface Exchange {
+  /** Deliver a message; for a JSON exchange only responses count, the rest is dropped. */
+  write(message: JSONRPCMessage): void;
+  /** Every expected response has been written. */
+  finish(): void;
+  readonly streaming: boolean;
+}
+
+export interface StreamSink {
+  write(message: JSONRPCMessage): void;
+}
+
+function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
+  return "id" in message && ("result" in message || "error" in message) && !("method" in message);
+}
+
+export class SessionTransport implements Transport {
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  sessionId?: string;
+
+  /** Downstream request id → the exchange waiting for its response, and how many answers that exchange awaits. */
+  private readonly pending = new Map<string, { exchange: Exchange; remaining: { count: number } }>();
+  private standalone: StreamSink | null = null;
+  private closed = false;
+
+  constructor(sessionId: string) {
+    this.sessionId = sessionId;
+  }
+
+  async start(): Promise<void> {}
+
+  /** Hand the messages of one POST to the Server; `exchange` receives the answers to its requests. */
+  deliver(messages: JSONRPCMessage[], exchange: Exchange | null, extra?: MessageExtraInfo): void {
+    const requests = messages.filter((m) => "method" in m && "id" in m) as Array<JSONRPCMessage & { id: RequestId }>;
+    if (exchange !== null && requests.length > 0) {
+      const remaining = { count: requests.length };
+      for (const request of requests) this.pending.set(String(request.id), { exchange, remaining });
+    }
+    for (const message of messages) this.onmessage?.(message, extra);
+  }
+
+  /** The downstream requests still waiting for an answer (for relaying cancellations). */
+  inFlight(): string[] {
+    return [...this.pending.keys()];
+  }
+
+  /** Any in-flight exchange that can take server→client traffic, preferring one that streams. */
+  anyStreamingExchange(): string | null {
+    for (const [id, entry] of this.pending) if (entry.exchange.streaming) return id;
+    return null;
+  }
+
+  openStandalone(sink: StreamSink): void {
+    this.standalone = sink;
+  }
+
+  closeStandalone(sink: StreamSink): void {
+    if (this.standalone === sink) this.standalone = null;
+  }
+
+  hasStandalone(): boolean {
+    return this.standalone !== null;
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.closed) return;
+    if (isResponse(message)) {
+      const key = String(message.id);
+      const entry = this.pending.get(key);
+      if (entry === undefined) return; // An answer nobody waits for (a replayed initialize, a cancelled request).
+      this.pending.delete(key);
+      entry.exchange.write(message);
+      entry.remaining.count -= 1;
+      if (entry.remaining.count === 0) entry.exchange.finish();
+      return;
+    }
+    const related = options?.relatedRequestId;
+    const entry = related === undefined ? undefined : this.pending.get(String(related));
+    if (entry?.exchange.streaming) {
+      entry.exchange.write(message);
+      return;
+    }
+    this.standalone?.write(message);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { exchange } of this.pending.values()) exchange.finish();
+    this.pending.clear();
+    this.standalone = null;
+    this.onclose?.();
+  }
+}

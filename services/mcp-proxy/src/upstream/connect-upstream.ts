@@ -1,0 +1,57 @@
+/**
+ * One MCP client session to one upstream server, over the server's transport: Streamable HTTP, the legacy HTTP+SSE
+ * transport, or a stdio child process (explicit command, arguments and environment; nothing inherited but PATH).
+ * The client declares the capabilities the gateway can relay (elicitation, sampling, roots) so upstream requests of
+ * those kinds reach the downstream client that asked for them.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { UpstreamServer } from "../registry/registry-watch.js";
+
+export const GATEWAY_CLIENT_INFO = { name: "thinkwatch-mcp-gateway", version: "0.1.0" };
+
+function transportFor(server: UpstreamServer): Transport {
+  switch (server.transport) {
+    case "streamable_http":
+      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets) });
+    case "sse":
+      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: withHeaders(server.secrets) });
+    case "stdio": {
+      if (server.command === null) throw new Error(`stdio server ${server.name} has no command`);
+      return new StdioClientTransport({
+        command: server.command,
+        args: server.args,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...server.env, ...server.secrets },
+        stderr: "ignore",
+      });
+    }
+  }
+}
+
+/** Every request of the transport (stream, posts) carries the server's configured headers (credentials). */
+function withHeaders(extra: Record<string, string>): typeof fetch {
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    return fetch(input, { ...init, headers });
+  };
+}
+
+function requireUrl(server: UpstreamServer): string {
+  if (server.url === null) throw new Error(`${server.transport} server ${server.name} has no url`);
+  return server.url;
+}
+
+export async function connectUpstream(
+  server: UpstreamServer,
+  capabilities: ClientCapabilities,
+  timeoutMs: number,
+): Promise<Client> {
+  const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
+  await client.connect(transportFor(server), { timeout: timeoutMs });
+  return client;
+}

@@ -28,7 +28,8 @@ const SETTINGS = {
   breakerFailureThreshold: 3,
   breakerErrorRatePct: 50,
   breakerWindowSeconds: 60,
-  breakerRecoverySeconds: 2,
+  // Longer than the slow probe below takes even on a loaded machine: a probe older than this counts as lost.
+  breakerRecoverySeconds: 5,
   breakerHalfOpenProbes: 1,
 };
 

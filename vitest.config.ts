@@ -16,5 +16,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ["libs/testkit/src/global-setup.ts"],
     pool: "forks",
+    // Integration tests drive real fleets, servers and browsers on a 2-core machine, and a few depend on timing under
+    // load (a background settle, a 1-second window). One retry absorbs a scheduler hiccup; a real failure fails twice.
+    retry: 1,
   },
 });

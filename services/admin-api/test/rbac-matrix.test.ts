@@ -29,6 +29,7 @@ const PUBLIC_ROUTES = new Set([
   "GET /api/auth/sso/authorize",
   "GET /api/auth/sso/callback",
   "GET /api/openapi.json",
+  "GET /api/mcp/oauth/callback",
 ]);
 /** Routes about the caller's own account only. */
 const SELF_ROUTES = new Set([

@@ -2,7 +2,9 @@
  * admin-api (with key-service, quota and mcp-proxy) in this test process against the real servers, optionally on a fake
  * clock, plus a NATS observer that collects the UsersChanged broadcasts and audit records admin-api sends.
  */
+import { resolve } from "node:path";
 import { type Bus, connectBus, ensureStream } from "@thinkwatch/bus";
+import { createClickHouse, migrateClickHouse } from "@thinkwatch/clickhouse";
 import { createDb, tables } from "@thinkwatch/db";
 import { keyService } from "@thinkwatch/key-service";
 import { defineService, type Fleet, startFleet } from "@thinkwatch/lifecycle";
@@ -10,7 +12,7 @@ import { createLogger } from "@thinkwatch/log";
 import { mcpProxyService } from "@thinkwatch/mcp-proxy";
 import { type AuditRecord, AuditRecordSchema, type Settings, STREAMS, UsersChanged } from "@thinkwatch/proto";
 import { quotaService } from "@thinkwatch/quota";
-import { createTestEnvironment, freePort, type TestEnvironment } from "@thinkwatch/testkit";
+import { createTestEnvironment, freePort, REPO_ROOT, type TestEnvironment } from "@thinkwatch/testkit";
 import * as v from "valibot";
 import { adminApiService, type Clock, type DeclaredRoute, startAdminApi } from "../../src/index.js";
 
@@ -36,7 +38,14 @@ export interface AdminHarnessOptions {
 }
 
 export async function startAdminHarness(options: AdminHarnessOptions = {}): Promise<AdminHarness> {
-  const env = await createTestEnvironment();
+  const env = await createTestEnvironment({ clickhouse: true });
+  // The log explorer reads ClickHouse tables that audit-ingest creates in a full fleet; here the harness creates them.
+  const clickhouse = createClickHouse({ url: env.env.CLICKHOUSE_URL as string, database: env.env.CLICKHOUSE_DB as string });
+  try {
+    await migrateClickHouse(clickhouse, resolve(REPO_ROOT, "migrations/clickhouse"));
+  } finally {
+    await clickhouse.close();
+  }
   if (options.settings !== undefined) {
     const pg = createDb({ url: env.env.DATABASE_URL as string });
     for (const [key, value] of Object.entries(options.settings)) await pg.db.insert(tables.systemSettings).values({ key, value });

@@ -236,6 +236,7 @@ export class GatewaySession {
         throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${exposed}`);
       }
       const progressToken = request.params._meta?.progressToken;
+      const relayed: Array<Promise<unknown>> = [];
       try {
         const result = (await this.upstreams.withClient(located.server, (client) =>
           client.callTool(
@@ -252,14 +253,18 @@ export class GatewaySession {
                 ? {}
                 : {
                     onprogress: (progress) => {
-                      void extra
-                        .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
-                        .catch(() => undefined);
+                      relayed.push(
+                        extra
+                          .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
+                          .catch(() => undefined),
+                      );
                     },
                   }),
             },
           ),
         )) as CallToolResult;
+        // The client must see every progress notification before the result that ends the request.
+        await Promise.all(relayed);
         finish({
           server: located.server,
           toolName: located.original,

@@ -17,6 +17,13 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** Paths of the gateway port: they must not answer here (not even with the SPA's index.html). */
 const GATEWAY_PREFIXES = ["/v1/", "/v1beta/", "/mcp", "/metrics", "/.well-known/oauth-protected-resource"];
+/** The console's own pages that live under a gateway prefix (a reload or an OAuth redirect loads them directly). */
+const CONSOLE_PAGES = ["/mcp/servers", "/mcp/tools"];
+
+function isGatewayPath(path: string): boolean {
+  if (CONSOLE_PAGES.some((page) => path === page || path.startsWith(`${page}/`))) return false;
+  return GATEWAY_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, "") || path.startsWith(prefix));
+}
 
 export function parseOrigins(raw: string): string[] {
   return raw
@@ -75,7 +82,7 @@ export function registerConsoleHardening(app: Hono<AppEnv>, options: { corsOrigi
 
   app.all("*", async (c, next) => {
     const path = c.req.path;
-    if (GATEWAY_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, "") || path.startsWith(prefix))) {
+    if (isGatewayPath(path)) {
       throw new AppError("not_found", `${path} is served on the gateway port, not the console`);
     }
     await next();

@@ -26,6 +26,8 @@ export function createUpstreamFetch(policy: () => EgressPolicy, connectTimeoutMs
         return undiciFetch(input as never, { ...(init as object), headers, dispatcher: agent } as never);
       }) as typeof fetch;
     },
-    close: () => agent.close(),
+    // Sessions are closed before this runs; what is left are long-lived upstream streams (the SSE transport's GET),
+    // which a graceful close would wait on forever.
+    close: () => agent.destroy(),
   };
 }

@@ -125,6 +125,15 @@ export const QuotaDecisionSchema = v.object({
 });
 export type QuotaDecision = v.InferOutput<typeof QuotaDecisionSchema>;
 
+/**
+ * The refusal when a request could not be checked (Redis down at quota, or quota not answering the edge in time) and
+ * the fail policy (`security.rateLimitFailClosed`) refuses unchecked requests.
+ */
+export const RATE_LIMITER_UNAVAILABLE: QuotaDecision = {
+  allowed: false,
+  rejectedBy: { label: "rate_limiter_unavailable", limit: 0, windowSeconds: 0, retryAfterSeconds: 1, kind: "unavailable" },
+};
+
 export const QuotaCheck = requestContract("quota.v1.check", QuotaCheckRequestSchema, QuotaDecisionSchema);
 
 /** The checks an edge gathered in one event-loop tick, answered in order in one message. */

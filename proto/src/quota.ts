@@ -227,7 +227,7 @@ export function subjectKey(subject: QuotaSubject): string {
 /**
  * What the schemas cannot say about one subject's limits, as field → message: one rule per surface/metric/window
  * and one budget per period/unit; provider limits are AI-only, MCP server limits MCP-only (an MCP server has no
- * token cost, so no budget). Empty when all is well.
+ * token cost, so no budget, and MCP gateway rules count requests). Empty when all is well.
  */
 export function limitIssues(
   subject: QuotaSubject,
@@ -244,6 +244,8 @@ export function limitIssues(
       fields[`rules.${index}.surface`] ??= "provider rules apply to the AI gateway only (ai_gateway)";
     if (subject.kind === "mcp_server" && rule.surface !== "mcp_gateway")
       fields[`rules.${index}.surface`] ??= "MCP server rules apply to the MCP gateway only (mcp_gateway)";
+    if (rule.surface === "mcp_gateway" && rule.metric !== "requests")
+      fields[`rules.${index}.metric`] ??= "MCP gateway rules count tool calls (requests); tool calls have no tokens";
   });
   if (subject.kind === "mcp_server" && (budgets ?? []).length > 0) {
     fields.budgets = "MCP servers have no token cost, so they take rate limits, not budgets";

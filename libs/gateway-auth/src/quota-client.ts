@@ -31,16 +31,18 @@ export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOpt
   const failClosed = options.failClosed ?? (() => false);
   let pending: Array<{ request: QuotaCheckRequest; resolve: (decision: QuotaDecision | null) => void }> = [];
   let scheduled = false;
-  let lastWarnAt = 0;
-  let suppressed = 0;
+  // Per policy, so the first refusal after switching to fail closed is logged even right after a fail-open line.
+  const lastWarnAt = { open: 0, closed: 0 };
+  const suppressed = { open: 0, closed: 0 };
   const counts = { failOpen: 0, failClosed: 0 };
 
   const unavailable = (caught: unknown, size: number, closed: boolean) => {
     if (closed) counts.failClosed += size;
     else counts.failOpen += size;
+    const policy = closed ? "closed" : "open";
     const now = Date.now();
-    if (now - lastWarnAt < WARN_INTERVAL_MS) {
-      suppressed += size;
+    if (now - lastWarnAt[policy] < WARN_INTERVAL_MS) {
+      suppressed[policy] += size;
       return;
     }
     log.warn(
@@ -49,7 +51,7 @@ export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOpt
         err: caught,
         timeoutMs,
         batch: size,
-        suppressed,
+        suppressed: suppressed[policy],
         failOpenTotal: counts.failOpen,
         failClosedTotal: counts.failClosed,
       },
@@ -57,8 +59,8 @@ export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOpt
         ? "quota unreachable; refusing unchecked requests (fail closed)"
         : "quota unreachable; letting requests through (fail open)",
     );
-    lastWarnAt = now;
-    suppressed = 0;
+    lastWarnAt[policy] = now;
+    suppressed[policy] = 0;
   };
 
   const fail = (batch: typeof pending, caught: unknown) => {

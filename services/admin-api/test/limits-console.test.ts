@@ -191,7 +191,10 @@ describe("MCP server limits on the Limits page", () => {
     expect(await rule.getByLabel("Gateway").inputValue()).toBe("mcp_gateway");
     await rule.getByLabel("Limit").fill("30");
     await rule.getByLabel("Counts").selectOption({ label: "Weighted tokens" });
-    await rule.getByRole("alert").filter({ hasText: "MCP gateway rules count tool calls (requests); tool calls have no tokens" }).waitFor();
+    await rule
+      .getByRole("alert")
+      .filter({ hasText: "MCP gateway rules count tool calls (requests); tool calls have no tokens" })
+      .waitFor();
     await rule.getByLabel("Counts").selectOption({ label: "Requests" });
     await rule.getByLabel("Window").selectOption({ label: "1 hour" });
     await rules.getByRole("button", { name: "Save rules" }).click();

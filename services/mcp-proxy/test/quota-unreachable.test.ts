@@ -168,6 +168,9 @@ describe("quota paused past QUOTA_CHECK_TIMEOUT_MS", () => {
         timeoutMs: 30_000,
       },
     );
-    await waitFor(async () => (await chat()).response.status === 200, { what: "the AI request admitted again", timeoutMs: 30_000 });
+    await waitFor(async () => (await chat()).response.status === 200, {
+      what: "the AI request admitted again",
+      timeoutMs: 30_000,
+    });
   });
 });

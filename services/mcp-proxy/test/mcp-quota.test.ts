@@ -1,7 +1,8 @@
 /**
  * Quota on MCP tool calls, through the gateway with the official MCP SDK client and the reference MCP servers: a
  * rule on one MCP server limits calls to that server only, a per-key rule on the MCP gateway limits the key's calls
- * to every server (and an AI-gateway rule does not), a per-user rule likewise. Over limit: HTTP 429 with
+ * to every server (and an AI-gateway rule does not), per-user and per-team rules likewise (the team's also on the
+ * single-server endpoint). Over limit: HTTP 429 with
  * Retry-After and x-ratelimit-*, the body a JSON-RPC error naming the rule with the retry time, and a denied audit
  * event. In a (2025-03-26) batch the refused call is answered in place beside the admitted one.
  */
@@ -62,8 +63,11 @@ afterAll(async () => {
   await testEnv?.cleanup();
 });
 
-async function newKey(name: string): Promise<{ id: string; plaintext: string }> {
-  const response = await admin.call<{ key: { id: string }; plaintext: string }>("POST", "/api/keys", { name });
+async function newKey(name: string, teamId?: string): Promise<{ id: string; plaintext: string }> {
+  const response = await admin.call<{ key: { id: string }; plaintext: string }>("POST", "/api/keys", {
+    name,
+    ...(teamId === undefined ? {} : { teamId }),
+  });
   expect(response.status).toBe(201);
   return { id: response.body.key.id, plaintext: response.body.plaintext };
 }
@@ -79,10 +83,10 @@ interface Seen {
 }
 
 /** The SDK client over Streamable HTTP, with a fetch that remembers the status and headers of the last POST. */
-async function connect(key: string) {
+async function connect(key: string, path = "/mcp") {
   const seen: { last: Seen | null } = { last: null };
   const client = new Client({ name: "quota-test", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(`${fleet.gatewayUrl}/mcp`), {
+  const transport = new StreamableHTTPClientTransport(new URL(`${fleet.gatewayUrl}${path}`), {
     requestInit: { headers: { authorization: `Bearer ${key}` } },
     fetch: async (input, init) => {
       const response = await fetch(input, init);
@@ -297,5 +301,28 @@ describe("quota on MCP tool calls", () => {
       data: { code: "rate_limited", rule: "api_key:requests/1m", limit: 2, retryAfterSeconds: expect.any(Number) },
     });
     expect(new Set(batch.frames.map((f) => f.id))).toEqual(new Set(batch.sent.map((m) => m.id)));
+  });
+
+  it("a team rule covers every key of the team, on the single-server endpoint /mcp/{server} too", async () => {
+    const team = await admin.call<{ team: { id: string } }>("POST", "/api/admin/teams", { name: "Platform" });
+    expect(team.status).toBe(201);
+    const teamId = team.body.team.id;
+    await put(`/api/admin/limits/team/${teamId}/rules`, {
+      rules: [{ surface: "mcp_gateway", metric: "requests", windowSeconds: 60, limit: 3 }],
+    });
+    const one = await connect((await newKey("team-1", teamId)).plaintext, "/mcp/everything");
+    const two = await connect((await newKey("team-2", teamId)).plaintext);
+    const echoOne = () => one.client.callTool({ name: "echo", arguments: { message: "single server" } });
+    let remaining = await untilEnforced(echoOne, one.seen, "team:requests/1m");
+    while (remaining > 0) {
+      await (remaining % 2 === 0 ? echoOne() : two.echo("aggregated"));
+      remaining -= 1;
+    }
+    await expectRefused(() => two.echo("over"), two.seen, "team:requests/1m", 3);
+    await expectRefused(echoOne, one.seen, "team:requests/1m", 3);
+    // A key outside the team is not counted against it.
+    const outsider = await connect((await newKey("no-team")).plaintext);
+    expect(textOf(await outsider.echo("outside"))).toContain("outside");
+    for (const c of [one, two, outsider]) await c.client.close();
   });
 });

@@ -2,7 +2,8 @@
  * `/mcp` (every permitted server, aggregated) and `/mcp/{server}` (one server, original names) over Streamable HTTP
  * (session-based revisions 2024-11-05 … 2025-11-25): POST carries JSON-RPC messages and is answered with JSON or an
  * SSE stream, GET opens the session's server→client stream, DELETE ends the session. Every request is
- * authenticated with a `tw-` key enabled for the MCP surface; a foreign Origin is refused (DNS rebinding).
+ * authenticated with a `tw-` key enabled for the MCP surface; a foreign Origin is refused (DNS rebinding). The
+ * tools/call requests of a POST pass quota first (see tool-call-admission.ts): a lone refused call is answered 429.
  */
 import {
   isInitializeRequest,

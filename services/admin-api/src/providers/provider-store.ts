@@ -3,7 +3,7 @@
 import { type Database, tables } from "@thinkwatch/db";
 import { AppError } from "@thinkwatch/errors";
 import type { ProviderKind } from "@thinkwatch/proto";
-import { and, asc, eq, isNull, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 
 export interface ProviderRecord {
   id: string;

@@ -4,7 +4,7 @@
  * stored AES-256-GCM encrypted; only admin-api reads it, to talk to the identity provider.
  */
 import { type Database, tables } from "@thinkwatch/db";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import * as v from "valibot";
 
 export const SSO_SETTINGS_KEY = "sso";

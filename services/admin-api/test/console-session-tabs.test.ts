@@ -57,10 +57,7 @@ describe("session refresh across tabs", () => {
     const stored = await first.evaluate<string>(`window.sessionStorage.getItem("${SESSION_KEY}")`);
     const second = await openPage();
     await second.addInitScript(
-      ([key, value]) => {
-        if (window.sessionStorage.getItem(key) === null) window.sessionStorage.setItem(key, value);
-      },
-      [SESSION_KEY, stored] as const,
+      `if (window.sessionStorage.getItem(${JSON.stringify(SESSION_KEY)}) === null) window.sessionStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(stored)});`,
     );
     await second.goto("/");
     await second.getByRole("heading", { name: "Overview", level: 1 }).waitFor();

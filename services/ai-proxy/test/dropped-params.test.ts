@@ -227,7 +227,11 @@ describe("parameters the upstream cannot express", () => {
     );
     expect(created.status).toBe(201);
     expect(created.body.key.strictConversion).toBe(true);
-    const strictClient = new OpenAI({ apiKey: created.body.plaintext, baseURL: `${scenario.fleet.gatewayUrl}/v1`, maxRetries: 0 });
+    const strictClient = new OpenAI({
+      apiKey: created.body.plaintext,
+      baseURL: `${scenario.fleet.gatewayUrl}/v1`,
+      maxRetries: 0,
+    });
     const send = (headers: Record<string, string> = {}) =>
       settle(() =>
         strictClient.chat.completions

@@ -14,7 +14,11 @@ import type { ConversionPolicy } from "./upstream-body.js";
 export const STRICT_HEADER = "x-thinkwatch-strict";
 export const DROPPED_HEADER = "x-thinkwatch-dropped-params";
 
-export function conversionPolicy(c: Context<AppEnv>, deps: GatewayDeps, key: Pick<ApiKeyInfo, "strictConversion">): ConversionPolicy {
+export function conversionPolicy(
+  c: Context<AppEnv>,
+  deps: GatewayDeps,
+  key: Pick<ApiKeyInfo, "strictConversion">,
+): ConversionPolicy {
   const header = c.req.header(STRICT_HEADER)?.trim().toLowerCase();
   const defaults = deps.conversionDefaults();
   const strict = defaults.strict || key.strictConversion === true || header === "true" || header === "1";

@@ -62,7 +62,11 @@ export const aiProxyService = defineService({
       modelCatalog: createModelCatalog(upstream, log, { ttlMs: 10 * 60_000, retryMs: 30_000, timeoutMs: 5_000 }),
       conversionDefaults: () => {
         const gateway = settings.current().gateway;
-        return { strict: gateway.strictConversion, forwardMetadataUser: gateway.forwardMetadataUserId };
+        return {
+          strict: gateway.strictConversion,
+          forwardMetadataUser: gateway.forwardMetadataUserId,
+          responsesOnlyModels: gateway.responsesOnlyModels,
+        };
       },
       quota: createQuotaClient(bus, log, {
         timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,

@@ -140,7 +140,7 @@ export async function startAdminApi(
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
 
-  const app = createHttpApp({ log });
+  const app = createHttpApp({ log, traceScope: "admin-api" });
   registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
   const router = createConsoleRouter(deps.authorizer, { clientAddress: createClientAddressResolver(liveSettings) });
   registerSetupRoutes(router, deps);

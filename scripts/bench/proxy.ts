@@ -1,20 +1,31 @@
 /**
- * `npm run bench -- proxy [--connections 50] [--duration 10]`: the same chat-completion load sent (a) straight to a
- * fake OpenAI upstream and (b) through ai-proxy with auth, quota and audit on (the whole fleet in one process, as
- * `npm start` runs it), in one run, so the ratio is visible.
+ * `npm run bench -- proxy [--connections 50] [--duration 10] [--tracing]`: the same chat-completion load sent (a)
+ * straight to a fake OpenAI upstream and (b) through ai-proxy with auth, quota and audit on (the whole fleet in one
+ * process, as `npm start` runs it), in one run, so the ratio is visible. `--tracing` turns OpenTelemetry on with
+ * sampling 1.0, exporting OTLP/HTTP to a local sink that discards what it gets.
  */
 import { parseArgs } from "node:util";
-import { waitFor } from "@thinkwatch/testkit";
+import { startOtlpReceiver, waitFor } from "@thinkwatch/testkit";
 import { startBenchGateway } from "./_gateway.js";
 import { printTable, runLoad } from "./_load.js";
 
 const { values } = parseArgs({
-  options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "10" } },
+  options: {
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "10" },
+    tracing: { type: "boolean", default: false },
+  },
 });
 const connections = Number(values.connections);
 const durationSeconds = Number(values.duration);
 
-const gateway = await startBenchGateway(["openai"]);
+const sink = values.tracing ? await startOtlpReceiver({ keep: false }) : null;
+const gateway = await startBenchGateway(
+  ["openai"],
+  sink === null
+    ? {}
+    : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "1.0" },
+);
 const { fleet, admin, key } = gateway;
 const upstream = gateway.fakes.openai as NonNullable<typeof gateway.fakes.openai>;
 try {
@@ -37,7 +48,9 @@ try {
     { what: "the provider to be routable" },
   );
 
-  console.log(`proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions`);
+  console.log(
+    `proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions, tracing ${sink === null ? "off" : "on (sampling 1.0, OTLP to a local sink)"}`,
+  );
   const results = [];
   for (const lane of ["direct", "gateway"] as const) {
     const url = lane === "direct" ? `${upstream.baseUrl}/chat/completions` : `${fleet.gatewayUrl}/v1/chat/completions`;
@@ -49,4 +62,5 @@ try {
   printTable(results, "direct");
 } finally {
   await gateway.close();
+  await sink?.close();
 }

@@ -58,17 +58,32 @@ interface OtlpExport {
 function attributesOf(list: OtlpAttribute[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const { key, value } of list ?? []) {
-    out[key] = value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.boolValue ?? value.doubleValue;
+    out[key] =
+      value.stringValue ??
+      (value.intValue === undefined ? undefined : Number(value.intValue)) ??
+      value.boolValue ??
+      value.doubleValue;
   }
   return out;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export interface OtlpReceiverOptions {
+  /** false: a sink for benchmarks that answers 200 to any encoding and keeps nothing. */
+  keep?: boolean;
+}
+
+export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("data", (chunk: Buffer) => {
+      if (options.keep !== false) chunks.push(chunk);
+    });
     req.on("end", () => {
+      if (options.keep === false) {
+        res.writeHead(200).end();
+        return;
+      }
       if (req.method !== "POST" || req.url !== "/v1/traces") {
         res.writeHead(404).end();
         return;

@@ -122,7 +122,10 @@ async function spanOf(traceId: string, match: (span: ReceivedSpan) => boolean, w
 }
 
 async function clickhouseRows<T>(sql: string): Promise<T[]> {
-  const clickhouse = createClickHouse({ url: testEnv.env.CLICKHOUSE_URL as string, database: testEnv.env.CLICKHOUSE_DB as string });
+  const clickhouse = createClickHouse({
+    url: testEnv.env.CLICKHOUSE_URL as string,
+    database: testEnv.env.CLICKHOUSE_DB as string,
+  });
   try {
     return await waitFor(
       async () => {
@@ -170,10 +173,17 @@ describe("tracing across the fleet", () => {
     expect(publish).toMatchObject({ service: "thinkwatch-edge", kind: PRODUCER, parentSpanId: http.spanId });
     const ingest = await spanOf(
       traceId,
-      (s) => s.name === `${subject} process` && s.attributes["messaging.consumer.group.name"] === "audit-ingest-gateway",
+      (s) => s.name === `${subject} process` && s.attributes["messaging.consumer.group.name"] === "audit-ingest",
       "audit-ingest consume",
     );
     expect(ingest).toMatchObject({ service: "thinkwatch-core", kind: CONSUMER, parentSpanId: publish.spanId, statusCode: 0 });
+    // quota's post-flight accounting reads the same event on its own durable consumer, in the same trace.
+    const accounting = await spanOf(
+      traceId,
+      (s) => s.name === `${subject} process` && s.attributes["messaging.consumer.group.name"] === "quota-usage",
+      "quota usage consume",
+    );
+    expect(accounting).toMatchObject({ service: "thinkwatch-core", kind: CONSUMER, parentSpanId: publish.spanId });
 
     const rows = await clickhouseRows<{ trace_id: string; status_code: number }>(
       `SELECT trace_id, status_code FROM gateway_logs WHERE trace_id = '${traceId}'`,
@@ -217,12 +227,16 @@ describe("tracing across the fleet", () => {
     // every one of those HTTP calls is a client span under tools/call.
     const upstreamCalls = await waitFor(
       () => {
-        const found = receiver.spans.filter((s) => s.traceId === traceId && s.parentSpanId === toolCall.spanId && s.kind === CLIENT);
+        const found = receiver.spans.filter(
+          (s) => s.traceId === traceId && s.parentSpanId === toolCall.spanId && s.kind === CLIENT,
+        );
         return found.filter((s) => s.name === "POST mcp upstream").length >= 2 ? found : null;
       },
       { timeoutMs: 20_000, what: "MCP upstream calls" },
     );
-    expect(upstreamCalls.every((s) => s.service === "thinkwatch-edge" && s.attributes["server.address"] === "127.0.0.1")).toBe(true);
+    expect(upstreamCalls.every((s) => s.service === "thinkwatch-edge" && s.attributes["server.address"] === "127.0.0.1")).toBe(
+      true,
+    );
     const subject = "audit.v1.evt.mcp_tool_call.completed";
     const publish = await spanOf(traceId, (s) => s.name === `${subject} publish`, "MCP audit publish");
     expect(publish.parentSpanId).toBe(toolCall.spanId);

@@ -4,6 +4,7 @@
  * process, as `npm start` runs it), in one run, so the ratio is visible. `--tracing` turns OpenTelemetry on with
  * sampling 1.0, exporting OTLP/HTTP to a local sink that discards what it gets.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startOtlpReceiver, waitFor } from "@thinkwatch/testkit";
 import { startBenchGateway } from "./_gateway.js";
@@ -17,6 +18,13 @@ const { values } = parseArgs({
   },
 });
 const connections = Number(values.connections);
+
+/** User + system CPU time of a process so far (Linux /proc, clock ticks of 10 ms). */
+function fleetCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 const durationSeconds = Number(values.duration);
 
 const sink = values.tracing ? await startOtlpReceiver({ keep: false }) : null;
@@ -52,14 +60,21 @@ try {
     `proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions, tracing ${sink === null ? "off" : "on (sampling 1.0, OTLP to a local sink)"}`,
   );
   const results = [];
+  let fleetCpuPerRequest = Number.NaN;
   for (const lane of ["direct", "gateway"] as const) {
     const url = lane === "direct" ? `${upstream.baseUrl}/chat/completions` : `${fleet.gatewayUrl}/v1/chat/completions`;
     const authorization = `Bearer ${lane === "direct" ? upstream.apiKey : key}`;
     // A short warm-up per lane (JIT, pools), not measured.
     await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds: 2 });
-    results.push(await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds }));
+    const cpuBefore = fleetCpuMs(fleet.process.pid);
+    const result = await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds });
+    results.push(result);
+    // CPU the fleet process spent per request: steadier than req/s when other work shares the machine.
+    if (lane === "gateway")
+      fleetCpuPerRequest = (fleetCpuMs(fleet.process.pid) - cpuBefore) / (result.requestsPerSecond * durationSeconds);
   }
   printTable(results, "direct");
+  console.log(`fleet process CPU per gateway request: ${fleetCpuPerRequest.toFixed(3)} ms`);
 } finally {
   await gateway.close();
   await sink?.close();

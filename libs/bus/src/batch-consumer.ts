@@ -12,8 +12,10 @@ import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema } from "@thinkwatch/proto";
+import { endSpan, type Span, withSpan } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
+import { startConsumeSpan } from "./bus-tracing.js";
 import { checkedPayload } from "./checked-message.js";
 import type { DeadLetters } from "./dead-letters.js";
 import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
@@ -73,7 +75,8 @@ export async function consumeBatches<S extends AnySchema>(
   const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
   const prefix = bus.subject("");
 
-  let buffer: Array<{ msg: JsMsg; item: BatchItem<v.InferOutput<S>> }> = [];
+  type Entry = { msg: JsMsg; item: BatchItem<v.InferOutput<S>>; span: Span | undefined };
+  let buffer: Entry[] = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let flushed = 0;
@@ -92,12 +95,15 @@ export async function consumeBatches<S extends AnySchema>(
     }
   };
 
-  const process = async (batch: Array<{ msg: JsMsg; item: BatchItem<v.InferOutput<S>> }>) => {
+  const process = async (batch: Entry[]) => {
     const items = batch.map((entry) => entry.item);
     let failed: ItemFailure[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
-        failed = (await handler(items, { attempt }))?.failed ?? [];
+        // The handler's own spans (the store write) join the trace of the batch's first traced event.
+        failed =
+          (await withSpan(batch.find((entry) => entry.span !== undefined)?.span, () => handler(items, { attempt })))?.failed ??
+          [];
         break;
       } catch (caught) {
         const error = toAppError(caught);
@@ -110,7 +116,10 @@ export async function consumeBatches<S extends AnySchema>(
           continue;
         }
         if (error.retryable) {
-          for (const entry of batch) entry.msg.nak();
+          for (const entry of batch) {
+            entry.msg.nak();
+            endSpan(entry.span, caught);
+          }
           return;
         }
         log.error({ err: caught, size: batch.length }, "batch failed");
@@ -123,6 +132,9 @@ export async function consumeBatches<S extends AnySchema>(
       const failure = byIndex.get(index);
       if (failure === undefined) entry.msg.ack();
       else await giveUp(entry.msg, failure.reason, failure.permanent);
+      endSpan(entry.span, failure === undefined ? undefined : new Error(failure.reason), {
+        "messaging.batch.message_count": batch.length,
+      });
     }
     flushed += 1;
   };
@@ -147,7 +159,11 @@ export async function consumeBatches<S extends AnySchema>(
         continue;
       }
       const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
-      buffer.push({ msg, item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 } });
+      buffer.push({
+        msg,
+        item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 },
+        span: startConsumeSpan(subject, options.durable, msg.headers),
+      });
       if (buffer.length >= options.maxBatch) {
         await flush();
       } else if (timer === undefined) {

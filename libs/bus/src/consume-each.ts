@@ -9,8 +9,10 @@ import { jetstream } from "@nats-io/jetstream";
 import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema } from "@thinkwatch/proto";
+import { endSpan, withSpan } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
+import { startConsumeSpan } from "./bus-tracing.js";
 import { checkedPayload } from "./checked-message.js";
 import type { DeadLetters } from "./dead-letters.js";
 import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
@@ -84,12 +86,15 @@ export async function consumeEach<S extends AnySchema>(
         streamSeq: msg.seq,
         pending: msg.info.pending,
       };
-      current = handler(message).then(
+      const span = startConsumeSpan(subject, options.durable, msg.headers);
+      current = withSpan(span, () => handler(message)).then(
         () => {
           msg.ack();
+          endSpan(span);
           outcome("delivered", message);
         },
         async (caught: unknown) => {
+          endSpan(span, caught);
           const attempt = msg.info.deliveryCount;
           const reason = caught instanceof Error ? caught.message : String(caught);
           if ((caught instanceof AppError && !caught.retryable) || attempt >= maxDeliver) {

@@ -8,6 +8,7 @@ import { headers } from "@nats-io/transport-node";
 import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { Bus } from "./bus.js";
+import { startPublishSpan } from "./bus-tracing.js";
 import { decodeJson, encodeJson } from "./codec.js";
 
 const DAY_NANOS = 24 * 60 * 60 * 1e9;
@@ -110,13 +111,20 @@ export async function publishEvent<C extends EventContract<AnySchema>>(
   const checked = v.parse(contract.payload, payload);
   const h = headers();
   h.set("Nats-Msg-Id", messageId);
-  const reply = await bus.requestRaw(bus.subject(contract.subject), encodeJson(checked), 5000, h);
-  const ack = v.safeParse(PubAckSchema, decodeJson(reply.data));
-  if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${contract.subject}`);
-  if (ack.output.error !== undefined) {
-    throw new Error(
-      `JetStream refused ${contract.subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`,
-    );
+  const traced = startPublishSpan(contract.subject, h);
+  try {
+    const reply = await bus.requestRaw(bus.subject(contract.subject), encodeJson(checked), 5000, h);
+    const ack = v.safeParse(PubAckSchema, decodeJson(reply.data));
+    if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${contract.subject}`);
+    if (ack.output.error !== undefined) {
+      throw new Error(
+        `JetStream refused ${contract.subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`,
+      );
+    }
+    if (ack.output.stream === undefined) throw new Error(`no stream stores ${contract.subject}`);
+    traced?.end();
+  } catch (caught) {
+    traced?.end(caught);
+    throw caught;
   }
-  if (ack.output.stream === undefined) throw new Error(`no stream stores ${contract.subject}`);
 }

@@ -8,6 +8,7 @@
 
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
+import { captureContext, type TraceContext, withContext } from "@thinkwatch/tracing";
 import * as v from "valibot";
 import type { Bus } from "./bus.js";
 import { publishEvent } from "./jetstream.js";
@@ -32,6 +33,8 @@ interface Entry {
   payload: unknown;
   eventId: string;
   attempt: number;
+  /** The enqueuing request's trace context, so the publish joins its trace (undefined when tracing is off). */
+  trace: TraceContext | undefined;
 }
 
 export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {}): Outbox {
@@ -73,7 +76,7 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
         entry.payload = sanitizeValue(entry.payload, report, { replace: false });
         if (report.notes.length > 0) log.warn({ eventId: entry.eventId, changed: report.notes.slice(0, 10) }, "event values cut");
       }
-      publishEvent(bus, entry.contract, entry.payload as never, entry.eventId).then(
+      withContext(entry.trace, () => publishEvent(bus, entry.contract, entry.payload as never, entry.eventId)).then(
         () => {
           active -= 1;
           pump();
@@ -113,7 +116,7 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
         log.error({ eventId, subject: contract.subject }, "event buffer full; event dropped");
         return;
       }
-      queue.push({ contract, payload, eventId, attempt: 0 });
+      queue.push({ contract, payload, eventId, attempt: 0, trace: captureContext() });
       schedulePump();
     },
     pending: () => queue.length + active,

@@ -144,7 +144,7 @@ export async function startAdminApi(
   const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
   mcpPurger.start(3_600_000);
 
-  const app = createHttpApp({ log });
+  const app = createHttpApp({ log, traceScope: "admin-api" });
   registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
   const router = createConsoleRouter(deps.authorizer, { clientAddress: createClientAddressResolver(liveSettings) });
   registerSetupRoutes(router, deps);

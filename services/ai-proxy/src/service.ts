@@ -76,7 +76,11 @@ export const aiProxyService = defineService({
       pricing,
     };
 
-    const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });
+    const app = createHttpApp({
+      log,
+      traceScope: "ai-proxy",
+      formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")),
+    });
     app.post("/v1/messages/count_tokens", (c) => handleAnthropicCountTokens(c, deps));
     registerGenerationRoutes(app, deps);
     registerModelRoutes(app, deps);

@@ -64,7 +64,11 @@ export const mcpProxyService = defineService({
     });
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http);
 
-    const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
+    const app = createHttpApp({
+      log,
+      traceScope: "mcp-proxy",
+      formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400),
+    });
     registerProtectedResource(app);
     registerMcpEndpoint(app, {
       keys,

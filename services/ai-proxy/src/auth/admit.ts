@@ -12,7 +12,7 @@ import { costOf } from "../pricing/model-cost.js";
 import type { PricingHolder } from "../pricing/pricing-watch.js";
 import type { QuotaClient } from "../quota/quota-client.js";
 import type { QuotaIndexHolder } from "../quota/quota-index-watch.js";
-import type { ModelRouter, Route } from "../routing/model-router.js";
+import type { ModelRouter, ModelRoutes, Route } from "../routing/model-router.js";
 
 export interface AdmitDeps {
   bus: Bus;
@@ -29,14 +29,14 @@ export function authenticate(deps: AdmitDeps, request: Request): Promise<ApiKeyI
   return authenticateSurface(deps.keys, request, "ai_gateway");
 }
 
-/** Step 2: where the model goes, and whether this key may use it. */
-export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Route {
+/** Step 2: the routes that serve the model, and whether this key may use it. */
+export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): ModelRoutes {
   if (!allowedByPatterns(key.allowedModels, model)) {
     throw new AppError("forbidden", `this API key may not use the model '${model}'`);
   }
   const router = deps.router();
-  const route = router.resolve(model);
-  if (route === null) {
+  const routes = router.resolve(model);
+  if (routes === null) {
     const degraded = router.degradedProviderOf(model);
     if (degraded !== null) {
       throw new AppError(
@@ -46,7 +46,7 @@ export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Rou
     }
     throw new AppError("model_not_found", `the model '${model}' does not exist or no provider serves it`);
   }
-  return route;
+  return routes;
 }
 
 /** The quota subjects of a request: its key (by lineage, so rotation keeps counters), user, provider and team. */

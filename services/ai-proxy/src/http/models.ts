@@ -33,8 +33,8 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
         // Exact names (not patterns) that route by prefix are usable too, so they are listed.
         for (const name of key.allowedModels) {
           if (name.includes("*")) continue;
-          const route = router.resolve(name);
-          if (route !== null) available.set(name, route.provider.name);
+          const route = router.resolve(name)?.routes[0];
+          if (route !== undefined) available.set(name, route.provider.name);
         }
       }
       const models = [...available.entries()].sort(([a], [b]) => a.localeCompare(b));

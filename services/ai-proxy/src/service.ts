@@ -55,7 +55,12 @@ export const aiProxyService = defineService({
           // Read on every request: a change of the gateway settings applies without a restart.
           timeouts: () => {
             const g = gatewaySettings();
-            return { connectMs: g.connectTimeoutMs, firstByteMs: g.firstByteTimeoutMs, idleMs: g.idleTimeoutMs, totalMs: g.totalTimeoutMs };
+            return {
+              connectMs: g.connectTimeoutMs,
+              firstByteMs: g.firstByteTimeoutMs,
+              idleMs: g.idleTimeoutMs,
+              totalMs: g.totalTimeoutMs,
+            };
           },
           egress: () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
         }),

@@ -13,9 +13,9 @@ import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson, validate } from "@thinkwatch/http";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
+import type { ModelRecord } from "../providers/model-store.js";
 import { checkProviderShape } from "../providers/provider-input.js";
 import { encryptSecretHeaders, providerSecretView } from "../providers/provider-secrets.js";
-import type { ModelRecord } from "../providers/model-store.js";
 import type { ProviderChanges, ProviderRecord } from "../providers/provider-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
@@ -36,7 +36,13 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     models: models.flatMap((m) =>
       m.routes
         .filter((r) => r.providerId === provider.id)
-        .map((r) => ({ id: m.id, model: m.modelId, providerId: provider.id, upstreamModel: r.upstreamModel, isActive: m.isActive })),
+        .map((r) => ({
+          id: m.id,
+          model: m.modelId,
+          providerId: provider.id,
+          upstreamModel: r.upstreamModel,
+          isActive: m.isActive,
+        })),
     ),
   });
   const egressPolicy = async () => ({ allowPrivate: deps.liveSettings.current().security.allowPrivateUpstreams });

@@ -25,7 +25,8 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
       for (const provider of providers) {
         for (const name of lists.get(provider.id) ?? []) {
           // Only names a request would actually route to this provider (a registered alias may send it elsewhere).
-          if (!available.has(name) && router.resolve(name)?.provider.id === provider.id) available.set(name, provider.name);
+          if (!available.has(name) && router.resolve(name)?.routes[0]?.provider.id === provider.id)
+            available.set(name, provider.name);
         }
       }
       if (key.allowedModels !== null) {

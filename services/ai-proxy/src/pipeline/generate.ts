@@ -81,7 +81,17 @@ export async function handleGenerate(
       (route) => {
         const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
         const format = upstreamFormatFor(endpoint, route, spec.format, reasoning);
-        const planned = upstreamBody(spec.format, format, endpoint, route, canonical, raw, json, policy, !sse && canonical.stream);
+        const planned = upstreamBody(
+          spec.format,
+          format,
+          endpoint,
+          route,
+          canonical,
+          raw,
+          json,
+          policy,
+          !sse && canonical.stream,
+        );
         const passHeaders: Record<string, string> = {};
         if (format === spec.format) {
           for (const name of PASSED_HEADERS) {

@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
-import { nodeIncoming } from "@thinkwatch/http";
+import { nodeIncoming, parseJsonBody } from "@thinkwatch/http";
 import type { Context } from "hono";
 import type { GatewaySettings } from "./send-with-routes.js";
 
@@ -75,12 +75,7 @@ export function createIntakeLimits(settings: () => GatewaySettings): IntakeLimit
           // A declared length is reserved before reading a byte; a chunked body is reserved as it arrives.
           if (Number.isFinite(declared)) reserve(declared);
           const raw = await readCounted(c, limitBytes, Number.isFinite(declared) ? () => undefined : reserve);
-          if (raw.length === 0) throw new AppError("bad_request", "request body is empty; expected a JSON object");
-          try {
-            return { raw, json: JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8")) };
-          } catch (cause) {
-            throw new AppError("bad_request", `request body is not valid JSON: ${(cause as Error).message}`);
-          }
+          return { raw, json: parseJsonBody(raw) };
         },
         releaseBody,
         release() {

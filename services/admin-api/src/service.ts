@@ -46,6 +46,7 @@ import { registerUserRoleRoutes } from "./http/user-roles.js";
 import { registerUserRoutes } from "./http/users.js";
 import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
+import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createPostgresModelStore } from "./providers/model-store.js";
@@ -143,6 +144,9 @@ export async function startAdminApi(
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
+  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring);
+  const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
+  mcpPurger.start(3_600_000);
 
   const app = createHttpApp({ log });
   registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
@@ -168,7 +172,7 @@ export async function startAdminApi(
   registerLogRoutes(router, deps);
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
-  registerMcpOAuthLinkRoutes(router, deps, mcpServers, await createMcpOAuthLinker(bus, deps.keyring), config.PUBLIC_URL);
+  registerMcpOAuthLinkRoutes(router, deps, mcpServers, mcpLinker, config.PUBLIC_URL);
   registerHealthRoutes(router, deps, pg);
   registerOpenApiRoute(router);
   app.route("/", router.app);
@@ -187,6 +191,7 @@ export async function startAdminApi(
     },
     async stop(deadlineMs) {
       purger.stop();
+      mcpPurger.stop();
       deps.identity.stop();
       liveSettings.stop();
       await auditOutbox.stop(deadlineMs);

@@ -1,5 +1,5 @@
 /**
- * Migration 0002_model_routes on a database that already has models (as deployed databases do): every model's
+ * Migration 0003_model_routes on a database that already has models (as deployed databases do): every model's
  * provider and upstream name become its one route before those columns are dropped — nothing is lost.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ const MIGRATIONS = resolve(REPO_ROOT, "migrations/postgres");
 let environment: TestEnvironment;
 let before: string;
 
-/** The migrations folder as it was before 0002 (the journal cut after 0001). */
+/** The migrations folder as it was before 0003 (the journal cut after 0002). */
 function migrationsUpTo(lastTag: string): string {
   const folder = mkdtempSync(join(tmpdir(), "tw-migrations-"));
   cpSync(MIGRATIONS, folder, { recursive: true });
@@ -28,14 +28,14 @@ function migrationsUpTo(lastTag: string): string {
 
 beforeAll(async () => {
   environment = await createTestEnvironment({ migrate: false });
-  before = migrationsUpTo("0001_governance");
+  before = migrationsUpTo("0002_key_strict_conversion");
 });
 afterAll(async () => {
   rmSync(before, { recursive: true, force: true });
   await environment?.cleanup();
 });
 
-describe("migration 0002_model_routes", () => {
+describe("migration 0003_model_routes", () => {
   it("turns each existing model's provider and upstream name into one route of weight 1", async () => {
     const url = environment.env.DATABASE_URL as string;
     await migratePostgres(url, before);

@@ -12,8 +12,9 @@ export const AiProxyConfigSchema = v.object({
   /** Largest request body accepted, in bytes (images in base64 make bodies big; 32 MiB by default). */
   GATEWAY_MAX_BODY_BYTES: fields.positiveInt(32 * 1024 * 1024),
   /**
-   * How long a request waits for quota's decision. Past it the request goes through unchecked (quota unreachable:
-   * the edge never blocks traffic on its own; Redis outages are quota's fail policy) and one warning per interval.
+   * How long a request waits for quota's decision. Past it (or when no quota instance answers) the fail policy
+   * `security.rateLimitFailClosed` applies: through unchecked (default) or 429 rate_limiter_unavailable; one warning
+   * per interval either way.
    */
   QUOTA_CHECK_TIMEOUT_MS: fields.positiveInt(2000),
 });

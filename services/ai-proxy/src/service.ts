@@ -5,7 +5,7 @@
 import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
-import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
 import { createRedis, redisDependency } from "@thinkwatch/redis";
@@ -19,8 +19,6 @@ import { registerUsageRoute } from "./http/usage.js";
 import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchPricing } from "./pricing/pricing-watch.js";
-import { createQuotaClient } from "./quota/quota-client.js";
-import { watchQuotaIndex } from "./quota/quota-index-watch.js";
 import { createRedisCircuitBreakers } from "./routing/circuit-breakers.js";
 import { createRedisRouteCaps } from "./routing/route-caps.js";
 import { registerRouteHealth } from "./routing/route-health.js";
@@ -89,9 +87,16 @@ export const aiProxyService = defineService({
       modelCatalog: createModelCatalog(upstream, log, { ttlMs: 10 * 60_000, retryMs: 30_000, timeoutMs: 5_000 }),
       conversionDefaults: () => {
         const gateway = settings.current().gateway;
-        return { strict: gateway.strictConversion, forwardMetadataUser: gateway.forwardMetadataUserId };
+        return {
+          strict: gateway.strictConversion,
+          forwardMetadataUser: gateway.forwardMetadataUserId,
+          responsesOnlyModels: gateway.responsesOnlyModels,
+        };
       },
-      quota: createQuotaClient(bus, log, { timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS }),
+      quota: createQuotaClient(bus, log, {
+        timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,
+        failClosed: () => settings.current().security.rateLimitFailClosed,
+      }),
       quotaIndex,
       pricing,
     };

@@ -66,7 +66,8 @@ export async function handleGenerate(
     record.route = routes.routes[0] as Route;
     const sse = url.sse !== false;
     const reasoning = canonical.reasoning?.enabled === true;
-    const policy = conversionPolicy(c, deps);
+    const responsesOnlyModels = deps.conversionDefaults().responsesOnlyModels;
+    const policy = conversionPolicy(c, deps, record.key);
     const headroom = await admitQuota(deps, record.key, record, record.route, {
       inputTokens: () => countTokensEstimate(canonical),
       maxOutputTokens: canonical.maxTokens,
@@ -80,7 +81,7 @@ export async function handleGenerate(
       { stream: canonical.stream, signal: clientGone, requestId },
       (route) => {
         const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
-        const format = upstreamFormatFor(endpoint, route, spec.format, reasoning);
+        const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, responsesOnlyModels);
         const planned = upstreamBody(
           spec.format,
           format,

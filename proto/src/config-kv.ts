@@ -24,12 +24,29 @@ export const RoutedProviderSchema = v.object({
 });
 export type RoutedProvider = v.InferOutput<typeof RoutedProviderSchema>;
 
+/** One way of serving a model: a provider, the name it knows the model by, and how traffic is shared. */
+export const ModelRouteSchema = v.object({
+  /** Stable id: the circuit breaker and the per-route caps are keyed by it. */
+  id: v.string(),
+  providerId: v.string(),
+  /** The name the upstream expects (Azure deployment, Bedrock model id). */
+  upstreamModel: v.string(),
+  /** Share of traffic among the enabled routes of the same priority. */
+  weight: v.number(),
+  /** Lower is preferred: routes of a later priority only serve when every route of a better one cannot. */
+  priority: v.number(),
+  /** Requests per minute this route may take (all replicas together); null: no cap. A capped route is skipped. */
+  rpmLimit: v.nullable(v.number()),
+  /** Tokens (input + output) per minute; null: no cap. */
+  tpmLimit: v.nullable(v.number()),
+});
+export type ModelRoute = v.InferOutput<typeof ModelRouteSchema>;
+
 export const RoutedModelSchema = v.object({
   /** The name clients send. */
   model: v.string(),
-  providerId: v.string(),
-  /** The name the upstream expects (Azure deployment, Bedrock model id); defaults to `model`. */
-  upstreamModel: v.string(),
+  /** Enabled routes of active providers only; a model whose routes are all disabled is not published. */
+  routes: v.array(ModelRouteSchema),
 });
 export type RoutedModel = v.InferOutput<typeof RoutedModelSchema>;
 

@@ -15,5 +15,6 @@ export * from "./mcp.js";
 export * from "./mcp-log.js";
 export * from "./mcp-oauth.js";
 export * from "./quota.js";
+export * from "./routing.js";
 export * from "./settings.js";
 export * from "./streams.js";

@@ -4,6 +4,8 @@ import autocannon from "autocannon";
 export interface LoadResult {
   lane: string;
   requestsPerSecond: number;
+  /** Requests answered (any status). */
+  requests: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -31,6 +33,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   return {
     lane: options.lane,
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,

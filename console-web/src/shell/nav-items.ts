@@ -15,6 +15,7 @@ import {
   LayoutDashboard,
   type LucideIcon,
   Plug,
+  Route,
   ScrollText,
   Send,
   Server,
@@ -55,6 +56,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: "providers:read",
     icon: Server,
     page: lazyPage(() => import("../providers/providers-page").then((m) => m.ProvidersPage)),
+  },
+  {
+    section: "gateway",
+    label: "Models",
+    path: "/models",
+    permission: "models:read",
+    icon: Route,
+    page: lazyPage(() => import("../models/models-page").then((m) => m.ModelsPage)),
   },
   {
     section: "gateway",

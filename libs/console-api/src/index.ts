@@ -10,6 +10,7 @@ export * from "./limits.js";
 export * from "./log-forwarders.js";
 export * from "./logs.js";
 export * from "./mcp.js";
+export * from "./models.js";
 export * from "./providers.js";
 export * from "./roles.js";
 export * from "./settings.js";

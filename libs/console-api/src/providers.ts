@@ -1,6 +1,6 @@
 /**
- * /api/admin/providers and /api/admin/models: upstream AI providers and the models routed to them. Secrets (apiKey,
- * secretHeaders) are write-only: reads show whether they exist, a hint and the secret headers' names.
+ * /api/admin/providers: upstream AI providers and the models routed to them (models and routes: models.ts). Secrets
+ * (apiKey, secretHeaders) are write-only: reads show whether they exist, a hint and the secret headers' names.
  */
 import { ProviderKindSchema } from "@thinkwatch/proto";
 import * as v from "valibot";
@@ -57,13 +57,6 @@ export const UpdateProviderRequestSchema = v.strictObject({
 export type UpdateProviderRequest = v.InferInput<typeof UpdateProviderRequestSchema>;
 export type UpdateProviderInput = v.InferOutput<typeof UpdateProviderRequestSchema>;
 
-export const CreateModelRequestSchema = v.object({
-  model: v.pipe(v.string("model is required"), v.trim(), v.minLength(1), v.maxLength(200)),
-  providerId: v.pipe(v.string("providerId is required"), v.uuid("providerId must be a UUID")),
-  upstreamModel: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-});
-export type CreateModelRequest = v.InferInput<typeof CreateModelRequestSchema>;
-
 export const ProviderModelSchema = v.object({
   id: v.string(),
   /** The name clients send. */
@@ -100,5 +93,3 @@ export type Provider = v.InferOutput<typeof ProviderSchema>;
 
 export const ProviderListResponseSchema = v.object({ providers: v.array(ProviderSchema) });
 export const ProviderResponseSchema = v.object({ provider: ProviderSchema });
-export const ModelListResponseSchema = v.object({ models: v.array(ProviderModelSchema) });
-export const ModelResponseSchema = v.object({ model: ProviderModelSchema });

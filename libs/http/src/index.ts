@@ -1,6 +1,6 @@
 /** HTTP building blocks shared by every service: the Hono app factory, request ids, the console error body. */
 export { type AppEnv, createHttpApp, type HttpAppOptions } from "./app.js";
 export { type ConsoleErrorBody, consoleErrorBody } from "./console-error.js";
-export { nodeIncoming, readJsonBody } from "./read-json-body.js";
+export { nodeIncoming, parseJsonBody, readJsonBody } from "./read-json-body.js";
 export { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 export { readValidatedJson, validate } from "./validated-body.js";

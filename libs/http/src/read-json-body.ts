@@ -16,6 +16,11 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<{ ra
   }
   const incoming = nodeIncoming(c);
   const raw = incoming === null ? await readWebLimited(c.req.raw, limitBytes) : await readNodeLimited(incoming, limitBytes);
+  return { raw, json: parseJsonBody(raw) };
+}
+
+/** Parse body bytes already read (within their limit) as JSON: 400 when empty, invalid or nested too deep. */
+export function parseJsonBody(raw: Uint8Array): unknown {
   if (raw.length === 0) throw new AppError("bad_request", "request body is empty; expected a JSON object");
   let json: unknown;
   try {
@@ -26,7 +31,7 @@ export async function readJsonBody(c: Context, limitBytes: number): Promise<{ ra
   if (exceedsJsonDepth(json)) {
     throw new AppError("bad_request", `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  return { raw, json };
+  return json;
 }
 
 /** The Node request behind a Hono context, when the app runs on @hono/node-server. */

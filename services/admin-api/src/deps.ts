@@ -11,6 +11,7 @@ import type { LoginLockout } from "./auth/login-lockout.js";
 import type { TokenIssuer } from "./auth/tokens.js";
 import type { IdentityEvents } from "./identity/identity-events.js";
 import type { PricingStore } from "./pricing/pricing-store.js";
+import type { ModelStore } from "./providers/model-store.js";
 import type { ProviderStore } from "./providers/provider-store.js";
 import type { ChannelStore } from "./publish/channel-store.js";
 import type { PricingPublisher } from "./publish/pricing-publisher.js";
@@ -47,6 +48,7 @@ export interface AdminDeps {
   /** The settings as published to the config KV (what every replica sees); hot reads without a query. */
   liveSettings: SettingsHolder;
   providers: ProviderStore;
+  models: ModelStore;
   routing: RoutingPublisher;
   channels: ChannelStore;
   /** SSO: the OIDC configuration, linked identities, the IdP's discovered metadata. */

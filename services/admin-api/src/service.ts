@@ -31,6 +31,7 @@ import { registerLogRoutes } from "./http/logs.js";
 import { registerMcpOAuthLinkRoutes } from "./http/mcp-oauth-link.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
 import { registerModelPricingRoutes } from "./http/model-pricing.js";
+import { registerModelRoutes } from "./http/models.js";
 import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
 import { registerRoleRoutes } from "./http/roles.js";
@@ -48,6 +49,7 @@ import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
 import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
+import { createPostgresModelStore } from "./providers/model-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
 import { createChannelStore } from "./publish/channel-store.js";
@@ -85,6 +87,7 @@ export async function startAdminApi(
   });
   const configStore = await openConfigStore(bus, log);
   const providers = createPostgresProviderStore(pg.db);
+  const models = createPostgresModelStore(pg.db);
   const outbox = createOutbox(bus, log);
   const tokens = createTokenIssuer(config.JWT_SECRET, clock);
   const pricingStore = createPostgresPricingStore(pg.db);
@@ -122,7 +125,8 @@ export async function startAdminApi(
     settings,
     liveSettings,
     providers,
-    routing: createRoutingPublisher(providers, configStore),
+    models,
+    routing: createRoutingPublisher(providers, models, configStore),
     channels: createChannelStore(pg.db, configStore),
     sso: createPostgresSsoConfigStore(pg.db),
     identities: createPostgresIdentityStore(pg.db),
@@ -160,6 +164,7 @@ export async function startAdminApi(
   registerTeamMemberRoutes(router, deps);
   registerRoleRoutes(router, deps);
   registerProviderRoutes(router, deps);
+  registerModelRoutes(router, deps);
   registerKeyRoutes(router, deps);
   registerLimitRoutes(router, deps);
   registerModelPricingRoutes(router, deps);

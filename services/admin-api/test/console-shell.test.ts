@@ -35,7 +35,7 @@ const SCREENSHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), "tw-con
 const EXPECTED_NAV = {
   super_admin: [
     [null, ["Overview"]],
-    ["Gateway", ["Providers & Models", "API Keys", "Limits"]],
+    ["Gateway", ["Providers & Models", "Models", "API Keys", "Limits"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
     ["Logs", ["Log Explorer", "Log Forwarders"]],
     ["Administration", ["Users", "Teams", "Roles", "Settings"]],
@@ -43,7 +43,7 @@ const EXPECTED_NAV = {
   ],
   viewer: [
     [null, ["Overview"]],
-    ["Gateway", ["Providers & Models", "API Keys"]],
+    ["Gateway", ["Providers & Models", "Models", "API Keys"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
     ["Logs", ["Log Explorer"]],
     [null, ["Profile"]],

@@ -5,6 +5,9 @@ import type { Logger } from "@thinkwatch/log";
 import type { AdmitDeps } from "./auth/admit.js";
 import type { ModelCatalog } from "./models/model-catalog.js";
 import type { ModelRouter } from "./routing/model-router.js";
+import type { RouteCaps } from "./routing/route-caps.js";
+import type { IntakeLimits } from "./upstream/intake-limits.js";
+import type { RouteSendDeps } from "./upstream/send-with-routes.js";
 import type { UpstreamHttp } from "./upstream/upstream-http.js";
 
 export interface GatewayDeps extends AdmitDeps {
@@ -12,6 +15,11 @@ export interface GatewayDeps extends AdmitDeps {
   keys: KeyVerifier;
   router: () => ModelRouter;
   upstream: UpstreamHttp;
+  /** Retries, fallbacks, breakers and caps around `upstream` (see sendWithRoutes). */
+  routing: RouteSendDeps;
+  caps: RouteCaps;
+  /** Per-key concurrency and the in-flight body budget. */
+  intake: IntakeLimits;
   outbox: Outbox;
   log: Logger;
   maxBodyBytes: number;

@@ -1,10 +1,14 @@
-/** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
+/**
+ * ai-proxy: the AI APIs on the gateway port. No durable state of its own: routing and settings from KV, keys via
+ * key-service, limits via quota, circuit breakers and route caps in Redis (shared by every replica).
+ */
 import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
+import { createRedis, redisDependency } from "@thinkwatch/redis";
 import { AiProxyConfigSchema } from "./config.js";
 import type { GatewayDeps } from "./deps.js";
 import { handleAnthropicCountTokens } from "./http/count-tokens.js";
@@ -15,14 +19,18 @@ import { registerUsageRoute } from "./http/usage.js";
 import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchPricing } from "./pricing/pricing-watch.js";
+import { createRedisCircuitBreakers } from "./routing/circuit-breakers.js";
+import { createRedisRouteCaps } from "./routing/route-caps.js";
+import { registerRouteHealth } from "./routing/route-health.js";
 import { watchRouting } from "./routing/routing-watch.js";
+import { createIntakeLimits } from "./upstream/intake-limits.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
 
 export const aiProxyService = defineService({
   name: "ai-proxy",
   config: AiProxyConfigSchema,
-  dependencies: (config) => [natsDependency(config.NATS_URL)],
+  dependencies: (config) => [natsDependency(config.NATS_URL), redisDependency(config.REDIS_URL)],
   async start(config, { log, instanceId, resources }) {
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
@@ -30,23 +38,37 @@ export const aiProxyService = defineService({
       name: `thinkwatch-${instanceId}`,
       log,
     });
+    const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
+    const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log, maxRetriesPerRequest: 1, connectTimeoutMs: 2000 });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const routing = await watchRouting(configStore, keyring, log);
     const pricing = await watchPricing(configStore, log);
     const quotaIndex = await watchQuotaIndex(configStore, log);
     const settings = await watchSettings(configStore, log);
+    const gatewaySettings = () => settings.current().gateway;
     const upstream = bindUpstreamToPolicy(
       () =>
         createUpstreamHttp({
-          firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-          idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
+          // Read on every request: a change of the gateway settings applies without a restart.
+          timeouts: () => {
+            const g = gatewaySettings();
+            return {
+              connectMs: g.connectTimeoutMs,
+              firstByteMs: g.firstByteTimeoutMs,
+              idleMs: g.idleTimeoutMs,
+              totalMs: g.totalTimeoutMs,
+            };
+          },
           egress: () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
         }),
       settings,
       log,
     );
     const outbox = createOutbox(bus, log);
+    const breakers = createRedisCircuitBreakers({ redis, settings: gatewaySettings, outbox, log });
+    const caps = createRedisRouteCaps(redis, log);
+    registerRouteHealth(bus, breakers, caps);
     const keys = createKeyVerifier(bus, {
       cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
       log,
@@ -56,6 +78,9 @@ export const aiProxyService = defineService({
       keys,
       router: routing.current,
       upstream,
+      routing: { upstream, breakers, caps, gatewaySettings, log },
+      caps,
+      intake: createIntakeLimits(gatewaySettings),
       outbox,
       log,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
@@ -101,6 +126,7 @@ export const aiProxyService = defineService({
         await keys.stop();
         await outbox.flush(deadlineMs);
         await upstream.close();
+        redis.disconnect();
         await bus.close(deadlineMs);
       },
     };

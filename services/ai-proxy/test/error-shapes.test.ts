@@ -179,7 +179,8 @@ describe("upstream errors", () => {
     const passed = await post("/v1/chat/completions", { model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] });
     expect(passed.status).toBe(400);
     expect(passed.json).toMatchObject({ error: { message: "bad things" } });
-    anthropicFake.script({ error: { status: 529, message: "overloaded" } });
+    // A 5xx is retried (default: 2 retries), so the upstream fails every attempt here.
+    anthropicFake.failNext(3, { error: { status: 529, message: "overloaded" } });
     const failed = await post("/v1/chat/completions", { model: "claude-haiku-5-5", messages: [{ role: "user", content: "x" }] });
     expect(failed.status).toBe(502);
     expect(failed.json).toMatchObject({ error: { type: "server_error", code: "upstream_error" } });

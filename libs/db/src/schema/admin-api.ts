@@ -64,19 +64,46 @@ export const providers = pgTable(
   (table) => [uniqueIndex("providers_name_live").on(table.name).where(sql`${table.deletedAt} is null`)],
 );
 
-export const models = pgTable("models", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  /** The name clients send, unique across providers. */
-  modelId: text("model_id").notNull().unique(),
-  providerId: uuid("provider_id")
-    .notNull()
-    .references(() => providers.id),
-  /** The upstream's name for it (Azure deployment, Bedrock model id); defaults to model_id. */
-  upstreamModel: text("upstream_model").notNull(),
-  isActive: boolean("is_active").notNull().default(true),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const models = pgTable(
+  "models",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** The name clients send, unique among models that are not deleted. */
+    modelId: text("model_id").notNull(),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (table) => [uniqueIndex("models_model_id_live").on(table.modelId).where(sql`deleted_at is null`)],
+);
+
+/** The ways a model is served: one row per (model, provider, upstream name), with its share of traffic. */
+export const modelRoutes = pgTable(
+  "model_routes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    providerId: uuid("provider_id")
+      .notNull()
+      .references(() => providers.id),
+    /** The upstream's name for the model (Azure deployment, Bedrock model id). */
+    upstreamModel: text("upstream_model").notNull(),
+    weight: integer("weight").notNull().default(1),
+    /** Lower is preferred. */
+    priority: integer("priority").notNull().default(0),
+    enabled: boolean("enabled").notNull().default(true),
+    rpmLimit: integer("rpm_limit"),
+    tpmLimit: integer("tpm_limit"),
+    /** Order the admin gave the routes in (ties of priority keep it for display). */
+    position: integer("position").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("model_routes_target").on(table.modelId, table.providerId, table.upstreamModel)],
+);
 
 export const logForwarders = pgTable("log_forwarders", {
   id: uuid("id").primaryKey().defaultRandom(),

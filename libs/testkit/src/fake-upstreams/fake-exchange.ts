@@ -17,6 +17,8 @@ export interface RecordedRequest {
   rawBody: string;
   /** HTTP version the client used: "1.1" or "2.0". */
   httpVersion: string;
+  /** Epoch ms the request (headers and body) had fully arrived. */
+  receivedAt: number;
 }
 
 export interface FakeExchange {
@@ -33,6 +35,8 @@ export interface FakeExchange {
   end(): void;
   /** Closes the connection (HTTP/1.1) or resets the stream (HTTP/2) without finishing the response. */
   abort(): void;
+  /** Destroys the connection at once, before or instead of any response (a connection reset). */
+  reset(): void;
   /** True once the client went away. */
   readonly closed: boolean;
 }
@@ -40,7 +44,13 @@ export interface FakeExchange {
 type AnyRequest = IncomingMessage | Http2ServerRequest;
 type AnyResponse = ServerResponse | Http2ServerResponse;
 
-export function createFakeExchange(req: AnyRequest, res: AnyResponse, bodyBytes: Buffer): FakeExchange {
+/** `onClientGone`: the client closed the connection before the response was complete (not the fake's own abort). */
+export function createFakeExchange(
+  req: AnyRequest,
+  res: AnyResponse,
+  bodyBytes: Buffer,
+  onClientGone: () => void = () => undefined,
+): FakeExchange {
   const target = req.url ?? "/";
   const q = target.indexOf("?");
   const rawBody = bodyBytes.toString("utf8");
@@ -52,10 +62,13 @@ export function createFakeExchange(req: AnyRequest, res: AnyResponse, bodyBytes:
     body: parseJson(rawBody),
     rawBody,
     httpVersion: req.httpVersion,
+    receivedAt: Date.now(),
   };
   let closed = false;
+  let droppedByFake = false;
   res.on("close", () => {
     closed = true;
+    if (!res.writableFinished && !droppedByFake) onClientGone();
   });
   // Both response classes share these methods; the union's overloads just do not line up for the compiler.
   const out = res as ServerResponse;
@@ -95,12 +108,21 @@ export function createFakeExchange(req: AnyRequest, res: AnyResponse, bodyBytes:
       out.end();
     },
     abort() {
+      droppedByFake = true;
       if ("stream" in res) {
         res.stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
         return;
       }
       // end() flushes what was written, then closes: the client gets every byte sent so far and no proper end.
       res.socket?.end();
+    },
+    reset() {
+      droppedByFake = true;
+      if ("stream" in res) {
+        res.stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
+        return;
+      }
+      res.socket?.destroy();
     },
     get closed() {
       return closed;

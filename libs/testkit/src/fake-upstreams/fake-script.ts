@@ -64,6 +64,10 @@ export const FakeScriptSchema = v.strictObject({
   delayMs: v.optional(NonNegativeInt),
   /** Pause before the status line and headers are written. */
   firstByteDelayMs: v.optional(NonNegativeInt),
+  /** Streams only: after this many chunks, go silent for `ms` (a stalled upstream), then carry on. */
+  stallMidStream: v.optional(v.strictObject({ afterChunks: NonNegativeInt, ms: NonNegativeInt })),
+  /** Drop the connection without answering at all (the client sees a reset / "other side closed"). */
+  resetConnection: v.optional(v.literal(true)),
 });
 export type FakeScript = v.InferInput<typeof FakeScriptSchema>;
 export type ParsedFakeScript = v.InferOutput<typeof FakeScriptSchema>;

@@ -24,12 +24,12 @@ export type FakeHandler = (exchange: FakeExchange) => Promise<void>;
 /** The first bytes of every HTTP/2 connection preface ("PRI * HTTP/2.0…"); no HTTP/1 method starts so. */
 const H2_PREFACE = Buffer.from("PRI ");
 
-export async function listenFakeServer(handler: FakeHandler): Promise<FakeServer> {
+export async function listenFakeServer(handler: FakeHandler, onClientGone?: () => void): Promise<FakeServer> {
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const exchange = createFakeExchange(req, res, Buffer.concat(chunks));
+      const exchange = createFakeExchange(req, res, Buffer.concat(chunks), onClientGone);
       handler(exchange).catch((error: unknown) => {
         console.error("fake upstream handler failed", error);
         if (!res.headersSent) exchange.send(500, { "content-type": "text/plain" }, "fake upstream handler failed");

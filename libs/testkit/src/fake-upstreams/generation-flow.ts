@@ -3,6 +3,7 @@
  * refuse unknown models, take the next script step, then answer with the step's error or the model's reply,
  * rendered whole or as a stream by the provider's protocol.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { isAppError } from "@thinkwatch/errors";
 import type { FakeConversation, FakeReply } from "./conversation.js";
 import type { FakeExchange } from "./fake-exchange.js";
@@ -17,6 +18,8 @@ export interface FakeRuntime {
   /** When set, requests for other models get the provider's "model not found". */
   readonly models: readonly string[] | undefined;
   takeStep(): ParsedFakeScript | undefined;
+  /** With a fault rate set: a failing step for this share of unscripted requests. */
+  randomFault(): ParsedFakeScript | undefined;
 }
 
 export interface RenderedStream {
@@ -63,7 +66,12 @@ export async function runGeneration(exchange: FakeExchange, protocol: Generation
     return;
   }
 
-  const step = runtime.takeStep();
+  const step = runtime.takeStep() ?? runtime.randomFault();
+  if (step?.resetConnection === true) {
+    if (step.firstByteDelayMs) await sleep(step.firstByteDelayMs);
+    exchange.reset();
+    return;
+  }
   if (step?.error !== undefined) {
     const shaped = protocol.error(step.error.status, step.error.message);
     const body = step.error.body === undefined ? shaped.body : step.error.body;

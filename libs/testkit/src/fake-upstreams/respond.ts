@@ -8,7 +8,10 @@ import { isAppError } from "@thinkwatch/errors";
 import type { FakeExchange } from "./fake-exchange.js";
 import type { ParsedFakeScript } from "./fake-script.js";
 
-export type ResponseTiming = Pick<ParsedFakeScript, "delayMs" | "firstByteDelayMs" | "dieMidStreamAfterChunks">;
+export type ResponseTiming = Pick<
+  ParsedFakeScript,
+  "delayMs" | "firstByteDelayMs" | "dieMidStreamAfterChunks" | "stallMidStream"
+>;
 
 export interface ProviderError {
   status: number;
@@ -57,7 +60,8 @@ export async function sendStream(
   if (exchange.closed) return;
   const allHeaders = { "content-type": contentType, "cache-control": "no-cache", ...headers };
   const dieAfter = timing.dieMidStreamAfterChunks;
-  if (!timing.delayMs && dieAfter === undefined) {
+  const stall = timing.stallMidStream;
+  if (!timing.delayMs && dieAfter === undefined && stall === undefined) {
     // Nothing to wait for between chunks: one socket write instead of one per chunk keeps the benchmark lane fast.
     exchange.sendChunks(200, allHeaders, chunks);
     return;
@@ -66,6 +70,7 @@ export async function sendStream(
   const count = dieAfter === undefined ? chunks.length : Math.min(dieAfter, chunks.length);
   for (let i = 0; i < count; i++) {
     if (i > 0 && timing.delayMs) await sleep(timing.delayMs);
+    if (stall !== undefined && i === stall.afterChunks) await sleepUnlessGone(exchange, stall.ms);
     if (exchange.closed) return;
     await exchange.write(chunks[i] as string | Uint8Array);
   }
@@ -90,4 +95,10 @@ export async function sendComputed(
     return;
   }
   await sendJson(exchange, 200, body, {}, headers);
+}
+
+/** A long pause that ends early when the client goes away (so a stalled fake does not outlive its test). */
+async function sleepUnlessGone(exchange: FakeExchange, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!exchange.closed && Date.now() < until) await sleep(Math.min(50, until - Date.now()));
 }

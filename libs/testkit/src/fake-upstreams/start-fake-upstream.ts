@@ -42,6 +42,15 @@ export interface FakeUpstream {
   script(...steps: FakeScript[]): void;
   /** Steps queued and not yet taken. */
   readonly pendingSteps: number;
+  /** The next `times` generation requests fail with `step` (default: the provider's 503). */
+  failNext(times: number, step?: FakeScript): void;
+  /**
+   * From now on, this share (0–1) of generation requests without a scripted step fail with `step` (default 503);
+   * `faultRate(0)` stops it. For chaos runs.
+   */
+  faultRate(rate: number, step?: FakeScript): void;
+  /** Requests whose client went away before the response was complete (e.g. a gateway cancelling upstream). */
+  readonly clientAborts: number;
   /** Forgets recorded requests and queued steps. */
   reset(): void;
   close(): Promise<void>;
@@ -60,13 +69,25 @@ export async function startFakeUpstream(kindOrOptions: FakeUpstreamKind | FakeUp
   const config = resolveFakeConfig(kindOrOptions);
   const requests: RecordedRequest[] = [];
   const steps: ParsedFakeScript[] = [];
-  const runtime: FakeRuntime = { ids: createIdSource(), models: config.models, takeStep: () => steps.shift() };
+  let fault: { rate: number; step: ParsedFakeScript } = { rate: 0, step: {} };
+  let clientAborts = 0;
+  const runtime: FakeRuntime = {
+    ids: createIdSource(),
+    models: config.models,
+    takeStep: () => steps.shift(),
+    randomFault: () => (fault.rate > 0 && Math.random() < fault.rate ? fault.step : undefined),
+  };
   const handle = HANDLERS[config.kind](config, runtime);
 
-  const server = await listenFakeServer(async (exchange) => {
-    if (config.record) requests.push(exchange.request);
-    await handle(exchange);
-  });
+  const server = await listenFakeServer(
+    async (exchange) => {
+      if (config.record) requests.push(exchange.request);
+      await handle(exchange);
+    },
+    () => {
+      clientAborts++;
+    },
+  );
 
   return {
     kind: config.kind,
@@ -84,9 +105,21 @@ export async function startFakeUpstream(kindOrOptions: FakeUpstreamKind | FakeUp
     get pendingSteps() {
       return steps.length;
     },
+    failNext(times, step = { error: { status: 503 } }) {
+      const parsed = v.parse(FakeScriptSchema, step);
+      for (let i = 0; i < times; i++) steps.push(parsed);
+    },
+    faultRate(rate, step = { error: { status: 503 } }) {
+      fault = { rate, step: v.parse(FakeScriptSchema, step) };
+    },
+    get clientAborts() {
+      return clientAborts;
+    },
     reset() {
       requests.length = 0;
       steps.length = 0;
+      fault = { rate: 0, step: {} };
+      clientAborts = 0;
     },
     close: () => server.close(),
   };

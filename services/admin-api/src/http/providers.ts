@@ -1,13 +1,11 @@
 /**
- * /api/admin/providers: create, list, update (PATCH) and soft delete; /api/admin/models: create and list. Every
+ * /api/admin/providers: create, list, update (PATCH) and soft delete (models and their routes: models.ts). Every
  * change republishes the routing table. Secrets are write-only: reads show hints and names, never values.
  */
 import {
-  CreateModelRequestSchema,
   CreateProviderRequestSchema,
   type Provider,
   ProviderListResponseSchema,
-  type ProviderModel,
   ProviderResponseSchema,
   UpdateProviderRequestSchema,
 } from "@thinkwatch/console-api";
@@ -15,9 +13,10 @@ import { AppError } from "@thinkwatch/errors";
 import { readValidatedJson, validate } from "@thinkwatch/http";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
+import type { ModelRecord } from "../providers/model-store.js";
 import { checkProviderShape } from "../providers/provider-input.js";
 import { encryptSecretHeaders, providerSecretView } from "../providers/provider-secrets.js";
-import type { ModelRecord, ProviderChanges, ProviderRecord } from "../providers/provider-store.js";
+import type { ProviderChanges, ProviderRecord } from "../providers/provider-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
 
@@ -33,7 +32,18 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     settings: provider.settings,
     isActive: provider.isActive,
     createdAt: provider.createdAt.toISOString(),
-    models: models.filter((m) => m.providerId === provider.id).map(modelView),
+    // The models this provider serves, each with the upstream name of its route here.
+    models: models.flatMap((m) =>
+      m.routes
+        .filter((r) => r.providerId === provider.id)
+        .map((r) => ({
+          id: m.id,
+          model: m.modelId,
+          providerId: provider.id,
+          upstreamModel: r.upstreamModel,
+          isActive: m.isActive,
+        })),
+    ),
   });
   const egressPolicy = async () => ({ allowPrivate: deps.liveSettings.current().security.allowPrivateUpstreams });
   const auditChange = (c: Parameters<typeof requestActor>[0], action: string, provider: ProviderRecord, before?: unknown) =>
@@ -52,7 +62,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "/api/admin/providers",
     "providers:read",
     async (c) => {
-      const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.providers.listModels()]);
+      const [providers, models] = await Promise.all([deps.providers.listProviders(), deps.models.listModels()]);
       return c.json({ providers: providers.map((p) => view(p, models)) });
     },
     { summary: "List providers with their models", response: ProviderListResponseSchema },
@@ -136,7 +146,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
         isActive: current.isActive,
         settings: current.settings,
       });
-      return c.json({ provider: view(updated, await deps.providers.listModels()) });
+      return c.json({ provider: view(updated, await deps.models.listModels()) });
     },
     { summary: "Change a provider", body: UpdateProviderRequestSchema, response: ProviderResponseSchema },
   );
@@ -163,39 +173,4 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     },
     { summary: "Soft-delete a provider (purged after 30 days)", status: 204 },
   );
-
-  router.route("GET", "/api/admin/models", "models:read", async (c) => {
-    return c.json({ models: (await deps.providers.listModels()).map(modelView) });
-  });
-
-  router.route(
-    "POST",
-    "/api/admin/models",
-    "models:write",
-    async (c) => {
-      const input = await readValidatedJson(c, CreateModelRequestSchema);
-      if ((await deps.providers.findProvider(input.providerId)) === null) {
-        throw new AppError("not_found", `no provider with id ${input.providerId}`);
-      }
-      const model = await deps.providers.createModel({
-        modelId: input.model,
-        providerId: input.providerId,
-        upstreamModel: input.upstreamModel ?? input.model,
-        isActive: true,
-      });
-      await deps.routing.publish();
-      return c.json({ model: modelView(model) }, 201);
-    },
-    { summary: "Register a model", body: CreateModelRequestSchema, status: 201 },
-  );
-}
-
-function modelView(model: ModelRecord): ProviderModel {
-  return {
-    id: model.id,
-    model: model.modelId,
-    providerId: model.providerId,
-    upstreamModel: model.upstreamModel,
-    isActive: model.isActive,
-  };
 }

@@ -1,11 +1,12 @@
 /**
- * Purges providers soft-deleted more than `afterDays` ago, with their models. Safe with several admin-api replicas:
+ * Purges providers soft-deleted more than `afterDays` ago, with their model routes (and the models left without any
+ * route). Safe with several admin-api replicas:
  * each run takes a transaction-scoped advisory lock (a replica that does not get it skips the run), and the deletes
  * are conditional on the age, so a run repeated anywhere changes nothing.
  */
 import { type Database, tables } from "@thinkwatch/db";
 import type { Logger } from "@thinkwatch/log";
-import { and, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, inArray, isNotNull, lt, notExists, sql } from "drizzle-orm";
 
 /** Arbitrary, fixed: the advisory lock key of this job. */
 const PURGE_LOCK_KEY = 0x7477_0601;
@@ -20,7 +21,7 @@ export interface ProviderPurger {
 }
 
 export function createProviderPurger(db: Database, log: Logger, afterDays = PROVIDER_PURGE_AFTER_DAYS): ProviderPurger {
-  const { providers, models } = tables;
+  const { providers, models, modelRoutes } = tables;
   let timer: NodeJS.Timeout | undefined;
   const runOnce = async (now = new Date()) =>
     db.transaction(async (tx) => {
@@ -31,7 +32,11 @@ export function createProviderPurger(db: Database, log: Logger, afterDays = PROV
       const doomed = await tx.select({ id: providers.id }).from(providers).where(expired);
       if (doomed.length === 0) return 0;
       const ids = doomed.map((row) => row.id);
-      await tx.delete(models).where(inArray(models.providerId, ids));
+      await tx.delete(modelRoutes).where(inArray(modelRoutes.providerId, ids));
+      // A model always has a route; one whose every route went with these providers goes too.
+      await tx
+        .delete(models)
+        .where(notExists(tx.select({ id: modelRoutes.id }).from(modelRoutes).where(sql`${modelRoutes.modelId} = ${models.id}`)));
       const purged = await tx
         .delete(providers)
         .where(and(inArray(providers.id, ids), expired))

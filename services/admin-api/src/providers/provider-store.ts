@@ -1,9 +1,10 @@
-/** Providers and registered models in PostgreSQL. Secrets are stored encrypted and never leave this module in clear. */
+/** Providers in PostgreSQL. Secrets are stored encrypted and never leave this module in clear. */
 
 import { type Database, tables } from "@thinkwatch/db";
 import { AppError } from "@thinkwatch/errors";
 import type { ProviderKind } from "@thinkwatch/proto";
 import { and, asc, eq, isNull } from "drizzle-orm";
+import { insertModel, type ModelRecord } from "./model-store.js";
 
 export interface ProviderRecord {
   id: string;
@@ -22,16 +23,8 @@ export type ProviderChanges = Partial<
   Pick<ProviderRecord, "name" | "baseUrl" | "apiKeyEncrypted" | "settings" | "secretHeadersEncrypted" | "isActive">
 >;
 
-export interface ModelRecord {
-  id: string;
-  modelId: string;
-  providerId: string;
-  upstreamModel: string;
-  isActive: boolean;
-}
-
 export interface ProviderStore {
-  /** Create a provider and its registered models in one transaction. */
+  /** Create a provider and its registered models (one route each, to this provider) in one transaction. */
   createProvider(
     input: Omit<ProviderRecord, "id" | "createdAt">,
     models: Array<{ modelId: string; upstreamModel: string }>,
@@ -43,8 +36,6 @@ export interface ProviderStore {
   /** Soft delete: the provider leaves every read and the routing table at once; false when there was none. */
   softDeleteProvider(id: string): Promise<boolean>;
   /** Every provider including soft-deleted ones, for re-encryption. */
-  createModel(input: Omit<ModelRecord, "id">): Promise<ModelRecord>;
-  listModels(): Promise<ModelRecord[]>;
 }
 
 function isUniqueViolation(caught: unknown): boolean {
@@ -53,7 +44,7 @@ function isUniqueViolation(caught: unknown): boolean {
 }
 
 export function createPostgresProviderStore(db: Database): ProviderStore {
-  const { providers, models } = tables;
+  const { providers } = tables;
   const toProvider = (row: typeof providers.$inferSelect): ProviderRecord => ({
     id: row.id,
     name: row.name,
@@ -65,27 +56,29 @@ export function createPostgresProviderStore(db: Database): ProviderStore {
     isActive: row.isActive,
     createdAt: row.createdAt,
   });
-  const toModel = (row: typeof models.$inferSelect): ModelRecord => ({
-    id: row.id,
-    modelId: row.modelId,
-    providerId: row.providerId,
-    upstreamModel: row.upstreamModel,
-    isActive: row.isActive,
-  });
   return {
     async createProvider(input, modelInputs) {
       try {
         return await db.transaction(async (tx) => {
           const [row] = await tx.insert(providers).values(input).returning();
           if (row === undefined) throw new Error("insert returned no row");
-          const modelRows =
-            modelInputs.length === 0
-              ? []
-              : await tx
-                  .insert(models)
-                  .values(modelInputs.map((m) => ({ modelId: m.modelId, upstreamModel: m.upstreamModel, providerId: row.id })))
-                  .returning();
-          return { provider: toProvider(row), models: modelRows.map(toModel) };
+          const created: ModelRecord[] = [];
+          for (const m of modelInputs) {
+            created.push(
+              await insertModel(tx, m.modelId, [
+                {
+                  providerId: row.id,
+                  upstreamModel: m.upstreamModel,
+                  weight: 1,
+                  priority: 0,
+                  enabled: true,
+                  rpmLimit: null,
+                  tpmLimit: null,
+                },
+              ]),
+            );
+          }
+          return { provider: toProvider(row), models: created };
         });
       } catch (caught) {
         if (isUniqueViolation(caught)) {
@@ -96,7 +89,7 @@ export function createPostgresProviderStore(db: Database): ProviderStore {
           );
           throw new AppError(
             "conflict",
-            detail.includes("model_id")
+            detail.includes("model_id") || detail.includes("models_model_id_live")
               ? "one of these models is already registered"
               : `a provider named '${input.name}' already exists`,
           );
@@ -136,20 +129,6 @@ export function createPostgresProviderStore(db: Database): ProviderStore {
         .where(and(eq(providers.id, id), isNull(providers.deletedAt)))
         .returning({ id: providers.id });
       return rows.length > 0;
-    },
-    async createModel(input) {
-      try {
-        const [row] = await db.insert(models).values(input).returning();
-        if (row === undefined) throw new Error("insert returned no row");
-        return toModel(row);
-      } catch (caught) {
-        if (isUniqueViolation(caught)) throw new AppError("conflict", `the model '${input.modelId}' is already registered`);
-        throw caught;
-      }
-    },
-    async listModels() {
-      const rows = await db.select().from(models).orderBy(asc(models.modelId));
-      return rows.map(toModel);
     },
   };
 }

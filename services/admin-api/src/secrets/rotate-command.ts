@@ -13,6 +13,7 @@ import { createDb } from "@thinkwatch/db";
 import { createLogger } from "@thinkwatch/log";
 import * as v from "valibot";
 import { createMcpServerStore } from "../mcp/mcp-server-store.js";
+import { createPostgresModelStore } from "../providers/model-store.js";
 import { createPostgresProviderStore } from "../providers/provider-store.js";
 import { createChannelStore } from "../publish/channel-store.js";
 import { createRoutingPublisher } from "../publish/routing-publisher.js";
@@ -48,7 +49,7 @@ export async function runRotateEncryptionKey(
     await rotateUserTokens(bus, keyring, report);
     // The read-models copy ciphertexts out of PostgreSQL: republish them so watchers hold only current ones.
     const configStore = await openConfigStore(bus, log);
-    await createRoutingPublisher(createPostgresProviderStore(pg.db), configStore).publish();
+    await createRoutingPublisher(createPostgresProviderStore(pg.db), createPostgresModelStore(pg.db), configStore).publish();
     await createMcpServerStore(pg.db, keyring, configStore, () => ({ allowPrivate: true })).publish();
     await createChannelStore(pg.db, configStore).publish();
     out.write(

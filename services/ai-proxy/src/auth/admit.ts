@@ -16,7 +16,7 @@ import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo, ModelPrice, QuotaDecision, QuotaHeadroom, QuotaSubject } from "@thinkwatch/proto";
 import { costOf } from "../pricing/model-cost.js";
 import type { PricingHolder } from "../pricing/pricing-watch.js";
-import type { ModelRouter, Route } from "../routing/model-router.js";
+import type { ModelRouter, ModelRoutes, Route } from "../routing/model-router.js";
 
 export interface AdmitDeps {
   bus: Bus;
@@ -33,14 +33,14 @@ export function authenticate(deps: AdmitDeps, request: Request): Promise<ApiKeyI
   return authenticateSurface(deps.keys, request, "ai_gateway");
 }
 
-/** Step 2: where the model goes, and whether this key may use it. */
-export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Route {
+/** Step 2: the routes that serve the model, and whether this key may use it. */
+export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): ModelRoutes {
   if (!allowedByPatterns(key.allowedModels, model)) {
     throw new AppError("forbidden", `this API key may not use the model '${model}'`);
   }
   const router = deps.router();
-  const route = router.resolve(model);
-  if (route === null) {
+  const routes = router.resolve(model);
+  if (routes === null) {
     const degraded = router.degradedProviderOf(model);
     if (degraded !== null) {
       throw new AppError(
@@ -50,7 +50,7 @@ export function routeModel(deps: AdmitDeps, key: ApiKeyInfo, model: string): Rou
     }
     throw new AppError("model_not_found", `the model '${model}' does not exist or no provider serves it`);
   }
-  return route;
+  return routes;
 }
 
 /** The quota subjects of a request: its key (by lineage, so rotation keeps counters), user, provider and team. */

@@ -52,7 +52,8 @@ async function handleCount(
     const key = await authenticate(deps, c.req.raw);
     const { json } = await readJsonBody(c, deps.maxBodyBytes);
     const canonical = decode(json);
-    const route = routeModel(deps, key, canonical.model);
+    // Counting is cheap and idempotent: the model's first route answers, without the retry machinery.
+    const route = routeModel(deps, key, canonical.model).routes[0] as Route;
     const tokens = await countTokens(deps, route, canonical, c.req.raw.signal);
     return c.json(reply(tokens));
   } catch (caught) {

@@ -3,7 +3,7 @@
  * Gemini gets batchEmbedContents and its answer converted back. Providers without embeddings get a clear 400.
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
-import { type AppEnv, readJsonBody } from "@thinkwatch/http";
+import type { AppEnv } from "@thinkwatch/http";
 import {
   decodeGeminiEmbeddingsResponse,
   decodeOpenAiEmbeddingsRequest,
@@ -15,10 +15,12 @@ import { authenticate, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
 import { finishRequest } from "../pipeline/finish.js";
 import { errorResponse } from "../pipeline/inbound-api.js";
-import { admitQuota } from "../pipeline/quota-admission.js";
+import { admitQuota, priceServedRoute } from "../pipeline/quota-admission.js";
 import { RequestRecord, ZERO_USAGE } from "../pipeline/request-record.js";
 import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
+import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
+import { sendWithRoutes } from "../upstream/send-with-routes.js";
 import { clientIpOf, userAgentOf } from "./client-info.js";
 
 export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void {
@@ -27,40 +29,51 @@ export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): v
     const record = new RequestRecord(requestId, "openai_embeddings", clientIpOf(c), userAgentOf(c));
     try {
       record.key = await authenticate(deps, c.req.raw);
-      const { raw, json } = await readJsonBody(c, deps.maxBodyBytes);
+      const intake = deps.intake.admit(record.key.id);
+      record.atFinish.push(intake.release);
+      const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);
       const request = decodeOpenAiEmbeddingsRequest(json);
       record.model = request.model;
-      const route = routeModel(deps, record.key, request.model);
-      record.route = route;
-      const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
-      if (!endpoint.operations.includes("embeddings")) {
-        throw new AppError(
-          "bad_request",
-          `the model '${request.model}' is served by a ${route.provider.kind} provider, which offers no embeddings through the gateway`,
-          {
-            details: { param: "model" },
-          },
-        );
+      const routes = routeModel(deps, record.key, request.model);
+      record.route = routes.routes[0] as Route;
+      // Every route must embed; one that cannot is a configuration error worth a clear 400, not a fallback.
+      for (const route of routes.routes) {
+        if (!PROVIDER_ENDPOINTS[route.provider.kind].operations.includes("embeddings")) {
+          throw new AppError(
+            "bad_request",
+            `the model '${request.model}' is served by a ${route.provider.kind} provider, which offers no embeddings through the gateway`,
+            {
+              details: { param: "model" },
+            },
+          );
+        }
       }
       // Embeddings produce no output tokens: the reservation is the input, estimated from the body (~4 bytes a token).
-      const headroom = await admitQuota(deps, record.key, record, route, {
+      const headroom = await admitQuota(deps, record.key, record, record.route, {
         inputTokens: () => Math.ceil(raw.byteLength / 4),
         maxOutputTokens: 0,
       });
-      const openAiFormat = endpoint.format === "openai_chat";
-      const body = openAiFormat
-        ? route.upstreamModel === request.model
-          ? raw
-          : JSON.stringify({ ...(json as object), model: route.upstreamModel })
-        : JSON.stringify(encodeGeminiEmbeddingsRequest(request, { upstreamModel: route.upstreamModel }));
-      const upstreamRequest = endpoint.build({
-        provider: route.provider,
-        upstreamModel: route.upstreamModel,
-        stream: false,
-        operation: "embeddings",
-        body,
+      const sent = await sendWithRoutes(deps.routing, routes, { stream: false, signal: c.req.raw.signal, requestId }, (route) => {
+        const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+        const openAiFormat = endpoint.format === "openai_chat";
+        const body = openAiFormat
+          ? route.upstreamModel === request.model
+            ? raw
+            : JSON.stringify({ ...(json as object), model: route.upstreamModel })
+          : JSON.stringify(encodeGeminiEmbeddingsRequest(request, { upstreamModel: route.upstreamModel }));
+        const upstreamRequest = endpoint.build({
+          provider: route.provider,
+          upstreamModel: route.upstreamModel,
+          stream: false,
+          operation: "embeddings",
+          body,
+        });
+        return { request: upstreamRequest, plan: { endpoint, openAiFormat } };
       });
-      const upstream = await deps.upstream.send({ ...upstreamRequest, signal: c.req.raw.signal });
+      const { endpoint, openAiFormat } = sent.plan;
+      const upstream = sent.response;
+      record.route = sent.route;
+      priceServedRoute(deps, record, sent.route);
       const text = await upstream.body.text();
       record.statusCode = upstream.status;
       if (upstream.status >= 400) throw parseUpstreamError(endpoint.format, upstream.status, text);

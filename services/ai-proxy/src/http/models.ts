@@ -25,7 +25,8 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
       for (const provider of providers) {
         for (const name of lists.get(provider.id) ?? []) {
           // Only names a request would actually route to this provider (a registered alias may send it elsewhere).
-          if (!available.has(name) && router.resolve(name)?.provider.id === provider.id) available.set(name, provider.name);
+          if (!available.has(name) && router.resolve(name)?.routes[0]?.provider.id === provider.id)
+            available.set(name, provider.name);
         }
       }
       if (key.allowedModels !== null) {
@@ -33,8 +34,8 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
         // Exact names (not patterns) that route by prefix are usable too, so they are listed.
         for (const name of key.allowedModels) {
           if (name.includes("*")) continue;
-          const route = router.resolve(name);
-          if (route !== null) available.set(name, route.provider.name);
+          const route = router.resolve(name)?.routes[0];
+          if (route !== undefined) available.set(name, route.provider.name);
         }
       }
       const models = [...available.entries()].sort(([a], [b]) => a.localeCompare(b));

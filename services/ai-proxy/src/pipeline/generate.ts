@@ -1,21 +1,25 @@
 /**
  * One generation request, whatever API the client speaks and whatever provider serves the model:
- * authenticate → decode and validate → route and authorize the model → quota → call the upstream → answer in the
- * client's API (forwarded untouched when formats match) → publish the audit event.
+ * authenticate → take a concurrency slot and read the body within the memory budget → decode and validate → route and
+ * authorize the model → quota → call the upstream over the model's routes (breakers, caps, fallback, retries; the
+ * upstream format, body and conversion planned per route) → answer in the client's API (forwarded untouched when
+ * formats match) → publish the audit event.
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
-import { type AppEnv, readJsonBody } from "@thinkwatch/http";
+import type { AppEnv } from "@thinkwatch/http";
 import { countTokensEstimate, decodeRequest } from "@thinkwatch/providers";
 import type { Context } from "hono";
 import { authenticate, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
 import { clientIpOf, userAgentOf } from "../http/client-info.js";
 import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
+import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
+import { sendWithRoutes } from "../upstream/send-with-routes.js";
 import { conversionPolicy, forwardedQuery, withDroppedHeader } from "./conversion-policy.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
-import { admitQuota } from "./quota-admission.js";
+import { admitQuota, priceServedRoute } from "./quota-admission.js";
 import { RequestRecord } from "./request-record.js";
 import { streamResponse } from "./stream-response.js";
 import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
@@ -47,7 +51,9 @@ export async function handleGenerate(
   const clientGone = c.req.raw.signal;
   try {
     record.key = await authenticate(deps, c.req.raw);
-    const { raw, json } = await readJsonBody(c, deps.maxBodyBytes);
+    const intake = deps.intake.admit(record.key.id);
+    record.atFinish.push(intake.release);
+    const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);
     const canonical = decodeRequest(
       spec.format,
       json,
@@ -55,42 +61,62 @@ export async function handleGenerate(
     );
     record.model = canonical.model;
     record.stream = canonical.stream;
-    const route = routeModel(deps, record.key, canonical.model);
-    record.route = route;
-    const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+    const routes = routeModel(deps, record.key, canonical.model);
+    // Quota is admitted once, against the preferred route; the event names the route that finally served.
+    record.route = routes.routes[0] as Route;
     const sse = url.sse !== false;
-    const format = upstreamFormatFor(
-      endpoint,
-      route,
-      spec.format,
-      canonical.reasoning?.enabled === true,
-      deps.conversionDefaults().responsesOnlyModels,
-    );
+    const reasoning = canonical.reasoning?.enabled === true;
+    const responsesOnlyModels = deps.conversionDefaults().responsesOnlyModels;
     const policy = conversionPolicy(c, deps, record.key);
-    const planned = upstreamBody(spec.format, format, endpoint, route, canonical, raw, json, policy, !sse && canonical.stream);
-    const headroom = await admitQuota(deps, record.key, record, route, {
+    const headroom = await admitQuota(deps, record.key, record, record.route, {
       inputTokens: () => countTokensEstimate(canonical),
       maxOutputTokens: canonical.maxTokens,
     });
 
-    const passHeaders: Record<string, string> = {};
-    if (format === spec.format) {
-      for (const name of PASSED_HEADERS) {
-        const value = c.req.header(name);
-        if (value !== undefined) passHeaders[name] = value;
-      }
-    }
-    const request = endpoint.build({
-      format,
-      ...(format === spec.format && url.model === undefined ? { passQuery: forwardedQuery(c.req.url) } : {}),
-      provider: route.provider,
-      upstreamModel: route.upstreamModel,
-      stream: canonical.stream,
-      operation: "generate",
-      body: planned.body,
-      passHeaders,
-    });
-    const upstream = await deps.upstream.send({ ...request, signal: clientGone });
+    // Each route may be another provider and format: the format, body and headers are planned per route as the
+    // router tries them (a route whose conversion strict mode refuses is skipped for the others).
+    const sent = await sendWithRoutes(
+      deps.routing,
+      routes,
+      { stream: canonical.stream, signal: clientGone, requestId },
+      (route) => {
+        const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+        const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, responsesOnlyModels);
+        const planned = upstreamBody(
+          spec.format,
+          format,
+          endpoint,
+          route,
+          canonical,
+          raw,
+          json,
+          policy,
+          !sse && canonical.stream,
+        );
+        const passHeaders: Record<string, string> = {};
+        if (format === spec.format) {
+          for (const name of PASSED_HEADERS) {
+            const value = c.req.header(name);
+            if (value !== undefined) passHeaders[name] = value;
+          }
+        }
+        const request = endpoint.build({
+          format,
+          ...(format === spec.format && url.model === undefined ? { passQuery: forwardedQuery(c.req.url) } : {}),
+          provider: route.provider,
+          upstreamModel: route.upstreamModel,
+          stream: canonical.stream,
+          operation: "generate",
+          body: planned.body,
+          passHeaders,
+        });
+        return { request, plan: { format, planned } };
+      },
+    ).finally(intake.releaseBody);
+    const { format, planned } = sent.plan;
+    const upstream = sent.response;
+    record.route = sent.route;
+    priceServedRoute(deps, record, sent.route);
     const context = {
       record,
       inbound: spec.format,

@@ -29,3 +29,8 @@ export function admitQuota(
     price: record.price,
   });
 }
+
+/** The route that finally served (a fallback may be another upstream model): its price is the one recorded. */
+export function priceServedRoute(deps: GatewayDeps, record: RequestRecord, route: Route): void {
+  record.price = deps.pricing.priceOf(route.model, route.upstreamModel);
+}

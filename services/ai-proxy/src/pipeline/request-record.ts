@@ -40,6 +40,8 @@ export class RequestRecord {
   private inputEstimate: number | null = null;
   /** Characters of generated output seen on a stream, for an estimate when the upstream reports no usage. */
   streamedChars = 0;
+  /** Run once when the request ends (frees its concurrency slot, counts route tokens). */
+  readonly atFinish: Array<() => void> = [];
 
   constructor(
     readonly requestId: string,

@@ -1,7 +1,7 @@
 /**
- * Model → provider resolution over the routing table admin-api publishes. An explicitly registered model wins; other
- * names route by default prefix to the first active provider of the matching kind (Azure and Bedrock need explicit
- * registration, as do OpenAI-compatible endpoints).
+ * Model → routes resolution over the routing table admin-api publishes. A registered model has its routes (provider,
+ * upstream name, weight, priority, caps); other names route by default prefix to the first active provider of the
+ * matching kind, as one route (Azure and Bedrock need explicit registration, as do OpenAI-compatible endpoints).
  */
 import type { Keyring } from "@thinkwatch/crypto";
 import type { ProviderKind, RoutedProvider, RoutingTable } from "@thinkwatch/proto";
@@ -11,12 +11,25 @@ export interface ResolvedProvider extends RoutedProvider {
   apiKey: string | null;
 }
 
+/** One way to serve the requested model. */
 export interface Route {
+  /** Breakers and caps are keyed by it; prefix routes get `prefix:<providerId>`. */
+  id: string;
   provider: ResolvedProvider;
   /** The name the client asked for. */
   model: string;
   /** The name sent upstream. */
   upstreamModel: string;
+  weight: number;
+  priority: number;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+}
+
+/** Every route of a model, best priority first (selection among them happens per request). */
+export interface ModelRoutes {
+  model: string;
+  routes: Route[];
 }
 
 const DEFAULT_PREFIXES: Array<{ prefix: string; kind: ProviderKind }> = [
@@ -38,8 +51,11 @@ export interface DegradedProvider {
 }
 
 export interface ModelRouter {
-  resolve(model: string): Route | null;
-  /** Why a model that resolves to nothing is unavailable: its registered provider's secret cannot be decrypted. */
+  resolve(model: string): ModelRoutes | null;
+  /**
+   * Why a model that resolves to nothing is unavailable: the secrets of its routes' providers cannot be decrypted
+   * (the first such provider; routes to providers that can be read still serve).
+   */
   degradedProviderOf(model: string): DegradedProvider | null;
   degradedProviders(): DegradedProvider[];
   /** Every model name a request could name right now: registered ones (prefix routes are open-ended). */
@@ -77,13 +93,22 @@ export function createModelRouter(
       onSecretError(entry, caught);
     }
   }
-  const explicit = new Map<string, Route>();
+  const explicit = new Map<string, ModelRoutes>();
   const degradedModels = new Map<string, DegradedProvider>();
   for (const entry of table.models) {
-    const provider = providers.get(entry.providerId);
-    if (provider !== undefined) explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel });
-    const broken = degraded.get(entry.providerId);
-    if (broken !== undefined) degradedModels.set(entry.model, broken);
+    const routes: Route[] = [];
+    for (const route of entry.routes) {
+      const provider = providers.get(route.providerId);
+      if (provider === undefined) {
+        const broken = degraded.get(route.providerId);
+        if (broken !== undefined && !degradedModels.has(entry.model)) degradedModels.set(entry.model, broken);
+        continue;
+      }
+      routes.push({ ...route, provider, model: entry.model });
+    }
+    // Stable: equal priorities keep the admin's order.
+    routes.sort((a, b) => a.priority - b.priority);
+    if (routes.length > 0) explicit.set(entry.model, { model: entry.model, routes });
   }
   const firstOfKind = new Map<ProviderKind, ResolvedProvider>();
   for (const provider of providers.values()) if (!firstOfKind.has(provider.kind)) firstOfKind.set(provider.kind, provider);
@@ -99,11 +124,23 @@ export function createModelRouter(
           best = { prefix, provider };
         }
       }
-      return best === undefined ? null : { provider: best.provider, model, upstreamModel: model };
+      if (best === undefined) return null;
+      const route: Route = {
+        id: `prefix:${best.provider.id}`,
+        provider: best.provider,
+        model,
+        upstreamModel: model,
+        weight: 1,
+        priority: 0,
+        rpmLimit: null,
+        tpmLimit: null,
+      };
+      return { model, routes: [route] };
     },
-    degradedProviderOf: (model) => degradedModels.get(model) ?? null,
+    degradedProviderOf: (model) => (explicit.has(model) ? null : (degradedModels.get(model) ?? null)),
     degradedProviders: () => [...degraded.values()],
-    registeredModels: () => [...explicit.values()].map((route) => ({ model: route.model, provider: route.provider })),
+    registeredModels: () =>
+      [...explicit.values()].map((entry) => ({ model: entry.model, provider: (entry.routes[0] as Route).provider })),
     providers: () => [...providers.values()],
     providerCount: () => providers.size,
     revision: () => table.revision,

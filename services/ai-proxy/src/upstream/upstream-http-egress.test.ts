@@ -25,10 +25,12 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+const TIMEOUTS = { connectMs: 5000, firstByteMs: 5000, idleMs: 5000, totalMs: 10_000 };
+
 describe("upstream egress at connect time", () => {
   it("refuses a name that now resolves to loopback when private upstreams are off", async () => {
     const policy = { allowPrivate: false };
-    const upstream = createUpstreamHttp({ firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, egress: () => policy, lookup });
+    const upstream = createUpstreamHttp({ timeouts: () => TIMEOUTS, egress: () => policy, lookup });
     // At save time the name pointed at a public address (the URL check passes); DNS now answers loopback.
     dns.set("llm.models.test", "203.0.113.10");
     dns.set("llm.models.test", "127.0.0.1");
@@ -44,8 +46,7 @@ describe("upstream egress at connect time", () => {
   it("connects to the same loopback upstream while private upstreams are allowed", async () => {
     dns.set("llm.models.test", "127.0.0.1");
     const upstream = createUpstreamHttp({
-      firstByteTimeoutMs: 5000,
-      idleTimeoutMs: 5000,
+      timeouts: () => TIMEOUTS,
       egress: () => ({ allowPrivate: true }),
       lookup,
     });

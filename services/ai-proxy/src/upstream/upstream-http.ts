@@ -1,6 +1,10 @@
 /**
- * The one HTTP client to upstream providers: an undici Agent (a keep-alive pool per origin), first-byte and idle
- * timeouts, and the client's abort signal passed through so a disconnecting client cancels the upstream call.
+ * The one HTTP client to upstream providers: an undici Agent (a keep-alive pool per origin) and four timeouts —
+ * connect, first byte (response headers), idle gap between body chunks, total — read from the gateway settings on
+ * every request, so a change applies without a restart. The client's abort signal is passed through: a client that
+ * goes away cancels the upstream request and its connection is closed. Body failures surface as AppErrors
+ * (`upstream_timeout` / `upstream_error`), never as raw transport errors. Every new connection passes the egress
+ * policy (the address it actually goes to, so a DNS change after saving is caught).
  */
 import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
@@ -15,10 +19,24 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
 }
 
+export interface UpstreamTimeouts {
+  connectMs: number;
+  firstByteMs: number;
+  idleMs: number;
+  totalMs: number;
+}
+
+/** An upstream response body: iterate it (streams) or read it whole. Read once. */
+export interface UpstreamBody extends AsyncIterable<Uint8Array> {
+  text(): Promise<string>;
+  bytes(): Promise<Uint8Array>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData["body"];
+  body: UpstreamBody;
 }
 
 export interface UpstreamHttp {
@@ -27,58 +45,167 @@ export interface UpstreamHttp {
 }
 
 export interface UpstreamHttpOptions {
-  firstByteTimeoutMs: number;
-  idleTimeoutMs: number;
+  /** Read on every request (the gateway settings), so a change applies without a restart. */
+  timeouts: () => UpstreamTimeouts;
   /** The egress policy, read per new connection (security.allowPrivateUpstreams from the settings). */
   egress: () => EgressPolicy;
   /** Name resolution for the egress check; the system resolver unless a test injects one. */
   lookup?: LookupFunction;
 }
 
-export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
-  const agent = new Agent({
+/** The one place the upstream connection pool is built: keep-alive pool, connect timeout, egress policy. */
+function buildUpstreamAgent(options: UpstreamHttpOptions, connectTimeoutMs: number): Agent {
+  return new Agent({
     connections: 256,
     pipelining: 1,
     keepAliveTimeout: 30_000,
-    headersTimeout: options.firstByteTimeoutMs,
-    bodyTimeout: options.idleTimeoutMs,
-    // Every connection is judged on the address it actually goes to, so a DNS change after saving is caught.
     connect: createEgressConnector({
       policy: options.egress,
-      timeout: 10_000,
+      timeout: connectTimeoutMs,
       ...(options.lookup ? { lookup: options.lookup } : {}),
     }),
   });
+}
+
+export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
+  let connectMs = options.timeouts().connectMs;
+  let agent = buildUpstreamAgent(options, connectMs);
+  const retired: Agent[] = [];
+
+  const currentAgent = (wanted: number) => {
+    if (wanted !== connectMs) {
+      // The connect timeout is a pool option: a new pool takes new requests, the old one finishes its own.
+      const old = agent;
+      agent = buildUpstreamAgent(options, wanted);
+      connectMs = wanted;
+      retired.push(old);
+      void old.close().finally(() => retired.splice(retired.indexOf(old), 1));
+    }
+    return agent;
+  };
+
   return {
     async send(request) {
+      const timeouts = options.timeouts();
       const url = new URL(request.url);
       const traced = startUpstreamSpan(request.method, url, request.headers);
+      const total = new AbortController();
+      const timer = setTimeout(() => total.abort(), timeouts.totalMs);
+      const signal = request.signal === undefined ? total.signal : AbortSignal.any([request.signal, total.signal]);
+      const fail = (caught: unknown) => {
+        clearTimeout(timer);
+        if (total.signal.aborted) {
+          return new AppError("upstream_timeout", `the upstream provider did not finish within ${timeouts.totalMs} ms`, {
+            cause: caught,
+            retryable: true,
+            details: { timeout: "total" },
+          });
+        }
+        return upstreamFailure(caught, timeouts);
+      };
+      let response: Dispatcher.ResponseData;
       try {
-        const response = await agent.request({
+        response = await currentAgent(timeouts.connectMs).request({
           origin: url.origin,
           path: url.pathname + url.search,
           method: request.method,
           headers: traced?.headers ?? request.headers,
           body: request.body ?? null,
-          signal: request.signal ?? null,
+          signal,
+          headersTimeout: timeouts.firstByteMs,
+          bodyTimeout: timeouts.idleMs,
         });
-        traced?.end(response.statusCode);
-        return { status: response.statusCode, headers: response.headers, body: response.body };
       } catch (caught) {
-        const failure = upstreamFailure(caught);
+        const failure = fail(caught);
         traced?.fail(failure);
         throw failure;
       }
+      traced?.end(response.statusCode);
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: wrapBody(response.body, fail, () => clearTimeout(timer)),
+      };
     },
-    close: () => agent.close(),
+    async close() {
+      await Promise.all([agent.close(), ...retired.map((a) => a.close())]);
+    },
   };
 }
 
+function wrapBody(body: Dispatcher.ResponseData["body"], fail: (caught: unknown) => AppError, done: () => void): UpstreamBody {
+  // A thin iterator over undici's own (no generator in between): chunks already received are handed on before a
+  // failure that follows them, and ending it early still destroys the response.
+  const chunks = (): AsyncIterator<Uint8Array> => {
+    const inner = body[Symbol.asyncIterator]();
+    return {
+      next: () =>
+        inner.next().then(
+          (result) => {
+            if (result.done === true) done();
+            return result as IteratorResult<Uint8Array>;
+          },
+          (caught: unknown) => {
+            done();
+            throw fail(caught);
+          },
+        ),
+      return: async (value?: unknown) => {
+        done();
+        await inner.return?.(value);
+        return { done: true, value: undefined };
+      },
+    };
+  };
+  const bytes = async () => {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of { [Symbol.asyncIterator]: chunks }) parts.push(chunk);
+    return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+  };
+  return {
+    [Symbol.asyncIterator]: chunks,
+    bytes,
+    text: async () => Buffer.from(await bytes()).toString("utf8"),
+    arrayBuffer: async () => {
+      const all = await bytes();
+      return all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+    },
+  };
+}
+
+/** A body already read into memory (a buffered answer handed on after the retry loop). */
+export function bufferedBody(data: Uint8Array): UpstreamBody {
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield data;
+    },
+    bytes: async () => data,
+    text: async () => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8"),
+    arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+  };
+}
+
+const TIMEOUT_CODES: Record<string, { which: string; setting: keyof UpstreamTimeouts }> = {
+  UND_ERR_CONNECT_TIMEOUT: { which: "connect", setting: "connectMs" },
+  UND_ERR_HEADERS_TIMEOUT: { which: "first byte", setting: "firstByteMs" },
+  UND_ERR_BODY_TIMEOUT: { which: "idle", setting: "idleMs" },
+};
+
 /** Map a transport failure to the gateway error the client sees. */
-export function upstreamFailure(caught: unknown): AppError {
+export function upstreamFailure(caught: unknown, timeouts?: UpstreamTimeouts): AppError {
   const error = caught as { code?: string; name?: string; message?: string };
-  if (error.code === "UND_ERR_HEADERS_TIMEOUT" || error.code === "UND_ERR_BODY_TIMEOUT") {
-    return new AppError("upstream_timeout", "the upstream provider did not answer in time", { cause: caught, retryable: true });
+  const timeout = error.code === undefined ? undefined : TIMEOUT_CODES[error.code];
+  if (timeout !== undefined) {
+    const limit = timeouts === undefined ? "" : ` (${timeouts[timeout.setting]} ms)`;
+    return new AppError("upstream_timeout", `the upstream provider did not answer in time: ${timeout.which} timeout${limit}`, {
+      cause: caught,
+      retryable: true,
+      details: { timeout: timeout.which.replace(" ", "_") },
+    });
+  }
+  if (error.code === "ERR_EGRESS_DENIED") {
+    // A policy refusal is the same on every retry: not retried.
+    return new AppError("upstream_error", "cannot reach the upstream provider (ERR_EGRESS_DENIED)", { cause: caught });
   }
   if (error.name === "AbortError" || error.code === "UND_ERR_ABORTED") {
     return new AppError("bad_request", "the client closed the request", { cause: caught, status: 499 });

@@ -1,0 +1,170 @@
+/**
+ * Circuit breakers per route (Closed → Open → HalfOpen), shared by every ai-proxy replica through Redis. A breaker
+ * opens when, inside one window, failures reach the count threshold AND the error rate; after the recovery period a
+ * limited number of probes go through; their success closes it, a failure opens it again. Each transition is
+ * published once (by the replica that caused it) as an audit record.
+ *
+ * Hot path: a closed breaker seen less than CACHE_MS ago admits without asking Redis; outcomes are one EVALSHA.
+ * When Redis cannot be reached the breakers fail open (requests go through) and say so in the log.
+ */
+import { randomUUID } from "node:crypto";
+import type { Outbox } from "@thinkwatch/bus";
+import type { Logger } from "@thinkwatch/log";
+import { auditRecordContract, type BreakerState, type GatewaySettingsSchema } from "@thinkwatch/proto";
+import { defineScript } from "@thinkwatch/redis";
+import type { Redis } from "ioredis";
+import type * as v from "valibot";
+import { BREAKER_ADMIT, BREAKER_RECORD } from "./breaker-scripts.js";
+import type { Route } from "./model-router.js";
+
+type GatewaySettings = v.InferOutput<typeof GatewaySettingsSchema>;
+
+/** How long a replica trusts what it last saw of a closed breaker. */
+const CACHE_MS = 250;
+const KEY_TTL_SECONDS = 24 * 3600;
+
+export type Admission = "allow" | "probe" | "deny";
+
+export interface BreakerSnapshot {
+  state: BreakerState;
+  requests: number;
+  failures: number;
+  openedAt: number | null;
+}
+
+export interface CircuitBreakers {
+  admit(route: Route): Promise<Admission>;
+  /** `probe`: the attempt was admitted as a half-open probe. */
+  record(route: Route, ok: boolean, admission: Admission): Promise<void>;
+  snapshot(routeIds: readonly string[]): Promise<Map<string, BreakerSnapshot>>;
+}
+
+const TRANSITION_ACTIONS: Record<string, string> = {
+  opened: "circuit_breaker.opened",
+  reopened: "circuit_breaker.opened",
+  half_opened: "circuit_breaker.half_opened",
+  closed: "circuit_breaker.closed",
+};
+
+export function breakerKey(routeId: string): string {
+  return `cb:${routeId}`;
+}
+
+export function createRedisCircuitBreakers(deps: {
+  redis: Redis;
+  settings: () => GatewaySettings;
+  outbox: Outbox;
+  log: Logger;
+  now?: () => number;
+}): CircuitBreakers {
+  const { redis, outbox, log } = deps;
+  const now = deps.now ?? Date.now;
+  const admitScript = defineScript<[string, string, string, number]>(redis, "breaker_admit", BREAKER_ADMIT, 1);
+  const recordScript = defineScript<[string, string, number]>(redis, "breaker_record", BREAKER_RECORD, 1);
+  const seen = new Map<string, { state: string; openedAt: number; at: number }>();
+  let redisDown = false;
+
+  const remember = (routeId: string, state: string, openedAt: number) => seen.set(routeId, { state, openedAt, at: now() });
+  const redisFailed = (caught: unknown) => {
+    if (!redisDown) log.warn({ err: caught }, "circuit-breaker state unreachable in Redis; routes are treated as closed");
+    redisDown = true;
+  };
+
+  const publish = (route: Route, transition: string, state: string, details: Record<string, unknown>) => {
+    const action = TRANSITION_ACTIONS[transition];
+    if (action === undefined) return;
+    const eventId = randomUUID();
+    outbox.enqueue(
+      auditRecordContract(action),
+      {
+        eventId,
+        occurredAt: now(),
+        traceId: null,
+        requestId: null,
+        category: "circuit_breaker",
+        action,
+        actor: { kind: "system", id: null, name: "ai-proxy", ip: null, userAgent: null },
+        target: { kind: "model_route", id: route.id, name: `${route.model} via ${route.provider.name}` },
+        outcome: state === "closed" ? "success" : "failure",
+        teamId: null,
+        details: { ...details, state, model: route.model, providerId: route.provider.id, upstreamModel: route.upstreamModel },
+        before: null,
+        after: null,
+      },
+      eventId,
+    );
+    log.warn({ route: route.id, model: route.model, provider: route.provider.name, transition }, "circuit breaker changed state");
+  };
+
+  return {
+    async admit(route) {
+      const settings = deps.settings();
+      const cached = seen.get(route.id);
+      const t = now();
+      if (cached !== undefined && t - cached.at < CACHE_MS) {
+        if (cached.state === "closed") return "allow";
+        if (cached.state === "open" && t - cached.openedAt < settings.breakerRecoverySeconds * 1000) return "deny";
+      }
+      try {
+        const [decision, state, transition, openedAt] = await admitScript(
+          [breakerKey(route.id)],
+          [t, settings.breakerRecoverySeconds * 1000, settings.breakerHalfOpenProbes],
+        );
+        redisDown = false;
+        remember(route.id, state, Number(openedAt));
+        if (transition !== "") publish(route, transition, state, { recoverySeconds: settings.breakerRecoverySeconds });
+        return decision as Admission;
+      } catch (caught) {
+        redisFailed(caught);
+        return "allow";
+      }
+    },
+    async record(route, ok, admission) {
+      const settings = deps.settings();
+      try {
+        const [state, transition, openedAt] = await recordScript(
+          [breakerKey(route.id)],
+          [
+            now(),
+            ok ? 1 : 0,
+            settings.breakerWindowSeconds * 1000,
+            settings.breakerFailureThreshold,
+            settings.breakerErrorRatePct,
+            settings.breakerHalfOpenProbes,
+            admission === "probe" ? 1 : 0,
+            KEY_TTL_SECONDS,
+          ],
+        );
+        redisDown = false;
+        remember(route.id, state, Number(openedAt));
+        if (transition !== "") {
+          publish(route, transition, state, {
+            failureThreshold: settings.breakerFailureThreshold,
+            errorRatePct: settings.breakerErrorRatePct,
+            windowSeconds: settings.breakerWindowSeconds,
+          });
+        }
+      } catch (caught) {
+        redisFailed(caught);
+      }
+    },
+    async snapshot(routeIds) {
+      const pipeline = redis.pipeline();
+      for (const id of routeIds) pipeline.hmget(breakerKey(id), "state", "requests", "failures", "openedAt");
+      const results = (await pipeline.exec()) ?? [];
+      const out = new Map<string, BreakerSnapshot>();
+      routeIds.forEach((id, index) => {
+        const [error, values] = results[index] ?? [null, []];
+        if (error !== null) throw error;
+        const [state, requests, failures, openedAt] = values as Array<string | null>;
+        out.set(id, {
+          state: (state ?? "closed") as BreakerState,
+          requests: Number(requests ?? 0),
+          failures: Number(failures ?? 0),
+          openedAt: openedAt === null || openedAt === undefined || Number(openedAt) === 0 ? null : Number(openedAt),
+        });
+      });
+      return out;
+    },
+  };
+}

@@ -70,7 +70,11 @@ export type McpToolInfo = v.InferOutput<typeof McpToolInfoSchema>;
 /** Connect to one server (registered or about to be) with the given settings and list what it offers. */
 export const McpServerTest = requestContract(
   "mcp.v1.servers.test",
-  v.object({ server: McpServerEntrySchema }),
+  v.object({
+    server: McpServerEntrySchema,
+    /** The console user running the test: a per-user OAuth server is tested with their own linked account. */
+    userId: v.optional(v.string()),
+  }),
   v.object({
     ok: v.boolean(),
     error: v.nullable(v.string()),

@@ -13,6 +13,7 @@ import { McpProxyConfigSchema } from "./config.js";
 import { rpcErrorFromAppError } from "./http/json-rpc.js";
 import { registerMcpEndpoint } from "./http/mcp-endpoint.js";
 import { PROTECTED_RESOURCE_PATH, registerProtectedResource } from "./http/protected-resource.js";
+import { createStatelessRevision } from "./http/stateless-revision.js";
 import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
@@ -56,7 +57,8 @@ export const mcpProxyService = defineService({
       upstreamAuth,
       onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
     });
-    registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http);
+    const stateless = createStatelessRevision(sessions, registry, log);
+    registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http, upstreamAuth);
 
     const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
     registerProtectedResource(app);
@@ -64,6 +66,7 @@ export const mcpProxyService = defineService({
       keys,
       sessions,
       registry,
+      stateless,
       allowedOrigins: config.CORS_ORIGINS.split(",")
         .map((o) => o.trim())
         .filter(Boolean),
@@ -80,6 +83,7 @@ export const mcpProxyService = defineService({
         registry.stop();
         upstreamAuth.stop();
         settings.stop();
+        await stateless.close();
         await sessions.closeAll();
         await http.close();
         await keys.stop();

@@ -53,6 +53,17 @@ export const McpServerEntrySchema = v.object({
 });
 export type McpServerEntry = v.InferOutput<typeof McpServerEntrySchema>;
 
+/**
+ * Tool RBAC compiled for the edges: each user's granted tool patterns (through their roles, teams and own grants).
+ * `enforced` is false while no grant exists: then keys alone decide. A user missing from `users` has no grants.
+ */
+export const McpToolGrantsReadModelSchema = v.object({
+  revision: v.number(),
+  enforced: v.boolean(),
+  users: v.record(v.string(), v.array(v.string())),
+});
+export type McpToolGrantsReadModel = v.InferOutput<typeof McpToolGrantsReadModelSchema>;
+
 export const McpRegistrySchema = v.object({ revision: v.number(), servers: v.array(McpServerEntrySchema) });
 export type McpRegistry = v.InferOutput<typeof McpRegistrySchema>;
 

@@ -30,6 +30,7 @@ import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerLogRoutes } from "./http/logs.js";
 import { registerMcpOAuthLinkRoutes } from "./http/mcp-oauth-link.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
+import { registerMcpToolGrantRoutes } from "./http/mcp-tool-grants.js";
 import { registerModelPricingRoutes } from "./http/model-pricing.js";
 import { registerOpenApiRoute } from "./http/openapi.js";
 import { registerProviderRoutes } from "./http/providers.js";
@@ -46,6 +47,7 @@ import { registerUserRoutes } from "./http/users.js";
 import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
+import { createMcpToolGrantStore } from "./mcp/mcp-tool-grant-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
@@ -136,6 +138,14 @@ export async function startAdminApi(
     allowPrivate: liveSettings.current().security.allowPrivateUpstreams,
   }));
   await mcpServers.publish();
+  const toolGrants = createMcpToolGrantStore(pg.db, configStore);
+  await toolGrants.publish();
+  // Role and team changes are made elsewhere; republishing often keeps the compiled grants in step with them.
+  const toolGrantRefresh = setInterval(
+    () => void toolGrants.publish().catch((caught: unknown) => log.warn({ err: caught }, "cannot republish MCP tool grants")),
+    15_000,
+  );
+  toolGrantRefresh.unref();
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
@@ -163,6 +173,7 @@ export async function startAdminApi(
   registerLogRoutes(router, deps);
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
+  registerMcpToolGrantRoutes(router, deps, toolGrants);
   registerMcpOAuthLinkRoutes(router, deps, mcpServers, await createMcpOAuthLinker(bus, deps.keyring), config.PUBLIC_URL);
   registerHealthRoutes(router, deps, pg);
   registerOpenApiRoute(router);
@@ -182,6 +193,7 @@ export async function startAdminApi(
     },
     async stop(deadlineMs) {
       purger.stop();
+      clearInterval(toolGrantRefresh);
       deps.identity.stop();
       liveSettings.stop();
       await auditOutbox.stop(deadlineMs);

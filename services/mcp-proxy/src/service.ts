@@ -15,6 +15,7 @@ import { registerMcpEndpoint } from "./http/mcp-endpoint.js";
 import { PROTECTED_RESOURCE_PATH, registerProtectedResource } from "./http/protected-resource.js";
 import { createStatelessRevision } from "./http/stateless-revision.js";
 import { registerMcpAdmin } from "./nats/mcp-admin.js";
+import { watchToolGrants } from "./policy/tool-grants-watch.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
 import { openSessionStore } from "./session/session-store.js";
@@ -46,6 +47,7 @@ export const mcpProxyService = defineService({
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
     );
     const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
+    const grants = await watchToolGrants(configStore, log);
     const sessions = new SessionManager({
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
@@ -55,9 +57,11 @@ export const mcpProxyService = defineService({
       callTimeoutMs: config.MCP_TOOL_CALL_TIMEOUT_MS,
       http,
       upstreamAuth,
+      grants,
       onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
     });
     const stateless = createStatelessRevision(sessions, registry, log);
+    grants.onChange(() => stateless.toolsChanged());
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http, upstreamAuth);
 
     const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
@@ -81,6 +85,7 @@ export const mcpProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         registry.stop();
+        grants.stop();
         upstreamAuth.stop();
         settings.stop();
         await stateless.close();

@@ -54,6 +54,8 @@ export interface StatelessRevision {
   /** The request belongs to the stateless revision (carries its `_meta` envelope or names a modern version). */
   claims(request: Request, body: unknown): Promise<boolean>;
   serve(request: Request, body: unknown, caller: StatelessCaller): Promise<Response>;
+  /** Tell `subscriptions/listen` streams the tool list changed (a permission change). */
+  toolsChanged(): void;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,7 @@ export function createStatelessRevision(sessions: SessionManager, registry: Serv
         parsedBody: body,
         authInfo: { token: "", clientId: caller.key.id, scopes: [], extra: { caller } },
       }),
+    toolsChanged: () => handler.notify.toolsChanged(),
     close: () => handler.close(),
   };
 }

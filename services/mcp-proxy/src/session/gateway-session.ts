@@ -191,7 +191,10 @@ export class GatewaySession {
   private async toolsIndex(): Promise<Map<string, Located<Tool>>> {
     if (this.toolIndex !== null) return this.toolIndex;
     const tools = await this.catalog.tools();
-    const index = new Map(tools.filter((t) => this.options.policy.allows(t.item.name)).map((t) => [t.item.name, t]));
+    // Policies speak exposed names (`<prefix>__<tool>`), on `/mcp/{server}` too where clients see original names.
+    const index = new Map(
+      tools.filter((t) => this.options.policy.allows(exposedName(t.server.prefix, t.original))).map((t) => [t.item.name, t]),
+    );
     this.toolIndex = index;
     return index;
   }
@@ -259,7 +262,8 @@ export class GatewaySession {
           arguments: request.params.arguments ?? {},
           latencyMs: Math.round(performance.now() - started),
         });
-      if (!this.options.policy.allows(exposed)) {
+      const single = this.record.serverId === null ? undefined : this.servers()[0];
+      if (!this.options.policy.allows(single === undefined ? exposed : exposedName(single.prefix, exposed))) {
         finish({
           server: null,
           toolName: exposed,

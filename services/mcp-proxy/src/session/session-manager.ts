@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type JSONRPCMessage, LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
+import type { ToolGrants } from "../policy/tool-grants-watch.js";
 import { toolPolicyOf } from "../policy/tool-policy.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
@@ -24,6 +25,8 @@ export interface SessionManagerOptions {
   callTimeoutMs: number;
   http: UpstreamFetch;
   upstreamAuth?: UpstreamAuth;
+  /** Tool RBAC grants; none: keys alone decide. */
+  grants?: ToolGrants;
   onToolCall(outcome: ToolCallOutcome): void;
 }
 
@@ -43,6 +46,9 @@ export class SessionManager {
     options.registry.onChange(() => {
       for (const session of this.live.values()) session.listChanged("tools");
     });
+    options.grants?.onChange(() => {
+      for (const session of this.live.values()) session.listChanged("tools");
+    });
   }
 
   size(): number {
@@ -54,7 +60,7 @@ export class SessionManager {
       record,
       key,
       registry: this.options.registry,
-      policy: toolPolicyOf(key),
+      policy: toolPolicyOf(key, this.options.grants),
       log: this.options.log,
       connectTimeoutMs: this.options.connectTimeoutMs,
       callTimeoutMs: this.options.callTimeoutMs,

@@ -156,7 +156,8 @@ describe("the revision's wire rules", () => {
     const body = await answer(response);
     expect(body.result).toMatchObject({
       supportedVersions: expect.arrayContaining([MODERN]),
-      serverInfo: { name: "thinkwatch" },
+      capabilities: { tools: { listChanged: true } },
+      _meta: { "io.modelcontextprotocol/serverInfo": { name: "thinkwatch" } },
     });
   });
 

@@ -45,7 +45,7 @@ export function ToolGrantsPanel({ canWrite }: { canWrite: boolean }) {
           : "No grants yet: every tool is open to every key allowed to use it. The first grant turns tool permissions on."}
       </p>
       <DataTable
-        label="Tool permissions"
+        label="Tool grants"
         columns={columns}
         data={grants.data}
         loading={grants.isPending}

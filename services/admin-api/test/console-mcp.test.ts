@@ -116,20 +116,20 @@ describe("MCP servers and the tool catalog in the console", () => {
   });
 
   it("grants tools to a role on the catalog page, refuses a bad grant next to its field, and revokes", async () => {
-    const panel = page.getByRole("region", { name: "Tool permissions" });
+    const panel = page.getByRole("region", { name: "Tool permissions", exact: true });
     await panel.getByText("No tool grants").waitFor();
     await panel.getByLabel("Tool pattern").fill("everything__echo");
-    await panel.getByLabel("Grant to").selectOption("role");
+    await panel.getByLabel("Grant to", { exact: true }).selectOption("role");
     await panel.getByLabel("Role name, team id or user id").fill("developer");
-    await panel.getByRole("button", { name: "Grant" }).click();
+    await panel.getByRole("button", { name: "Grant", exact: true }).click();
     const row = panel.getByRole("row").filter({ hasText: "everything__echo" });
     await row.waitFor();
     expect(await row.textContent()).toContain("developer");
     // A team that does not exist: the API's message is shown.
     await panel.getByLabel("Tool pattern").fill("everything__*");
-    await panel.getByLabel("Grant to").selectOption("team");
+    await panel.getByLabel("Grant to", { exact: true }).selectOption("team");
     await panel.getByLabel("Role name, team id or user id").fill("00000000-0000-4000-8000-000000000000");
-    await panel.getByRole("button", { name: "Grant" }).click();
+    await panel.getByRole("button", { name: "Grant", exact: true }).click();
     await panel.getByText("no team with id 00000000-0000-4000-8000-000000000000").waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, "1280-mcp-tool-grants.png") });
     await row.getByRole("button", { name: "Revoke everything__echo from developer" }).click();

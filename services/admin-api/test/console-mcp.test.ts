@@ -17,6 +17,7 @@ import {
   launchChromium,
   startFleetProcess,
   type TestEnvironment,
+  waitFor,
 } from "@thinkwatch/testkit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,6 +126,8 @@ describe("MCP servers and the tool catalog in the console", () => {
     const row = panel.getByRole("row").filter({ hasText: "everything__echo" });
     await row.waitFor();
     expect(await row.textContent()).toContain("developer");
+    // The form clears itself once the grant is saved.
+    await waitFor(async () => (await panel.getByLabel("Tool pattern").inputValue()) === "", { what: "the cleared form" });
     // A team that does not exist: the API's message is shown.
     await panel.getByLabel("Tool pattern").fill("everything__*");
     await panel.getByLabel("Grant to", { exact: true }).selectOption("team");

@@ -46,6 +46,7 @@ import { registerUserRoleRoutes } from "./http/user-roles.js";
 import { registerUserRoutes } from "./http/users.js";
 import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
+import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createMcpToolGrantStore } from "./mcp/mcp-tool-grant-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
@@ -149,6 +150,9 @@ export async function startAdminApi(
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
+  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring);
+  const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
+  mcpPurger.start(3_600_000);
 
   const app = createHttpApp({ log });
   registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
@@ -174,7 +178,7 @@ export async function startAdminApi(
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
   registerMcpToolGrantRoutes(router, deps, toolGrants);
-  registerMcpOAuthLinkRoutes(router, deps, mcpServers, await createMcpOAuthLinker(bus, deps.keyring), config.PUBLIC_URL);
+  registerMcpOAuthLinkRoutes(router, deps, mcpServers, mcpLinker, config.PUBLIC_URL);
   registerHealthRoutes(router, deps, pg);
   registerOpenApiRoute(router);
   app.route("/", router.app);
@@ -194,6 +198,7 @@ export async function startAdminApi(
     async stop(deadlineMs) {
       purger.stop();
       clearInterval(toolGrantRefresh);
+      mcpPurger.stop();
       deps.identity.stop();
       liveSettings.stop();
       await auditOutbox.stop(deadlineMs);

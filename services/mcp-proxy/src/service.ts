@@ -1,11 +1,12 @@
 /**
  * mcp-proxy: one MCP endpoint on the gateway port for every upstream MCP server a caller may use. Stateless apart
  * from live sessions, which any replica can rebuild from shared storage; the server registry comes from the config
- * KV; tool calls are audited through the outbox; admin-api asks it to test servers and list the catalog.
+ * KV; tool calls are rate-limited by quota (only when the rule index says a rule can apply) and audited through the
+ * outbox; admin-api asks it to test servers and list the catalog.
  */
 import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
-import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
 import { publishToolCall, toolCallEvent } from "./audit/tool-call-audit.js";
@@ -41,6 +42,11 @@ export const mcpProxyService = defineService({
       log,
     });
     const registry = await watchServerRegistry(configStore, keyring, log);
+    const quotaIndex = await watchQuotaIndex(configStore, log);
+    const quota = createQuotaClient(bus, log, {
+      timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,
+      failClosed: () => settings.current().security.rateLimitFailClosed,
+    });
     const outbox = createOutbox(bus, log);
     const http = createUpstreamFetch(
       () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
@@ -60,7 +66,7 @@ export const mcpProxyService = defineService({
       grants,
       onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
     });
-    const stateless = createStatelessRevision(sessions, registry, log);
+    const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log);
     grants.onChange(() => stateless.toolsChanged());
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http, upstreamAuth);
 
@@ -75,6 +81,7 @@ export const mcpProxyService = defineService({
         .map((o) => o.trim())
         .filter(Boolean),
       keepAliveMs: 15_000,
+      quota: { quota, quotaIndex },
     });
     return {
       http: {
@@ -86,6 +93,7 @@ export const mcpProxyService = defineService({
       async stop(deadlineMs) {
         registry.stop();
         grants.stop();
+        quotaIndex.stop();
         upstreamAuth.stop();
         settings.stop();
         await stateless.close();

@@ -6,6 +6,8 @@
  * Every other request is answered by a gateway session (the same aggregation, tool policy, audit and upstream pool
  * as the session-based path) that stands for the caller's key, endpoint and declared capabilities.
  */
+
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
@@ -20,9 +22,11 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
+import type { ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import { GATEWAY_SERVER_INFO, RpcAnswerError } from "../session/gateway-session.js";
 import type { SessionManager } from "../session/session-manager.js";
+import { admitToolCalls } from "./tool-call-admission.js";
 
 /** Who sent a stateless request, established by the endpoint before the SDK sees it. */
 export interface StatelessCaller {
@@ -59,7 +63,12 @@ export interface StatelessRevision {
   close(): Promise<void>;
 }
 
-export function createStatelessRevision(sessions: SessionManager, registry: ServerRegistry, log: Logger): StatelessRevision {
+export function createStatelessRevision(
+  sessions: SessionManager,
+  registry: ServerRegistry,
+  quota: ToolCallQuotaDeps,
+  log: Logger,
+): StatelessRevision {
   const callerOf = (ctx: ServerContext): StatelessCaller => {
     const caller = ctx.http?.authInfo?.extra?.caller as StatelessCaller | undefined;
     if (caller === undefined) throw new ProtocolError(ProtocolErrorCode.InternalError, "request without a caller");
@@ -82,6 +91,20 @@ export function createStatelessRevision(sessions: SessionManager, registry: Serv
     else params._meta = meta;
 
     const session = await sessions.stateless(caller.key, caller.serverId, declared, clientInfo);
+    if (request.method === "tools/call") {
+      // Quota as on the session-based path; a refused call is audited there and answered with its JSON-RPC error.
+      const admission = await admitToolCalls(
+        quota,
+        session,
+        caller.key,
+        [{ jsonrpc: "2.0", id: request.id, method: request.method, params } as JSONRPCMessage],
+        { requestId: caller.requestId, clientIp: caller.clientIp },
+      );
+      const refused = admission.refused.get(String(request.id));
+      if (refused !== undefined && "error" in refused.answer) {
+        throw new ProtocolError(refused.answer.error.code, refused.answer.error.message, refused.answer.error.data);
+      }
+    }
     try {
       return await session.dispatch(
         { method: request.method, params },

@@ -3,7 +3,7 @@
  * service watches the keys it needs and converges within a second, without a restart.
  */
 import * as v from "valibot";
-import { McpRegistrySchema } from "./mcp.js";
+import { McpRegistrySchema, McpToolGrantsReadModelSchema } from "./mcp.js";
 import { QuotaIndexSchema } from "./quota.js";
 import { SettingsReadModelSchema } from "./settings.js";
 
@@ -96,4 +96,5 @@ export const CONFIG_KEYS = {
   pricing: { key: "pricing", schema: PricingTableSchema },
   quotaIndex: { key: "quota_index", schema: QuotaIndexSchema },
   mcpServers: { key: "mcp_servers", schema: McpRegistrySchema },
+  mcpToolGrants: { key: "mcp_tool_grants", schema: McpToolGrantsReadModelSchema },
 } as const;

@@ -53,6 +53,17 @@ export const McpServerEntrySchema = v.object({
 });
 export type McpServerEntry = v.InferOutput<typeof McpServerEntrySchema>;
 
+/**
+ * Tool RBAC compiled for the edges: each user's granted tool patterns (through their roles, teams and own grants).
+ * `enforced` is false while no grant exists: then keys alone decide. A user missing from `users` has no grants.
+ */
+export const McpToolGrantsReadModelSchema = v.object({
+  revision: v.number(),
+  enforced: v.boolean(),
+  users: v.record(v.string(), v.array(v.string())),
+});
+export type McpToolGrantsReadModel = v.InferOutput<typeof McpToolGrantsReadModelSchema>;
+
 export const McpRegistrySchema = v.object({ revision: v.number(), servers: v.array(McpServerEntrySchema) });
 export type McpRegistry = v.InferOutput<typeof McpRegistrySchema>;
 
@@ -70,7 +81,11 @@ export type McpToolInfo = v.InferOutput<typeof McpToolInfoSchema>;
 /** Connect to one server (registered or about to be) with the given settings and list what it offers. */
 export const McpServerTest = requestContract(
   "mcp.v1.servers.test",
-  v.object({ server: McpServerEntrySchema }),
+  v.object({
+    server: McpServerEntrySchema,
+    /** The console user running the test: a per-user OAuth server is tested with their own linked account. */
+    userId: v.optional(v.string()),
+  }),
   v.object({
     ok: v.boolean(),
     error: v.nullable(v.string()),

@@ -1,5 +1,8 @@
-/** /api/mcp/servers and /api/mcp/tools: upstream MCP servers, their connection test, and the aggregated catalog. */
-import type { McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
+/**
+ * /api/mcp/servers, /api/mcp/tools and /api/mcp/tool-grants: upstream MCP servers, their connection test, the
+ * aggregated catalog, and tool RBAC grants.
+ */
+import type { McpServerInput, McpServerPatch, McpServerView, McpToolGrantInput, McpToolGrantView } from "@thinkwatch/console-api";
 import type { ApiClient } from "../api/api-client";
 
 export type { McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
@@ -47,4 +50,18 @@ export async function listMcpTools(
   api: ApiClient,
 ): Promise<{ tools: McpToolInfo[]; errors: Array<{ server: string; error: string }> }> {
   return api.get("/api/mcp/tools");
+}
+
+export type { McpToolGrantInput, McpToolGrantView } from "@thinkwatch/console-api";
+
+export async function listToolGrants(api: ApiClient): Promise<McpToolGrantView[]> {
+  return (await api.get<{ grants: McpToolGrantView[] }>("/api/mcp/tool-grants")).grants;
+}
+
+export async function createToolGrant(api: ApiClient, body: McpToolGrantInput): Promise<McpToolGrantView> {
+  return (await api.post<{ grant: McpToolGrantView }>("/api/mcp/tool-grants", body)).grant;
+}
+
+export async function deleteToolGrant(api: ApiClient, id: string): Promise<void> {
+  await api.delete(`/api/mcp/tool-grants/${id}`);
 }

@@ -3,11 +3,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../api/use-api";
 import {
   createMcpServer,
+  createToolGrant,
   deleteMcpServer,
+  deleteToolGrant,
   listMcpServers,
   listMcpTools,
+  listToolGrants,
   type McpServerInput,
   type McpServerPatch,
+  type McpToolGrantInput,
   testMcpServer,
   updateMcpServer,
 } from "./mcp-api";
@@ -16,6 +20,7 @@ export const mcpKeys = {
   all: ["mcp"] as const,
   servers: () => [...mcpKeys.all, "servers"] as const,
   tools: () => [...mcpKeys.all, "tools"] as const,
+  grants: () => [...mcpKeys.all, "grants"] as const,
 };
 
 export function useMcpServers() {
@@ -51,4 +56,19 @@ export function useDeleteMcpServer() {
 export function useTestMcpServer() {
   const api = useApi();
   return useMutation({ mutationFn: (id: string) => testMcpServer(api, id) });
+}
+
+export function useToolGrants() {
+  const api = useApi();
+  return useQuery({ queryKey: mcpKeys.grants(), queryFn: () => listToolGrants(api) });
+}
+
+export function useCreateToolGrant() {
+  const api = useApi();
+  return useMcpMutation((body: McpToolGrantInput) => createToolGrant(api, body));
+}
+
+export function useDeleteToolGrant() {
+  const api = useApi();
+  return useMcpMutation((id: string) => deleteToolGrant(api, id));
 }

@@ -1,12 +1,14 @@
-/** /mcp/tools: every tool of every enabled MCP server, under the names agents see, with a filter. */
+/** /mcp/tools: every tool of every enabled MCP server, under the names agents see, with a filter; and tool permissions. */
 import { createColumnHelper } from "@tanstack/react-table";
 import { Wrench } from "lucide-react";
 import { useId, useMemo, useState } from "react";
 import { DataTable } from "../components/data-table";
 import { EmptyState } from "../components/empty-state";
 import { PageHeader } from "../components/page-header";
+import { useCan } from "../session/current-user";
 import type { McpToolInfo } from "./mcp-api";
 import { useMcpTools } from "./mcp-queries";
+import { ToolGrantsPanel } from "./tool-grants-panel";
 
 const column = createColumnHelper<McpToolInfo>();
 const COLUMNS = [
@@ -21,6 +23,7 @@ const COLUMNS = [
 
 export function ToolCatalogPage() {
   const tools = useMcpTools();
+  const canGrant = useCan("mcp_tools:write");
   const [filter, setFilter] = useState("");
   const filterId = useId();
   const shown = useMemo(() => {
@@ -65,6 +68,7 @@ export function ToolCatalogPage() {
           empty={<EmptyState icon={Wrench} title="No tools" description="Register an MCP server to see its tools here." />}
         />
       </div>
+      <ToolGrantsPanel canWrite={canGrant} />
     </>
   );
 }

@@ -130,3 +130,32 @@ export const McpLinkStatusSchema = v.object({
   scope: v.nullable(v.string()),
 });
 export type McpLinkStatus = v.InferOutput<typeof McpLinkStatusSchema>;
+
+/** Tool RBAC: who a tool pattern is granted to. */
+export const McpToolGrantSubjectKindSchema = v.picklist(["role", "team", "user"], "subjectKind must be role, team or user");
+
+/** POST /api/mcp/tool-grants: grant exposed tool names matching `pattern` (`*` globs, `github__*`) to a subject. */
+export const McpToolGrantInputSchema = v.object({
+  subjectKind: McpToolGrantSubjectKindSchema,
+  /** A role name or custom role id, a team id, or a user id. */
+  subjectId: v.pipe(v.string(), v.trim(), v.minLength(1, "subjectId is required"), v.maxLength(200)),
+  pattern: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, "a pattern may not be empty"),
+    v.maxLength(200, "a pattern is at most 200 characters"),
+    v.regex(/^\S+$/, "a pattern may not contain whitespace"),
+  ),
+});
+export type McpToolGrantInput = v.InferOutput<typeof McpToolGrantInputSchema>;
+
+export const McpToolGrantViewSchema = v.object({
+  id: v.string(),
+  subjectKind: McpToolGrantSubjectKindSchema,
+  subjectId: v.string(),
+  /** The role, team or user as people read it (null if it no longer exists). */
+  subjectName: v.nullable(v.string()),
+  pattern: v.string(),
+  createdAt: v.string(),
+});
+export type McpToolGrantView = v.InferOutput<typeof McpToolGrantViewSchema>;

@@ -30,6 +30,7 @@ import { registerLogForwarderRoutes } from "./http/log-forwarders.js";
 import { registerLogRoutes } from "./http/logs.js";
 import { registerMcpOAuthLinkRoutes } from "./http/mcp-oauth-link.js";
 import { registerMcpServerRoutes } from "./http/mcp-servers.js";
+import { registerMcpToolGrantRoutes } from "./http/mcp-tool-grants.js";
 import { registerModelPricingRoutes } from "./http/model-pricing.js";
 import { registerModelRoutes } from "./http/models.js";
 import { registerOpenApiRoute } from "./http/openapi.js";
@@ -48,6 +49,7 @@ import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
 import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
+import { createMcpToolGrantStore } from "./mcp/mcp-tool-grant-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createPostgresModelStore } from "./providers/model-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
@@ -141,6 +143,14 @@ export async function startAdminApi(
     allowPrivate: liveSettings.current().security.allowPrivateUpstreams,
   }));
   await mcpServers.publish();
+  const toolGrants = createMcpToolGrantStore(pg.db, configStore);
+  await toolGrants.publish();
+  // Role and team changes are made elsewhere; republishing often keeps the compiled grants in step with them.
+  const toolGrantRefresh = setInterval(
+    () => void toolGrants.publish().catch((caught: unknown) => log.warn({ err: caught }, "cannot republish MCP tool grants")),
+    15_000,
+  );
+  toolGrantRefresh.unref();
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
@@ -172,6 +182,7 @@ export async function startAdminApi(
   registerLogRoutes(router, deps);
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
+  registerMcpToolGrantRoutes(router, deps, toolGrants);
   registerMcpOAuthLinkRoutes(router, deps, mcpServers, mcpLinker, config.PUBLIC_URL);
   registerHealthRoutes(router, deps, pg);
   registerOpenApiRoute(router);
@@ -191,6 +202,7 @@ export async function startAdminApi(
     },
     async stop(deadlineMs) {
       purger.stop();
+      clearInterval(toolGrantRefresh);
       mcpPurger.stop();
       deps.identity.stop();
       liveSettings.stop();

@@ -1,7 +1,7 @@
 /**
  * The MCP pages in a real browser (headless Chromium on the built SPA, with admin-api, key-service and mcp-proxy):
  * an admin registers a stdio MCP server with a secret, tests it and sees its tools, finds them in the tool catalog
- * under their exposed names, disables and deletes the server; the secret never comes back to the browser.
+ * under their exposed names, grants and revokes tool permissions, disables and deletes the server; the secret never comes back to the browser.
  */
 
 import { mkdirSync } from "node:fs";
@@ -17,6 +17,7 @@ import {
   launchChromium,
   startFleetProcess,
   type TestEnvironment,
+  waitFor,
 } from "@thinkwatch/testkit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -113,6 +114,29 @@ describe("MCP servers and the tool catalog in the console", () => {
     await page.getByRole("row").filter({ hasText: "everything__get-sum" }).waitFor();
     expect(await page.getByRole("row").filter({ hasText: "everything__echo" }).count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, "1280-mcp-tools.png") });
+  });
+
+  it("grants tools to a role on the catalog page, refuses a bad grant next to its field, and revokes", async () => {
+    const panel = page.getByRole("region", { name: "Tool permissions", exact: true });
+    await panel.getByText("No tool grants").waitFor();
+    await panel.getByLabel("Tool pattern").fill("everything__echo");
+    await panel.getByLabel("Grant to", { exact: true }).selectOption("role");
+    await panel.getByLabel("Role name, team id or user id").fill("developer");
+    await panel.getByRole("button", { name: "Grant", exact: true }).click();
+    const row = panel.getByRole("row").filter({ hasText: "everything__echo" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("developer");
+    // The form clears itself once the grant is saved.
+    await waitFor(async () => (await panel.getByLabel("Tool pattern").inputValue()) === "", { what: "the cleared form" });
+    // A team that does not exist: the API's message is shown.
+    await panel.getByLabel("Tool pattern").fill("everything__*");
+    await panel.getByLabel("Grant to", { exact: true }).selectOption("team");
+    await panel.getByLabel("Role name, team id or user id").fill("00000000-0000-4000-8000-000000000000");
+    await panel.getByRole("button", { name: "Grant", exact: true }).click();
+    await panel.getByText("no team with id 00000000-0000-4000-8000-000000000000").waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "1280-mcp-tool-grants.png") });
+    await row.getByRole("button", { name: "Revoke everything__echo from developer" }).click();
+    await panel.getByText("No tool grants").waitFor();
   });
 
   it("disables, then deletes the server after confirmation", async () => {

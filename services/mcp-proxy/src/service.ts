@@ -14,7 +14,9 @@ import { McpProxyConfigSchema } from "./config.js";
 import { rpcErrorFromAppError } from "./http/json-rpc.js";
 import { registerMcpEndpoint } from "./http/mcp-endpoint.js";
 import { PROTECTED_RESOURCE_PATH, registerProtectedResource } from "./http/protected-resource.js";
+import { createStatelessRevision } from "./http/stateless-revision.js";
 import { registerMcpAdmin } from "./nats/mcp-admin.js";
+import { watchToolGrants } from "./policy/tool-grants-watch.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
 import { openSessionStore } from "./session/session-store.js";
@@ -51,6 +53,7 @@ export const mcpProxyService = defineService({
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
     );
     const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
+    const grants = await watchToolGrants(configStore, log);
     const sessions = new SessionManager({
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
@@ -60,9 +63,12 @@ export const mcpProxyService = defineService({
       callTimeoutMs: config.MCP_TOOL_CALL_TIMEOUT_MS,
       http,
       upstreamAuth,
+      grants,
       onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
     });
-    registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http);
+    const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log);
+    grants.onChange(() => stateless.toolsChanged());
+    registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http, upstreamAuth);
 
     const app = createHttpApp({
       log,
@@ -74,6 +80,7 @@ export const mcpProxyService = defineService({
       keys,
       sessions,
       registry,
+      stateless,
       allowedOrigins: config.CORS_ORIGINS.split(",")
         .map((o) => o.trim())
         .filter(Boolean),
@@ -89,9 +96,11 @@ export const mcpProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         registry.stop();
+        grants.stop();
         quotaIndex.stop();
         upstreamAuth.stop();
         settings.stop();
+        await stateless.close();
         await sessions.closeAll();
         await http.close();
         await keys.stop();

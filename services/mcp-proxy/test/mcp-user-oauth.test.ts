@@ -32,6 +32,7 @@ let fleet: FleetProcess;
 let upstream: OAuthProtectedMcp;
 let admin: ConsoleClient;
 let bob: ConsoleClient;
+let serviceServerId = "";
 let serverId: string;
 const keys: Record<"admin" | "bob", string> = { admin: "", bob: "" };
 let nats: NatsConnection;
@@ -80,6 +81,7 @@ beforeAll(async () => {
     oauth: { clientId: upstream.serviceClientId, clientSecret: upstream.serviceClientSecret, scopes: "tools" },
   });
   expect(service.status, JSON.stringify(service.body)).toBe(201);
+  serviceServerId = (service.body as { server: { id: string } }).server.id;
   for (const [who, client] of [
     ["admin", admin],
     ["bob", bob],
@@ -98,6 +100,21 @@ afterAll(async () => {
   await upstream?.close();
   await testEnv?.cleanup();
 });
+
+/** The tools of the per-user server alone (`/mcp/notes`, original names). */
+async function toolNames(key: string): Promise<Array<{ name: string; description?: string | undefined }>> {
+  const client = new Client({ name: "user-oauth-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${fleet.gatewayUrl}/mcp/notes`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+    }),
+  );
+  try {
+    return (await client.listTools()).tools.map((t) => ({ name: t.name, description: t.description }));
+  } finally {
+    await client.close();
+  }
+}
 
 async function whoami(key: string, tool = "notes__whoami"): Promise<{ isError: boolean; text: string }> {
   const client = new Client({ name: "user-oauth-test", version: "1.0.0" });
@@ -150,13 +167,38 @@ async function link(client: ConsoleClient, subject: string): Promise<void> {
   });
 }
 
+interface TestAnswer {
+  ok: boolean;
+  error: string | null;
+  tools: Array<{ name: string }>;
+}
+
 describe("per-user OAuth to an upstream MCP server", () => {
+  it("tests a per-user server with the admin's own account (and says to link first) and a service server with its token", async () => {
+    const unlinked = await admin.call<TestAnswer>("POST", `/api/mcp/servers/${serverId}/test`);
+    expect(unlinked.status).toBe(200);
+    expect(unlinked.body).toMatchObject({
+      ok: false,
+      error: `"${SERVER_NAME}" uses per-user OAuth and is tested with your own account: choose "Link my account" on it first`,
+    });
+    const service = await admin.call<TestAnswer>("POST", `/api/mcp/servers/${serviceServerId}/test`);
+    expect(service.body.error).toBeNull();
+    expect(service.body.ok).toBe(true);
+    expect(service.body.tools.map((t) => t.name)).toContain("whoami");
+  });
+
   it("gives a user who has not linked a tool error naming where to link, and reports them unlinked", async () => {
     const status = await bob.call("GET", `/api/mcp/servers/${serverId}/link`);
     expect(status.status).toBe(200);
     expect(status.body).toEqual({ linked: false, linkedAt: null, scope: null });
     expect(await whoami(keys.bob)).toEqual({ isError: true, text: LINK_ERROR });
-    expect(upstream.calls).toHaveLength(0);
+    // The unlinked server stays discoverable: one tool stands for it, and calling it gives the same instructions.
+    const listed = await toolNames(keys.bob);
+    expect(listed.map((t) => t.name)).toEqual(["link_account"]);
+    expect(listed[0]?.description).toContain(`choose "Link my account" on "${SERVER_NAME}"`);
+    expect(await whoami(keys.bob, "notes__link_account")).toEqual({ isError: true, text: LINK_ERROR });
+    // Nothing reached the upstream as a user (the service account's calls come from the test button above).
+    expect(upstream.calls.filter((call) => call.sub !== upstream.serviceClientId)).toHaveLength(0);
   });
 
   it("links two users; each call reaches the upstream as that user, with refreshed tokens", async () => {
@@ -168,7 +210,15 @@ describe("per-user OAuth to an upstream MCP server", () => {
     expect(await whoami(keys.admin)).toEqual({ isError: false, text: "sub=alice" });
     expect(await whoami(keys.bob)).toEqual({ isError: false, text: "sub=bob" });
     expect(await whoami(keys.admin)).toEqual({ isError: false, text: "sub=alice" });
-    expect(new Set(upstream.calls.map((c) => c.sub))).toEqual(new Set(["alice", "bob"]));
+    const tested = await admin.call<TestAnswer>("POST", `/api/mcp/servers/${serverId}/test`);
+    expect(tested.body).toMatchObject({ ok: true, error: null });
+    expect(tested.body.tools.map((t) => t.name)).toContain("whoami");
+    const linkedTools = (await toolNames(keys.bob)).map((t) => t.name);
+    expect(linkedTools).toContain("whoami");
+    expect(linkedTools).not.toContain("link_account");
+    expect(new Set(upstream.calls.filter((c) => c.sub !== upstream.serviceClientId).map((c) => c.sub))).toEqual(
+      new Set(["alice", "bob"]),
+    );
     // Tokens were refreshed (the 10 s tokens are inside the refresh margin) and the refreshed ones were accepted.
     expect(upstream.refreshes()).toBeGreaterThan(0);
     const aliceTokens = new Set(upstream.calls.filter((c) => c.sub === "alice").map((c) => c.jti));

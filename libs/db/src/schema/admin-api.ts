@@ -274,3 +274,21 @@ export const auditOutbox = pgTable("audit_outbox", {
   attempts: integer("attempts").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Tool RBAC: an MCP tool pattern (exposed names, `*` globs: `github__*`) granted to a role (a built-in role name or
+ * a custom role's id), a team or one user. Once any grant exists, a user may use only the tools their grants cover
+ * (intersected with their key's own patterns); with none, tool access is governed by keys alone.
+ */
+export const mcpToolGrants = pgTable(
+  "mcp_tool_grants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** role | team | user */
+    subjectKind: text("subject_kind").notNull(),
+    subjectId: text("subject_id").notNull(),
+    pattern: text("pattern").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("mcp_tool_grants_subject_pattern_idx").on(t.subjectKind, t.subjectId, t.pattern)],
+);

@@ -74,14 +74,20 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
     const id = validate(IdSchema, c.req.param("id"));
     const entry = await servers.entryOf(id);
     if (entry === null) throw new AppError("not_found", `no MCP server with id ${id}`);
-    return c.json(await deps.bus.request(McpServerTest, { server: entry }, { timeoutMs: TEST_TIMEOUT_MS }));
+    return c.json(
+      await deps.bus.request(McpServerTest, { server: entry, userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS }),
+    );
   });
 
   /** Test settings before saving them. */
   router.route("POST", "/api/mcp/servers/test", "mcp_servers:write", async (c) => {
     const input = await readValidatedJson(c, McpServerInputSchema);
     return c.json(
-      await deps.bus.request(McpServerTest, { server: servers.entryFromInput(input) }, { timeoutMs: TEST_TIMEOUT_MS }),
+      await deps.bus.request(
+        McpServerTest,
+        { server: servers.entryFromInput(input), userId: c.get("user").id },
+        { timeoutMs: TEST_TIMEOUT_MS },
+      ),
     );
   });
 

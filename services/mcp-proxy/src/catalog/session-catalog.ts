@@ -8,6 +8,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Prompt, Resource, ResourceTemplate, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { UpstreamServer } from "../registry/registry-watch.js";
+import { LINK_ACCOUNT_TOOL, linkAccountTool, notLinkedServer } from "../upstream/link-required.js";
 import { exposedName, exposedUri } from "./names.js";
 
 export interface CatalogScope {
@@ -59,12 +60,17 @@ export class SessionCatalog {
     return this.scope.namespaced ? exposedUri(server.prefix, original) : original;
   }
 
-  private async gather<T>(what: string, each: (server: UpstreamServer, client: Client) => Promise<T[]>): Promise<T[]> {
+  private async gather<T>(
+    what: string,
+    each: (server: UpstreamServer, client: Client) => Promise<T[]>,
+    unlinked: (server: UpstreamServer) => T[] = () => [],
+  ): Promise<T[]> {
     const results = await Promise.all(
       this.scope.servers().map(async (server) => {
         try {
           return await this.upstreams.withClient(server, (client) => each(server, client));
         } catch (caught) {
+          if (notLinkedServer(caught) !== null) return unlinked(server);
           this.log.warn({ err: caught, server: server.name }, `cannot list ${what} of an MCP server; left out`);
           return [];
         }
@@ -74,15 +80,24 @@ export class SessionCatalog {
   }
 
   async tools(): Promise<Array<Located<Tool>>> {
-    const found = await this.gather("tools", async (server, client) =>
-      !supports(client, "tools")
-        ? []
-        : (
-            await listAll(async (cursor) => {
-              const page = await client.listTools(cursor === undefined ? {} : { cursor });
-              return { items: page.tools, nextCursor: page.nextCursor };
-            })
-          ).map((tool) => ({ server, original: tool.name, item: { ...tool, name: this.name(server, tool.name) } })),
+    const found = await this.gather(
+      "tools",
+      async (server, client) =>
+        !supports(client, "tools")
+          ? []
+          : (
+              await listAll(async (cursor) => {
+                const page = await client.listTools(cursor === undefined ? {} : { cursor });
+                return { items: page.tools, nextCursor: page.nextCursor };
+              })
+            ).map((tool) => ({ server, original: tool.name, item: { ...tool, name: this.name(server, tool.name) } })),
+      (server) => [
+        {
+          server,
+          original: LINK_ACCOUNT_TOOL,
+          item: linkAccountTool(server, this.name(server, LINK_ACCOUNT_TOOL)),
+        },
+      ],
     );
     return found.sort((a, b) => a.item.name.localeCompare(b.item.name));
   }

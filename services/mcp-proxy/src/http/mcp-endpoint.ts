@@ -1,6 +1,7 @@
 /**
  * `/mcp` (every permitted server, aggregated) and `/mcp/{server}` (one server, original names) over Streamable HTTP
- * (session-based revisions 2024-11-05 … 2025-11-25): POST carries JSON-RPC messages and is answered with JSON or an
+ * (session-based revisions 2024-11-05 … 2025-11-25; a POST of the stateless 2026-07-28 revision goes to
+ * stateless-revision.ts): POST carries JSON-RPC messages and is answered with JSON or an
  * SSE stream, GET opens the session's server→client stream, DELETE ends the session. Every request is
  * authenticated with a `tw-` key enabled for the MCP surface; a foreign Origin is refused (DNS rebinding). The
  * tools/call requests of a POST pass quota first (see tool-call-admission.ts): a lone refused call is answered 429.
@@ -23,6 +24,7 @@ import type { SessionManager } from "../session/session-manager.js";
 import { JSON_RPC, rpcError } from "./json-rpc.js";
 import { resourceMetadataUrl } from "./protected-resource.js";
 import { createJsonExchange, createSseExchange, createStandaloneStream } from "./sse-exchange.js";
+import type { StatelessRevision } from "./stateless-revision.js";
 import { admitToolCalls } from "./tool-call-admission.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -35,6 +37,8 @@ export interface McpEndpointDeps {
   keys: KeyVerifier;
   sessions: SessionManager;
   registry: ServerRegistry;
+  /** The stateless 2026-07-28 revision, answered on the same URLs. */
+  stateless: StatelessRevision;
   allowedOrigins: readonly string[];
   keepAliveMs: number;
   /** Rate limits on tools/call (per key, user, team and MCP server). */
@@ -130,6 +134,14 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
         error.code === "payload_too_large" ? JSON_RPC.invalidRequest : JSON_RPC.parseError,
         `Parse error: ${error.message}`,
       );
+    }
+    if (await deps.stateless.claims(c.req.raw, json)) {
+      return deps.stateless.serve(c.req.raw, json, {
+        key: admitted.key,
+        serverId: admitted.serverId,
+        requestId: c.get("requestId"),
+        clientIp: clientIpOf(c),
+      });
     }
     const batch = Array.isArray(json);
     const raw = batch ? (json as unknown[]) : [json];

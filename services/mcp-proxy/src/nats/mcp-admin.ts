@@ -1,7 +1,7 @@
 /**
  * mcp.v1.servers.test and mcp.v1.catalog: admin-api's questions about upstream servers, answered here because only
  * mcp-proxy speaks MCP upstream. A test connects with the given (not yet saved) settings and lists what the server
- * offers; the catalog lists every enabled server's tools under their exposed names.
+ * offers, with the credentials of the server's auth mode; the catalog lists every enabled server's tools under their exposed names.
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Bus } from "@thinkwatch/bus";
@@ -11,8 +11,10 @@ import { McpCatalog, McpServerTest, type McpToolInfo } from "@thinkwatch/proto";
 import { exposedName } from "../catalog/names.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import { decryptSecrets, type UpstreamServer } from "../registry/registry-watch.js";
-import { connectUpstream } from "../upstream/connect-upstream.js";
+import { type AuthHeaders, connectUpstream } from "../upstream/connect-upstream.js";
+import { notLinkedServer } from "../upstream/link-required.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
+import { fetchClientCredentials, type UpstreamAuth } from "../upstream/user-oauth.js";
 
 async function listTools(server: UpstreamServer, client: Client): Promise<McpToolInfo[]> {
   if (client.getServerCapabilities()?.tools === undefined) return [];
@@ -41,12 +43,29 @@ async function withTemporaryClient<T>(
   timeoutMs: number,
   http: UpstreamFetch,
   use: (client: Client) => Promise<T>,
+  auth?: AuthHeaders,
 ) {
-  const client = await connectUpstream(server, {}, timeoutMs, http);
+  const client = await connectUpstream(server, {}, timeoutMs, http, auth);
   try {
     return await use(client);
   } finally {
     await client.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The credentials a test uses, by the server's auth mode: a per-user OAuth server is tested as the admin running the
+ * test (with their own linked account), a client-credentials server with a token fetched for this test only (the
+ * settings may not be saved yet, so nothing is cached under the server's id).
+ */
+function testCredentials(server: UpstreamServer, keyring: Keyring, upstreamAuth: UpstreamAuth, userId: string | undefined) {
+  switch (server.authMode) {
+    case "static":
+      return undefined;
+    case "client_credentials":
+      return async () => ({ authorization: `Bearer ${(await fetchClientCredentials(server, keyring)).token}` });
+    case "per_user_oauth":
+      return () => upstreamAuth.headers(server, userId ?? "");
   }
 }
 
@@ -57,28 +76,42 @@ export function registerMcpAdmin(
   log: Logger,
   timeoutMs: number,
   http: UpstreamFetch,
+  upstreamAuth: UpstreamAuth,
 ): void {
-  bus.serve(McpServerTest, async ({ server: entry }) => {
+  bus.serve(McpServerTest, async ({ server: entry, userId }) => {
     const started = performance.now();
     const latencyMs = () => Math.round(performance.now() - started);
     try {
       const server: UpstreamServer = { ...entry, secrets: decryptSecrets(entry, keyring) };
-      return await withTemporaryClient(server, timeoutMs, http, async (client) => {
-        const capabilities = client.getServerCapabilities() ?? {};
-        const info = client.getServerVersion();
-        return {
-          ok: true,
-          error: null,
-          serverInfo: info === undefined ? null : { name: info.name, version: info.version },
-          protocolVersion: null,
-          tools: await listTools(server, client),
-          prompts: capabilities.prompts === undefined ? 0 : (await client.listPrompts()).prompts.length,
-          resources: capabilities.resources === undefined ? 0 : (await client.listResources()).resources.length,
-          latencyMs: latencyMs(),
-        };
-      });
+      const auth = testCredentials(server, keyring, upstreamAuth, userId);
+      return await withTemporaryClient(
+        server,
+        timeoutMs,
+        http,
+        async (client) => {
+          const capabilities = client.getServerCapabilities() ?? {};
+          const info = client.getServerVersion();
+          return {
+            ok: true,
+            error: null,
+            serverInfo: info === undefined ? null : { name: info.name, version: info.version },
+            protocolVersion: null,
+            tools: await listTools(server, client),
+            prompts: capabilities.prompts === undefined ? 0 : (await client.listPrompts()).prompts.length,
+            resources: capabilities.resources === undefined ? 0 : (await client.listResources()).resources.length,
+            latencyMs: latencyMs(),
+          };
+        },
+        auth,
+      );
     } catch (caught) {
-      const message = caught instanceof Error ? caught.message : String(caught);
+      const unlinked = notLinkedServer(caught);
+      const message =
+        unlinked !== null
+          ? `"${unlinked.name}" uses per-user OAuth and is tested with your own account: choose "Link my account" on it first`
+          : caught instanceof Error
+            ? caught.message
+            : String(caught);
       return {
         ok: false,
         error: message.slice(0, 500),

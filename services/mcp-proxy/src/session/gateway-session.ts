@@ -14,11 +14,13 @@ import {
   CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
+  type JSONRPCMessage,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   McpError,
+  type MessageExtraInfo,
   ReadResourceRequestSchema,
   ResultSchema,
   type ServerNotification,
@@ -39,7 +41,7 @@ import { linkRequiredResult, notLinkedServer } from "../upstream/link-required.j
 import { type ListKind, SessionUpstreams } from "../upstream/session-upstreams.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import type { UpstreamAuth } from "../upstream/user-oauth.js";
-import { SessionTransport } from "./session-transport.js";
+import { type Exchange, SessionTransport } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
 export const GATEWAY_SERVER_INFO = { name: "thinkwatch", version: "0.1.0" };
@@ -85,6 +87,7 @@ export class GatewaySession {
   key: ApiKeyInfo;
   lastActive = Date.now();
   private clientCapabilities: ClientCapabilities = {};
+  private dispatched = 0;
   private toolIndex: Map<string, Located<Tool>> | null = null;
   private readonly catalog: SessionCatalog;
 
@@ -143,6 +146,50 @@ export class GatewaySession {
     this.server.notification({ method }).catch(() => undefined);
   }
 
+  /**
+   * Answer one request outside a Streamable HTTP exchange (the stateless revision): the request goes through the same
+   * Server and handlers under a gateway-made id, so requests of concurrent callers never collide; notifications
+   * related to it (progress) go to `notify`; a JSON-RPC error answer is thrown as `RpcAnswerError`.
+   */
+  dispatch(
+    request: { method: string; params?: Record<string, unknown> },
+    notify: (message: JSONRPCMessage) => void,
+    signal: AbortSignal,
+    extra?: MessageExtraInfo,
+  ): Promise<Record<string, unknown>> {
+    this.lastActive = Date.now();
+    const id = `stateless-${++this.dispatched}`;
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const onAbort = () => {
+        if (answered) return;
+        this.transport.deliver(
+          [{ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id, reason: "client went away" } }],
+          null,
+        );
+        reject(new RpcAnswerError(ErrorCode.RequestTimeout, "Request cancelled"));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      const exchange: Exchange = {
+        streaming: true,
+        write: (message) => {
+          if (!("id" in message) || "method" in message) {
+            notify(message);
+            return;
+          }
+          answered = true;
+          signal.removeEventListener("abort", onAbort);
+          if ("error" in message) reject(new RpcAnswerError(message.error.code, message.error.message, message.error.data));
+          else resolve(message.result as Record<string, unknown>);
+        },
+        finish: () => {
+          if (!answered) reject(new RpcAnswerError(ErrorCode.InternalError, "the gateway session closed"));
+        },
+      };
+      this.transport.deliver([{ jsonrpc: "2.0", id, ...request } as JSONRPCMessage], exchange, extra);
+    });
+  }
+
   async close(): Promise<void> {
     await this.upstreams.closeAll();
     await this.server.close().catch(() => undefined);
@@ -165,7 +212,8 @@ export class GatewaySession {
         arguments: request.params.arguments ?? {},
         latencyMs: Math.round(performance.now() - started),
       });
-    if (!this.options.policy.allows(exposed)) {
+    const single = this.record.serverId === null ? undefined : this.servers()[0];
+    if (!this.options.policy.allows(single === undefined ? exposed : exposedName(single.prefix, exposed))) {
       finish({
         server: null,
         toolName: exposed,
@@ -257,7 +305,10 @@ export class GatewaySession {
   private async toolsIndex(): Promise<Map<string, Located<Tool>>> {
     if (this.toolIndex !== null) return this.toolIndex;
     const tools = await this.catalog.tools();
-    const index = new Map(tools.filter((t) => this.options.policy.allows(t.item.name)).map((t) => [t.item.name, t]));
+    // Policies speak exposed names (`<prefix>__<tool>`), on `/mcp/{server}` too where clients see original names.
+    const index = new Map(
+      tools.filter((t) => this.options.policy.allows(exposedName(t.server.prefix, t.original))).map((t) => [t.item.name, t]),
+    );
     this.toolIndex = index;
     return index;
   }
@@ -463,6 +514,17 @@ export class GatewaySession {
           ? { ...params, logger: `${server.prefix}${typeof params.logger === "string" ? `/${params.logger}` : ""}` }
           : params;
     this.server.notification({ method, params: relayed } as never).catch(() => undefined);
+  }
+}
+
+/** A JSON-RPC error the session answered with, carried to a caller outside an exchange. */
+export class RpcAnswerError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
   }
 }
 

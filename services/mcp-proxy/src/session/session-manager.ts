@@ -3,10 +3,11 @@
  * this replica has not seen arrives (the client's initialize is replayed into a fresh Server, its answer dropped),
  * closed after an idle period (their upstream connections and child processes with them) or on DELETE.
  */
-import { randomBytes } from "node:crypto";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { createHash, randomBytes } from "node:crypto";
+import { type JSONRPCMessage, LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
+import type { ToolGrants } from "../policy/tool-grants-watch.js";
 import { toolPolicyOf } from "../policy/tool-policy.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
@@ -24,20 +25,28 @@ export interface SessionManagerOptions {
   callTimeoutMs: number;
   http: UpstreamFetch;
   upstreamAuth?: UpstreamAuth;
+  /** Tool RBAC grants; none: keys alone decide. */
+  grants?: ToolGrants;
   onToolCall(outcome: ToolCallOutcome): void;
 }
 
 const REPLAY_ID = "thinkwatch-replayed-initialize";
+/** Ids of the stateless revision's backing sessions; never accepted as an `Mcp-Session-Id`. */
+const STATELESS_PREFIX = "stateless.";
 
 export class SessionManager {
   private readonly live = new Map<string, GatewaySession>();
   private readonly rebuilding = new Map<string, Promise<GatewaySession | null>>();
+  private readonly opening = new Map<string, Promise<GatewaySession>>();
   private readonly reaper: NodeJS.Timeout;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.reaper = setInterval(() => void this.reapIdle(), Math.min(60_000, Math.max(1000, options.idleMs / 2)));
     this.reaper.unref();
     options.registry.onChange(() => {
+      for (const session of this.live.values()) session.listChanged("tools");
+    });
+    options.grants?.onChange(() => {
       for (const session of this.live.values()) session.listChanged("tools");
     });
   }
@@ -51,7 +60,7 @@ export class SessionManager {
       record,
       key,
       registry: this.options.registry,
-      policy: toolPolicyOf(key),
+      policy: toolPolicyOf(key, this.options.grants),
       log: this.options.log,
       connectTimeoutMs: this.options.connectTimeoutMs,
       callTimeoutMs: this.options.callTimeoutMs,
@@ -84,8 +93,60 @@ export class SessionManager {
     return session;
   }
 
+  /**
+   * The stateless revision's backing session for a caller: one per key, endpoint and declared capabilities, kept on
+   * this replica only (nothing to share: every request carries what the session needs) so the upstream connections
+   * of consecutive requests are reused; closed when idle like any other.
+   */
+  async stateless(
+    key: ApiKeyInfo,
+    serverId: string | null,
+    capabilities: Record<string, unknown>,
+    clientInfo: Record<string, unknown>,
+  ): Promise<GatewaySession> {
+    const id = `${STATELESS_PREFIX}${createHash("sha256")
+      .update(JSON.stringify([key.id, serverId, capabilities]))
+      .digest("base64url")}`;
+    let pending = this.opening.get(id);
+    if (pending === undefined) {
+      const live = this.live.get(id);
+      if (live !== undefined) pending = Promise.resolve(live);
+      else {
+        pending = (async () => {
+          const initialize = { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities, clientInfo };
+          const record: SessionRecord = {
+            id,
+            apiKeyId: key.id,
+            userId: key.userId,
+            serverId,
+            protocolVersion: LATEST_PROTOCOL_VERSION,
+            initialize,
+            createdAt: Date.now(),
+          };
+          const session = this.build(record, key);
+          await session.connect();
+          session.transport.deliver(
+            [
+              { jsonrpc: "2.0", id: REPLAY_ID, method: "initialize", params: initialize } as JSONRPCMessage,
+              { jsonrpc: "2.0", method: "notifications/initialized" } as JSONRPCMessage,
+            ],
+            null,
+          );
+          this.live.set(id, session);
+          return session;
+        })().finally(() => this.opening.delete(id));
+        this.opening.set(id, pending);
+      }
+    }
+    const session = await pending;
+    session.key = key;
+    session.lastActive = Date.now();
+    return session;
+  }
+
   /** The session with this id for this key, rebuilt here if another replica opened it; null if unknown or not theirs. */
   async find(id: string, key: ApiKeyInfo): Promise<GatewaySession | null> {
+    if (id.startsWith(STATELESS_PREFIX)) return null;
     const session = this.live.get(id) ?? (await this.rebuild(id, key));
     if (session === null || session.record.apiKeyId !== key.id) return null;
     session.key = key;

@@ -11,6 +11,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import type { UpstreamServer } from "../registry/registry-watch.js";
+import { deliverResponsesAfterNotifications } from "./ordered-delivery.js";
 import type { UpstreamFetch } from "./upstream-fetch.js";
 
 export const GATEWAY_CLIENT_INFO = { name: "thinkwatch-mcp-gateway", version: "0.1.0" };
@@ -50,6 +51,8 @@ export async function connectUpstream(
   auth: AuthHeaders = NO_AUTH,
 ): Promise<Client> {
   const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
-  await client.connect(transportFor(server, http, auth), { timeout: timeoutMs });
+  const transport = transportFor(server, http, auth);
+  await client.connect(transport, { timeout: timeoutMs });
+  deliverResponsesAfterNotifications(transport);
   return client;
 }

@@ -163,7 +163,10 @@ function metadataOf(tokens: McpUserTokens): AuthorizationServerMetadata {
   };
 }
 
-async function fetchClientCredentials(server: UpstreamServer, keyring: Keyring): Promise<{ token: string; expiresAt: number }> {
+export async function fetchClientCredentials(
+  server: UpstreamServer,
+  keyring: Keyring,
+): Promise<{ token: string; expiresAt: number }> {
   if (server.url === null || server.oauth === null || server.oauth.clientId === null) {
     throw new Error(`client_credentials server ${server.name} has no url or client id`);
   }

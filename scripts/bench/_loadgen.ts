@@ -3,7 +3,7 @@
  * loop of `connections` keep-alive connections, each sending the next request as soon as the previous answer has
  * been read, for `durationMs`. Latencies are kept at microsecond resolution (autocannon's histogram rounds to whole
  * milliseconds, too coarse for a sub-millisecond hop). Streams also yield time to first token (the first body bytes
- * carrying `marker`) and the gaps between later chunks. Reads one JSON job from argv, prints one JSON result.
+ * carrying `marker`) and the gaps between later chunks. Reads one JSON job from stdin, prints one JSON summary.
  */
 import { Pool } from "undici";
 
@@ -42,7 +42,9 @@ interface LoadOutcome {
   firstError?: string;
 }
 
-const job = JSON.parse(process.argv[2] ?? "{}") as LoadJob;
+const input: Buffer[] = [];
+for await (const part of process.stdin) input.push(part as Buffer);
+const job = JSON.parse(Buffer.concat(input).toString()) as LoadJob;
 const target = new URL(job.url);
 const pool = new Pool(target.origin, { connections: job.connections, pipelining: 1, keepAliveTimeout: 60_000 });
 const path = target.pathname + target.search;

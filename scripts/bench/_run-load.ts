@@ -18,14 +18,15 @@ export async function runLoadProcess(job: LoadJob, serverPid: number, loadCore: 
     "--import",
     "tsx",
     resolve(REPO_ROOT, "scripts/bench/_loadgen.ts"),
-    JSON.stringify(job),
   ]);
   const [file, ...args] = command as [string, ...string[]];
   resetPeakRss(serverPid);
   // The generator's own start-up (tsx, undici) happens before its clock starts; CPU is read around the whole child,
   // which over-counts the server by nothing (a server is idle while the generator starts).
   const cpuBefore = cpuSeconds(serverPid);
-  const child = spawn(file, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  // The job goes in on stdin: a megabyte body does not fit in argv.
+  const child = spawn(file, args, { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  child.stdin.end(JSON.stringify(job));
   let output = "";
   child.stdout.on("data", (data: Buffer) => {
     output += data.toString();

@@ -48,7 +48,7 @@ export const aiProxyService = defineService({
       settings,
       log,
     );
-    const outbox = createOutbox(bus, log);
+    const outbox = createOutbox(bus, log, { batch: true });
     const keys = createKeyVerifier(bus, {
       cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
       log,

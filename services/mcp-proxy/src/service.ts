@@ -39,7 +39,7 @@ export const mcpProxyService = defineService({
       log,
     });
     const registry = await watchServerRegistry(configStore, keyring, log);
-    const outbox = createOutbox(bus, log);
+    const outbox = createOutbox(bus, log, { batch: true });
     const http = createUpstreamFetch(
       () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,

@@ -3,10 +3,11 @@
  * every POST to the upstream through one keep-alive undici Pool — no auth, no parsing, no logic. Unary bodies are
  * handed to Hono as bytes (its fast path); streams are piped. Prints `{"port":N}` when listening.
  */
+
+import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
-import { parseArgs } from "node:util";
 import { Pool } from "undici";
 
 const { values } = parseArgs({ options: { upstream: { type: "string" } } });

@@ -5,8 +5,7 @@
  * a token budget; cost and audit to ClickHouse happen on every request anyway).
  */
 import { type ConsoleClient, type FleetProcess, freePort, startFleetProcess, startGatewayScenario } from "@thinkwatch/testkit";
-import { pinProcess, type ServerProcess, startPrintingPort, startServerScript } from "./_procs.js";
-import { pinned, REPO_ROOT } from "./_procs.js";
+import { pinned, pinProcess, REPO_ROOT, type ServerProcess, startPrintingPort, startServerScript } from "./_procs.js";
 
 export const SERVER_CORE = 0;
 export const LOAD_CORE = 1;

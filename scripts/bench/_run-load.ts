@@ -13,12 +13,7 @@ export interface RunResult extends LoadSummary {
 }
 
 export async function runLoadProcess(job: LoadJob, serverPid: number, loadCore: number | undefined): Promise<RunResult> {
-  const command = pinned(loadCore, [
-    process.execPath,
-    "--import",
-    "tsx",
-    resolve(REPO_ROOT, "scripts/bench/_loadgen.ts"),
-  ]);
+  const command = pinned(loadCore, [process.execPath, "--import", "tsx", resolve(REPO_ROOT, "scripts/bench/_loadgen.ts")]);
   const [file, ...args] = command as [string, ...string[]];
   resetPeakRss(serverPid);
   // The generator's own start-up (tsx, undici) happens before its clock starts; CPU is read around the whole child,

@@ -138,7 +138,9 @@ try {
   const samples = new Map<Key, RunResult[]>();
   const add = (key: Key, result: RunResult) => {
     if (result.errors > 0 || result.non2xx > 0) {
-      console.warn(`  ${key}: ${result.errors} errors, ${result.non2xx} non-2xx${result.firstError ? ` (${result.firstError})` : ""}`);
+      console.warn(
+        `  ${key}: ${result.errors} errors, ${result.non2xx} non-2xx${result.firstError ? ` (${result.firstError})` : ""}`,
+      );
     }
     samples.set(key, [...(samples.get(key) ?? []), result]);
   };
@@ -171,7 +173,8 @@ try {
   const med = (key: Key, pick: (r: RunResult) => number) => median((samples.get(key) ?? []).map(pick));
   const peak = (key: Key) => Math.max(...(samples.get(key) ?? []).map((r) => r.peakRssMb));
   const fixed = (n: number, digits: number) => (Number.isNaN(n) ? "–" : n.toFixed(digits));
-  const ratio = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) || b === 0 ? "–" : `${((a / b) * 100).toFixed(0)} %`);
+  const ratio = (a: number, b: number) =>
+    Number.isNaN(a) || Number.isNaN(b) || b === 0 ? "–" : `${((a / b) * 100).toFixed(0)} %`;
   const hop = (c: number) => med(`bare hop|${c}`, (r) => r.requestsPerSecond);
   const directP = (c: number, q: "p50Ms" | "p99Ms") => med(`direct|${c}`, (r) => r[q]);
 
@@ -199,14 +202,26 @@ try {
         n,
         fixed(rps, 0),
         n === "direct" || n === "bare hop" ? "" : ratio(rps, hop(connections)),
-        fixed(med(`${n}|${connections}`, (r) => r.p50Ms), 2),
-        fixed(med(`${n}|${connections}`, (r) => r.p99Ms), 2),
-        fixed(med(`${n}|1`, (r) => r.requestsPerSecond), 0),
+        fixed(
+          med(`${n}|${connections}`, (r) => r.p50Ms),
+          2,
+        ),
+        fixed(
+          med(`${n}|${connections}`, (r) => r.p99Ms),
+          2,
+        ),
+        fixed(
+          med(`${n}|1`, (r) => r.requestsPerSecond),
+          0,
+        ),
         fixed(p50c1, 3),
         fixed(p99c1, 3),
         n === "direct" || n === "bare hop" ? "" : fixed(p50c1 - med("bare hop|1", (r) => r.p50Ms), 3),
         n === "direct" || n === "bare hop" ? "" : fixed(p99c1 - med("bare hop|1", (r) => r.p99Ms), 3),
-        fixed(med(`${n}|${connections}`, (r) => r.cpuSecondsPer1k), 3),
+        fixed(
+          med(`${n}|${connections}`, (r) => r.cpuSecondsPer1k),
+          3,
+        ),
         fixed(Math.max(peak(`${n}|1`), peak(`${n}|${connections}`)), 0),
       ];
     }),
@@ -220,10 +235,16 @@ try {
       const gap99 = med(key, (r) => r.gapP99Ms);
       return [
         lane.name,
-        fixed(med(key, (r) => r.ttftP50Ms), 3),
+        fixed(
+          med(key, (r) => r.ttftP50Ms),
+          3,
+        ),
         fixed(ttft99, 3),
         lane.name === "direct" ? "" : fixed(ttft99 - directTtft("ttftP99Ms"), 3),
-        fixed(med(key, (r) => r.gapP50Ms), 3),
+        fixed(
+          med(key, (r) => r.gapP50Ms),
+          3,
+        ),
         fixed(gap99, 3),
         lane.name === "direct" ? "" : fixed(gap99 - directTtft("gapP99Ms"), 3),
       ];
@@ -242,10 +263,24 @@ try {
                 label,
                 lane.name,
                 fixed(rps, 0),
-                lane.name === "pass-through" ? ratio(rps, med(`bare hop|${label}`, (r) => r.requestsPerSecond)) : "",
-                fixed(med(key, (r) => r.p50Ms), 2),
-                fixed(med(key, (r) => r.p99Ms), 2),
-                fixed(med(key, (r) => r.cpuSecondsPer1k), 3),
+                lane.name === "pass-through"
+                  ? ratio(
+                      rps,
+                      med(`bare hop|${label}`, (r) => r.requestsPerSecond),
+                    )
+                  : "",
+                fixed(
+                  med(key, (r) => r.p50Ms),
+                  2,
+                ),
+                fixed(
+                  med(key, (r) => r.p99Ms),
+                  2,
+                ),
+                fixed(
+                  med(key, (r) => r.cpuSecondsPer1k),
+                  3,
+                ),
                 fixed(peak(key), 0),
               ];
             }),

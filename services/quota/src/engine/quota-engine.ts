@@ -3,8 +3,9 @@
  * time comes from Redis (scripts run one at a time, so replicas never disagree on the order of buckets); calendar
  * periods are named from the process clock. Tests inject a clock that drives both, to cross boundaries at will.
  */
-import type { QuotaDecision, QuotaHeadroom, Reservation } from "@thinkwatch/proto";
+
 import type { AppError } from "@thinkwatch/errors";
+import type { QuotaDecision, QuotaHeadroom, Reservation } from "@thinkwatch/proto";
 import { defineScript, type ScriptCall, type ScriptOutcome } from "@thinkwatch/redis";
 import type { Redis } from "ioredis";
 import { calendarPeriod } from "./calendar-period.js";

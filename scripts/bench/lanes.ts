@@ -176,7 +176,6 @@ try {
   const ratio = (a: number, b: number) =>
     Number.isNaN(a) || Number.isNaN(b) || b === 0 ? "–" : `${((a / b) * 100).toFixed(0)} %`;
   const hop = (c: number) => med(`bare hop|${c}`, (r) => r.requestsPerSecond);
-  const directP = (c: number, q: "p50Ms" | "p99Ms") => med(`direct|${c}`, (r) => r[q]);
 
   const unary = formatTable(
     [

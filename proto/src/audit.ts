@@ -47,6 +47,8 @@ export const GatewayRequestEventSchema = v.object({
   costUsd: v.optional(v.pipe(v.number(), v.minValue(0))),
   /** The upstream reported no usage; the token counts are the gateway's estimate. */
   usageEstimated: v.optional(v.boolean()),
+  /** W3C trace id (32 hex) of the request's trace when tracing is on and it was sampled; absent or null otherwise. */
+  traceId: v.optional(v.nullable(v.string())),
 });
 export type GatewayRequestEvent = v.InferOutput<typeof GatewayRequestEventSchema>;
 

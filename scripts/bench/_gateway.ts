@@ -9,8 +9,11 @@ export interface BenchGateway {
   close(): Promise<void>;
 }
 
-export async function startBenchGateway(kinds: Array<"openai" | "anthropic">): Promise<BenchGateway> {
-  const scenario = await startGatewayScenario({ fakes: kinds, record: false, env: { LOG_LEVEL: "warn" } });
+export async function startBenchGateway(
+  kinds: Array<"openai" | "anthropic">,
+  env: Record<string, string> = {},
+): Promise<BenchGateway> {
+  const scenario = await startGatewayScenario({ fakes: kinds, record: false, env: { LOG_LEVEL: "warn", ...env } });
   const fakes: BenchGateway["fakes"] = {};
   for (const kind of kinds) {
     fakes[kind] = scenario.fake(kind);

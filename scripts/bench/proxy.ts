@@ -1,20 +1,39 @@
 /**
- * `npm run bench -- proxy [--connections 50] [--duration 10]`: the same chat-completion load sent (a) straight to a
- * fake OpenAI upstream and (b) through ai-proxy with auth, quota and audit on (the whole fleet in one process, as
- * `npm start` runs it), in one run, so the ratio is visible.
+ * `npm run bench -- proxy [--connections 50] [--duration 10] [--tracing]`: the same chat-completion load sent (a)
+ * straight to a fake OpenAI upstream and (b) through ai-proxy with auth, quota and audit on (the whole fleet in one
+ * process, as `npm start` runs it), in one run, so the ratio is visible. `--tracing` turns OpenTelemetry on with
+ * sampling 1.0, exporting OTLP/HTTP to a local sink that discards what it gets.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { waitFor } from "@thinkwatch/testkit";
+import { startOtlpReceiver, waitFor } from "@thinkwatch/testkit";
 import { startBenchGateway } from "./_gateway.js";
 import { printTable, runLoad } from "./_load.js";
 
 const { values } = parseArgs({
-  options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "10" } },
+  options: {
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "10" },
+    tracing: { type: "boolean", default: false },
+  },
 });
 const connections = Number(values.connections);
+
+/** User + system CPU time of a process so far (Linux /proc, clock ticks of 10 ms). */
+function fleetCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 const durationSeconds = Number(values.duration);
 
-const gateway = await startBenchGateway(["openai"]);
+const sink = values.tracing ? await startOtlpReceiver({ keep: false }) : null;
+const gateway = await startBenchGateway(
+  ["openai"],
+  sink === null
+    ? {}
+    : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "1.0" },
+);
 const { fleet, admin, key } = gateway;
 const upstream = gateway.fakes.openai as NonNullable<typeof gateway.fakes.openai>;
 try {
@@ -37,16 +56,26 @@ try {
     { what: "the provider to be routable" },
   );
 
-  console.log(`proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions`);
+  console.log(
+    `proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions, tracing ${sink === null ? "off" : "on (sampling 1.0, OTLP to a local sink)"}`,
+  );
   const results = [];
+  let fleetCpuPerRequest = Number.NaN;
   for (const lane of ["direct", "gateway"] as const) {
     const url = lane === "direct" ? `${upstream.baseUrl}/chat/completions` : `${fleet.gatewayUrl}/v1/chat/completions`;
     const authorization = `Bearer ${lane === "direct" ? upstream.apiKey : key}`;
     // A short warm-up per lane (JIT, pools), not measured.
     await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds: 2 });
-    results.push(await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds }));
+    const cpuBefore = fleetCpuMs(fleet.process.pid);
+    const result = await runLoad({ lane, url, headers: { ...headers, authorization }, body, connections, durationSeconds });
+    results.push(result);
+    // CPU the fleet process spent per request: steadier than req/s when other work shares the machine.
+    if (lane === "gateway")
+      fleetCpuPerRequest = (fleetCpuMs(fleet.process.pid) - cpuBefore) / (result.requestsPerSecond * durationSeconds);
   }
   printTable(results, "direct");
+  console.log(`fleet process CPU per gateway request: ${fleetCpuPerRequest.toFixed(3)} ms`);
 } finally {
   await gateway.close();
+  await sink?.close();
 }

@@ -15,8 +15,10 @@ import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema } from "@thinkwatch/proto";
+import { endSpan, type Span, withSpan } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
+import { startConsumeSpan } from "./bus-tracing.js";
 import { checkedPayloads, isBatch } from "./checked-message.js";
 import type { DeadLetters } from "./dead-letters.js";
 import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
@@ -84,7 +86,13 @@ export async function consumeBatches<S extends AnySchema>(
     /** An event of it failed transiently: the whole message comes back (stored events are skipped by id). */
     retry: string | null;
   }
-  let buffer: Array<{ tracker: Tracker; index: number; raw: () => string; item: BatchItem<v.InferOutput<S>> }> = [];
+  let buffer: Array<{
+    tracker: Tracker;
+    index: number;
+    raw: () => string;
+    item: BatchItem<v.InferOutput<S>>;
+    span: Span | undefined;
+  }> = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let flushed = 0;
@@ -133,7 +141,10 @@ export async function consumeBatches<S extends AnySchema>(
     let failed: ItemFailure[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
-        failed = (await handler(items, { attempt }))?.failed ?? [];
+        // The handler's own spans (the store write) join the trace of the batch's first traced event.
+        failed =
+          (await withSpan(batch.find((entry) => entry.span !== undefined)?.span, () => handler(items, { attempt })))?.failed ??
+          [];
         break;
       } catch (caught) {
         const error = toAppError(caught);
@@ -147,6 +158,7 @@ export async function consumeBatches<S extends AnySchema>(
         }
         if (error.retryable) {
           for (const msg of new Set(batch.map((entry) => entry.tracker.msg))) msg.nak();
+          for (const entry of batch) endSpan(entry.span, caught);
           return;
         }
         log.error({ err: caught, size: batch.length }, "batch failed");
@@ -156,7 +168,11 @@ export async function consumeBatches<S extends AnySchema>(
     }
     const byIndex = new Map(failed.map((failure) => [failure.index, failure]));
     for (const [index, entry] of batch.entries()) {
-      await resolveItem(entry.tracker, entry.index, entry.raw, byIndex.get(index) ?? null);
+      const failure = byIndex.get(index) ?? null;
+      endSpan(entry.span, failure === null ? undefined : new Error(failure.reason), {
+        "messaging.batch.message_count": batch.length,
+      });
+      await resolveItem(entry.tracker, entry.index, entry.raw, failure);
     }
     flushed += 1;
   };
@@ -189,6 +205,7 @@ export async function consumeBatches<S extends AnySchema>(
           index,
           raw,
           item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 },
+          span: startConsumeSpan(subject, options.durable, msg.headers),
         });
         if (buffer.length >= options.maxBatch) await flush();
       }

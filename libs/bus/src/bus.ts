@@ -19,6 +19,7 @@ import {
   type RequestOf,
 } from "@thinkwatch/proto";
 import * as v from "valibot";
+import { startRequestSpan, tracedServe } from "./bus-tracing.js";
 import { decodeJson, encodeJson } from "./codec.js";
 import type { NatsLink } from "./nats-link.js";
 import { openNatsLink } from "./nats-link.js";
@@ -139,17 +140,22 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           details: { issues: v.flatten(checked.issues).nested },
         });
       }
+      const traced = startRequestSpan(contract.subject);
       let msg: Msg;
       try {
         msg = await mux.request(
           subject(contract.subject),
           encodeJson(checked.output),
           requestOptions?.timeoutMs ?? requestTimeoutMs,
+          traced?.headers,
         );
       } catch (cause) {
         const what = cause instanceof NoRespondersError ? "no instance is serving" : "no reply in time from";
-        throw new AppError("unavailable", `${what} ${contract.subject}`, { cause, retryable: true });
+        const error = new AppError("unavailable", `${what} ${contract.subject}`, { cause, retryable: true });
+        traced?.end(error);
+        throw error;
       }
+      traced?.end(undefined, msg.headers?.get(BUS_ERROR_HEADER));
       const errorCode = msg.headers?.get(BUS_ERROR_HEADER);
       if (errorCode !== undefined && errorCode !== "") {
         const body = v.safeParse(BusErrorBodySchema, safeDecode(msg.data));
@@ -180,7 +186,7 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           }
           if (msg.reply === undefined || msg.reply === "") return;
           inFlight += 1;
-          void (async () => {
+          void tracedServe(contract.subject, msg, async () => {
             // Made only when something is logged: almost no request logs anything.
             let childLog: Logger | undefined;
             const requestLog = () => {
@@ -210,10 +216,12 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
               const error = toAppError(caught);
               if (error.code === "internal") requestLog().error({ err: caught }, "bus handler failed");
               replyError(msg, error);
+              return error;
             } finally {
               finishOne();
             }
-          })();
+            return undefined;
+          });
         },
       });
       subscriptions.push(sub);

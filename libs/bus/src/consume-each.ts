@@ -10,8 +10,10 @@ import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema } from "@thinkwatch/proto";
+import { endSpan, withSpan } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
+import { startConsumeSpan } from "./bus-tracing.js";
 import { checkedPayloads, isBatch } from "./checked-message.js";
 import type { DeadLetters } from "./dead-letters.js";
 import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
@@ -88,16 +90,21 @@ export async function consumeEach<S extends AnySchema>(
         }
         continue;
       }
+      const span = startConsumeSpan(subject, options.durable, msg.headers);
       try {
-        await handler({
-          payload: checked.payload,
-          subject,
-          deliveryCount: msg.info.deliveryCount,
-          streamSeq: msg.seq,
-          pending: msg.info.pending,
-        });
+        await withSpan(span, () =>
+          handler({
+            payload: checked.payload,
+            subject,
+            deliveryCount: msg.info.deliveryCount,
+            streamSeq: msg.seq,
+            pending: msg.info.pending,
+          }),
+        );
+        endSpan(span);
         outcome("delivered", message);
       } catch (caught) {
+        endSpan(span, caught);
         const attempt = msg.info.deliveryCount;
         const reason = caught instanceof Error ? caught.message : String(caught);
         const never = caught instanceof AppError && !caught.retryable;

@@ -8,6 +8,7 @@ import { headers } from "@nats-io/transport-node";
 import { type AnySchema, EVENT_BATCH_HEADER, type EventContract, type PayloadOf } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { Bus } from "./bus.js";
+import { startPublishSpan } from "./bus-tracing.js";
 import { decodeJson, encodeJson } from "./codec.js";
 
 const DAY_NANOS = 24 * 60 * 60 * 1e9;
@@ -131,11 +132,18 @@ async function publishRaw(bus: Bus, subject: string, data: Uint8Array, messageId
   const h = headers();
   h.set("Nats-Msg-Id", messageId);
   if (batchOf !== undefined) h.set(EVENT_BATCH_HEADER, String(batchOf));
-  const reply = await bus.requestRaw(bus.subject(subject), data, 5000, h);
-  const ack = v.safeParse(PubAckSchema, decodeJson(reply.data));
-  if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${subject}`);
-  if (ack.output.error !== undefined) {
-    throw new Error(`JetStream refused ${subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`);
+  const traced = startPublishSpan(subject, h);
+  try {
+    const reply = await bus.requestRaw(bus.subject(subject), data, 5000, h);
+    const ack = v.safeParse(PubAckSchema, decodeJson(reply.data));
+    if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${subject}`);
+    if (ack.output.error !== undefined) {
+      throw new Error(`JetStream refused ${subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`);
+    }
+    if (ack.output.stream === undefined) throw new Error(`no stream stores ${subject}`);
+    traced?.end();
+  } catch (caught) {
+    traced?.end(caught);
+    throw caught;
   }
-  if (ack.output.stream === undefined) throw new Error(`no stream stores ${subject}`);
 }

@@ -10,6 +10,7 @@
 
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
+import { captureContext, type TraceContext, withContext } from "@thinkwatch/tracing";
 import * as v from "valibot";
 import type { Bus } from "./bus.js";
 import { publishEncodedEvent, publishEventBatch } from "./jetstream.js";
@@ -38,6 +39,8 @@ interface Entry {
   contract: EventContract<AnySchema>;
   payload: unknown;
   eventId: string;
+  /** The enqueuing request's trace context, so the publish joins its trace (undefined when tracing is off). */
+  trace: TraceContext | undefined;
 }
 
 /** What one JetStream message carries: one event, or several of one subject; retried as a whole. */
@@ -139,10 +142,12 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
       active -= 1;
       activeEvents -= unit.entries.length;
     };
-    const sent =
+    // A batch's publish joins the trace of its first event.
+    const sent = withContext(unit.entries[0]?.trace, () =>
       unit.entries.length === 1
         ? publishEncodedEvent(bus, unit.subject, unit.encoded[0] as string, unit.messageId)
-        : publishEventBatch(bus, unit.subject, unit.encoded, unit.messageId);
+        : publishEventBatch(bus, unit.subject, unit.encoded, unit.messageId),
+    );
     sent.then(
       () => {
         done();
@@ -208,7 +213,7 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
         log.error({ eventId, subject: contract.subject }, "event buffer full; event dropped");
         return;
       }
-      queue.push({ contract, payload, eventId });
+      queue.push({ contract, payload, eventId, trace: captureContext() });
       schedulePump();
     },
     pending: pendingCount,

@@ -9,6 +9,7 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { consoleErrorBody } from "./console-error.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
+import { traceRequests } from "./trace-requests.js";
 
 export interface AppEnv {
   Variables: { requestId: string };
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   log: Logger;
   /** Renders an error as a response; defaults to the console error body. */
   formatError?: (error: AppError, c: Context<AppEnv>) => Response;
+  /** Names the tracer of the request spans (the service); `thinkwatch.http` when not given. */
+  traceScope?: string;
 }
 
 export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
@@ -27,6 +30,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     ((error: AppError, c: Context<AppEnv>) =>
       c.json(consoleErrorBody(error, c.get("requestId")), error.status as ContentfulStatusCode));
 
+  app.use("*", traceRequests(options.traceScope ?? "thinkwatch.http"));
   app.use("*", async (c, next) => {
     const requestId = requestIdOf(c.req.header(REQUEST_ID_HEADER));
     c.set("requestId", requestId);

@@ -1,5 +1,6 @@
 /** Structured JSON logging (pino): one line per event, child loggers carry service, requestId and trace ids. */
 import { type Logger, type LoggerOptions, pino } from "pino";
+import { traceFields } from "./trace-fields.js";
 
 export type { Logger } from "pino";
 
@@ -34,6 +35,7 @@ export function createLogger(options: LogOptions): Logger {
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    mixin: traceFields,
   };
   return options.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, options.destination as pino.DestinationStream);
 }

@@ -45,6 +45,7 @@ import { registerUserRoleRoutes } from "./http/user-roles.js";
 import { registerUserRoutes } from "./http/users.js";
 import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
+import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
@@ -139,8 +140,11 @@ export async function startAdminApi(
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
+  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring);
+  const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
+  mcpPurger.start(3_600_000);
 
-  const app = createHttpApp({ log });
+  const app = createHttpApp({ log, traceScope: "admin-api" });
   registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
   const router = createConsoleRouter(deps.authorizer, { clientAddress: createClientAddressResolver(liveSettings) });
   registerSetupRoutes(router, deps);
@@ -163,7 +167,7 @@ export async function startAdminApi(
   registerLogRoutes(router, deps);
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
-  registerMcpOAuthLinkRoutes(router, deps, mcpServers, await createMcpOAuthLinker(bus, deps.keyring), config.PUBLIC_URL);
+  registerMcpOAuthLinkRoutes(router, deps, mcpServers, mcpLinker, config.PUBLIC_URL);
   registerHealthRoutes(router, deps, pg);
   registerOpenApiRoute(router);
   app.route("/", router.app);
@@ -182,6 +186,7 @@ export async function startAdminApi(
     },
     async stop(deadlineMs) {
       purger.stop();
+      mcpPurger.stop();
       deps.identity.stop();
       liveSettings.stop();
       await auditOutbox.stop(deadlineMs);

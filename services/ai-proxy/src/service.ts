@@ -2,7 +2,7 @@
 import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
-import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
 import { AiProxyConfigSchema } from "./config.js";
@@ -15,8 +15,6 @@ import { registerUsageRoute } from "./http/usage.js";
 import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchPricing } from "./pricing/pricing-watch.js";
-import { createQuotaClient } from "./quota/quota-client.js";
-import { watchQuotaIndex } from "./quota/quota-index-watch.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
@@ -64,14 +62,25 @@ export const aiProxyService = defineService({
       modelCatalog: createModelCatalog(upstream, log, { ttlMs: 10 * 60_000, retryMs: 30_000, timeoutMs: 5_000 }),
       conversionDefaults: () => {
         const gateway = settings.current().gateway;
-        return { strict: gateway.strictConversion, forwardMetadataUser: gateway.forwardMetadataUserId };
+        return {
+          strict: gateway.strictConversion,
+          forwardMetadataUser: gateway.forwardMetadataUserId,
+          responsesOnlyModels: gateway.responsesOnlyModels,
+        };
       },
-      quota: createQuotaClient(bus, log, { timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS }),
+      quota: createQuotaClient(bus, log, {
+        timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,
+        failClosed: () => settings.current().security.rateLimitFailClosed,
+      }),
       quotaIndex,
       pricing,
     };
 
-    const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });
+    const app = createHttpApp({
+      log,
+      traceScope: "ai-proxy",
+      formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")),
+    });
     app.post("/v1/messages/count_tokens", (c) => handleAnthropicCountTokens(c, deps));
     registerGenerationRoutes(app, deps);
     registerModelRoutes(app, deps);

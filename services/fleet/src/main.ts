@@ -6,6 +6,7 @@
  */
 import { runRotateEncryptionKey } from "@thinkwatch/admin-api";
 import { runMain } from "@thinkwatch/lifecycle";
+import { startTracing } from "@thinkwatch/tracing/sdk";
 import { runMigrations } from "./migrate.js";
 import { ALL_SERVICES } from "./services.js";
 
@@ -21,8 +22,20 @@ if (argv[0] === "rotate-encryption-key") {
   process.exit(ok ? 0 : 1);
 }
 
+// Before any service starts, so their first spans already have a provider; a no-op unless tracing is asked for.
+const tracing = await startTracing({ env: process.env, defaultServiceName: "thinkwatch" });
 const fleet = await runMain({ available: ALL_SERVICES, argv, env: process.env });
-if (fleet === null) process.exit(1);
+if (fleet === null) {
+  await tracing.shutdown();
+  process.exit(1);
+}
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => void fleet.stop(signal).then(() => process.exit(0)));
+  process.once(
+    signal,
+    () =>
+      void fleet
+        .stop(signal)
+        .then(() => tracing.shutdown())
+        .then(() => process.exit(0)),
+  );
 }

@@ -1,11 +1,12 @@
 /**
  * mcp-proxy: one MCP endpoint on the gateway port for every upstream MCP server a caller may use. Stateless apart
  * from live sessions, which any replica can rebuild from shared storage; the server registry comes from the config
- * KV; tool calls are audited through the outbox; admin-api asks it to test servers and list the catalog.
+ * KV; tool calls are rate-limited by quota (only when the rule index says a rule can apply) and audited through the
+ * outbox; admin-api asks it to test servers and list the catalog.
  */
 import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
-import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService } from "@thinkwatch/lifecycle";
 import { publishToolCall, toolCallEvent } from "./audit/tool-call-audit.js";
@@ -39,6 +40,11 @@ export const mcpProxyService = defineService({
       log,
     });
     const registry = await watchServerRegistry(configStore, keyring, log);
+    const quotaIndex = await watchQuotaIndex(configStore, log);
+    const quota = createQuotaClient(bus, log, {
+      timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,
+      failClosed: () => settings.current().security.rateLimitFailClosed,
+    });
     const outbox = createOutbox(bus, log, { batch: true });
     const http = createUpstreamFetch(
       () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
@@ -58,7 +64,11 @@ export const mcpProxyService = defineService({
     });
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http);
 
-    const app = createHttpApp({ log, formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400) });
+    const app = createHttpApp({
+      log,
+      traceScope: "mcp-proxy",
+      formatError: (error, c) => c.json(rpcErrorFromAppError(error), error.status as 400),
+    });
     registerProtectedResource(app);
     registerMcpEndpoint(app, {
       keys,
@@ -68,6 +78,7 @@ export const mcpProxyService = defineService({
         .map((o) => o.trim())
         .filter(Boolean),
       keepAliveMs: 15_000,
+      quota: { quota, quotaIndex },
     });
     return {
       http: {
@@ -78,6 +89,7 @@ export const mcpProxyService = defineService({
       ready: async () => bus.isConnected(),
       async stop(deadlineMs) {
         registry.stop();
+        quotaIndex.stop();
         upstreamAuth.stop();
         settings.stop();
         await sessions.closeAll();

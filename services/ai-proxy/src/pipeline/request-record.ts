@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ApiKeyInfo, GatewayRequestEvent, InboundApi, ModelPrice } from "@thinkwatch/proto";
+import { activeTraceId } from "@thinkwatch/tracing";
 import { costOf, UNPRICED } from "../pricing/model-cost.js";
 import type { Route } from "../routing/model-router.js";
 
@@ -19,6 +20,8 @@ export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens
 export class RequestRecord {
   readonly eventId = randomUUID();
   readonly startedAt = Date.now();
+  /** The trace this request belongs to, for the audit row (null when tracing is off or the request is not sampled). */
+  readonly traceId = activeTraceId();
   private readonly startedHr = performance.now();
   key: ApiKeyInfo | null = null;
   route: Route | null = null;
@@ -102,6 +105,7 @@ export class RequestRecord {
       weightedOutputTokens: cost.weightedOutputTokens,
       costUsd: cost.costUsd,
       usageEstimated: estimated,
+      ...(this.traceId !== null && { traceId: this.traceId }),
     };
   }
 }

@@ -5,6 +5,7 @@
 import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
 import { Agent, type Dispatcher } from "undici";
+import { startUpstreamSpan } from "./upstream-span.js";
 
 export interface UpstreamRequest {
   url: string;
@@ -50,27 +51,27 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
   });
   return {
     async send(request) {
+      const url = new URL(request.url);
+      const traced = startUpstreamSpan(request.method, url, request.headers);
       try {
         const response = await agent.request({
-          origin: new URL(request.url).origin,
-          path: pathAndQuery(request.url),
+          origin: url.origin,
+          path: url.pathname + url.search,
           method: request.method,
-          headers: request.headers,
+          headers: traced?.headers ?? request.headers,
           body: request.body ?? null,
           signal: request.signal ?? null,
         });
+        traced?.end(response.statusCode);
         return { status: response.statusCode, headers: response.headers, body: response.body };
       } catch (caught) {
-        throw upstreamFailure(caught);
+        const failure = upstreamFailure(caught);
+        traced?.fail(failure);
+        throw failure;
       }
     },
     close: () => agent.close(),
   };
-}
-
-function pathAndQuery(url: string): string {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
 }
 
 /** Map a transport failure to the gateway error the client sees. */

@@ -24,15 +24,6 @@ import {
 } from "@thinkwatch/proto";
 import * as v from "valibot";
 
-/**
- * The gateway event with the optional figures other services add over time (quota: cost and weighted tokens;
- * tracing: trace id); absent ones default on the row, so older publishers keep working.
- */
-const GatewayEventInSchema = v.object({
-  ...GatewayRequestEventSchema.entries,
-  traceId: v.optional(v.nullable(v.string()), null),
-});
-
 export type EventRow =
   | { ok: true; table: string; eventId: string; createdAtMs: number; row: Record<string, unknown> }
   | { ok: false; reason: string; eventId: string | null };
@@ -59,7 +50,7 @@ export function eventToRow(subject: string, raw: unknown): EventRow {
   const fail = (reason: string): EventRow => ({ ok: false, reason, eventId });
   try {
     if (subject === GatewayRequestCompleted.subject) {
-      const event = checked(GatewayEventInSchema, payload, "gateway event outside its contract");
+      const event = checked(GatewayRequestEventSchema, payload, "gateway event outside its contract");
       if (!event.ok) return fail(event.reason);
       const row = checked(GatewayLogRowSchema, gatewayEventToRow(event.value, report.notes), "gateway_logs row invalid");
       if (!row.ok) return fail(row.reason);

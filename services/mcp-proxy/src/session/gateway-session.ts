@@ -5,7 +5,9 @@
  * the client (elicitation, sampling, roots) are forwarded only when the client declared that capability.
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
+  type CallToolRequest,
   CallToolRequestSchema,
   type CallToolResult,
   type ClientCapabilities,
@@ -19,6 +21,8 @@ import {
   McpError,
   ReadResourceRequestSchema,
   ResultSchema,
+  type ServerNotification,
+  type ServerRequest,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   type Tool,
@@ -26,6 +30,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
+import { endSpan, startSpan, withSpan } from "@thinkwatch/tracing";
 import { exposedName, exposedUri, PREFIX_SEPARATOR, parseExposedUri } from "../catalog/names.js";
 import { type Located, paginate, SessionCatalog } from "../catalog/session-catalog.js";
 import type { ToolPolicy } from "../policy/tool-policy.js";
@@ -39,6 +44,8 @@ import type { SessionRecord } from "./session-types.js";
 
 export const GATEWAY_SERVER_INFO = { name: "thinkwatch", version: "0.1.0" };
 const PAGE_SIZE = 200;
+
+type ToolCallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export interface ToolCallOutcome {
   session: GatewaySession;
@@ -141,6 +148,112 @@ export class GatewaySession {
     await this.server.close().catch(() => undefined);
   }
 
+  /** One tools/call: policy, locate, relay with progress, audit (the span around it is opened by the handler). */
+  private async callTool(request: CallToolRequest, extra: ToolCallExtra): Promise<CallToolResult> {
+    const started = performance.now();
+    const exposed = request.params.name;
+    const via = (extra.authInfo?.extra ?? {}) as { requestId?: unknown; clientIp?: unknown };
+    const finish = (
+      outcome: Omit<ToolCallOutcome, "session" | "exposedToolName" | "arguments" | "latencyMs" | "requestId" | "clientIp">,
+    ) =>
+      this.options.onToolCall({
+        ...outcome,
+        session: this,
+        requestId: typeof via.requestId === "string" ? via.requestId : "",
+        clientIp: typeof via.clientIp === "string" ? via.clientIp : null,
+        exposedToolName: exposed,
+        arguments: request.params.arguments ?? {},
+        latencyMs: Math.round(performance.now() - started),
+      });
+    if (!this.options.policy.allows(exposed)) {
+      finish({
+        server: null,
+        toolName: exposed,
+        status: "denied",
+        errorCode: "forbidden",
+        errorMessage: "tool not allowed",
+        result: null,
+      });
+      throw new McpError(ErrorCode.InvalidParams, `Tool ${exposed} is not available to this key`);
+    }
+    const located = await this.locateTool(exposed);
+    if (located === null) {
+      finish({
+        server: null,
+        toolName: exposed,
+        status: "error",
+        errorCode: "unknown_tool",
+        errorMessage: "unknown tool",
+        result: null,
+      });
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${exposed}`);
+    }
+    const progressToken = request.params._meta?.progressToken;
+    const relayed: Array<Promise<unknown>> = [];
+    try {
+      const result = (await this.upstreams.withClient(located.server, (client) =>
+        client.callTool(
+          {
+            name: located.original,
+            ...(request.params.arguments === undefined ? {} : { arguments: request.params.arguments }),
+          },
+          undefined,
+          {
+            signal: extra.signal,
+            timeout: this.options.callTimeoutMs,
+            resetTimeoutOnProgress: true,
+            ...(progressToken === undefined
+              ? {}
+              : {
+                  onprogress: (progress) => {
+                    relayed.push(
+                      extra
+                        .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
+                        .catch(() => undefined),
+                    );
+                  },
+                }),
+          },
+        ),
+      )) as CallToolResult;
+      // The client must see every progress notification before the result that ends the request.
+      await Promise.all(relayed);
+      finish({
+        server: located.server,
+        toolName: located.original,
+        status: result.isError === true ? "error" : "success",
+        errorCode: result.isError === true ? "tool_error" : null,
+        errorMessage: null,
+        result,
+      });
+      return result;
+    } catch (caught) {
+      const unlinked = notLinkedServer(caught);
+      if (unlinked !== null) {
+        const result = linkRequiredResult(unlinked);
+        finish({
+          server: located.server,
+          toolName: located.original,
+          status: "error",
+          errorCode: "not_linked",
+          errorMessage: "the user has not linked their account for this server",
+          result,
+        });
+        return result;
+      }
+      const error = caught as { code?: unknown; message?: unknown };
+      finish({
+        server: located.server,
+        toolName: located.original,
+        status: "error",
+        errorCode: typeof error.code === "number" ? String(error.code) : "upstream_error",
+        errorMessage: typeof error.message === "string" ? error.message.slice(0, 500) : "upstream error",
+        result: null,
+      });
+      throw caught;
+    }
+  }
+
   private async toolsIndex(): Promise<Map<string, Located<Tool>>> {
     if (this.toolIndex !== null) return this.toolIndex;
     const tools = await this.catalog.tools();
@@ -163,6 +276,42 @@ export class GatewaySession {
     }
     const located = (await this.toolsIndex()).get(name);
     return located === undefined ? null : { server: located.server, original: located.original };
+  }
+
+  /**
+   * The upstream server a tools/call for this exposed name goes to, for quota; null when the call will be refused
+   * anyway (tool not allowed to this key, unknown tool) — the call handler answers and audits those.
+   */
+  async toolTarget(name: string): Promise<{ server: UpstreamServer; original: string } | null> {
+    if (!this.options.policy.allows(name)) return null;
+    return this.locateTool(name);
+  }
+
+  /** Audit a tools/call the gateway refused before it reached the session (quota). */
+  recordRefusedCall(call: {
+    requestId: string;
+    clientIp: string | null;
+    server: UpstreamServer;
+    toolName: string;
+    exposedToolName: string;
+    arguments: unknown;
+    errorCode: string;
+    errorMessage: string;
+  }): void {
+    this.options.onToolCall({
+      session: this,
+      requestId: call.requestId,
+      clientIp: call.clientIp,
+      server: call.server,
+      toolName: call.toolName,
+      exposedToolName: call.exposedToolName,
+      arguments: call.arguments ?? {},
+      status: "denied",
+      errorCode: call.errorCode,
+      errorMessage: call.errorMessage,
+      result: null,
+      latencyMs: 0,
+    });
   }
 
   private locatePrompt(name: string): { server: UpstreamServer; original: string } | null {
@@ -196,109 +345,21 @@ export class GatewaySession {
       return nextCursor === undefined ? { tools: page } : { tools: page, nextCursor };
     });
 
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const started = performance.now();
-      const exposed = request.params.name;
-      const via = (extra.authInfo?.extra ?? {}) as { requestId?: unknown; clientIp?: unknown };
-      const finish = (
-        outcome: Omit<ToolCallOutcome, "session" | "exposedToolName" | "arguments" | "latencyMs" | "requestId" | "clientIp">,
-      ) =>
-        this.options.onToolCall({
-          ...outcome,
-          session: this,
-          requestId: typeof via.requestId === "string" ? via.requestId : "",
-          clientIp: typeof via.clientIp === "string" ? via.clientIp : null,
-          exposedToolName: exposed,
-          arguments: request.params.arguments ?? {},
-          latencyMs: Math.round(performance.now() - started),
-        });
-      if (!this.options.policy.allows(exposed)) {
-        finish({
-          server: null,
-          toolName: exposed,
-          status: "denied",
-          errorCode: "forbidden",
-          errorMessage: "tool not allowed",
-          result: null,
-        });
-        throw new McpError(ErrorCode.InvalidParams, `Tool ${exposed} is not available to this key`);
-      }
-      const located = await this.locateTool(exposed);
-      if (located === null) {
-        finish({
-          server: null,
-          toolName: exposed,
-          status: "error",
-          errorCode: "unknown_tool",
-          errorMessage: "unknown tool",
-          result: null,
-        });
-        throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${exposed}`);
-      }
-      const progressToken = request.params._meta?.progressToken;
-      const relayed: Array<Promise<unknown>> = [];
-      try {
-        const result = (await this.upstreams.withClient(located.server, (client) =>
-          client.callTool(
-            {
-              name: located.original,
-              ...(request.params.arguments === undefined ? {} : { arguments: request.params.arguments }),
-            },
-            undefined,
-            {
-              signal: extra.signal,
-              timeout: this.options.callTimeoutMs,
-              resetTimeoutOnProgress: true,
-              ...(progressToken === undefined
-                ? {}
-                : {
-                    onprogress: (progress) => {
-                      relayed.push(
-                        extra
-                          .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
-                          .catch(() => undefined),
-                      );
-                    },
-                  }),
-            },
-          ),
-        )) as CallToolResult;
-        // The client must see every progress notification before the result that ends the request.
-        await Promise.all(relayed);
-        finish({
-          server: located.server,
-          toolName: located.original,
-          status: result.isError === true ? "error" : "success",
-          errorCode: result.isError === true ? "tool_error" : null,
-          errorMessage: null,
-          result,
-        });
-        return result;
-      } catch (caught) {
-        const unlinked = notLinkedServer(caught);
-        if (unlinked !== null) {
-          const result = linkRequiredResult(unlinked);
-          finish({
-            server: located.server,
-            toolName: located.original,
-            status: "error",
-            errorCode: "not_linked",
-            errorMessage: "the user has not linked their account for this server",
-            result,
-          });
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+      const span = startSpan("mcp-proxy", "tools/call", {
+        requireParent: true,
+        attributes: { "mcp.tool.name": request.params.name },
+      });
+      return withSpan(span, () => this.callTool(request, extra)).then(
+        (result) => {
+          endSpan(span, result.isError === true ? new Error("tool_error") : undefined);
           return result;
-        }
-        const error = caught as { code?: unknown; message?: unknown };
-        finish({
-          server: located.server,
-          toolName: located.original,
-          status: "error",
-          errorCode: typeof error.code === "number" ? String(error.code) : "upstream_error",
-          errorMessage: typeof error.message === "string" ? error.message.slice(0, 500) : "upstream error",
-          result: null,
-        });
-        throw caught;
-      }
+        },
+        (caught: unknown) => {
+          endSpan(span, caught);
+          throw caught;
+        },
+      );
     });
 
     server.setRequestHandler(ListPromptsRequestSchema, async (request) => {

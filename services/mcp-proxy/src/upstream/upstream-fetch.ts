@@ -4,7 +4,16 @@
  * private address is refused at connect time, whatever the URL looked like when it was saved).
  */
 import { createEgressConnector, type EgressPolicy } from "@thinkwatch/egress";
+import { endSpan, injectTraceHeaders, SpanKind, startSpan } from "@thinkwatch/tracing";
 import { Agent, fetch as undiciFetch } from "undici";
+
+function hostOf(input: string | URL | Request): string {
+  try {
+    return new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url).hostname;
+  } catch {
+    return "";
+  }
+}
 
 export interface UpstreamFetch {
   /**
@@ -23,7 +32,24 @@ export function createUpstreamFetch(policy: () => EgressPolicy, connectTimeoutMs
         const headers = new Headers(init?.headers);
         for (const [name, value] of Object.entries(extra)) headers.set(name, value);
         if (auth !== undefined) for (const [name, value] of Object.entries(await auth())) headers.set(name, value);
-        return undiciFetch(input as never, { ...(init as object), headers, dispatcher: agent } as never);
+        // Inside a traced tool call: a client span, its W3C context sent to the upstream server.
+        const span = startSpan("mcp-proxy", `${init?.method ?? "GET"} mcp upstream`, {
+          kind: SpanKind.CLIENT,
+          requireParent: true,
+          attributes: { "http.request.method": init?.method ?? "GET", "server.address": hostOf(input) },
+        });
+        if (span === undefined) return undiciFetch(input as never, { ...(init as object), headers, dispatcher: agent } as never);
+        injectTraceHeaders(span, headers);
+        try {
+          const response = await undiciFetch(input as never, { ...(init as object), headers, dispatcher: agent } as never);
+          endSpan(span, response.status >= 500 ? new Error(`upstream HTTP ${response.status}`) : undefined, {
+            "http.response.status_code": response.status,
+          });
+          return response;
+        } catch (caught) {
+          endSpan(span, caught);
+          throw caught;
+        }
       }) as typeof fetch;
     },
     // Sessions are closed before this runs; what is left are long-lived upstream streams (the SSE transport's GET),

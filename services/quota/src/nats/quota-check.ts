@@ -7,7 +7,13 @@
 import type { Bus, SettingsHolder } from "@thinkwatch/bus";
 import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
-import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, type QuotaDecision } from "@thinkwatch/proto";
+import {
+  QuotaCheck,
+  QuotaCheckBatch,
+  type QuotaCheckRequest,
+  type QuotaDecision,
+  RATE_LIMITER_UNAVAILABLE,
+} from "@thinkwatch/proto";
 import type { QuotaEngine } from "../engine/quota-engine.js";
 import { applicableLimits } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";
@@ -21,10 +27,6 @@ export interface QuotaCheckDeps {
   log: Logger;
 }
 
-const UNAVAILABLE: QuotaDecision = {
-  allowed: false,
-  rejectedBy: { label: "rate_limiter_unavailable", limit: 0, windowSeconds: 0, retryAfterSeconds: 1, kind: "unavailable" },
-};
 
 /** While Redis is down every request fails the same way: say so once per interval, not once per request. */
 const WARN_INTERVAL_MS = 10_000;
@@ -48,7 +50,7 @@ export function createQuotaChecker(deps: QuotaCheckDeps): QuotaChecker {
     } else {
       suppressed += count;
     }
-    return failClosed ? UNAVAILABLE : { allowed: true };
+    return failClosed ? RATE_LIMITER_UNAVAILABLE : { allowed: true };
   };
   const applicableOf = (request: QuotaCheckRequest) =>
     applicableLimits(deps.cache, request.subjects, request.surface, deps.clock(), "check");

@@ -1,0 +1,30 @@
+/**
+ * A server span per HTTP request when tracing is on, child of the caller's W3C `traceparent`/`tracestate` when it
+ * sent one. The span covers the handler up to the response head; a streamed body flows after it ends.
+ */
+import { endSpan, extractTraceContext, SpanKind, startSpan, tracingEnabled, withSpan } from "@thinkwatch/tracing";
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+
+export function traceRequests(scope: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (!tracingEnabled()) return next();
+    const method = c.req.method;
+    const span = startSpan(scope, method, {
+      kind: SpanKind.SERVER,
+      parent: extractTraceContext(c.req.raw.headers),
+      attributes: { "http.request.method": method, "url.path": c.req.path },
+    });
+    try {
+      await withSpan(span, next);
+    } finally {
+      const route = routePath(c, -1);
+      span?.updateName(`${method} ${route}`);
+      const status = c.res.status;
+      endSpan(span, c.error ?? (status >= 500 ? new Error(`HTTP ${status}`) : undefined), {
+        "http.route": route,
+        "http.response.status_code": status,
+      });
+    }
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Manual spans at ThinkWatch's own boundaries (HTTP in, NATS request/serve, JetStream publish/consume, upstream
+ * calls). Off by default: until the SDK is started (sdk.ts) every function here returns at the first line, so a
+ * request allocates no span, context or header when tracing is off.
+ */
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Link,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
+
+export type { Context as TraceContext, Span } from "@opentelemetry/api";
+export { SpanKind } from "@opentelemetry/api";
+
+let enabled = false;
+
+/** Turned on by startTracing (or a test that installs its own provider); nothing else flips it. */
+export function setTracingEnabled(on: boolean): void {
+  enabled = on;
+}
+
+export function tracingEnabled(): boolean {
+  return enabled;
+}
+
+export interface StartSpanOptions {
+  kind?: SpanKind;
+  attributes?: Attributes;
+  /** The parent; the active context by default. */
+  parent?: Context;
+  /** Start nothing unless the parent holds a span: background work (cache refreshes, timers) makes no root traces. */
+  requireParent?: boolean;
+  links?: Link[];
+}
+
+/**
+ * A span named for one step, from the tracer of one service or library (the instrumentation scope says which
+ * service did the work in an all-in-one process). Undefined when tracing is off.
+ */
+export function startSpan(scope: string, name: string, options: StartSpanOptions = {}): Span | undefined {
+  if (!enabled) return undefined;
+  const parent = options.parent ?? context.active();
+  if (options.requireParent === true && trace.getSpan(parent) === undefined) return undefined;
+  return trace.getTracer(scope).startSpan(
+    name,
+    {
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
+      ...(options.attributes === undefined ? {} : { attributes: options.attributes }),
+      ...(options.links === undefined ? {} : { links: options.links }),
+    },
+    parent,
+  );
+}
+
+/** Run fn with the span as the active one (so spans started inside are its children); fn alone when there is none. */
+export function withSpan<T>(span: Span | undefined, fn: () => T): T {
+  if (span === undefined) return fn();
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+
+/** End a span, marking it failed when an error is given. */
+export function endSpan(span: Span | undefined, error?: unknown, attributes?: Attributes): void {
+  if (span === undefined) return;
+  if (attributes !== undefined) span.setAttributes(attributes);
+  if (error !== undefined) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof Error) span.recordException(error);
+  }
+  span.end();
+}
+
+/** The active context, to carry work queued now into a later turn (outbox, batches); undefined when tracing is off. */
+export function captureContext(): Context | undefined {
+  return enabled ? context.active() : undefined;
+}
+
+/** Run fn inside a context captured earlier. */
+export function withContext<T>(captured: Context | undefined, fn: () => T): T {
+  return captured === undefined ? fn() : context.with(captured, fn);
+}
+
+/** Anything headers can be written into: NATS MsgHdrs, a plain record of HTTP headers. */
+export interface HeaderSink {
+  set(name: string, value: string): void;
+}
+
+/** Anything headers can be read from: NATS MsgHdrs, fetch Headers. */
+export interface HeaderSource {
+  get(name: string): string | null | undefined;
+}
+
+const sinkSetter = { set: (sink: HeaderSink, key: string, value: string) => sink.set(key, value) };
+const recordSetter = {
+  set: (record: Record<string, string>, key: string, value: string) => {
+    record[key] = value;
+  },
+};
+const sourceGetter = {
+  get: (source: HeaderSource, key: string) => source.get(key) ?? undefined,
+  keys: () => ["traceparent", "tracestate", "baggage"],
+};
+
+/** Write the W3C trace context (traceparent, tracestate) of the span into outgoing headers. */
+export function injectTraceHeaders(span: Span, sink: HeaderSink): void {
+  propagation.inject(trace.setSpan(context.active(), span), sink, sinkSetter);
+}
+
+/** Same, into a plain header record (undici requests). */
+export function injectTraceRecord(span: Span, record: Record<string, string>): void {
+  propagation.inject(trace.setSpan(context.active(), span), record, recordSetter);
+}
+
+/**
+ * The remote parent carried by incoming headers, on top of an empty context: whatever this process happens to
+ * have active (in an all-in-one process, the sender's own context) never leaks in, so a parent comes only from the
+ * headers on the wire.
+ */
+export function extractTraceContext(source: HeaderSource | undefined): Context {
+  if (!enabled || source === undefined) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, source, sourceGetter);
+}
+
+/** The trace id (32 hex) of the active span when it is sampled; null when tracing is off or nothing is traced. */
+export function activeTraceId(): string | null {
+  if (!enabled) return null;
+  const span = trace.getActiveSpan();
+  if (span === undefined) return null;
+  const spanContext = span.spanContext();
+  return (spanContext.traceFlags & 1) === 1 ? spanContext.traceId : null;
+}
+
+/** A link to the span of another piece of work (a batch's other members). */
+export function linkTo(captured: Context | undefined): Link | undefined {
+  if (captured === undefined) return undefined;
+  const span = trace.getSpan(captured);
+  return span === undefined ? undefined : { context: span.spanContext() };
+}

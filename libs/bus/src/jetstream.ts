@@ -138,7 +138,9 @@ async function publishRaw(bus: Bus, subject: string, data: Uint8Array, messageId
     const ack = v.safeParse(PubAckSchema, decodeJson(reply.data));
     if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${subject}`);
     if (ack.output.error !== undefined) {
-      throw new Error(`JetStream refused ${subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`);
+      throw new Error(
+        `JetStream refused ${subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`,
+      );
     }
     if (ack.output.stream === undefined) throw new Error(`no stream stores ${subject}`);
     traced?.end();

@@ -27,7 +27,6 @@ export interface QuotaCheckDeps {
   log: Logger;
 }
 
-
 /** While Redis is down every request fails the same way: say so once per interval, not once per request. */
 const WARN_INTERVAL_MS = 10_000;
 

@@ -20,3 +20,9 @@ export const CONSUMERS = {
   quotaUsage: "quota-usage",
   forwarderChannel: (channelId: string) => `forwarder-${channelId}`,
 } as const;
+
+/**
+ * Set on a JetStream message that carries several events of its subject (a JSON array, count in the header value);
+ * a message without it carries one event. Edges batch their gateway events this way; every consumer unpacks both.
+ */
+export const EVENT_BATCH_HEADER = "Tw-Event-Batch";

@@ -1,9 +1,12 @@
 /**
- * A durable pull consumer that hands messages to a handler in batches (size or time bound) and acks each message
- * only after the handler stored it. Nothing is held back by one bad message:
- * - a message outside its contract is dead-lettered with the reason at once;
+ * A durable pull consumer that hands events to a handler in batches (size or time bound) and acks each message
+ * only after the handler stored every event it carries (a message may carry a batch of events, EVENT_BATCH_HEADER).
+ * Nothing is held back by one bad event:
+ * - a message outside its contract is dead-lettered with the reason at once (an event of a batch on its own, the
+ *   others go on);
  * - the handler reports per-message failures: a permanent one is dead-lettered now, a transient one is nak'd with
- *   a growing delay and dead-lettered at its last allowed delivery (the consumer's max_deliver);
+ *   a growing delay and dead-lettered at its last allowed delivery (the consumer's max_deliver); a batch message
+ *   comes back whole, and the handler skips its events already stored (idempotent by event id);
  * - a retryable error for the whole batch (the store is down) is retried in-process while the messages are kept
  *   alive with in-progress acks, so an outage never uses up their deliveries.
  */
@@ -16,7 +19,7 @@ import { endSpan, type Span, withSpan } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
 import { startConsumeSpan } from "./bus-tracing.js";
-import { checkedPayload } from "./checked-message.js";
+import { checkedPayloads, isBatch } from "./checked-message.js";
 import type { DeadLetters } from "./dead-letters.js";
 import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
 
@@ -75,8 +78,21 @@ export async function consumeBatches<S extends AnySchema>(
   const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
   const prefix = bus.subject("");
 
-  type Entry = { msg: JsMsg; item: BatchItem<v.InferOutput<S>>; span: Span | undefined };
-  let buffer: Entry[] = [];
+  /** One JetStream message whose events (one, or a batch's) are in flight; acked once all of them are resolved. */
+  interface Tracker {
+    msg: JsMsg;
+    batch: boolean;
+    outstanding: number;
+    /** An event of it failed transiently: the whole message comes back (stored events are skipped by id). */
+    retry: string | null;
+  }
+  let buffer: Array<{
+    tracker: Tracker;
+    index: number;
+    raw: () => string;
+    item: BatchItem<v.InferOutput<S>>;
+    span: Span | undefined;
+  }> = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let flushed = 0;
@@ -95,7 +111,32 @@ export async function consumeBatches<S extends AnySchema>(
     }
   };
 
-  const process = async (batch: Entry[]) => {
+  /** One event of a message is resolved: stored (reason null), failed for good, or failed for now. */
+  const resolveItem = async (tracker: Tracker, index: number, raw: () => string, failure: ItemFailure | null) => {
+    if (failure !== null) {
+      if (!tracker.batch) {
+        tracker.outstanding -= 1;
+        await giveUp(tracker.msg, failure.reason, failure.permanent);
+        return;
+      }
+      if (failure.permanent) {
+        try {
+          await options.deadLetters.sendItem(tracker.msg, { index, json: raw() }, failure.reason);
+        } catch (caught) {
+          log.error({ err: caught, seq: tracker.msg.seq }, "cannot dead-letter an event; its message will be redelivered");
+          tracker.retry = failure.reason;
+        }
+      } else {
+        tracker.retry = failure.reason;
+      }
+    }
+    tracker.outstanding -= 1;
+    if (tracker.outstanding > 0) return;
+    if (tracker.retry === null) tracker.msg.ack();
+    else await giveUp(tracker.msg, tracker.retry, false);
+  };
+
+  const process = async (batch: typeof buffer) => {
     const items = batch.map((entry) => entry.item);
     let failed: ItemFailure[] = [];
     for (let attempt = 1; ; attempt++) {
@@ -111,15 +152,13 @@ export async function consumeBatches<S extends AnySchema>(
           if (attempt === 1 || attempt % 20 === 0) {
             log.warn({ err: caught, size: batch.length, attempt }, "batch write failed; retrying while the store is away");
           }
-          for (const entry of batch) entry.msg.working();
+          for (const msg of new Set(batch.map((entry) => entry.tracker.msg))) msg.working();
           await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
           continue;
         }
         if (error.retryable) {
-          for (const entry of batch) {
-            entry.msg.nak();
-            endSpan(entry.span, caught);
-          }
+          for (const msg of new Set(batch.map((entry) => entry.tracker.msg))) msg.nak();
+          for (const entry of batch) endSpan(entry.span, caught);
           return;
         }
         log.error({ err: caught, size: batch.length }, "batch failed");
@@ -129,12 +168,11 @@ export async function consumeBatches<S extends AnySchema>(
     }
     const byIndex = new Map(failed.map((failure) => [failure.index, failure]));
     for (const [index, entry] of batch.entries()) {
-      const failure = byIndex.get(index);
-      if (failure === undefined) entry.msg.ack();
-      else await giveUp(entry.msg, failure.reason, failure.permanent);
-      endSpan(entry.span, failure === undefined ? undefined : new Error(failure.reason), {
+      const failure = byIndex.get(index) ?? null;
+      endSpan(entry.span, failure === null ? undefined : new Error(failure.reason), {
         "messaging.batch.message_count": batch.length,
       });
+      await resolveItem(entry.tracker, entry.index, entry.raw, failure);
     }
     flushed += 1;
   };
@@ -153,22 +191,25 @@ export async function consumeBatches<S extends AnySchema>(
 
   const loop = (async () => {
     for await (const msg of messages) {
-      const checked = checkedPayload(msg, options.schema);
-      if (!checked.ok) {
-        await giveUp(msg, checked.reason, true);
-        continue;
-      }
       const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
-      buffer.push({
-        msg,
-        item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 },
-        span: startConsumeSpan(subject, options.durable, msg.headers),
-      });
-      if (buffer.length >= options.maxBatch) {
-        await flush();
-      } else if (timer === undefined) {
-        timer = setTimeout(() => void flush(), options.maxWaitMs);
+      const unpacked = checkedPayloads(msg, options.schema);
+      const tracker: Tracker = { msg, batch: isBatch(msg), outstanding: unpacked.length, retry: null };
+      if (unpacked.length === 0) msg.ack();
+      for (const [index, { checked, raw }] of unpacked.entries()) {
+        if (!checked.ok) {
+          await resolveItem(tracker, index, raw, { index, reason: checked.reason, permanent: true });
+          continue;
+        }
+        buffer.push({
+          tracker,
+          index,
+          raw,
+          item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 },
+          span: startConsumeSpan(subject, options.durable, msg.headers),
+        });
+        if (buffer.length >= options.maxBatch) await flush();
       }
+      if (buffer.length > 0 && timer === undefined) timer = setTimeout(() => void flush(), options.maxWaitMs);
     }
   })().catch((caught) => log.error({ err: caught }, "consumer loop ended with an error"));
 

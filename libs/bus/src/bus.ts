@@ -187,7 +187,12 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           if (msg.reply === undefined || msg.reply === "") return;
           inFlight += 1;
           void tracedServe(contract.subject, msg, async () => {
-            const requestLog = log.child({ subject: contract.subject });
+            // Made only when something is logged: almost no request logs anything.
+            let childLog: Logger | undefined;
+            const requestLog = () => {
+              childLog ??= log.child({ subject: contract.subject });
+              return childLog;
+            };
             try {
               const decoded = v.safeParse(contract.request, safeDecode(msg.data));
               if (!decoded.success) {
@@ -197,17 +202,19 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
               }
               const result = await handler(decoded.output as RequestOf<typeof contract>, {
                 subject: contract.subject,
-                log: requestLog,
+                get log() {
+                  return requestLog();
+                },
               });
               const reply = v.safeParse(contract.reply, result);
               if (!reply.success) {
-                requestLog.error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
+                requestLog().error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
                 throw new AppError("internal", `${contract.subject} produced an invalid reply`);
               }
               msg.respond(encodeJson(reply.output));
             } catch (caught) {
               const error = toAppError(caught);
-              if (error.code === "internal") requestLog.error({ err: caught }, "bus handler failed");
+              if (error.code === "internal") requestLog().error({ err: caught }, "bus handler failed");
               replyError(msg, error);
               return error;
             } finally {

@@ -1,11 +1,12 @@
 /**
- * A durable consumer processed one message at a time, in order: ack after the handler succeeded, nak with a
+ * A durable consumer processed one event at a time, in order (a message carrying a batch of events, EVENT_BATCH_HEADER,
+ * is handled event by event): ack after the handler succeeded, nak with a
  * growing delay when it failed (the message comes back, nothing is lost). A message outside its contract, one the
  * handler rejects as never deliverable (an AppError with `retryable: false`), and one failing at its last allowed
  * delivery go to the dead letters with the reason, so nothing is retried forever.
  */
 
-import { jetstream } from "@nats-io/jetstream";
+import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { AnySchema } from "@thinkwatch/proto";
@@ -13,7 +14,7 @@ import { endSpan, withSpan } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
 import { startConsumeSpan } from "./bus-tracing.js";
-import { checkedPayload } from "./checked-message.js";
+import { checkedPayloads, isBatch } from "./checked-message.js";
 import type { DeadLetters } from "./dead-letters.js";
 import { DEFAULT_MAX_DELIVER } from "./jetstream.js";
 
@@ -71,42 +72,70 @@ export async function consumeEach<S extends AnySchema>(
     }
   };
 
-  const loop = (async () => {
-    for await (const msg of messages) {
-      const checked = checkedPayload(msg, options.schema);
+  /** The events of one message, in order; the first failure decides the message's fate (the rest wait for it). */
+  const handleMessage = async (msg: JsMsg) => {
+    const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
+    const batch = isBatch(msg);
+    const message = { pending: msg.info.pending };
+    for (const [index, { checked, raw }] of checkedPayloads(msg, options.schema).entries()) {
       if (!checked.ok) {
-        await deadLetter(msg, checked.reason);
+        if (!batch) return deadLetter(msg, checked.reason);
+        try {
+          await options.deadLetters.sendItem(msg, { index, json: raw() }, checked.reason);
+          outcome("dead_lettered", message);
+        } catch (caught) {
+          log.error({ err: caught, seq: msg.seq }, "cannot dead-letter an event; its message will be redelivered");
+          msg.nak(5_000);
+          return;
+        }
         continue;
       }
-      const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
-      const message = {
-        payload: checked.payload,
-        subject,
-        deliveryCount: msg.info.deliveryCount,
-        streamSeq: msg.seq,
-        pending: msg.info.pending,
-      };
       const span = startConsumeSpan(subject, options.durable, msg.headers);
-      current = withSpan(span, () => handler(message)).then(
-        () => {
-          msg.ack();
-          endSpan(span);
-          outcome("delivered", message);
-        },
-        async (caught: unknown) => {
-          endSpan(span, caught);
-          const attempt = msg.info.deliveryCount;
-          const reason = caught instanceof Error ? caught.message : String(caught);
-          if ((caught instanceof AppError && !caught.retryable) || attempt >= maxDeliver) {
-            await deadLetter(msg, attempt >= maxDeliver ? `${reason} (after ${attempt} deliveries)` : reason);
+      try {
+        await withSpan(span, () =>
+          handler({
+            payload: checked.payload,
+            subject,
+            deliveryCount: msg.info.deliveryCount,
+            streamSeq: msg.seq,
+            pending: msg.info.pending,
+          }),
+        );
+        endSpan(span);
+        outcome("delivered", message);
+      } catch (caught) {
+        endSpan(span, caught);
+        const attempt = msg.info.deliveryCount;
+        const reason = caught instanceof Error ? caught.message : String(caught);
+        const never = caught instanceof AppError && !caught.retryable;
+        if (batch && never) {
+          // This event can never be delivered; the others of its batch still can.
+          try {
+            await options.deadLetters.sendItem(msg, { index, json: raw() }, reason);
+            outcome("dead_lettered", message);
+            continue;
+          } catch (deadLetterFailure) {
+            log.error({ err: deadLetterFailure, seq: msg.seq }, "cannot dead-letter an event; its message will be redelivered");
+            msg.nak(5_000);
             return;
           }
-          outcome("failed", message);
-          if (attempt === 1 || attempt % 10 === 0)
-            log.warn({ err: caught, seq: msg.seq, attempt }, "delivery failed; will retry");
-          msg.nak(Math.min(maxBackoffMs, 1000 * 2 ** Math.min(attempt - 1, 8)));
-        },
-      );
+        }
+        if (never || attempt >= maxDeliver) {
+          return deadLetter(msg, attempt >= maxDeliver ? `${reason} (after ${attempt} deliveries)` : reason);
+        }
+        outcome("failed", message);
+        if (attempt === 1 || attempt % 10 === 0) log.warn({ err: caught, seq: msg.seq, attempt }, "delivery failed; will retry");
+        // A batch comes back whole: its events before this one are delivered again (at least once, like any retry).
+        msg.nak(Math.min(maxBackoffMs, 1000 * 2 ** Math.min(attempt - 1, 8)));
+        return;
+      }
+    }
+    msg.ack();
+  };
+
+  const loop = (async () => {
+    for await (const msg of messages) {
+      current = handleMessage(msg);
       await current;
     }
   })().catch((caught) => log.error({ err: caught }, "consumer loop ended with an error"));

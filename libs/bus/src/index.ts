@@ -12,7 +12,14 @@ export { decodeJson, encodeJson } from "./codec.js";
 export { type ConfigStore, openConfigStore } from "./config-store.js";
 export { consumeEach, type EachConsumer, type EachConsumerOptions, type EachMessage } from "./consume-each.js";
 export { createDeadLetters, type DeadLetters } from "./dead-letters.js";
-export { DEFAULT_MAX_DELIVER, ensureDurableConsumer, ensureStream, publishEvent } from "./jetstream.js";
+export {
+  DEFAULT_MAX_DELIVER,
+  ensureDurableConsumer,
+  ensureStream,
+  publishEncodedEvent,
+  publishEvent,
+  publishEventBatch,
+} from "./jetstream.js";
 export { MAX_LOG_STRING_BYTES, type SanitizeReport, sanitizeString, sanitizeValue, TRUNCATION_MARKER } from "./log-value.js";
 export { type NatsLink, openNatsLink } from "./nats-link.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox.js";

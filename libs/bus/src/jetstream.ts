@@ -5,7 +5,7 @@
 
 import { AckPolicy, DeliverPolicy, jetstreamManager, type StreamConfig } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
-import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
+import { type AnySchema, EVENT_BATCH_HEADER, type EventContract, type PayloadOf } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { Bus } from "./bus.js";
 import { startPublishSpan } from "./bus-tracing.js";
@@ -109,19 +109,40 @@ export async function publishEvent<C extends EventContract<AnySchema>>(
   messageId: string,
 ): Promise<void> {
   const checked = v.parse(contract.payload, payload);
+  await publishRaw(bus, contract.subject, encodeJson(checked), messageId);
+}
+
+/**
+ * Publish several events of one subject as one JetStream message (a JSON array, EVENT_BATCH_HEADER = count), each
+ * already checked against its contract and encoded by the caller. Consumers unpack it and stay idempotent by event
+ * id, so a batch redelivered after a partial write stores nothing twice.
+ */
+export async function publishEventBatch(bus: Bus, subject: string, encoded: readonly string[], messageId: string): Promise<void> {
+  await publishRaw(bus, subject, textEncoder.encode(`[${encoded.join(",")}]`), messageId, encoded.length);
+}
+
+/** One event, already checked against its contract and encoded by the caller. */
+export async function publishEncodedEvent(bus: Bus, subject: string, encoded: string, messageId: string): Promise<void> {
+  await publishRaw(bus, subject, textEncoder.encode(encoded), messageId);
+}
+
+const textEncoder = new TextEncoder();
+
+async function publishRaw(bus: Bus, subject: string, data: Uint8Array, messageId: string, batchOf?: number): Promise<void> {
   const h = headers();
   h.set("Nats-Msg-Id", messageId);
-  const traced = startPublishSpan(contract.subject, h);
+  if (batchOf !== undefined) h.set(EVENT_BATCH_HEADER, String(batchOf));
+  const traced = startPublishSpan(subject, h);
   try {
-    const reply = await bus.requestRaw(bus.subject(contract.subject), encodeJson(checked), 5000, h);
+    const reply = await bus.requestRaw(bus.subject(subject), data, 5000, h);
     const ack = v.safeParse(PubAckSchema, decodeJson(reply.data));
-    if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${contract.subject}`);
+    if (!ack.success) throw new Error(`unexpected JetStream acknowledgement for ${subject}`);
     if (ack.output.error !== undefined) {
       throw new Error(
-        `JetStream refused ${contract.subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`,
+        `JetStream refused ${subject}: ${ack.output.error.description ?? ack.output.error.code ?? "unknown error"}`,
       );
     }
-    if (ack.output.stream === undefined) throw new Error(`no stream stores ${contract.subject}`);
+    if (ack.output.stream === undefined) throw new Error(`no stream stores ${subject}`);
     traced?.end();
   } catch (caught) {
     traced?.end(caught);

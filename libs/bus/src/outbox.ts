@@ -1,9 +1,11 @@
 /**
  * Fire-and-forget event publishing for hot paths: the request handler enqueues and returns; a small pump publishes
- * to JetStream with bounded concurrency, retries with backoff while NATS is unreachable (the event id makes a retry
- * idempotent), and flushes on shutdown. Values no consumer could store (lone surrogates, control characters,
- * megabyte strings) are made safe before publishing, so one hostile request cannot produce an event that is retried
- * forever. Only a full buffer or an event outside its contract drops events, and each drop is counted and logged.
+ * to JetStream with bounded concurrency, retries with backoff while NATS is unreachable (the message id makes a retry
+ * idempotent), and flushes on shutdown. With `batch`, the events of one subject enqueued in the same event-loop turn
+ * travel as one JetStream message (up to `maxBatchEvents` / `maxBatchBytes`), which consumers unpack; a lone event
+ * still travels alone. Values no consumer could store (lone surrogates, control characters, megabyte strings) are
+ * made safe before publishing, so one hostile request cannot produce an event that is retried forever. Only a full
+ * buffer or an event outside its contract drops events, and each drop is counted and logged.
  */
 
 import type { Logger } from "@thinkwatch/log";
@@ -11,7 +13,7 @@ import type { AnySchema, EventContract, PayloadOf } from "@thinkwatch/proto";
 import { captureContext, type TraceContext, withContext } from "@thinkwatch/tracing";
 import * as v from "valibot";
 import type { Bus } from "./bus.js";
-import { publishEvent } from "./jetstream.js";
+import { publishEncodedEvent, publishEventBatch } from "./jetstream.js";
 import { type SanitizeReport, sanitizeValue } from "./log-value.js";
 
 export interface Outbox {
@@ -25,36 +27,55 @@ export interface Outbox {
 
 export interface OutboxOptions {
   maxBuffered?: number;
+  /** JetStream publishes in flight at once. */
   concurrency?: number;
+  /** Several events of one subject per JetStream message (consumers must unpack EVENT_BATCH_HEADER messages). */
+  batch?: boolean;
+  maxBatchEvents?: number;
+  maxBatchBytes?: number;
 }
 
 interface Entry {
   contract: EventContract<AnySchema>;
   payload: unknown;
   eventId: string;
-  attempt: number;
   /** The enqueuing request's trace context, so the publish joins its trace (undefined when tracing is off). */
   trace: TraceContext | undefined;
+}
+
+/** What one JetStream message carries: one event, or several of one subject; retried as a whole. */
+interface Unit {
+  subject: string;
+  entries: Entry[];
+  encoded: string[];
+  messageId: string;
+  attempt: number;
 }
 
 export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {}): Outbox {
   const maxBuffered = options.maxBuffered ?? 50_000;
   const concurrency = options.concurrency ?? 64;
-  const queue: Entry[] = [];
+  const maxBatchEvents = options.batch === true ? (options.maxBatchEvents ?? 256) : 1;
+  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
+  let queue: Entry[] = [];
+  const retries: Unit[] = [];
   let active = 0;
+  let activeEvents = 0;
+  let retryingEvents = 0;
   let dropped = 0;
   let idleWaiters: Array<() => void> = [];
 
+  const pendingCount = () => queue.length + retryingEvents + activeEvents;
   const settleIfIdle = () => {
-    if (queue.length === 0 && active === 0) {
+    if (pendingCount() === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
   };
 
-  // Events enqueued in the same turn of the event loop are published together, so the client writes them to the
-  // socket in one go instead of one syscall per event.
+  // Events enqueued in the same turn of the event loop are published together: as one message per subject when
+  // batching, otherwise written to the socket in one go instead of one syscall per event.
   let scheduled = false;
   const schedulePump = () => {
     if (scheduled) return;
@@ -65,69 +86,145 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
     });
   };
 
-  const pump = () => {
-    while (active < concurrency && queue.length > 0) {
-      const entry = queue.shift() as Entry;
-      active += 1;
-      if (entry.attempt === 0) {
-        const report: SanitizeReport = { notes: [] };
-        // Only cut what no message can carry; odd characters travel escaped in JSON, and the consumers that store
-        // or forward the event replace them and flag the row, so the record shows it was tampered with.
-        entry.payload = sanitizeValue(entry.payload, report, { replace: false });
-        if (report.notes.length > 0) log.warn({ eventId: entry.eventId, changed: report.notes.slice(0, 10) }, "event values cut");
+  /** Checked against its contract and made safe, once: null when no retry could ever publish it. */
+  const encode = (entry: Entry): string | null => {
+    const report: SanitizeReport = { notes: [] };
+    // Only cut what no message can carry; odd characters travel escaped in JSON, and the consumers that store or
+    // forward the event replace them and flag the row, so the record shows it was tampered with.
+    const safe = sanitizeValue(entry.payload, report, { replace: false });
+    if (report.notes.length > 0) log.warn({ eventId: entry.eventId, changed: report.notes.slice(0, 10) }, "event values cut");
+    const checked = v.safeParse(entry.contract.payload, safe);
+    if (!checked.success) {
+      dropped += 1;
+      log.error(
+        { eventId: entry.eventId, subject: entry.contract.subject, issues: v.flatten(checked.issues).nested },
+        "event outside its contract; dropped",
+      );
+      return null;
+    }
+    return JSON.stringify(checked.output);
+  };
+
+  /** The next unit from fresh events: the first waiting event and others of its subject, within the bounds. */
+  const nextUnit = (): Unit | null => {
+    while (queue.length > 0) {
+      const subject = (queue[0] as Entry).contract.subject;
+      const entries: Entry[] = [];
+      const encoded: string[] = [];
+      const rest: Entry[] = [];
+      let bytes = 0;
+      for (const entry of queue) {
+        if (entry.contract.subject !== subject || entries.length >= maxBatchEvents || bytes >= maxBatchBytes) {
+          rest.push(entry);
+          continue;
+        }
+        const json = encode(entry);
+        if (json === null) continue;
+        entries.push(entry);
+        encoded.push(json);
+        bytes += json.length;
       }
-      withContext(entry.trace, () => publishEvent(bus, entry.contract, entry.payload as never, entry.eventId)).then(
-        () => {
-          active -= 1;
-          pump();
-          settleIfIdle();
-        },
-        (caught: unknown) => {
-          active -= 1;
-          if (caught instanceof v.ValiError || isTooLarge(caught)) {
-            // Retrying cannot help an event outside its contract: drop it loudly instead of blocking a slot forever.
-            dropped += 1;
-            log.error(
-              { err: caught, eventId: entry.eventId, subject: entry.contract.subject },
-              "event cannot be published; dropped",
-            );
+      queue = rest;
+      if (entries.length === 0) continue;
+      const first = entries[0] as Entry;
+      // A lone event keeps its own id as the message id; a batch is named after its first event and its size, so a
+      // retry of the same batch is stored once.
+      const messageId = entries.length === 1 ? first.eventId : `batch:${first.eventId}:${entries.length}`;
+      return { subject, entries, encoded, messageId, attempt: 0 };
+    }
+    return null;
+  };
+
+  const publish = (unit: Unit) => {
+    active += 1;
+    activeEvents += unit.entries.length;
+    const done = () => {
+      active -= 1;
+      activeEvents -= unit.entries.length;
+    };
+    // A batch's publish joins the trace of its first event.
+    const sent = withContext(unit.entries[0]?.trace, () =>
+      unit.entries.length === 1
+        ? publishEncodedEvent(bus, unit.subject, unit.encoded[0] as string, unit.messageId)
+        : publishEventBatch(bus, unit.subject, unit.encoded, unit.messageId),
+    );
+    sent.then(
+      () => {
+        done();
+        pump();
+        settleIfIdle();
+      },
+      (caught: unknown) => {
+        done();
+        if (isTooLarge(caught)) {
+          if (unit.entries.length > 1) {
+            // Too big together: each event travels alone.
+            for (const [index, entry] of unit.entries.entries()) {
+              retries.push({ ...unit, entries: [entry], encoded: [unit.encoded[index] as string], messageId: entry.eventId });
+              retryingEvents += 1;
+            }
             pump();
-            settleIfIdle();
             return;
           }
-          entry.attempt += 1;
-          if (entry.attempt === 1 || entry.attempt % 20 === 0) {
-            log.warn({ err: caught, eventId: entry.eventId, attempt: entry.attempt }, "event publish failed; retrying");
-          }
-          const delay = Math.min(5_000, 100 * 2 ** Math.min(entry.attempt, 6));
-          setTimeout(() => {
-            queue.unshift(entry);
-            pump();
-          }, delay).unref();
-        },
-      );
+          // Retrying cannot help an event no message can carry: drop it loudly instead of blocking a slot forever.
+          dropped += 1;
+          log.error({ err: caught, eventId: unit.messageId, subject: unit.subject }, "event cannot be published; dropped");
+          pump();
+          settleIfIdle();
+          return;
+        }
+        unit.attempt += 1;
+        if (unit.attempt === 1 || unit.attempt % 20 === 0) {
+          log.warn(
+            { err: caught, messageId: unit.messageId, events: unit.entries.length, attempt: unit.attempt },
+            "event publish failed; retrying",
+          );
+        }
+        retryingEvents += unit.entries.length;
+        const delay = Math.min(5_000, 100 * 2 ** Math.min(unit.attempt, 6));
+        // Counted as retrying from now until pump takes it from the retry list again.
+        setTimeout(() => {
+          retries.unshift(unit);
+          pump();
+        }, delay).unref();
+      },
+    );
+  };
+
+  const pump = () => {
+    while (active < concurrency) {
+      const retry = retries.shift();
+      if (retry !== undefined) {
+        retryingEvents -= retry.entries.length;
+        publish(retry);
+        continue;
+      }
+      const unit = nextUnit();
+      if (unit === null) break;
+      publish(unit);
     }
+    settleIfIdle();
   };
 
   return {
     enqueue(contract, payload, eventId) {
-      if (queue.length + active >= maxBuffered) {
+      if (pendingCount() >= maxBuffered) {
         dropped += 1;
         log.error({ eventId, subject: contract.subject }, "event buffer full; event dropped");
         return;
       }
-      queue.push({ contract, payload, eventId, attempt: 0, trace: captureContext() });
+      queue.push({ contract, payload, eventId, trace: captureContext() });
       schedulePump();
     },
-    pending: () => queue.length + active,
+    pending: pendingCount,
     dropped: () => dropped,
     async flush(deadlineMs) {
-      if (queue.length === 0 && active === 0) return;
+      if (pendingCount() === 0) return;
       await Promise.race([
         new Promise<void>((resolve) => idleWaiters.push(resolve)),
         new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),
       ]);
-      if (queue.length + active > 0) log.error({ pending: queue.length + active }, "shutdown with unpublished events");
+      if (pendingCount() > 0) log.error({ pending: pendingCount() }, "shutdown with unpublished events");
     },
   };
 }

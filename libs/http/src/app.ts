@@ -1,5 +1,6 @@
 /**
- * The Hono app factory: request id in and out, a child logger per request, one error handler. The error body is the
+ * The Hono app factory: request id in and out, one error handler (which logs with the request id; no logger is
+ * made per request, since almost no request logs anything). The error body is the
  * console shape unless the service passes its own formatter (the gateway answers in the caller's API shape).
  */
 import { type AppError, toAppError } from "@thinkwatch/errors";
@@ -11,7 +12,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 import { traceRequests } from "./trace-requests.js";
 
 export interface AppEnv {
-  Variables: { requestId: string; log: Logger };
+  Variables: { requestId: string };
 }
 
 export interface HttpAppOptions {
@@ -33,14 +34,13 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     const requestId = requestIdOf(c.req.header(REQUEST_ID_HEADER));
     c.set("requestId", requestId);
-    c.set("log", options.log.child({ requestId }));
     c.header(REQUEST_ID_HEADER, requestId);
     await next();
   });
 
   app.onError((caught, c) => {
     const error = toAppError(caught);
-    if (error.status >= 500) (c.get("log") ?? options.log).error({ err: caught }, "request failed");
+    if (error.status >= 500) options.log.error({ err: caught, requestId: c.get("requestId") }, "request failed");
     const response = format(error, c);
     response.headers.set(REQUEST_ID_HEADER, c.get("requestId") ?? "");
     return response;

@@ -10,8 +10,22 @@ import { toRedisAppError } from "./redis-error.js";
 
 export type ScriptArg = string | number | Buffer;
 
+export interface ScriptCall {
+  keys: readonly string[];
+  args: readonly ScriptArg[];
+}
+
+/** One call's outcome in a pipelined run: each call ran atomically on its own, or failed on its own. */
+export type ScriptOutcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
 export interface RedisScript<T> {
   (keys: readonly string[], args?: readonly ScriptArg[]): Promise<T>;
+  /**
+   * Several calls in one round trip (a pipeline of EVALSHA): each call is still one atomic script run, in order.
+   * Calls the server answers NOSCRIPT (it has not cached the script) did not run; they are sent again after SCRIPT
+   * LOAD. Rejects only when Redis cannot be reached at all.
+   */
+  many(calls: readonly ScriptCall[]): Promise<Array<ScriptOutcome<T>>>;
   readonly scriptName: string;
   readonly sha: string;
   /** "variadic": the script takes however many keys a call passes (one per counter it touches). */
@@ -47,5 +61,43 @@ export function defineScript<T = unknown>(
       throw toRedisAppError(caught, `script ${name}`);
     }
   };
-  return Object.assign(run, { scriptName: name, sha, numberOfKeys });
+  const pipelined = async (calls: readonly ScriptCall[]): Promise<Array<[Error | null, unknown]>> => {
+    const pipeline = redis.pipeline();
+    for (const call of calls) pipeline.evalsha(sha, call.keys.length, ...call.keys, ...call.args);
+    try {
+      return ((await pipeline.exec()) ?? []) as Array<[Error | null, unknown]>;
+    } catch (caught) {
+      throw toRedisAppError(caught, `script ${name}`);
+    }
+  };
+  const isNoScript = (error: Error | null) => error !== null && error.message.startsWith("NOSCRIPT");
+
+  const many = async (calls: readonly ScriptCall[]): Promise<Array<ScriptOutcome<T>>> => {
+    if (calls.length === 0) return [];
+    for (const call of calls) {
+      if (numberOfKeys !== "variadic" && call.keys.length !== numberOfKeys) {
+        throw new AppError("internal", `Redis script ${name} takes ${numberOfKeys} keys, got ${call.keys.length}`);
+      }
+    }
+    let replies = await pipelined(calls);
+    const missing = replies.flatMap(([error], index) => (isNoScript(error) ? [index] : []));
+    if (missing.length > 0) {
+      try {
+        await redis.script("LOAD", lua);
+      } catch (caught) {
+        throw toRedisAppError(caught, `script ${name}`);
+      }
+      const again = await pipelined(missing.map((index) => calls[index] as ScriptCall));
+      replies = replies.slice();
+      missing.forEach((index, i) => {
+        replies[index] = again[i] ?? [new Error("no reply"), null];
+      });
+    }
+    return calls.map((_, index) => {
+      const [error, value] = replies[index] ?? [new Error("no reply"), null];
+      return error === null ? { ok: true, value: value as T } : { ok: false, error: toRedisAppError(error, `script ${name}`) };
+    });
+  };
+
+  return Object.assign(run, { scriptName: name, sha, numberOfKeys, many });
 }

@@ -110,7 +110,7 @@ export async function startFleetProcess(options: FleetProcessOptions): Promise<F
         const response = await fetch(`${probeBase}/health/ready`).catch(() => null);
         return response?.ok === true;
       },
-      { timeoutMs: 30_000, what: `fleet (${services.join(",")}) to be ready` },
+      { timeoutMs: 120_000, what: `fleet (${services.join(",")}) to be ready` },
     ).catch((error: Error) => {
       child.kill("SIGKILL");
       throw new Error(`${error.message}\n--- fleet output ---\n${output}`);

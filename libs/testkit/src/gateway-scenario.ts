@@ -16,6 +16,8 @@ export interface GatewayScenarioOptions {
   /** Extra environment for the fleet process. */
   env?: Record<string, string>;
   services?: string[];
+  /** Extra Node flags for the fleet process (`--cpu-prof` when profiling a benchmark). */
+  nodeArgs?: string[];
 }
 
 export interface GatewayScenario {
@@ -43,6 +45,7 @@ export async function startGatewayScenario(options: GatewayScenarioOptions = {})
   const fleet = await startFleetProcess({
     env: { ...testEnv.env, ...options.env },
     ...(options.services === undefined ? {} : { services: options.services }),
+    ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
   });
   const admin = createConsoleClient(fleet.consoleUrl);
   await admin.initialize();

@@ -65,7 +65,7 @@ export const aiProxyService = defineService({
       settings,
       log,
     );
-    const outbox = createOutbox(bus, log);
+    const outbox = createOutbox(bus, log, { batch: true });
     const breakers = createRedisCircuitBreakers({ redis, settings: gatewaySettings, outbox, log });
     const caps = createRedisRouteCaps(redis, log);
     registerRouteHealth(bus, breakers, caps);

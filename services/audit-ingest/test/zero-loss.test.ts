@@ -2,10 +2,10 @@
  * Zero loss under every failure at once: 5,000 gateway events published while audit-ingest is SIGKILLed twice, the
  * test's own ClickHouse is killed for 10 s, and the webhook answers 500 for 10 s → ClickHouse holds exactly 5,000
  * distinct events (one row each), the webhook got every event at least once, and the syslog channel kept up while
- * the webhook was failing.
+ * the webhook was failing. Most events travel batched (several per JetStream message), as the gateway sends them.
  */
 import { randomUUID } from "node:crypto";
-import { type Bus, connectBus, ensureStream, publishEvent } from "@thinkwatch/bus";
+import { type Bus, connectBus, createOutbox, ensureStream, publishEvent } from "@thinkwatch/bus";
 import { createClickHouse } from "@thinkwatch/clickhouse";
 import { createLogger } from "@thinkwatch/log";
 import { GatewayRequestCompleted, type GatewayRequestEvent, STREAMS } from "@thinkwatch/proto";
@@ -109,14 +109,21 @@ afterAll(async () => {
   await testEnv?.cleanup();
 });
 
+/**
+ * The first 1,000 events one message each; the rest the way the gateway sends them now: through a batching outbox,
+ * the events of one tick as messages of up to 50 (so crashes and outages hit half-written batches too).
+ */
 async function publishRange(from: number, to: number): Promise<void> {
+  const outbox = createOutbox(bus, createLogger({ service: "test", level: "silent" }), { batch: true, maxBatchEvents: 50 });
   for (let start = from; start < to; start += 250) {
-    await Promise.all(
-      Array.from({ length: Math.min(250, to - start) }, (_, i) => {
-        const e = event(start + i);
-        return publishEvent(bus, GatewayRequestCompleted, e, e.eventId);
-      }),
-    );
+    const events = Array.from({ length: Math.min(250, to - start) }, (_, i) => event(start + i));
+    if (start < 1000) {
+      await Promise.all(events.map((e) => publishEvent(bus, GatewayRequestCompleted, e, e.eventId)));
+      continue;
+    }
+    for (const e of events) outbox.enqueue(GatewayRequestCompleted, e, e.eventId);
+    await outbox.flush(60_000);
+    if (outbox.pending() > 0) throw new Error("the outbox could not publish the events");
   }
 }
 

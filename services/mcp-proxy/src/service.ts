@@ -47,7 +47,7 @@ export const mcpProxyService = defineService({
       timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,
       failClosed: () => settings.current().security.rateLimitFailClosed,
     });
-    const outbox = createOutbox(bus, log);
+    const outbox = createOutbox(bus, log, { batch: true });
     const http = createUpstreamFetch(
       () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,

@@ -17,6 +17,7 @@ import {
   type GatewayRequestEvent,
   QuotaBudgetsSet,
   QuotaCheck,
+  QuotaCheckBatch,
   QuotaRulesSet,
   QuotaUsage,
   STREAMS,
@@ -195,20 +196,34 @@ describe("Redis unreachable", () => {
     });
     const check = () =>
       bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: "r" }, { timeoutMs: 10_000 });
+    // What the gateway sends: the checks of one tick in one message, answered by one pipelined Redis call.
+    const batch = async () =>
+      (
+        await bus.request(
+          QuotaCheckBatch,
+          { checks: ["b1", "b2", "b3"].map((requestId) => ({ surface: "ai_gateway" as const, subjects: [key], requestId })) },
+          { timeoutMs: 10_000 },
+        )
+      ).decisions;
     expect((await check()).allowed).toBe(true);
+    expect((await batch()).map((d) => d.allowed)).toEqual([true, true, true]);
     await stopRedis();
     expect(await check()).toEqual({ allowed: true });
+    expect(await batch()).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
     await setFailClosed(true, Date.now());
     const refused = await waitFor(async () => {
       const decision = await check();
       return decision.allowed ? null : decision;
     });
-    expect(refused).toEqual({
+    const unavailable = {
       allowed: false,
       rejectedBy: { label: "rate_limiter_unavailable", limit: 0, windowSeconds: 0, retryAfterSeconds: 1, kind: "unavailable" },
-    });
+    };
+    expect(refused).toEqual(unavailable);
+    expect(await batch()).toEqual([unavailable, unavailable, unavailable]);
     await setFailClosed(false, Date.now() + 1);
-    await waitFor(async () => (await check()).allowed);
+    // Each check waits for the Redis client to give up (~1-2 s, more on a loaded machine): allow a few of them.
+    await waitFor(async () => (await check()).allowed, { timeoutMs: 45_000 });
     await startRedis();
     // Back: counting resumes (the fresh Redis starts from zero).
     const decision = await waitFor(async () => {
@@ -216,5 +231,7 @@ describe("Redis unreachable", () => {
       return found.tightest === undefined ? null : found;
     });
     expect(decision.tightest).toMatchObject({ label: "api_key:requests/1m", limit: 100, remaining: 99 });
-  }, 60_000);
+    const counted = await batch();
+    expect(counted.map((d) => d.tightest?.remaining)).toEqual([98, 97, 96]);
+  }, 150_000);
 });

@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { BudgetCap, QuotaSubject, RateLimitRule } from "@thinkwatch/proto";
 import { createRedis } from "@thinkwatch/redis";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { calendarPeriod } from "../src/engine/calendar-period.js";
+import { windowKey } from "../src/engine/counter-keys.js";
 import type { BudgetApplication, RuleApplication } from "../src/engine/labels.js";
 import { createQuotaEngine, type QuotaEngine } from "../src/engine/quota-engine.js";
 
@@ -221,5 +222,63 @@ describe("budgets", () => {
     expect(await settle(10)).toEqual([]);
     now = Date.UTC(2026, 9, 1, 0); // next month: a new period, thresholds armed again
     expect(await settle(500)).toEqual([50]);
+  });
+});
+
+describe("batched checks (one pipelined round trip per batch)", () => {
+  it("stay exact and atomic: two concurrent batches of 40 against room for 25 admit exactly 25, in one pipeline each", async () => {
+    now = Date.UTC(2026, 7, 10, 9);
+    const limit: RuleApplication = { subject: subject("api_key"), rule: rule(60, 25) };
+    const cap: BudgetApplication = { subject: limit.subject, budget: budget("daily", 1_000_000) };
+    const pipelines = vi.spyOn(redis, "pipeline");
+    const evalsha = vi.spyOn(redis, "evalsha");
+    try {
+      const batch = () =>
+        engine.checkMany(
+          Array.from({ length: 40 }, () => ({
+            rules: [limit],
+            budgets: [cap],
+            reservation: { id: randomUUID(), weightedTokens: 10, usd: 0 },
+          })),
+        );
+      const [first, second] = await Promise.all([batch(), batch()]);
+      const decisions = [...(first ?? []), ...(second ?? [])];
+      expect(decisions.filter((d) => !(d instanceof Error) && d.allowed)).toHaveLength(25);
+      expect(decisions.filter((d) => !(d instanceof Error) && !d.allowed)).toHaveLength(55);
+      expect(pipelines).toHaveBeenCalledTimes(2);
+      expect(evalsha).not.toHaveBeenCalled();
+    } finally {
+      pipelines.mockRestore();
+      evalsha.mockRestore();
+    }
+    // A refused check reserved nothing: only the 25 admitted hold their estimate.
+    expect((await engine.usage([limit], [cap])).budgets[0]).toMatchObject({ reserved: 250 });
+  });
+
+  it("a check without limits is allowed without Redis; one that fails alone is its own error", async () => {
+    now = Date.UTC(2026, 7, 11, 9);
+    const limit: RuleApplication = { subject: subject("user"), rule: rule(60, 1) };
+    // A window key holding a string makes that one script run fail (WRONGTYPE); the others are unaffected.
+    const broken: RuleApplication = { subject: subject("user"), rule: rule(60, 5) };
+    await redis.set(windowKey(broken), "not a hash");
+    const decisions = await engine.checkMany([
+      { rules: [], budgets: [] },
+      { rules: [limit], budgets: [] },
+      { rules: [broken], budgets: [] },
+      { rules: [limit], budgets: [] },
+    ]);
+    expect(decisions[0]).toEqual({ allowed: true });
+    expect(decisions[1]).toMatchObject({ allowed: true });
+    expect(decisions[2]).toBeInstanceOf(Error);
+    expect(decisions[3]).toMatchObject({ allowed: false, rejectedBy: { label: "user:requests/1m" } });
+  });
+
+  it("reloads the script when Redis lost it (SCRIPT FLUSH, a restart) and runs each check exactly once", async () => {
+    now = Date.UTC(2026, 7, 12, 9);
+    const limit: RuleApplication = { subject: subject("api_key"), rule: rule(60, 3) };
+    await redis.script("FLUSH");
+    const decisions = await engine.checkMany(Array.from({ length: 5 }, () => ({ rules: [limit], budgets: [] })));
+    expect(decisions.map((d) => !(d instanceof Error) && d.allowed)).toEqual([true, true, true, false, false]);
+    expect((await engine.usage([limit], [])).rules[0]).toMatchObject({ used: 3 });
   });
 });

@@ -3,8 +3,10 @@
  * time comes from Redis (scripts run one at a time, so replicas never disagree on the order of buckets); calendar
  * periods are named from the process clock. Tests inject a clock that drives both, to cross boundaries at will.
  */
+
+import type { AppError } from "@thinkwatch/errors";
 import type { QuotaDecision, QuotaHeadroom, Reservation } from "@thinkwatch/proto";
-import { defineScript } from "@thinkwatch/redis";
+import { defineScript, type ScriptCall, type ScriptOutcome } from "@thinkwatch/redis";
 import type { Redis } from "ioredis";
 import { calendarPeriod } from "./calendar-period.js";
 import { CHECK_LUA } from "./check-script.js";
@@ -64,6 +66,8 @@ export interface BudgetUsage {
 
 export interface QuotaEngine {
   check(input: CheckInput): Promise<QuotaDecision>;
+  /** Several checks in one Redis round trip, each still one atomic script run; a failed one is its AppError. */
+  checkMany(inputs: CheckInput[]): Promise<Array<QuotaDecision | AppError>>;
   settle(input: SettleInput): Promise<SettleResult>;
   usage(rules: RuleApplication[], budgets: BudgetApplication[]): Promise<{ rules: RuleUsage[]; budgets: BudgetUsage[] }>;
 }
@@ -87,31 +91,30 @@ export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
   const checkScript = defineScript<number[]>(options.redis, "twQuotaCheck", CHECK_LUA, "variadic");
   const settleScript = defineScript<number[]>(options.redis, "twQuotaSettle", SETTLE_LUA, "variadic");
 
-  return {
-    async check({ rules, budgets, reservation }) {
-      if (rules.length === 0 && budgets.length === 0) return { allowed: true };
-      const now = clock();
-      const keys: string[] = [];
-      const args: Array<string | number> = [
-        scriptNow(now),
-        reservation?.id ?? "",
-        options.reservationTtlMs,
-        rules.length,
-        budgets.length,
-      ];
-      for (const application of rules) {
-        keys.push(windowKey(application));
-        args.push(application.rule.limit, bucketMs(application), application.rule.metric === "requests" ? 1 : 0);
-      }
-      const periods = budgets.map((application) => {
-        const period = calendarPeriod(application.budget.period, application.budget.timezone, now);
-        keys.push(...budgetKeys(application, period));
-        const unit = application.budget.unit;
-        const estimate = reservation === undefined ? 0 : unit === "usd" ? reservation.usd : reservation.weightedTokens;
-        args.push(toCounterUnits(unit, application.budget.limit), toCounterUnits(unit, estimate), period.endMs);
-        return period;
-      });
-      const reply = await checkScript(keys, args);
+  /** The script call of one check and how to read its reply (shared by single and pipelined checks). */
+  const prepareCheck = ({ rules, budgets, reservation }: CheckInput) => {
+    const now = clock();
+    const keys: string[] = [];
+    const args: Array<string | number> = [
+      scriptNow(now),
+      reservation?.id ?? "",
+      options.reservationTtlMs,
+      rules.length,
+      budgets.length,
+    ];
+    for (const application of rules) {
+      keys.push(windowKey(application));
+      args.push(application.rule.limit, bucketMs(application), application.rule.metric === "requests" ? 1 : 0);
+    }
+    const periods = budgets.map((application) => {
+      const period = calendarPeriod(application.budget.period, application.budget.timezone, now);
+      keys.push(...budgetKeys(application, period));
+      const unit = application.budget.unit;
+      const estimate = reservation === undefined ? 0 : unit === "usd" ? reservation.usd : reservation.weightedTokens;
+      args.push(toCounterUnits(unit, application.budget.limit), toCounterUnits(unit, estimate), period.endMs);
+      return period;
+    });
+    const decide = (reply: number[]): QuotaDecision => {
       const [first = 0, second = 1000] = reply;
       if (first > 0) {
         const retryAfterSeconds = Math.max(1, Math.ceil(second / 1000));
@@ -143,6 +146,30 @@ export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
         };
       }
       return { allowed: true, tightest: tightestOf(rules, budgets, reply) };
+    };
+    const call: ScriptCall = { keys, args };
+    return { call, decide };
+  };
+
+  return {
+    async check(input) {
+      if (input.rules.length === 0 && input.budgets.length === 0) return { allowed: true };
+      const prepared = prepareCheck(input);
+      return prepared.decide(await checkScript(prepared.call.keys, prepared.call.args));
+    },
+
+    async checkMany(inputs) {
+      const prepared = inputs.map((input) =>
+        input.rules.length === 0 && input.budgets.length === 0 ? null : prepareCheck(input),
+      );
+      const calls = prepared.flatMap((entry) => (entry === null ? [] : [entry.call]));
+      const outcomes = await checkScript.many(calls);
+      let next = 0;
+      return prepared.map((entry): QuotaDecision | AppError => {
+        if (entry === null) return { allowed: true };
+        const outcome = outcomes[next++] as ScriptOutcome<number[]>;
+        return outcome.ok ? entry.decide(outcome.value) : outcome.error;
+      });
     },
 
     async settle({ eventId, rules, budgets, weightedTokens, usd }) {

@@ -1,0 +1,163 @@
+/**
+ * Batched events on the real NATS JetStream: the outbox sends the events of one tick as few messages, and both
+ * consumer kinds unpack them — every event handled, a bad event dead-lettered alone, a transient failure bringing
+ * the whole message back (handled idempotently by event id), acks only once every event of a message is resolved.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { createLogger } from "@thinkwatch/log";
+import { deadLetterContract, eventContract, STREAMS } from "@thinkwatch/proto";
+import { waitFor } from "@thinkwatch/testkit";
+import * as v from "valibot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumeBatches } from "../src/batch-consumer.js";
+import { type Bus, connectBus } from "../src/bus.js";
+import { consumeEach } from "../src/consume-each.js";
+import { createDeadLetters } from "../src/dead-letters.js";
+import { ensureDurableConsumer, ensureStream, publishEventBatch } from "../src/jetstream.js";
+import { createOutbox } from "../src/outbox.js";
+
+const Done = eventContract("test.v1.evt.job.done", v.object({ eventId: v.string(), n: v.number() }));
+const STREAM = { name: "EVTBATCH", subjects: ["test.v1.evt.>"] };
+const log = createLogger({ service: "test", level: "silent" });
+let bus: Bus;
+
+beforeAll(async () => {
+  bus = await connectBus({
+    url: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+    namespace: `t${randomBytes(4).toString("hex")}`,
+    name: "event-batches",
+    log,
+  });
+  await ensureStream(bus, STREAM);
+  await ensureStream(bus, STREAMS.deadLetter);
+});
+
+afterAll(async () => {
+  const jsm = await jetstreamManager(bus.nc);
+  for (const name of [STREAM.name, STREAMS.deadLetter.name]) await jsm.streams.delete(bus.streamName(name)).catch(() => false);
+  await bus.close(500);
+});
+
+const durable = async () => {
+  const name = `c-${randomUUID().slice(0, 8)}`;
+  await ensureDurableConsumer(bus, {
+    stream: STREAM.name,
+    durable: name,
+    filterSubject: Done.subject,
+    deliverFrom: "new",
+    ackWaitMs: 2000,
+  });
+  return name;
+};
+const event = (n: number) => ({ eventId: randomUUID(), n });
+const deadLettersOf = async (consumer: string) => {
+  const jsm = await jetstreamManager(bus.nc);
+  const info = await jsm.streams.info(bus.streamName(STREAMS.deadLetter.name), {
+    subjects_filter: bus.subject(deadLetterContract(consumer).subject),
+  });
+  return info.state.subjects?.[bus.subject(deadLetterContract(consumer).subject)] ?? 0;
+};
+
+describe("the batching outbox", () => {
+  it("sends the events of one tick as a few messages, every event once; one outside its contract is dropped alone", async () => {
+    const name = await durable();
+    const seen = new Map<string, number>();
+    const consumer = await consumeBatches(
+      bus,
+      {
+        stream: STREAM.name,
+        durable: name,
+        schema: Done.payload,
+        maxBatch: 50,
+        maxWaitMs: 20,
+        log,
+        deadLetters: createDeadLetters(bus, name, log),
+      },
+      async (items) => {
+        for (const item of items) seen.set(item.payload.eventId, (seen.get(item.payload.eventId) ?? 0) + 1);
+        return undefined;
+      },
+    );
+    const jsm = await jetstreamManager(bus.nc);
+    const before = (await jsm.streams.info(bus.streamName(STREAM.name))).state.messages;
+    const outbox = createOutbox(bus, log, { batch: true, maxBatchEvents: 64 });
+    const sent = Array.from({ length: 200 }, (_, n) => event(n));
+    for (const e of sent) outbox.enqueue(Done, e, e.eventId);
+    outbox.enqueue(Done, { eventId: "bad", n: "not a number" } as never, "bad");
+    await outbox.flush(10_000);
+    expect(outbox.pending()).toBe(0);
+    expect(outbox.dropped()).toBe(1);
+    const messages = (await jsm.streams.info(bus.streamName(STREAM.name))).state.messages - before;
+    expect(messages).toBe(Math.ceil(200 / 64));
+    await waitFor(() => seen.size === 200, { what: "every event to be consumed" });
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+    await consumer.stop(2000);
+  });
+});
+
+describe("consumers of batch messages", () => {
+  it("dead-letter a bad event alone, and bring a message back whole after a transient failure", async () => {
+    const name = await durable();
+    const stored = new Set<string>();
+    let failOnce = true;
+    const deliveries: number[] = [];
+    const consumer = await consumeBatches(
+      bus,
+      {
+        stream: STREAM.name,
+        durable: name,
+        schema: Done.payload,
+        maxBatch: 100,
+        maxWaitMs: 20,
+        log,
+        deadLetters: createDeadLetters(bus, name, log),
+      },
+      async (items) => {
+        deliveries.push(items.length);
+        const failed = items.flatMap((item, index) => {
+          if (item.payload.n === 2 && failOnce) {
+            failOnce = false;
+            return [{ index, reason: "store busy", permanent: false }];
+          }
+          stored.add(item.payload.eventId);
+          return [];
+        });
+        return { failed };
+      },
+    );
+    const good = [event(1), event(2), event(3)];
+    const encoded = [
+      JSON.stringify(good[0]),
+      JSON.stringify({ eventId: "poison", n: "x" }),
+      ...good.slice(1).map((e) => JSON.stringify(e)),
+    ];
+    await publishEventBatch(bus, Done.subject, encoded, `batch:${randomUUID()}`);
+    await waitFor(() => stored.size === 3 && deliveries.length >= 2, {
+      what: "the batch to be stored after its redelivery",
+      timeoutMs: 20_000,
+    });
+    // First delivery: 3 valid events (the poison one never reaches the handler); the redelivery: the same 3 again.
+    expect(deliveries.slice(0, 2)).toEqual([3, 3]);
+    await waitFor(async () => (await deadLettersOf(name)) === 1, { what: "the poison event's dead letter" });
+    await consumer.stop(2000);
+  });
+
+  it("one at a time: each event of a batch in order, a bad one dead-lettered alone", async () => {
+    const name = await durable();
+    const handled: number[] = [];
+    const consumer = await consumeEach(
+      bus,
+      { stream: STREAM.name, durable: name, schema: Done.payload, log, deadLetters: createDeadLetters(bus, name, log) },
+      async (message) => {
+        handled.push(message.payload.n);
+      },
+    );
+    const encoded = [event(1), { eventId: "poison" }, event(2), event(3)].map((e) => JSON.stringify(e));
+    await publishEventBatch(bus, Done.subject, encoded, `batch:${randomUUID()}`);
+    await waitFor(() => handled.length === 3, { what: "three events" });
+    expect(handled).toEqual([1, 2, 3]);
+    await waitFor(async () => (await deadLettersOf(name)) === 1, { what: "the poison event's dead letter" });
+    await consumer.stop(2000);
+  });
+});

@@ -12,6 +12,7 @@ export { decodeJson, encodeJson } from "./codec.js";
 export { type ConfigStore, openConfigStore } from "./config-store.js";
 export { consumeEach, type EachConsumer, type EachConsumerOptions, type EachMessage } from "./consume-each.js";
 export { createDeadLetters, type DeadLetters } from "./dead-letters.js";
+export { natsHealthCheck } from "./health-check.js";
 export { DEFAULT_MAX_DELIVER, ensureDurableConsumer, ensureStream, publishEvent } from "./jetstream.js";
 export { MAX_LOG_STRING_BYTES, type SanitizeReport, sanitizeString, sanitizeValue, TRUNCATION_MARKER } from "./log-value.js";
 export { type NatsLink, openNatsLink } from "./nats-link.js";

@@ -52,7 +52,8 @@ export class RecentWindow {
       if (second < 0 || current - second >= SLOTS) continue;
       result.requests += this.requests[slot] as number;
       result.errors += this.errors[slot] as number;
-      for (let b = 0; b < width; b += 1) result.buckets[b] = (result.buckets[b] as number) + (this.buckets[slot * width + b] as number);
+      for (let b = 0; b < width; b += 1)
+        result.buckets[b] = (result.buckets[b] as number) + (this.buckets[slot * width + b] as number);
     }
     return result;
   }

@@ -21,6 +21,8 @@ export type InstanceMetadata = v.InferOutput<typeof InstanceMetadataSchema>;
 export const DependencyCheckSchema = v.object({
   name: v.string(),
   ok: v.boolean(),
+  /** False: a failure is reported without making the service unready. */
+  critical: v.optional(v.boolean(), true),
   latencyMs: v.number(),
   error: v.nullable(v.string()),
   stats: v.nullable(v.record(v.string(), v.unknown())),

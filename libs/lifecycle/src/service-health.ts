@@ -10,11 +10,14 @@ export interface HealthCheck {
   check(): Promise<unknown>;
   /** Connection/pool statistics of the client, if it has any. */
   stats?(): Record<string, unknown>;
+  /** False: reported, but its failure does not make the service unready (e.g. quota's Redis under a fail policy). */
+  critical?: boolean;
 }
 
 export interface CheckResult {
   name: string;
   ok: boolean;
+  critical: boolean;
   latencyMs: number;
   error: string | null;
   stats: Record<string, unknown> | null;
@@ -40,7 +43,7 @@ export async function runCheck(check: HealthCheck, timeoutMs = CHECK_TIMEOUT_MS)
         timer.unref();
       }),
     ]);
-    return { name: check.name, ok: true, latencyMs: elapsed(started), error: null, stats: check.stats?.() ?? null };
+    return { ...base(check), ok: true, latencyMs: elapsed(started), error: null };
   } catch (caught) {
     const message = caught instanceof Error ? caught.message : String(caught);
     return {
@@ -55,6 +58,10 @@ export async function runCheck(check: HealthCheck, timeoutMs = CHECK_TIMEOUT_MS)
   }
 }
 
+function base(check: HealthCheck) {
+  return { name: check.name, critical: check.critical !== false, stats: check.stats?.() ?? null };
+}
+
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 10) / 10;
 }
@@ -66,7 +73,7 @@ export function serviceHealth(
 ): { ready(): Promise<boolean>; health(): Promise<ServiceHealth> } {
   const health = async (): Promise<ServiceHealth> => {
     const results = await Promise.all(checks.map((check) => runCheck(check)));
-    const failed = results.find((r) => !r.ok);
+    const failed = results.find((r) => !r.ok && r.critical);
     const reason = failed !== undefined ? `${failed.name}: ${failed.error}` : condition();
     return { ready: reason === null, reason, checks: results };
   };

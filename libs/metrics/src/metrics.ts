@@ -36,3 +36,8 @@ export function createMetrics(): EnabledMetrics {
     gatewayWindow: new RecentWindow(),
   };
 }
+
+/** Register scrape-time sources when metrics are on; returns the function that unregisters them (a no-op when off). */
+export function whenCollected(metrics: Metrics, register: (sources: CollectedSources) => () => void): () => void {
+  return metrics.enabled ? register(metrics.collected) : () => undefined;
+}

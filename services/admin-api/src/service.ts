@@ -98,6 +98,7 @@ export async function startAdminApi(
   const sessions = createPostgresSessionStore(pg.db);
   const access = createAccessCache({ access: createPostgresAccessStore(pg.db), sessions, clock });
   const settings = createPostgresSettingsStore(pg.db, configStore);
+  const users = createPostgresUserStore(pg.db);
   // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
   await settings.publish();
   const liveSettings = await watchSettings(configStore, log);
@@ -115,13 +116,13 @@ export async function startAdminApi(
     sessions,
     invites: createPostgresInviteStore(pg.db),
     audit: createPostgresAuditRecorder(pg.db, outbox, log),
-    users: createPostgresUserStore(pg.db),
+    users,
     teams: createPostgresTeamStore(pg.db),
     roles: createPostgresRoleStore(pg.db),
     settings,
     liveSettings,
     providers,
-    routing: createRoutingPublisher(providers, configStore),
+    routing: createRoutingPublisher(providers, configStore, () => users.isInitialized()),
     channels: createChannelStore(pg.db, configStore),
     sso: createPostgresSsoConfigStore(pg.db),
     identities: createPostgresIdentityStore(pg.db),

@@ -1,10 +1,19 @@
 /** ai-proxy: the AI APIs on the gateway port. Stateless: routing from KV, keys via key-service, limits via quota. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+import {
+  announceInstance,
+  connectServiceBus,
+  createOutbox,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
-import { defineService } from "@thinkwatch/lifecycle";
+import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
 import { AiProxyConfigSchema } from "./config.js";
 import type { GatewayDeps } from "./deps.js";
 import { handleAnthropicCountTokens } from "./http/count-tokens.js";
@@ -12,11 +21,13 @@ import { registerEmbeddingRoutes } from "./http/embeddings.js";
 import { registerGenerationRoutes } from "./http/generation-routes.js";
 import { registerModelRoutes } from "./http/models.js";
 import { registerUsageRoute } from "./http/usage.js";
+import { createRequestObserver } from "./metrics/request-metrics.js";
 import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchPricing } from "./pricing/pricing-watch.js";
 import { createQuotaClient } from "./quota/quota-client.js";
 import { watchQuotaIndex } from "./quota/quota-index-watch.js";
+import { routingReadiness } from "./routing/routing-readiness.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
@@ -25,12 +36,13 @@ export const aiProxyService = defineService({
   name: "ai-proxy",
   config: AiProxyConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId, resources }) {
+  async start(config, { log, instanceId, resources, metrics }) {
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
       name: `thinkwatch-${instanceId}`,
       log,
+      observer: natsRequestObserver(metrics),
     });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
@@ -49,6 +61,7 @@ export const aiProxyService = defineService({
       log,
     );
     const outbox = createOutbox(bus, log);
+    const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("ai-proxy", () => outbox.dropped()));
     const keys = createKeyVerifier(bus, {
       cacheTtlMs: () => settings.current().performance.keyCacheTtlSeconds * 1000,
       log,
@@ -69,7 +82,15 @@ export const aiProxyService = defineService({
       quota: createQuotaClient(bus, log, { timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS }),
       quotaIndex,
       pricing,
+      observeRequest: createRequestObserver(metrics),
     };
+    const health = serviceHealth([natsHealthCheck(bus)], routingReadiness(routing));
+    const announcement = announceInstance(bus, {
+      service: "ai-proxy",
+      process: instanceId,
+      health: health.health,
+      extra: () => ({ gatewayWindow: metrics.enabled ? metrics.gatewayWindow.summary() : null }),
+    });
 
     const app = createHttpApp({ log, formatError: (error, c) => errorResponse("openai_chat", error, c.get("requestId")) });
     app.post("/v1/messages/count_tokens", (c) => handleAnthropicCountTokens(c, deps));
@@ -83,8 +104,10 @@ export const aiProxyService = defineService({
 
     return {
       http: { listener: "gateway", paths: ["/v1/*", "/v1beta/*"], app },
-      ready: async () => bus.isConnected(),
+      ...health,
       async stop(deadlineMs) {
+        announcement.stop();
+        unwatchDrops();
         routing.stop();
         pricing.stop();
         quotaIndex.stop();

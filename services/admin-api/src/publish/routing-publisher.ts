@@ -1,5 +1,6 @@
 /**
- * Compile the routing read-model (active providers with their encrypted secrets, active registered models) and put it
+ * Compile the routing read-model (active providers with their encrypted secrets, active registered models, whether
+ * setup is done) and put it
  * into the config KV bucket, where every ai-proxy replica picks it up within a second.
  */
 import type { ConfigStore } from "@thinkwatch/bus";
@@ -10,11 +11,19 @@ export interface RoutingPublisher {
   publish(): Promise<RoutingTable>;
 }
 
-export function createRoutingPublisher(providers: ProviderStore, config: ConfigStore): RoutingPublisher {
+export function createRoutingPublisher(
+  providers: ProviderStore,
+  config: ConfigStore,
+  setupComplete: () => Promise<boolean>,
+): RoutingPublisher {
   let lastRevision = 0;
   return {
     async publish() {
-      const [providerRows, modelRows] = await Promise.all([providers.listProviders(), providers.listModels()]);
+      const [providerRows, modelRows, initialized] = await Promise.all([
+        providers.listProviders(),
+        providers.listModels(),
+        setupComplete(),
+      ]);
       const active = providerRows.filter((p) => p.isActive);
       const activeIds = new Set(active.map((p) => p.id));
       // Revisions only grow, even when two publishes land in the same millisecond.
@@ -33,6 +42,7 @@ export function createRoutingPublisher(providers: ProviderStore, config: ConfigS
         models: modelRows
           .filter((m) => m.isActive && activeIds.has(m.providerId))
           .map((m) => ({ model: m.modelId, providerId: m.providerId, upstreamModel: m.upstreamModel })),
+        setupComplete: initialized,
       };
       await config.put(CONFIG_KEYS.routing, table);
       return table;

@@ -84,6 +84,7 @@ export async function handleGenerate(
       body: planned.body,
       passHeaders,
     });
+    record.markUpstreamStart();
     const upstream = await deps.upstream.send({ ...request, signal: clientGone });
     const context = {
       record,
@@ -108,6 +109,7 @@ export async function handleGenerate(
       setRateLimitHeaders(response.headers, headroom);
       return withDroppedHeader(response, planned.dropped);
     }
+    record.streamed = true;
     const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);
     const streamed = withDroppedHeader(
       streamResponse(

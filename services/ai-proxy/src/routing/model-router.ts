@@ -17,6 +17,8 @@ export interface Route {
   model: string;
   /** The name sent upstream. */
   upstreamModel: string;
+  /** A model registered by an admin (its name is a bounded metrics label); absent for prefix routes. */
+  registered?: true;
 }
 
 const DEFAULT_PREFIXES: Array<{ prefix: string; kind: ProviderKind }> = [
@@ -81,7 +83,7 @@ export function createModelRouter(
   const degradedModels = new Map<string, DegradedProvider>();
   for (const entry of table.models) {
     const provider = providers.get(entry.providerId);
-    if (provider !== undefined) explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel });
+    if (provider !== undefined) explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel, registered: true });
     const broken = degraded.get(entry.providerId);
     if (broken !== undefined) degradedModels.set(entry.model, broken);
   }

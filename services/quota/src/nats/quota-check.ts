@@ -9,6 +9,7 @@ import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, type QuotaDecision
 import type { QuotaEngine } from "../engine/quota-engine.js";
 import { applicableLimits } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";
+import type { CheckObserver } from "../metrics/quota-metrics.js";
 
 export interface QuotaCheckDeps {
   bus: Bus;
@@ -17,6 +18,8 @@ export interface QuotaCheckDeps {
   settings: SettingsHolder;
   clock: () => number;
   log: Logger;
+  /** Metrics of each decision (quota_check_duration_seconds, fail-policy counters). */
+  observe?: CheckObserver;
 }
 
 const UNAVAILABLE: QuotaDecision = {
@@ -30,11 +33,19 @@ const WARN_INTERVAL_MS = 10_000;
 export function createQuotaChecker(deps: QuotaCheckDeps): (request: QuotaCheckRequest) => Promise<QuotaDecision> {
   let lastWarnAt = 0;
   let suppressed = 0;
+  const observe = deps.observe ?? (() => undefined);
   return async (request) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     const applicable = await applicableLimits(deps.cache, request.subjects, request.surface, deps.clock(), "check");
-    if (applicable.rules.length === 0 && applicable.budgets.length === 0) return { allowed: true };
+    if (applicable.rules.length === 0 && applicable.budgets.length === 0) {
+      observe("no_rules", seconds());
+      return { allowed: true };
+    }
     try {
-      return await deps.engine.check({ ...applicable, reservation: request.reservation });
+      const decision = await deps.engine.check({ ...applicable, reservation: request.reservation });
+      observe(decision.allowed ? "allowed" : "denied", seconds());
+      return decision;
     } catch (caught) {
       const failClosed = deps.settings.current().security.rateLimitFailClosed;
       const now = Date.now();
@@ -45,6 +56,7 @@ export function createQuotaChecker(deps: QuotaCheckDeps): (request: QuotaCheckRe
       } else {
         suppressed += 1;
       }
+      observe(failClosed ? "fail_closed" : "fail_open", seconds());
       return failClosed ? UNAVAILABLE : { allowed: true };
     }
   };

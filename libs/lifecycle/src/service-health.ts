@@ -46,13 +46,7 @@ export async function runCheck(check: HealthCheck, timeoutMs = CHECK_TIMEOUT_MS)
     return { ...base(check), ok: true, latencyMs: elapsed(started), error: null };
   } catch (caught) {
     const message = caught instanceof Error ? caught.message : String(caught);
-    return {
-      name: check.name,
-      ok: false,
-      latencyMs: elapsed(started),
-      error: message.slice(0, 300),
-      stats: check.stats?.() ?? null,
-    };
+    return { ...base(check), ok: false, latencyMs: elapsed(started), error: message.slice(0, 300) };
   } finally {
     clearTimeout(timer);
   }

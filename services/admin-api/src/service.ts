@@ -1,11 +1,20 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
-import { createClickHouse } from "@thinkwatch/clickhouse";
+import {
+  announceInstance,
+  connectServiceBus,
+  createOutbox,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
+import { clickhouseHealthCheck, createClickHouse } from "@thinkwatch/clickhouse";
 import { createKeyring } from "@thinkwatch/crypto";
-import { createDb, postgresDependency } from "@thinkwatch/db";
+import { createDb, postgresDependency, postgresHealthCheck } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
-import { defineService, type RunningService, type ServiceContext } from "@thinkwatch/lifecycle";
-import { createRedis, redisDependency } from "@thinkwatch/redis";
+import { defineService, type RunningService, type ServiceContext, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
+import { createRedis, redisDependency, redisHealthCheck } from "@thinkwatch/redis";
 import { createPostgresAuditRecorder } from "./audit/audit-recorder.js";
 import { startOutboxPublisher } from "./audit/outbox-publisher.js";
 import { createAccessCache } from "./auth/access-cache.js";
@@ -69,7 +78,7 @@ export interface AdminApiOptions {
 
 export async function startAdminApi(
   config: AdminApiConfig,
-  { log, instanceId, resources }: ServiceContext,
+  { log, instanceId, resources, metrics }: ServiceContext,
   options: AdminApiOptions = {},
 ): Promise<RunningService & { routes(): readonly DeclaredRoute[] }> {
   const clock = options.clock ?? systemClock;
@@ -81,10 +90,12 @@ export async function startAdminApi(
     namespace: config.THINKWATCH_NAMESPACE,
     name: `thinkwatch-${instanceId}`,
     log,
+    observer: natsRequestObserver(metrics),
   });
   const configStore = await openConfigStore(bus, log);
   const providers = createPostgresProviderStore(pg.db);
   const outbox = createOutbox(bus, log);
+  const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("admin-api", () => outbox.dropped()));
   const tokens = createTokenIssuer(config.JWT_SECRET, clock);
   const pricingStore = createPostgresPricingStore(pg.db);
   const clickhouse = createClickHouse({
@@ -165,7 +176,19 @@ export async function startAdminApi(
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
   registerMcpOAuthLinkRoutes(router, deps, mcpServers, await createMcpOAuthLinker(bus, deps.keyring), config.PUBLIC_URL);
-  registerHealthRoutes(router, deps, pg);
+  const health = serviceHealth([
+    natsHealthCheck(bus),
+    postgresHealthCheck(pg),
+    redisHealthCheck(redis),
+    // Only the log explorer and analytics read ClickHouse: the console works without it.
+    { ...clickhouseHealthCheck(clickhouse), critical: false },
+  ]);
+  const announcement = announceInstance(bus, { service: "admin-api", process: instanceId, health: health.health });
+  registerHealthRoutes(router, deps, {
+    health: health.health,
+    mcpServers: async () => (await mcpServers.list()).filter((s) => s.enabled).map((s) => s.name),
+    metricsEnabled: metrics.enabled,
+  });
   registerOpenApiRoute(router);
   app.route("/", router.app);
 
@@ -176,12 +199,10 @@ export async function startAdminApi(
   return {
     http: { listener: "console", paths: ["/api/*", "/", "/*"], app },
     routes: () => router.routes(),
-    ready: async () => {
-      if (!bus.isConnected() || redis.status !== "ready") return false;
-      await pg.sql`select 1`;
-      return true;
-    },
+    ...health,
     async stop(deadlineMs) {
+      announcement.stop();
+      unwatchDrops();
       purger.stop();
       deps.identity.stop();
       liveSettings.stop();

@@ -3,16 +3,26 @@
  * from live sessions, which any replica can rebuild from shared storage; the server registry comes from the config
  * KV; tool calls are audited through the outbox; admin-api asks it to test servers and list the catalog.
  */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+import {
+  announceInstance,
+  connectServiceBus,
+  createOutbox,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createKeyVerifier } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
-import { defineService } from "@thinkwatch/lifecycle";
+import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
 import { publishToolCall, toolCallEvent } from "./audit/tool-call-audit.js";
 import { McpProxyConfigSchema } from "./config.js";
 import { rpcErrorFromAppError } from "./http/json-rpc.js";
 import { registerMcpEndpoint } from "./http/mcp-endpoint.js";
 import { PROTECTED_RESOURCE_PATH, registerProtectedResource } from "./http/protected-resource.js";
+import { createToolCallObserver, createUpstreamHealthBoard } from "./metrics/mcp-metrics.js";
 import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
@@ -24,12 +34,13 @@ export const mcpProxyService = defineService({
   name: "mcp-proxy",
   config: McpProxyConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId, resources }) {
+  async start(config, { log, instanceId, resources, metrics }) {
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
       name: `thinkwatch-${instanceId}`,
       log,
+      observer: natsRequestObserver(metrics),
     });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
@@ -40,9 +51,13 @@ export const mcpProxyService = defineService({
     });
     const registry = await watchServerRegistry(configStore, keyring, log);
     const outbox = createOutbox(bus, log);
+    const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("mcp-proxy", () => outbox.dropped()));
+    const upstreamHealth = createUpstreamHealthBoard(metrics);
+    const observeToolCall = createToolCallObserver(metrics);
     const http = createUpstreamFetch(
       () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
+      upstreamHealth.report,
     );
     const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
     const sessions = new SessionManager({
@@ -54,7 +69,10 @@ export const mcpProxyService = defineService({
       callTimeoutMs: config.MCP_TOOL_CALL_TIMEOUT_MS,
       http,
       upstreamAuth,
-      onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
+      onToolCall: (outcome) => {
+        observeToolCall(outcome);
+        publishToolCall(outbox, toolCallEvent(outcome));
+      },
     });
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http);
 
@@ -69,14 +87,23 @@ export const mcpProxyService = defineService({
         .filter(Boolean),
       keepAliveMs: 15_000,
     });
+    const health = serviceHealth([natsHealthCheck(bus)]);
+    const announcement = announceInstance(bus, {
+      service: "mcp-proxy",
+      process: instanceId,
+      health: health.health,
+      extra: () => ({ mcpUpstreams: upstreamHealth.snapshot(registry.servers().map((s) => s.name)) }),
+    });
     return {
       http: {
         listener: config.MCP_LISTENER,
         paths: ["/mcp", "/mcp/*", PROTECTED_RESOURCE_PATH, `${PROTECTED_RESOURCE_PATH}/*`],
         app,
       },
-      ready: async () => bus.isConnected(),
+      ...health,
       async stop(deadlineMs) {
+        announcement.stop();
+        unwatchDrops();
         registry.stop();
         upstreamAuth.stop();
         settings.stop();

@@ -50,6 +50,12 @@ export async function connectUpstream(
   auth: AuthHeaders = NO_AUTH,
 ): Promise<Client> {
   const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
-  await client.connect(transportFor(server, http, auth), { timeout: timeoutMs });
+  try {
+    await client.connect(transportFor(server, http, auth), { timeout: timeoutMs });
+  } catch (caught) {
+    http.reportHealth?.(server.name, false, caught instanceof Error ? caught.message.slice(0, 300) : String(caught));
+    throw caught;
+  }
+  http.reportHealth?.(server.name, true, null);
   return client;
 }

@@ -10,8 +10,8 @@ export {
 export { type Bus, type BusOptions, connectBus, createBus, type ServeContext, type ServeOptions } from "./bus.js";
 export { decodeJson, encodeJson } from "./codec.js";
 export { type ConfigStore, openConfigStore } from "./config-store.js";
-export { consumerLag } from "./consumer-lag.js";
 export { consumeEach, type EachConsumer, type EachConsumerOptions, type EachMessage } from "./consume-each.js";
+export { consumerLag } from "./consumer-lag.js";
 export { createDeadLetters, type DeadLetters } from "./dead-letters.js";
 export { natsHealthCheck } from "./health-check.js";
 export { type DiscoveredInstance, discoverInstances } from "./instance-discovery.js";

@@ -58,7 +58,7 @@ export function createRequestObserver(metrics: Metrics): RequestObserver {
     if (route === null) return;
     const byModel = perModel.get2(provider, model);
     if (record.upstreamStartedHr !== null) byModel.upstream.observe(record.upstreamSeconds());
-    if (record.firstTokenAtMs !== null) byModel.ttft.observe(record.firstTokenAtMs / 1000);
+    if (record.streamed && record.firstTokenAtMs !== null) byModel.ttft.observe(record.firstTokenAtMs / 1000);
     if (event !== null) {
       byModel.inputRaw.inc(event.inputTokens);
       byModel.outputRaw.inc(event.outputTokens);

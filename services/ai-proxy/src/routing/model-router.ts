@@ -83,7 +83,8 @@ export function createModelRouter(
   const degradedModels = new Map<string, DegradedProvider>();
   for (const entry of table.models) {
     const provider = providers.get(entry.providerId);
-    if (provider !== undefined) explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel, registered: true });
+    if (provider !== undefined)
+      explicit.set(entry.model, { provider, model: entry.model, upstreamModel: entry.upstreamModel, registered: true });
     const broken = degraded.get(entry.providerId);
     if (broken !== undefined) degradedModels.set(entry.model, broken);
   }

@@ -45,7 +45,7 @@ function parseMetrics(text: string): Sample[] {
   return samples;
 }
 
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
   const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value));
   return found.length === 0 ? undefined : found.reduce((sum, s) => sum + s.value, 0);
 }
@@ -87,12 +87,12 @@ describe("with METRICS_BEARER_TOKEN", () => {
 
   it("counts known traffic with bounded labels, the same registry on the gateway and console listeners", async () => {
     const before = parseMetrics(await (await scrape(scenario.fleet.gatewayUrl, TOKEN)).text());
-    const base = (labels: Record<string, string>) => valueOf(before, "gateway_requests_total", labels) ?? 0;
+    const base = (labels: Record<string, string>) => sampleValue(before, "gateway_requests_total", labels) ?? 0;
     const start = {
       teamChat: base({ route: "openai_chat", provider: "openai", model: "team-chat", status: "200" }),
       prefix: base({ route: "openai_chat", provider: "openai", model: "other", status: "200" }),
       unknown: base({ route: "openai_chat", provider: "none", model: "other", status: "404" }),
-      tokensIn: valueOf(before, "gateway_tokens_total", { model: "team-chat", direction: "input", kind: "raw" }) ?? 0,
+      tokensIn: sampleValue(before, "gateway_tokens_total", { model: "team-chat", direction: "input", kind: "raw" }) ?? 0,
     };
 
     for (let i = 0; i < 3; i += 1) {
@@ -127,30 +127,32 @@ describe("with METRICS_BEARER_TOKEN", () => {
     const text = await response.text();
     const samples = parseMetrics(text);
     const teamChat = { route: "openai_chat", provider: "openai", model: "team-chat", status: "200" };
-    expect(valueOf(samples, "gateway_requests_total", teamChat)).toBe(start.teamChat + 4);
-    expect(valueOf(samples, "gateway_request_duration_seconds_count", teamChat)).toBe(start.teamChat + 4);
-    expect(valueOf(samples, "gateway_requests_total", { ...teamChat, model: "other" })).toBe(start.prefix + 1);
+    expect(sampleValue(samples, "gateway_requests_total", teamChat)).toBe(start.teamChat + 4);
+    expect(sampleValue(samples, "gateway_request_duration_seconds_count", teamChat)).toBe(start.teamChat + 4);
+    expect(sampleValue(samples, "gateway_requests_total", { ...teamChat, model: "other" })).toBe(start.prefix + 1);
     expect(
-      valueOf(samples, "gateway_requests_total", { route: "openai_chat", provider: "none", model: "other", status: "404" }),
+      sampleValue(samples, "gateway_requests_total", { route: "openai_chat", provider: "none", model: "other", status: "404" }),
     ).toBe(start.unknown + 1);
-    expect(valueOf(samples, "gateway_tokens_total", { model: "team-chat", direction: "input", kind: "raw" })).toBe(
+    expect(sampleValue(samples, "gateway_tokens_total", { model: "team-chat", direction: "input", kind: "raw" })).toBe(
       start.tokensIn + usage.input,
     );
     expect(usage.input).toBeGreaterThan(0);
     expect(
-      valueOf(samples, "gateway_tokens_total", { model: "team-chat", direction: "output", kind: "raw" }),
+      sampleValue(samples, "gateway_tokens_total", { model: "team-chat", direction: "output", kind: "raw" }),
     ).toBeGreaterThanOrEqual(usage.output);
-    expect(valueOf(samples, "gateway_upstream_duration_seconds_count", { provider: "openai", model: "team-chat" })).toBe(
+    expect(sampleValue(samples, "gateway_upstream_duration_seconds_count", { provider: "openai", model: "team-chat" })).toBe(
       start.teamChat + 4,
     );
-    expect(valueOf(samples, "gateway_time_to_first_token_seconds_count", { provider: "openai", model: "team-chat" })).toBe(1);
-    expect(valueOf(samples, "gateway_stream_completion_total", { outcome: "completed" })).toBe(1);
-    expect(valueOf(samples, "gateway_cost_usd_total", { provider: "openai", model: "team-chat" })).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(samples, "gateway_time_to_first_token_seconds_count", { provider: "openai", model: "team-chat" })).toBe(1);
+    expect(sampleValue(samples, "gateway_stream_completion_total", { outcome: "completed" })).toBe(1);
+    expect(sampleValue(samples, "gateway_cost_usd_total", { provider: "openai", model: "team-chat" })).toBeGreaterThanOrEqual(0);
     // NATS request/reply per subject, the AUDIT consumers' lag, audit drops, default process metrics.
-    expect(valueOf(samples, "nats_request_duration_seconds_count", { subject: "keys.v1.verify" })).toBeGreaterThanOrEqual(1);
-    expect(valueOf(samples, "jetstream_consumer_lag", { stream: "AUDIT", consumer: "audit-ingest" })).toBeGreaterThanOrEqual(0);
-    expect(valueOf(samples, "audit_log_dropped_total", { service: "ai-proxy" })).toBe(0);
-    expect(valueOf(samples, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
+    expect(sampleValue(samples, "nats_request_duration_seconds_count", { subject: "keys.v1.verify" })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(samples, "jetstream_consumer_lag", { stream: "AUDIT", consumer: "audit-ingest" })).toBeGreaterThanOrEqual(
+      0,
+    );
+    expect(sampleValue(samples, "audit_log_dropped_total", { service: "ai-proxy" })).toBe(0);
+    expect(sampleValue(samples, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
     for (const name of [
       "gateway_rate_limited_total",
       "gateway_rate_limiter_fail_open_total",
@@ -175,7 +177,7 @@ describe("with METRICS_BEARER_TOKEN", () => {
 
     // The console listener exposes the same process registry.
     const consoleSamples = parseMetrics(await (await scrape(scenario.fleet.consoleUrl, TOKEN)).text());
-    expect(valueOf(consoleSamples, "gateway_requests_total", teamChat)).toBe(start.teamChat + 4);
+    expect(sampleValue(consoleSamples, "gateway_requests_total", teamChat)).toBe(start.teamChat + 4);
   });
 
   it("/api/health lists the console's dependencies and every service instance found over NATS", async () => {
@@ -204,7 +206,7 @@ describe("with METRICS_BEARER_TOKEN", () => {
 
   it("/api/health/traffic sums the last minute of gateway requests across instances", async () => {
     const samples = parseMetrics(await (await scrape(scenario.fleet.gatewayUrl, TOKEN)).text());
-    const total = valueOf(samples, "gateway_requests_total") ?? 0;
+    const total = sampleValue(samples, "gateway_requests_total") ?? 0;
     const failed = samples
       .filter((s) => s.name === "gateway_requests_total" && Number(s.labels.status) >= 400)
       .reduce((sum, s) => sum + s.value, 0);

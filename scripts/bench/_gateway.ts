@@ -10,7 +10,10 @@ export interface BenchGateway {
 }
 
 export async function startBenchGateway(kinds: Array<"openai" | "anthropic">): Promise<BenchGateway> {
-  const scenario = await startGatewayScenario({ fakes: kinds, record: false, env: { LOG_LEVEL: "warn" } });
+  // The fleet gets only the environment given here: pass METRICS_BEARER_TOKEN through, to measure metrics on and off.
+  const metrics = process.env.METRICS_BEARER_TOKEN;
+  const env = { LOG_LEVEL: "warn", ...(metrics === undefined || metrics === "" ? {} : { METRICS_BEARER_TOKEN: metrics }) };
+  const scenario = await startGatewayScenario({ fakes: kinds, record: false, env });
   const fakes: BenchGateway["fakes"] = {};
   for (const kind of kinds) {
     fakes[kind] = scenario.fake(kind);

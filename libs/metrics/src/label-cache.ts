@@ -15,23 +15,24 @@ function step(level: Level, key: string): Level {
 }
 
 export class ChildCache<C> {
-  private readonly root: Level = new Map();
+  /** One tree per number of labels, so children of different arity never meet. */
+  private readonly roots: [Level, Level, Level, Level] = [new Map(), new Map(), new Map(), new Map()];
   constructor(private readonly bind: (...values: string[]) => C) {}
 
   get1(a: string): C {
-    return this.leaf(this.root, a, () => this.bind(a));
+    return this.leaf(this.roots[0], a, () => this.bind(a));
   }
 
   get2(a: string, b: string): C {
-    return this.leaf(step(this.root, a), b, () => this.bind(a, b));
+    return this.leaf(step(this.roots[1], a), b, () => this.bind(a, b));
   }
 
   get3(a: string, b: string, c: string): C {
-    return this.leaf(step(step(this.root, a), b), c, () => this.bind(a, b, c));
+    return this.leaf(step(step(this.roots[2], a), b), c, () => this.bind(a, b, c));
   }
 
   get4(a: string, b: string, c: string, d: string): C {
-    return this.leaf(step(step(step(this.root, a), b), c), d, () => this.bind(a, b, c, d));
+    return this.leaf(step(step(step(this.roots[3], a), b), c), d, () => this.bind(a, b, c, d));
   }
 
   private leaf(level: Level, key: string, create: () => C): C {

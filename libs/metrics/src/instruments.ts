@@ -1,9 +1,10 @@
 /**
  * Every metric ThinkWatch exports, defined once against a process's registry. Names follow the original ThinkWatch
- * where it had one. Labels are bounded: configured provider, model and server names, HTTP statuses, subjects of the
+ * where it had one. Counters and histograms are the hot-path kind (fast-instruments.ts). Labels are bounded: configured provider, model and server names, HTTP statuses, subjects of the
  * proto contracts, consumer and channel names; never user ids or raw client strings.
  */
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
+import { FastCounter as Counter, FastHistogram as Histogram } from "./fast-instruments.js";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];

@@ -57,6 +57,11 @@ export const ApiKeyInfoSchema = v.object({
   allowedModels: v.nullable(v.array(v.string())),
   /** MCP tool name patterns; null: every tool the key's owner may use. */
   allowedMcpTools: v.nullable(v.array(v.string())),
+  /**
+   * Strict conversion for every request with this key: what the upstream format cannot carry is refused with a 400
+   * instead of dropped. Optional on the wire so a replica that predates it still validates.
+   */
+  strictConversion: v.optional(v.boolean(), false),
   expiresAt: v.nullable(v.number()),
   inactivityTimeoutDays: v.nullable(v.number()),
   rotationPeriodDays: v.nullable(v.number()),
@@ -118,6 +123,7 @@ export const KeysCreate = requestContract(
     surfaces: v.optional(v.pipe(v.array(SurfaceSchema), v.minLength(1)), ["ai_gateway", "mcp_gateway"]),
     allowedModels: v.optional(v.nullable(Patterns)),
     allowedMcpTools: v.optional(v.nullable(Patterns)),
+    strictConversion: v.optional(v.boolean(), false),
     /** Left out: the default expiry from settings; null: never. */
     expiresAt: v.optional(v.nullable(v.number())),
     /** Left out: the default from settings; null: none. */
@@ -147,6 +153,7 @@ export const KeyPatchSchema = v.object({
   surfaces: v.optional(v.pipe(v.array(SurfaceSchema), v.minLength(1, "give at least one surface"))),
   allowedModels: v.optional(v.nullable(Patterns)),
   allowedMcpTools: v.optional(v.nullable(Patterns)),
+  strictConversion: v.optional(v.boolean()),
   expiresAt: v.optional(v.nullable(v.number())),
   inactivityTimeoutDays: v.optional(v.nullable(Days)),
   rotationPeriodDays: v.optional(v.nullable(Days)),

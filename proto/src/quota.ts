@@ -125,6 +125,15 @@ export const QuotaDecisionSchema = v.object({
 });
 export type QuotaDecision = v.InferOutput<typeof QuotaDecisionSchema>;
 
+/**
+ * The refusal when a request could not be checked (Redis down at quota, or quota not answering the edge in time) and
+ * the fail policy (`security.rateLimitFailClosed`) refuses unchecked requests.
+ */
+export const RATE_LIMITER_UNAVAILABLE: QuotaDecision = {
+  allowed: false,
+  rejectedBy: { label: "rate_limiter_unavailable", limit: 0, windowSeconds: 0, retryAfterSeconds: 1, kind: "unavailable" },
+};
+
 export const QuotaCheck = requestContract("quota.v1.check", QuotaCheckRequestSchema, QuotaDecisionSchema);
 
 /** The checks an edge gathered in one event-loop tick, answered in order in one message. */
@@ -218,7 +227,7 @@ export function subjectKey(subject: QuotaSubject): string {
 /**
  * What the schemas cannot say about one subject's limits, as field → message: one rule per surface/metric/window
  * and one budget per period/unit; provider limits are AI-only, MCP server limits MCP-only (an MCP server has no
- * token cost, so no budget). Empty when all is well.
+ * token cost, so no budget, and MCP gateway rules count requests). Empty when all is well.
  */
 export function limitIssues(
   subject: QuotaSubject,
@@ -235,6 +244,8 @@ export function limitIssues(
       fields[`rules.${index}.surface`] ??= "provider rules apply to the AI gateway only (ai_gateway)";
     if (subject.kind === "mcp_server" && rule.surface !== "mcp_gateway")
       fields[`rules.${index}.surface`] ??= "MCP server rules apply to the MCP gateway only (mcp_gateway)";
+    if (rule.surface === "mcp_gateway" && rule.metric !== "requests")
+      fields[`rules.${index}.metric`] ??= "MCP gateway rules count tool calls (requests); tool calls have no tokens";
   });
   if (subject.kind === "mcp_server" && (budgets ?? []).length > 0) {
     fields.budgets = "MCP servers have no token cost, so they take rate limits, not budgets";

@@ -5,9 +5,27 @@
  * Every field has a default, so a fresh install (or a setting added later) is always complete.
  */
 import * as v from "valibot";
+import { NamePatternSchema } from "./keys.js";
 
 const Int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 const Days = Int(1, 3650);
+
+/**
+ * Upstream model names served only by OpenAI's Responses API (pro, deep-research, codex and computer-use families):
+ * Chat Completions clients reach them through a conversion. `*` matches any run of characters.
+ */
+export const DEFAULT_RESPONSES_ONLY_MODELS: readonly string[] = [
+  "o1-pro*",
+  "o3-pro*",
+  "o3-deep-research*",
+  "o4-mini-deep-research*",
+  "gpt-5-pro*",
+  "gpt-5.*-pro*",
+  "gpt-5-codex*",
+  "gpt-5.*-codex*",
+  "codex-mini*",
+  "computer-use-preview*",
+];
 
 export const GeneralSettingsSchema = v.object({
   siteName: v.optional(v.pipe(v.string(), v.maxLength(200)), "ThinkWatch"),
@@ -61,6 +79,11 @@ export const GatewaySettingsSchema = v.object({
    * device and session ids, which should not leave the organisation by accident.
    */
   forwardMetadataUserId: v.optional(v.boolean(), false),
+  /**
+   * Upstream model name patterns that only the Responses API serves (for kinds that speak it). Replaces the defaults
+   * as a whole, so a family can be taken out too; a provider's `settings.responsesModels` adds to it.
+   */
+  responsesOnlyModels: v.optional(v.pipe(v.array(NamePatternSchema), v.maxLength(500)), () => [...DEFAULT_RESPONSES_ONLY_MODELS]),
 });
 
 export const SecuritySettingsSchema = v.object({

@@ -49,6 +49,7 @@ export function keyColumns(now: number) {
         <>
           {row.original.allowedModels === null ? <span className="muted">all</span> : row.original.allowedModels.join(", ")}
           {row.original.allowedMcpTools !== null && <div className="muted">tools: {row.original.allowedMcpTools.join(", ")}</div>}
+          {row.original.strictConversion && <div className="muted">strict conversion</div>}
         </>
       ),
     }),

@@ -18,6 +18,7 @@ const SHOWN_FIELDS = [
   "allowedModels.",
   "allowedMcpTools",
   "allowedMcpTools.",
+  "strictConversion",
   "inactivityTimeoutDays",
   "rotationPeriodDays",
 ];
@@ -55,6 +56,11 @@ export function KeyEditForm({ apiKey, onSaved, onCancel }: { apiKey: ApiKey; onS
           hint="Patterns such as github__*; empty: every tool."
         />
       </div>
+      <CheckboxField<KeyEditValues>
+        name="strictConversion"
+        label="Strict conversion"
+        hint="Refuse (400) parameters the upstream format cannot carry instead of dropping them, for every request with this key."
+      />
       <div className="form-row">
         <TextField<KeyEditValues>
           name="expiresOn"

@@ -8,6 +8,7 @@ const KEY = {
   surfaces: ["ai_gateway"],
   allowedModels: ["gpt-4o*"],
   allowedMcpTools: null,
+  strictConversion: true,
   expiresAt: Date.parse("2031-05-01T12:00:00Z"),
   inactivityTimeoutDays: 30,
   rotationPeriodDays: null,
@@ -16,12 +17,18 @@ const KEY = {
 describe("the edit-key form", () => {
   it("starts from the key and sends no expiry when the date was left alone", () => {
     const initial = editValuesOf(KEY);
-    expect(initial).toMatchObject({ expiresOn: "2031-05-01", allowedModels: "gpt-4o*", inactivityTimeoutDays: "30" });
+    expect(initial).toMatchObject({
+      expiresOn: "2031-05-01",
+      allowedModels: "gpt-4o*",
+      inactivityTimeoutDays: "30",
+      strictConversion: true,
+    });
     expect(v.parse(editSchema(initial), initial)).toEqual({
       name: "ci",
       surfaces: ["ai_gateway"],
       allowedModels: ["gpt-4o*"],
       allowedMcpTools: null,
+      strictConversion: true,
       inactivityTimeoutDays: 30,
       rotationPeriodDays: null,
     });
@@ -31,6 +38,11 @@ describe("the edit-key form", () => {
     const initial = editValuesOf(KEY);
     expect(v.parse(editSchema(initial), { ...initial, expiresOn: "2031-06-30" }).expiresAt).toBe(endOfDay("2031-06-30"));
     expect(v.parse(editSchema(initial), { ...initial, expiresOn: "" }).expiresAt).toBeNull();
+  });
+
+  it("sends strict conversion turned off", () => {
+    const initial = editValuesOf(KEY);
+    expect(v.parse(editSchema(initial), { ...initial, strictConversion: false }).strictConversion).toBe(false);
   });
 
   it("reports every problem by field", () => {

@@ -12,6 +12,7 @@ export interface KeyEditValues {
   surfaces: Record<Surface, boolean>;
   allowedModels: string;
   allowedMcpTools: string;
+  strictConversion: boolean;
   /** `YYYY-MM-DD` (the key stops at the end of that day, UTC); empty: never expires. */
   expiresOn: string;
   inactivityTimeoutDays: string;
@@ -31,6 +32,7 @@ export function editValuesOf(key: ApiKey): KeyEditValues {
     },
     allowedModels: key.allowedModels?.join(", ") ?? "",
     allowedMcpTools: key.allowedMcpTools?.join(", ") ?? "",
+    strictConversion: key.strictConversion,
     expiresOn: dateOf(key.expiresAt),
     inactivityTimeoutDays: days(key.inactivityTimeoutDays),
     rotationPeriodDays: days(key.rotationPeriodDays),
@@ -49,6 +51,7 @@ export function editSchema(initial: KeyEditValues) {
       surfaces: SurfacesSchema,
       allowedModels: v.string(),
       allowedMcpTools: v.string(),
+      strictConversion: v.boolean(),
       expiresOn: v.pipe(
         v.string(),
         v.trim(),
@@ -77,6 +80,7 @@ export function editSchema(initial: KeyEditValues) {
         surfaces: chosenSurfaces(values.surfaces),
         allowedModels: models.length === 0 ? null : models,
         allowedMcpTools: tools.length === 0 ? null : tools,
+        strictConversion: values.strictConversion,
         inactivityTimeoutDays: values.inactivityTimeoutDays === "" ? null : Number(values.inactivityTimeoutDays),
         rotationPeriodDays: values.rotationPeriodDays === "" ? null : Number(values.rotationPeriodDays),
       };

@@ -42,6 +42,11 @@ describe("KeyFormSchema", () => {
     });
   });
 
+  it("asks for strict conversion only when ticked", () => {
+    expect(parse(form({ name: "ci", strictConversion: true }))).toMatchObject({ ok: true, request: { strictConversion: true } });
+    expect(parse(form({ name: "ci" }))).not.toHaveProperty("request.strictConversion");
+  });
+
   it("reports every problem the form can see, by field", () => {
     const values = form({ name: " ", surfaces: { ai_gateway: false, mcp_gateway: false, console: false }, expiresInDays: "1.5" });
     expect(parse(values)).toEqual({

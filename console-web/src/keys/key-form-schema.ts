@@ -14,6 +14,8 @@ export interface KeyFormValues {
   allowedModels: string;
   /** MCP tool patterns (`github__*`); empty means every tool. */
   allowedMcpTools: string;
+  /** Refuse what a converted request cannot carry instead of dropping it. */
+  strictConversion: boolean;
   /** Whole days; empty means the key never expires (or the default expiry from settings applies). */
   expiresInDays: string;
   /** Whole days without use before the key is disabled; empty: never. */
@@ -28,6 +30,7 @@ export function emptyKeyForm(): KeyFormValues {
     surfaces: { ai_gateway: true, mcp_gateway: true, console: false },
     allowedModels: "",
     allowedMcpTools: "",
+    strictConversion: false,
     expiresInDays: "",
     inactivityTimeoutDays: "",
     rotationPeriodDays: "",
@@ -62,6 +65,7 @@ export const KeyFormSchema = v.pipe(
     surfaces: SurfacesSchema,
     allowedModels: v.string(),
     allowedMcpTools: v.string(),
+    strictConversion: v.boolean(),
     expiresInDays: OptionalDays("expiry"),
     inactivityTimeoutDays: OptionalDays("the inactivity timeout"),
     rotationPeriodDays: OptionalDays("the rotation period"),
@@ -88,6 +92,7 @@ export const KeyFormSchema = v.pipe(
       allowedModels: models.length === 0 ? null : models,
     };
     if (tools.length > 0) request.allowedMcpTools = tools;
+    if (values.strictConversion) request.strictConversion = true;
     if (values.expiresInDays !== "") request.expiresInDays = Number(values.expiresInDays);
     if (values.inactivityTimeoutDays !== "") request.inactivityTimeoutDays = Number(values.inactivityTimeoutDays);
     if (values.rotationPeriodDays !== "") request.rotationPeriodDays = Number(values.rotationPeriodDays);

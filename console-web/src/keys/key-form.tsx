@@ -1,6 +1,6 @@
 /**
- * The create-key form: name, which gateways the key opens, optional model and MCP tool patterns, expiry, inactivity
- * timeout and rotation period.
+ * The create-key form: name, which gateways the key opens, optional model and MCP tool patterns, strict conversion,
+ * expiry, inactivity timeout and rotation period.
  */
 import { valibotResolver } from "@hookform/resolvers/valibot";
 import type { ReactNode } from "react";
@@ -20,6 +20,7 @@ const SHOWN_FIELDS = [
   "allowedModels.",
   "allowedMcpTools",
   "allowedMcpTools.",
+  "strictConversion",
   "expiresInDays",
   "inactivityTimeoutDays",
   "rotationPeriodDays",
@@ -86,6 +87,12 @@ export function KeyForm({ onCreated, knownModels = [], submitLabel = "Create key
           hint="Tool names or patterns with *; empty allows every tool."
         />
       </div>
+
+      <CheckboxField<KeyFormValues>
+        name="strictConversion"
+        label="Strict conversion"
+        hint="Refuse (400) parameters the upstream format cannot carry instead of dropping them, for every request with this key."
+      />
 
       <div className="form-row">
         <NumberField<KeyFormValues>

@@ -44,20 +44,33 @@ const amount = v.pipe(
   v.check((text) => /^\d+(\.\d+)?$/.test(text), "limit must be a number ≥ 0"),
 );
 
+/** Tool calls carry no tokens: an MCP gateway rule counts requests (the API says the same, under the same field). */
+export const MCP_TOKENS_MESSAGE = "MCP gateway rules count tool calls (requests); tool calls have no tokens";
+
 export const RulesFormSchema = v.pipe(
   v.object({
     rules: v.array(
-      v.object({
-        surface: v.picklist(["ai_gateway", "mcp_gateway"]),
-        metric: v.picklist(["requests", "tokens"]),
-        windowSeconds: v.pipe(
-          v.string(),
-          v.check((text) => WINDOW_CHOICES.some((c) => c.value === text), "window must be 1m, 5m, 1h, 5h, 1d or 1w"),
+      v.pipe(
+        v.object({
+          surface: v.picklist(["ai_gateway", "mcp_gateway"]),
+          metric: v.picklist(["requests", "tokens"]),
+          windowSeconds: v.pipe(
+            v.string(),
+            v.check((text) => WINDOW_CHOICES.some((c) => c.value === text), "window must be 1m, 5m, 1h, 5h, 1d or 1w"),
+          ),
+          limit: wholeNumber,
+          enabled: v.boolean(),
+          reason: v.pipe(v.string(), v.maxLength(500, "reason is at most 500 characters")),
+        }),
+        v.forward(
+          v.partialCheck(
+            [["surface"], ["metric"]],
+            (row) => !(row.surface === "mcp_gateway" && row.metric === "tokens"),
+            MCP_TOKENS_MESSAGE,
+          ),
+          ["metric"],
         ),
-        limit: wholeNumber,
-        enabled: v.boolean(),
-        reason: v.pipe(v.string(), v.maxLength(500, "reason is at most 500 characters")),
-      }),
+      ),
     ),
   }),
   v.transform(({ rules }): RateLimitRuleInput[] =>
@@ -97,8 +110,9 @@ export const BudgetsFormSchema = v.pipe(
   ),
 );
 
-export const emptyRule = (): RuleRow => ({
-  surface: "ai_gateway",
+/** A new rule row; an MCP server's rules can only be on the MCP gateway, so its new rows start there. */
+export const emptyRule = (kind?: string): RuleRow => ({
+  surface: kind === "mcp_server" ? "mcp_gateway" : "ai_gateway",
   metric: "requests",
   windowSeconds: "60",
   limit: "",

@@ -1,6 +1,7 @@
 /**
  * /limits: rate-limit rules and budget caps per subject (user, API key, provider, MCP server, team). Pick a subject
- * (or one that already has limits), see "X / Y used" for each counter, and edit its rules and budgets.
+ * (or one that already has limits), see "X / Y used" for each counter, and edit its rules and budgets. An MCP server
+ * is picked by name from the registry; it takes rate limits on tool calls, not budgets.
  */
 import { createColumnHelper } from "@tanstack/react-table";
 import { Gauge } from "lucide-react";
@@ -10,6 +11,7 @@ import { EmptyState } from "../components/empty-state";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { PageHeader, Section } from "../components/page-header";
+import { useMcpServers } from "../mcp/mcp-queries";
 import { useCan } from "../session/current-user";
 import { BudgetsEditor } from "./budgets-editor";
 import { budgetsFormOf, rulesFormOf } from "./limit-form-schemas";
@@ -35,14 +37,23 @@ const COLUMNS = [
   column.accessor("budgets", { header: "Budgets" }),
 ];
 
+/** The registered MCP servers to pick from; null when they cannot be listed (then the id is typed). */
+function useMcpServerChoices(enabled: boolean): Array<{ id: string; name: string }> | null {
+  const canRead = useCan("mcp_servers:read");
+  const servers = useMcpServers();
+  if (!enabled || !canRead || servers.data === undefined || servers.data.length === 0) return null;
+  return servers.data.map((server) => ({ id: server.id, name: server.name }));
+}
+
 function SubjectPicker({ onOpen }: { onOpen(subject: LimitSubjectParams): void }) {
   const [kind, setKind] = useState<LimitSubjectParams["kind"]>("user");
   const [id, setId] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const servers = useMcpServerChoices(kind === "mcp_server");
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (id.trim() === "") {
-      setError("enter the subject's id");
+      setError(servers === null ? "enter the subject's id" : "choose an MCP server");
       return;
     }
     setError(null);
@@ -52,7 +63,15 @@ function SubjectPicker({ onOpen }: { onOpen(subject: LimitSubjectParams): void }
     <form className="form form-row" onSubmit={submit} aria-label="Open a subject">
       <div className="field">
         <label htmlFor="limit-kind">Kind</label>
-        <select id="limit-kind" value={kind} onChange={(event) => setKind(event.target.value as LimitSubjectParams["kind"])}>
+        <select
+          id="limit-kind"
+          value={kind}
+          onChange={(event) => {
+            setKind(event.target.value as LimitSubjectParams["kind"]);
+            setId("");
+            setError(null);
+          }}
+        >
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
               {k.label}
@@ -61,14 +80,36 @@ function SubjectPicker({ onOpen }: { onOpen(subject: LimitSubjectParams): void }
         </select>
       </div>
       <div className={error === null ? "field" : "field field-invalid"}>
-        <label htmlFor="limit-id">Id</label>
-        <input
-          id="limit-id"
-          value={id}
-          onChange={(event) => setId(event.target.value)}
-          aria-invalid={error !== null}
-          aria-describedby={error === null ? undefined : "limit-id-error"}
-        />
+        {servers === null ? (
+          <>
+            <label htmlFor="limit-id">Id</label>
+            <input
+              id="limit-id"
+              value={id}
+              onChange={(event) => setId(event.target.value)}
+              aria-invalid={error !== null}
+              aria-describedby={error === null ? undefined : "limit-id-error"}
+            />
+          </>
+        ) : (
+          <>
+            <label htmlFor="limit-server">MCP server</label>
+            <select
+              id="limit-server"
+              value={id}
+              onChange={(event) => setId(event.target.value)}
+              aria-invalid={error !== null}
+              aria-describedby={error === null ? undefined : "limit-id-error"}
+            >
+              <option value="">Choose a server…</option>
+              {servers.map((server) => (
+                <option key={server.id} value={server.id}>
+                  {server.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
         {error !== null && (
           <div className="field-error" id="limit-id-error" role="alert">
             {error}
@@ -101,12 +142,18 @@ function SubjectLimits({ subject }: { subject: LimitSubjectParams }) {
       >
         <RulesEditor key={`${key}:rules`} subject={subject} initial={rulesFormOf(usage.data)} readOnly={!canWrite} />
       </Section>
-      <Section
-        title="Budgets"
-        description="Calendar periods. Soft caps: the request that crosses a cap completes; later ones in the period are refused."
-      >
-        <BudgetsEditor key={`${key}:budgets`} subject={subject} initial={budgetsFormOf(usage.data)} readOnly={!canWrite} />
-      </Section>
+      {subject.kind === "mcp_server" ? (
+        <Section title="Budgets" description="MCP servers have no token cost: limit their tool calls with rules above.">
+          {null}
+        </Section>
+      ) : (
+        <Section
+          title="Budgets"
+          description="Calendar periods. Soft caps: the request that crosses a cap completes; later ones in the period are refused."
+        >
+          <BudgetsEditor key={`${key}:budgets`} subject={subject} initial={budgetsFormOf(usage.data)} readOnly={!canWrite} />
+        </Section>
+      )}
     </>
   );
 }

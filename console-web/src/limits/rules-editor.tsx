@@ -1,4 +1,7 @@
-/** Edit a subject's rate-limit rules: one row per rule, checked as typed, saved as a whole. */
+/**
+ * Edit a subject's rate-limit rules: one row per rule, checked as typed, saved as a whole. AI gateway rules count
+ * requests or weighted tokens; MCP gateway rules count tool calls.
+ */
 import { valibotResolver } from "@hookform/resolvers/valibot";
 import type { RateLimitRuleInput } from "@thinkwatch/console-api";
 import { Plus, Trash2 } from "lucide-react";
@@ -62,7 +65,7 @@ export function RulesEditor({ subject, initial, readOnly }: { subject: LimitSubj
       ))}
       {!readOnly && (
         <div className="form-actions">
-          <button type="button" className="button button-secondary" onClick={() => rows.append(emptyRule())}>
+          <button type="button" className="button button-secondary" onClick={() => rows.append(emptyRule(subject.kind))}>
             <Plus aria-hidden="true" />
             Add rule
           </button>

@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { type ApiClient, createApiClient } from "../api/api-client";
 import { logout, type PublicUser, refreshSession, type TokenResponse } from "./auth-api";
+import { withRefreshLock } from "./refresh-lock";
 import { createSessionStore, type Session } from "./session-store";
 
 export interface SessionContextValue {
@@ -65,7 +66,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // Browsers fire at once for delays past 2^31-1 ms, so clamp; a tab open for 24 days re-arms on its next render.
     const delay = Math.min(Math.max(0, lifetime - Math.min(60_000, lifetime / 4)), 2_147_483_647);
     const timer = window.setTimeout(() => {
-      refreshSession(api).then(signIn, endLocally);
+      // One tab at a time: they share the single-use refresh cookie (see refresh-lock.ts).
+      withRefreshLock(() => refreshSession(api)).then(signIn, endLocally);
     }, delay);
     return () => window.clearTimeout(timer);
   }, [session, api, signIn, endLocally]);

@@ -66,6 +66,12 @@ export const SETTING_FIELDS: Record<SettingsCategory, readonly SettingField[]> =
     { key: "inFlightBodyBudgetBytes", label: "In-flight body budget (bytes)", kind: "number" },
     { key: "perKeyConcurrency", label: "Concurrent requests per key (0: unlimited)", kind: "number" },
     { key: "strictConversion", label: "Refuse parameters the target cannot express", kind: "boolean" },
+    {
+      key: "responsesOnlyModels",
+      label: "Models served only by the Responses API",
+      kind: "list",
+      hint: "Upstream model names or patterns with *, comma-separated; Chat Completions clients reach them by conversion.",
+    },
   ],
   security: [
     { key: "rateLimitFailClosed", label: "Refuse requests when the rate limiter is unavailable", kind: "boolean" },

@@ -20,6 +20,7 @@ const Days = (what: string) =>
     v.maxValue(MAX_KEY_EXPIRY_DAYS, `${what} must be at most ${MAX_KEY_EXPIRY_DAYS} days`),
   );
 const Name = v.pipe(v.string("name is required"), v.trim(), v.minLength(1, "name is required"), v.maxLength(200));
+const StrictConversion = v.boolean("strictConversion must be true or false");
 const CostCenter = v.pipe(v.string("costCenter must be a string"), v.trim(), v.maxLength(200));
 const Surfaces = v.pipe(v.array(SurfaceSchema), v.minLength(1, "give at least one surface"));
 /** An absolute expiry (epoch ms) in the future is checked by the handler against the clock. */
@@ -33,6 +34,8 @@ export const CreateKeyRequestSchema = v.strictObject({
   surfaces: v.optional(Surfaces),
   allowedModels: v.optional(v.nullable(Patterns)),
   allowedMcpTools: v.optional(v.nullable(Patterns)),
+  /** Refuse (400) what a converted request cannot carry instead of dropping it, for every request with this key. */
+  strictConversion: v.optional(StrictConversion),
   teamId: v.optional(v.nullable(Uuid("teamId"))),
   costCenter: v.optional(v.nullable(CostCenter)),
   /** Either a lifetime in days or an absolute time; neither: the default from settings. */
@@ -51,6 +54,8 @@ export const UpdateKeyRequestSchema = v.strictObject({
   surfaces: v.optional(Surfaces),
   allowedModels: v.optional(v.nullable(Patterns)),
   allowedMcpTools: v.optional(v.nullable(Patterns)),
+  /** Refuse (400) what a converted request cannot carry instead of dropping it, for every request with this key. */
+  strictConversion: v.optional(StrictConversion),
   teamId: v.optional(v.nullable(Uuid("teamId"))),
   costCenter: v.optional(v.nullable(CostCenter)),
   expiresAt: v.optional(v.nullable(ExpiresAt)),

@@ -1,6 +1,11 @@
-/** Virtual keys at the edges (ai-proxy, mcp-proxy): find the presented key, verify it with a cache in front of key-service. */
+/**
+ * Admission at the edges (ai-proxy, mcp-proxy): find the presented virtual key and verify it with a cache in front of
+ * key-service; ask quota (batched, with the fail policy) only when the rule index says a rule can apply.
+ */
 
 export { authenticateSurface } from "./authenticate-surface.js";
 export { extractPresentedKey } from "./extract-key.js";
 export { createKeyVerifier, type KeyVerifier, type KeyVerifierOptions } from "./key-verifier.js";
 export { allowedByPatterns, matchesPattern } from "./name-patterns.js";
+export { createQuotaClient, type QuotaClient, type QuotaClientOptions } from "./quota-client.js";
+export { type QuotaIndexHolder, watchQuotaIndex } from "./quota-index-watch.js";

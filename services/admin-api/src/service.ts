@@ -54,6 +54,7 @@ import { registerUserRoleRoutes } from "./http/user-roles.js";
 import { registerUserRoutes } from "./http/users.js";
 import { createIdentityEvents } from "./identity/identity-events.js";
 import { createMcpOAuthLinker } from "./mcp/mcp-oauth-linker.js";
+import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
@@ -151,6 +152,9 @@ export async function startAdminApi(
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
+  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring);
+  const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
+  mcpPurger.start(3_600_000);
 
   const app = createHttpApp({ log });
   registerConsoleHardening(app, { corsOrigins: parseOrigins(config.CORS_ORIGINS) });
@@ -175,7 +179,7 @@ export async function startAdminApi(
   registerLogRoutes(router, deps);
   registerSettingsRoutes(router, deps);
   registerMcpServerRoutes(router, deps, mcpServers);
-  registerMcpOAuthLinkRoutes(router, deps, mcpServers, await createMcpOAuthLinker(bus, deps.keyring), config.PUBLIC_URL);
+  registerMcpOAuthLinkRoutes(router, deps, mcpServers, mcpLinker, config.PUBLIC_URL);
   const health = serviceHealth([
     natsHealthCheck(bus),
     postgresHealthCheck(pg),
@@ -204,6 +208,7 @@ export async function startAdminApi(
       announcement.stop();
       unwatchDrops();
       purger.stop();
+      mcpPurger.stop();
       deps.identity.stop();
       liveSettings.stop();
       await auditOutbox.stop(deadlineMs);

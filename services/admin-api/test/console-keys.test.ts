@@ -1,6 +1,6 @@
 /**
  * The API Keys page in a real browser against a real fleet: rotate (the new key shown once, copied with the copy
- * button, both keys working during the grace period, one lineage), edit scope and expiry, force-revoke the key in
+ * button, both keys working during the grace period, one lineage), edit scope, expiry and strict conversion, force-revoke the key in
  * grace, revoke, delete, last used — each step checked at the gateway or through the API, not only on the page.
  */
 import { execFile } from "node:child_process";
@@ -174,12 +174,18 @@ describe("the API Keys page", () => {
     await dialog.getByLabel("Allowed models").fill("gpt-4o*, claude-*");
     await dialog.getByLabel("Allowed MCP tools").fill("github__*");
     await dialog.getByLabel("Expires on (UTC)").fill("2099-12-31");
+    await dialog.getByLabel("Strict conversion").check();
     await dialog.getByRole("button", { name: "Save changes" }).click();
     await dialog.waitFor({ state: "hidden" });
     await rowOf(successorPrefix).getByText("gpt-4o*, claude-*").waitFor();
     await rowOf(successorPrefix).getByText("tools: github__*").waitFor();
+    await rowOf(successorPrefix).getByText("strict conversion").waitFor();
     const edited = (await listed()).find((k) => k.prefix === successorPrefix);
-    expect(edited).toMatchObject({ allowedModels: ["gpt-4o*", "claude-*"], expiresAt: Date.parse("2099-12-31T23:59:59.999Z") });
+    expect(edited).toMatchObject({
+      allowedModels: ["gpt-4o*", "claude-*"],
+      expiresAt: Date.parse("2099-12-31T23:59:59.999Z"),
+      strictConversion: true,
+    });
     // The pattern is enforced at the gateway once the change reached it.
     await waitFor(async () => (await chat(successor)) === 200, { what: "gpt-4o-mini allowed by gpt-4o*" });
   });

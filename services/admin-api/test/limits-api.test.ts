@@ -211,6 +211,16 @@ describe("bad input → 400 naming the field", () => {
     expect(response.body).toEqual(invalid(fields));
   });
 
+  it("an MCP gateway rule that counts tokens names the rule's metric", async () => {
+    const response = await api.call("PUT", `/api/admin/limits/user/${id}/rules`, {
+      rules: [rule, { ...rule, surface: "mcp_gateway", metric: "tokens" }],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(
+      invalid({ "rules.1.metric": "MCP gateway rules count tool calls (requests); tool calls have no tokens" }),
+    );
+  });
+
   it("a provider rule on the MCP surface names the rule's surface", async () => {
     const response = await api.call("PUT", `/api/admin/limits/provider/${id}/rules`, {
       rules: [{ ...rule, surface: "mcp_gateway" }],

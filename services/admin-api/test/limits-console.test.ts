@@ -2,7 +2,8 @@
  * The Limits page and model prices in a real browser: headless Chromium drives the built console against a real
  * fleet (key-service, quota, admin-api, ai-proxy). An admin opens their own user, adds a rule and a budget (inline
  * validation before anything is sent, the API's field errors next to the inputs), the gateway enforces the rule,
- * and the usage bar shows "X / Y used". On Providers & Models, the shipped price of gpt-4o is overridden.
+ * and the usage bar shows "X / Y used". An MCP server is picked by name and given a tool-call rule (MCP gateway rules
+ * count requests, inline). On Providers & Models, the shipped price of gpt-4o is overridden.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +15,7 @@ import {
   createConsoleClient,
   createTestEnvironment,
   DEFAULT_ADMIN,
+  everythingStdio,
   type FakeUpstream,
   type FleetProcess,
   launchChromium,
@@ -156,6 +158,64 @@ describe("the Limits page", () => {
     await page.getByRole("progressbar", { name: "user:budget/monthly" }).waitFor();
     // The subject now appears in the list of subjects with limits.
     await page.getByRole("row").filter({ hasText: userId }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("MCP server limits on the Limits page", () => {
+  it("picks an MCP server by name and saves a tool-call rule; tokens are refused inline, budgets are not offered", async () => {
+    const created = await admin.call<{ server: { id: string } }>("POST", "/api/mcp/servers", {
+      name: "tool-box",
+      transport: "stdio",
+      ...everythingStdio(),
+    });
+    expect(created.status).toBe(201);
+    const serverId = created.body.server.id;
+    await page.reload();
+    await page.getByRole("heading", { name: "Limits", level: 1 }).waitFor();
+
+    const picker = page.getByRole("form", { name: "Open a subject" });
+    await picker.getByLabel("Kind").selectOption({ label: "MCP server" });
+    await picker.getByRole("button", { name: "Open" }).click();
+    await picker.getByRole("alert").filter({ hasText: "choose an MCP server" }).waitFor();
+    await picker.getByLabel("MCP server").selectOption({ label: "tool-box" });
+    await picker.getByRole("button", { name: "Open" }).click();
+    await page.getByRole("heading", { name: `Usage of mcp_server ${serverId}` }).waitFor();
+    await page.getByText("MCP servers have no token cost: limit their tool calls with rules above.").waitFor();
+    expect(await page.getByRole("form", { name: "Budget caps" }).count()).toBe(0);
+
+    const rules = page.getByRole("form", { name: "Rate-limit rules" });
+    await rules.getByRole("button", { name: "Add rule" }).click();
+    const rule = rules.getByRole("group", { name: "Rule 1" });
+    // A new rule of an MCP server starts on the MCP gateway.
+    expect(await rule.getByLabel("Gateway").inputValue()).toBe("mcp_gateway");
+    await rule.getByLabel("Limit").fill("30");
+    await rule.getByLabel("Counts").selectOption({ label: "Weighted tokens" });
+    await rule
+      .getByRole("alert")
+      .filter({ hasText: "MCP gateway rules count tool calls (requests); tool calls have no tokens" })
+      .waitFor();
+    await rule.getByLabel("Counts").selectOption({ label: "Requests" });
+    await rule.getByLabel("Window").selectOption({ label: "1 hour" });
+    await rules.getByRole("button", { name: "Save rules" }).click();
+    await rules.getByRole("status").filter({ hasText: "Rules saved." }).waitFor();
+
+    const stored = await admin.call("GET", `/api/admin/limits/mcp_server/${serverId}/rules`);
+    expect(stored.body).toEqual({
+      rules: [
+        {
+          surface: "mcp_gateway",
+          metric: "requests",
+          windowSeconds: 3600,
+          limit: 30,
+          enabled: true,
+          expiresAt: null,
+          reason: null,
+        },
+      ],
+    });
+    await page.getByRole("progressbar", { name: "mcp_server:requests/1h" }).waitFor();
+    await page.getByRole("row").filter({ hasText: serverId }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -97,6 +97,20 @@ describe("Settings page", () => {
     expect(await settingsOf<{ retryMaxDelayMs: number }>("gateway")).toMatchObject({ retryMaxDelayMs: 5000 });
   });
 
+  it("edits the Responses-only model list, starting from the known families", async () => {
+    await page.getByRole("tab", { name: "Gateway" }).click();
+    // Leave the invalid retry delay of the previous step behind.
+    await page.getByLabel("Retry max delay (ms)").fill("5000");
+    const list = page.getByLabel("Models served only by the Responses API");
+    expect(await list.inputValue()).toContain("gpt-5-codex*");
+    await list.fill("o3-pro*, ft:house-*");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Saved 1 setting(s).").waitFor();
+    expect(await settingsOf<{ responsesOnlyModels: string[] }>("gateway")).toMatchObject({
+      responsesOnlyModels: ["o3-pro*", "ft:house-*"],
+    });
+  });
+
   it("tests the SSO configuration against the identity provider, then saves it", async () => {
     await page.getByRole("tab", { name: "Authentication" }).click();
     await page.getByLabel("Issuer URL").fill(idp.issuer);

@@ -12,8 +12,9 @@ export const AiProxyConfigSchema = v.object({
   /** Longest silence allowed inside an upstream stream before it is treated as dead. */
   UPSTREAM_IDLE_TIMEOUT_MS: fields.positiveInt(300_000),
   /**
-   * How long a request waits for quota's decision. Past it the request goes through unchecked (quota unreachable:
-   * the edge never blocks traffic on its own; Redis outages are quota's fail policy) and one warning per interval.
+   * How long a request waits for quota's decision. Past it (or when no quota instance answers) the fail policy
+   * `security.rateLimitFailClosed` applies: through unchecked (default) or 429 rate_limiter_unavailable; one warning
+   * per interval either way.
    */
   QUOTA_CHECK_TIMEOUT_MS: fields.positiveInt(2000),
 });

@@ -19,7 +19,7 @@ export interface GatewayDeps extends AdmitDeps {
   /** The upstreams' own model lists for GET /v1/models. */
   modelCatalog: ModelCatalog;
   /** Conversion defaults from the gateway settings (strict mode, forwarding agent metadata as `user`). */
-  conversionDefaults: () => { strict: boolean; forwardMetadataUser: boolean };
+  conversionDefaults: () => { strict: boolean; forwardMetadataUser: boolean; responsesOnlyModels: readonly string[] };
   /** Metrics of a finished request (a no-op when metrics are off). */
   observeRequest: RequestObserver;
 }

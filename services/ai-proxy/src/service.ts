@@ -10,7 +10,7 @@ import {
 } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
-import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
@@ -25,8 +25,6 @@ import { createRequestObserver } from "./metrics/request-metrics.js";
 import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchPricing } from "./pricing/pricing-watch.js";
-import { createQuotaClient } from "./quota/quota-client.js";
-import { watchQuotaIndex } from "./quota/quota-index-watch.js";
 import { routingReadiness } from "./routing/routing-readiness.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
@@ -77,9 +75,16 @@ export const aiProxyService = defineService({
       modelCatalog: createModelCatalog(upstream, log, { ttlMs: 10 * 60_000, retryMs: 30_000, timeoutMs: 5_000 }),
       conversionDefaults: () => {
         const gateway = settings.current().gateway;
-        return { strict: gateway.strictConversion, forwardMetadataUser: gateway.forwardMetadataUserId };
+        return {
+          strict: gateway.strictConversion,
+          forwardMetadataUser: gateway.forwardMetadataUserId,
+          responsesOnlyModels: gateway.responsesOnlyModels,
+        };
       },
-      quota: createQuotaClient(bus, log, { timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS }),
+      quota: createQuotaClient(bus, log, {
+        timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,
+        failClosed: () => settings.current().security.rateLimitFailClosed,
+      }),
       quotaIndex,
       pricing,
       observeRequest: createRequestObserver(metrics),

@@ -1,7 +1,8 @@
 /**
  * Nothing dropped in silence: for each parameter a converted request cannot carry, the answer names it in
  * `x-thinkwatch-dropped-params`, and with `x-thinkwatch-strict: true` the same request is a 400 in the caller's API
- * shape naming it. Real equivalents are used where they exist (Gemini's JSON MIME type for `json_object`), and
+ * shape naming it — as it is for a key with `strictConversion` or under the gateway setting, which the header cannot
+ * loosen. Real equivalents are used where they exist (Gemini's JSON MIME type for `json_object`), and
  * Claude Code's `metadata.user_id` does not become the OpenAI `user`. Every request goes through the official SDK.
  */
 import Anthropic from "@anthropic-ai/sdk";
@@ -218,6 +219,45 @@ describe("parameters the upstream cannot express", () => {
     expect(JSON.stringify(fake.requests[0]?.body)).not.toContain("session_123");
   });
 
+  it("honours a key's strictConversion, which the request header cannot loosen, until its owner turns it off", async () => {
+    const created = await scenario.admin.call<{ key: { id: string; strictConversion: boolean }; plaintext: string }>(
+      "POST",
+      "/api/keys",
+      { name: "strict-key", strictConversion: true },
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.key.strictConversion).toBe(true);
+    const strictClient = new OpenAI({
+      apiKey: created.body.plaintext,
+      baseURL: `${scenario.fleet.gatewayUrl}/v1`,
+      maxRetries: 0,
+    });
+    const send = (headers: Record<string, string> = {}) =>
+      settle(() =>
+        strictClient.chat.completions
+          .create({ model: MODELS.anthropic, messages: [{ role: "user", content: "hi" }], seed: 1 }, { headers })
+          .withResponse(),
+      );
+    for (const headers of [{}, { "x-thinkwatch-strict": "false" }, STRICT]) {
+      const refused = await send(headers);
+      expect(refused.status).toBe(400);
+      expect(refused.error).toMatchObject({ type: "invalid_request_error", param: "seed", code: "bad_request" });
+    }
+    // Other keys are not affected.
+    expect(await chat(MODELS.anthropic, { seed: 1 })).toEqual({ status: 200, dropped: "seed" });
+
+    const wrong = await scenario.admin.call("PATCH", `/api/keys/${created.body.key.id}`, { strictConversion: "yes" });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ error: { code: "validation_failed" } });
+    const off = await scenario.admin.call<{ key: { strictConversion: boolean } }>("PATCH", `/api/keys/${created.body.key.id}`, {
+      strictConversion: false,
+    });
+    expect(off.body.key.strictConversion).toBe(false);
+    await waitFor(async () => (await send()).status === 200, { what: "the key's change to reach the gateway" });
+    expect(await send()).toEqual({ status: 200, dropped: "seed" });
+    expect((await send(STRICT)).status).toBe(400);
+  });
+
   it("follows the gateway settings: strict by default, and metadata.user_id forwarded when configured", async () => {
     const put = await scenario.admin.call("PUT", "/api/admin/settings/gateway", {
       strictConversion: true,
@@ -226,11 +266,8 @@ describe("parameters the upstream cannot express", () => {
     expect(put.status).toBe(200);
     try {
       await waitFor(async () => (await chat(MODELS.anthropic, { seed: 1 })).status === 400, { what: "strict mode to apply" });
-      // The request header still decides for one request.
-      expect(await chat(MODELS.anthropic, { seed: 1 }, { "x-thinkwatch-strict": "false" })).toEqual({
-        status: 200,
-        dropped: "seed",
-      });
+      // The request header can only make a request stricter, never loosen the setting.
+      expect((await chat(MODELS.anthropic, { seed: 1 }, { "x-thinkwatch-strict": "false" })).status).toBe(400);
       const fake = scenario.fake("openai");
       fake.reset();
       expect((await messages(MODELS.openai, { metadata: { user_id: "end-user-7" } })).status).toBe(200);

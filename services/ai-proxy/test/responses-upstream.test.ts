@@ -1,7 +1,8 @@
 /**
  * The OpenAI Responses API as an upstream: Responses clients reach OpenAI, Azure OpenAI and a compatible server that
  * says it speaks Responses natively (the SDK's bytes arrive unchanged, streams included), and Chat Completions
- * clients reach models that exist only on the Responses API through a conversion, tool loop included.
+ * clients reach models that exist only on the Responses API through a conversion, tool loop included — which models
+ * those are is the gateway setting `responsesOnlyModels` (defaults: the known families) plus a provider's list.
  */
 import { type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import OpenAI from "openai";
@@ -24,6 +25,8 @@ beforeAll(async () => {
       { model: "gpt-4o-mini", upstreamModel: "gpt-4o-mini" },
       { model: "codex-alias", upstreamModel: "gpt-5-codex" },
       { model: "house-responses-model", upstreamModel: "house-model" },
+      { model: "o3-pro-alias", upstreamModel: "o3-pro-2025-06-10" },
+      { model: "tuned-alias", upstreamModel: "ft:house-tuned-1" },
     ],
     settings: { responsesModels: ["house-model"] },
   });
@@ -141,5 +144,38 @@ describe("Chat Completions clients and Responses-only models", () => {
         ],
       });
     }
+  });
+});
+
+describe("the Responses-only model list in the gateway settings", () => {
+  const chatPath = async (model: string) => {
+    const fake = scenario.fake("openai");
+    fake.reset();
+    await sdk().chat.completions.create({ model, messages: [{ role: "user", content: "which API?" }] });
+    return fake.requests.map((r) => r.path);
+  };
+
+  it("defaults to the known families, and an admin's list replaces them", async () => {
+    expect(await chatPath("o3-pro-alias")).toEqual(["/v1/responses"]);
+    expect(await chatPath("tuned-alias")).toEqual(["/v1/chat/completions"]);
+
+    const put = await scenario.admin.call("PUT", "/api/admin/settings/gateway", { responsesOnlyModels: ["ft:house-*"] });
+    expect(put.status).toBe(200);
+    try {
+      await waitFor(async () => (await chatPath("tuned-alias"))[0] === "/v1/responses", { what: "the setting to apply" });
+      // The default families are no longer on the list: o3-pro goes to Chat Completions now.
+      expect(await chatPath("o3-pro-alias")).toEqual(["/v1/chat/completions"]);
+      // A provider's own list still adds to the setting.
+      expect(await chatPath("house-responses-model")).toEqual(["/v1/responses"]);
+    } finally {
+      await scenario.admin.call("PUT", "/api/admin/settings/gateway", {});
+    }
+    await waitFor(async () => (await chatPath("o3-pro-alias"))[0] === "/v1/responses", { what: "the defaults to return" });
+  });
+
+  it("refuses a pattern with whitespace in the console's error shape", async () => {
+    const put = await scenario.admin.call("PUT", "/api/admin/settings/gateway", { responsesOnlyModels: ["o3 pro"] });
+    expect(put.status).toBe(400);
+    expect(put.body).toMatchObject({ error: { code: "validation_failed" } });
   });
 });

@@ -129,7 +129,13 @@ const auditsFor = (keyId: string, action: string) =>
 
 describe("rotation", () => {
   it("keeps both keys working during the grace period, shares the lineage, and stops the old key at its end", async () => {
-    const first = await createKey({ allowedModels: ["gpt-4o*"], allowedMcpTools: ["github__*"], costCenter: "cc-42" });
+    const first = await createKey({
+      allowedModels: ["gpt-4o*"],
+      allowedMcpTools: ["github__*"],
+      strictConversion: true,
+      costCenter: "cc-42",
+    });
+    expect(first.key.strictConversion).toBe(true);
     const rotated = await rotate(first.key.id, first.actor);
     expect(rotated.plaintext).not.toBe(first.plaintext);
     expect(rotated.previous).toMatchObject({
@@ -143,6 +149,7 @@ describe("rotation", () => {
       rotatedFromId: first.key.id,
       allowedModels: ["gpt-4o*"],
       allowedMcpTools: ["github__*"],
+      strictConversion: true,
       costCenter: "cc-42",
       userId: first.userId,
     });

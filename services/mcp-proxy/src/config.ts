@@ -14,6 +14,11 @@ export const McpProxyConfigSchema = v.object({
   /** How long a session record lives in shared storage without a DELETE. */
   MCP_SESSION_TTL_MS: fields.positiveInt(24 * 3_600_000),
   MCP_UPSTREAM_CONNECT_TIMEOUT_MS: fields.positiveInt(15_000),
+  /**
+   * How long a tools/call waits for quota's decision when a rule applies. Past it (or with no quota answering) the
+   * fail policy `security.rateLimitFailClosed` applies: through unchecked (default) or refused (429).
+   */
+  QUOTA_CHECK_TIMEOUT_MS: fields.positiveInt(2000),
   /** Longest tool call (reset by progress notifications). */
   MCP_TOOL_CALL_TIMEOUT_MS: fields.positiveInt(300_000),
 });

@@ -1,7 +1,8 @@
 /**
  * mcp-proxy: one MCP endpoint on the gateway port for every upstream MCP server a caller may use. Stateless apart
  * from live sessions, which any replica can rebuild from shared storage; the server registry comes from the config
- * KV; tool calls are audited through the outbox; admin-api asks it to test servers and list the catalog.
+ * KV; tool calls are rate-limited by quota (only when the rule index says a rule can apply) and audited through the
+ * outbox; admin-api asks it to test servers and list the catalog.
  */
 import {
   announceInstance,
@@ -13,7 +14,7 @@ import {
   watchSettings,
 } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
-import { createKeyVerifier } from "@thinkwatch/gateway-auth";
+import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
@@ -50,6 +51,11 @@ export const mcpProxyService = defineService({
       log,
     });
     const registry = await watchServerRegistry(configStore, keyring, log);
+    const quotaIndex = await watchQuotaIndex(configStore, log);
+    const quota = createQuotaClient(bus, log, {
+      timeoutMs: config.QUOTA_CHECK_TIMEOUT_MS,
+      failClosed: () => settings.current().security.rateLimitFailClosed,
+    });
     const outbox = createOutbox(bus, log);
     const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("mcp-proxy", () => outbox.dropped()));
     const upstreamHealth = createUpstreamHealthBoard(metrics);
@@ -86,6 +92,7 @@ export const mcpProxyService = defineService({
         .map((o) => o.trim())
         .filter(Boolean),
       keepAliveMs: 15_000,
+      quota: { quota, quotaIndex },
     });
     const health = serviceHealth([natsHealthCheck(bus)]);
     const announcement = announceInstance(bus, {
@@ -105,6 +112,7 @@ export const mcpProxyService = defineService({
         announcement.stop();
         unwatchDrops();
         registry.stop();
+        quotaIndex.stop();
         upstreamAuth.stop();
         settings.stop();
         await sessions.closeAll();

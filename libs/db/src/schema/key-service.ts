@@ -1,6 +1,6 @@
 /** Tables owned by key-service. Other services reach them only through keys.v1.* on NATS. */
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const apiKeys = pgTable(
   "api_keys",
@@ -22,6 +22,8 @@ export const apiKeys = pgTable(
     allowedModels: text("allowed_models").array(),
     /** MCP tool name patterns (`github__*`); null = every tool. Enforced by mcp-proxy. */
     allowedMcpTools: text("allowed_mcp_tools").array(),
+    /** Refuse (400) instead of dropping what a converted request cannot carry, whatever the request header says. */
+    strictConversion: boolean("strict_conversion").notNull().default(false),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     /** Disable the key after this many days without use; null = never. */
     inactivityTimeoutDays: integer("inactivity_timeout_days"),

@@ -94,6 +94,7 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
       ...(input.surfaces === undefined ? {} : { surfaces: input.surfaces }),
       ...(input.allowedModels === undefined ? {} : { allowedModels: input.allowedModels }),
       ...(input.allowedMcpTools === undefined ? {} : { allowedMcpTools: input.allowedMcpTools }),
+      ...(input.strictConversion === undefined ? {} : { strictConversion: input.strictConversion }),
       ...(input.teamId === undefined ? {} : { teamId: input.teamId }),
       ...(input.costCenter === undefined ? {} : { costCenter: input.costCenter }),
       ...(input.expiresInDays !== undefined

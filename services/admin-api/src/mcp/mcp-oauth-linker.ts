@@ -56,6 +56,8 @@ export interface McpOAuthLinker {
   ): Promise<{ serverId: string; userId: string }>;
   status(serverId: string, userId: string): Promise<McpLinkStatus>;
   unlink(serverId: string, userId: string): Promise<boolean>;
+  /** Drops every user's tokens for a server (when the server is purged); returns how many. */
+  forgetServer(serverId: string): Promise<number>;
 }
 
 export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<McpOAuthLinker> {
@@ -208,6 +210,13 @@ export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<
       if (entry === null || entry.operation !== "PUT") return false;
       await tokens.delete(key);
       return true;
+    },
+
+    async forgetServer(serverId) {
+      const keys: string[] = [];
+      for await (const key of await tokens.keys(`${serverId}.>`)) keys.push(key);
+      for (const key of keys) await tokens.purge(key);
+      return keys.length;
     },
   };
 }

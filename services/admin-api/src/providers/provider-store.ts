@@ -3,7 +3,7 @@
 import { type Database, tables } from "@thinkwatch/db";
 import { AppError } from "@thinkwatch/errors";
 import type { ProviderKind } from "@thinkwatch/proto";
-import { and, asc, eq, isNull, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 
 export interface ProviderRecord {
   id: string;
@@ -43,13 +43,6 @@ export interface ProviderStore {
   /** Soft delete: the provider leaves every read and the routing table at once; false when there was none. */
   softDeleteProvider(id: string): Promise<boolean>;
   /** Every provider including soft-deleted ones, for re-encryption. */
-  allProvidersForRotation(): Promise<Array<Pick<ProviderRecord, "id" | "apiKeyEncrypted" | "secretHeadersEncrypted">>>;
-  /** Replace ciphertexts only if they are still the ones read (a concurrent change wins). */
-  replaceSecrets(
-    id: string,
-    expected: Pick<ProviderRecord, "apiKeyEncrypted" | "secretHeadersEncrypted">,
-    next: Pick<ProviderRecord, "apiKeyEncrypted" | "secretHeadersEncrypted">,
-  ): Promise<boolean>;
   createModel(input: Omit<ModelRecord, "id">): Promise<ModelRecord>;
   listModels(): Promise<ModelRecord[]>;
 }
@@ -141,33 +134,6 @@ export function createPostgresProviderStore(db: Database): ProviderStore {
         .update(providers)
         .set({ deletedAt: new Date(), isActive: false })
         .where(and(eq(providers.id, id), isNull(providers.deletedAt)))
-        .returning({ id: providers.id });
-      return rows.length > 0;
-    },
-    async allProvidersForRotation() {
-      return db
-        .select({
-          id: providers.id,
-          apiKeyEncrypted: providers.apiKeyEncrypted,
-          secretHeadersEncrypted: providers.secretHeadersEncrypted,
-        })
-        .from(providers);
-    },
-    async replaceSecrets(id, expected, next) {
-      const same = (
-        column: typeof providers.apiKeyEncrypted | typeof providers.secretHeadersEncrypted,
-        value: string | null,
-      ): SQL => (value === null ? isNull(column) : eq(column, value)) as SQL;
-      const rows = await db
-        .update(providers)
-        .set(next)
-        .where(
-          and(
-            eq(providers.id, id),
-            same(providers.apiKeyEncrypted, expected.apiKeyEncrypted),
-            same(providers.secretHeadersEncrypted, expected.secretHeadersEncrypted),
-          ),
-        )
         .returning({ id: providers.id });
       return rows.length > 0;
     },

@@ -1,17 +1,25 @@
 /**
  * `rotate-encryption-key`: the command beside `migrate` that re-encrypts every secret under the current
- * ENCRYPTION_KEY. Run it after moving the old key into ENCRYPTION_PREVIOUS_KEYS; once it reports no failures the
- * old key can be dropped. Exit code 0 when every secret is under the current key, 1 otherwise.
+ * ENCRYPTION_KEY — every encrypted column in PostgreSQL (providers, MCP servers, OIDC, log forwarders, sealed API
+ * keys), the per-user MCP OAuth tokens in NATS KV — and republishes the KV read-models that carry ciphertexts
+ * (routing table, MCP registry, log channels), so no replica needs the old key afterwards. Run it after moving the
+ * old key into ENCRYPTION_PREVIOUS_KEYS everywhere; once it reports no failures the old key can be dropped.
+ * Exit code 0 when every secret is under the current key, 1 otherwise.
  */
-import { ConfigError, databaseEntries, encryptionEntries, parseEnv } from "@thinkwatch/config";
+import { connectBus, openConfigStore } from "@thinkwatch/bus";
+import { ConfigError, databaseEntries, encryptionEntries, natsEntries, parseEnv } from "@thinkwatch/config";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb } from "@thinkwatch/db";
+import { createLogger } from "@thinkwatch/log";
 import * as v from "valibot";
+import { createMcpServerStore } from "../mcp/mcp-server-store.js";
 import { createPostgresProviderStore } from "../providers/provider-store.js";
-import { createPostgresSsoConfigStore } from "../sso/sso-config-store.js";
-import { rotateSecrets } from "./rotate-secrets.js";
+import { createChannelStore } from "../publish/channel-store.js";
+import { createRoutingPublisher } from "../publish/routing-publisher.js";
+import { rotateUserTokens } from "./rotate-kv-secrets.js";
+import { rotateDatabaseSecrets } from "./rotate-secrets.js";
 
-const RotateConfigSchema = v.object({ ...databaseEntries, ...encryptionEntries });
+const RotateConfigSchema = v.object({ ...databaseEntries, ...natsEntries, ...encryptionEntries });
 
 export async function runRotateEncryptionKey(
   env: Record<string, string | undefined>,
@@ -26,24 +34,33 @@ export async function runRotateEncryptionKey(
     return false;
   }
   const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
+  const log = createLogger({ service: "rotate-encryption-key", level: "error", destination: process.stderr });
   const pg = createDb({ url: config.DATABASE_URL, name: "rotate-encryption-key", maxConnections: 2 });
+  let bus: Awaited<ReturnType<typeof connectBus>> | undefined;
   try {
-    const report = await rotateSecrets(keyring, {
-      providers: createPostgresProviderStore(pg.db),
-      sso: createPostgresSsoConfigStore(pg.db),
+    bus = await connectBus({
+      url: config.NATS_URL,
+      namespace: config.THINKWATCH_NAMESPACE,
+      name: "thinkwatch-rotate-encryption-key",
+      log,
     });
+    const report = await rotateDatabaseSecrets(pg.db, keyring);
+    await rotateUserTokens(bus, keyring, report);
+    // The read-models copy ciphertexts out of PostgreSQL: republish them so watchers hold only current ones.
+    const configStore = await openConfigStore(bus, log);
+    await createRoutingPublisher(createPostgresProviderStore(pg.db), configStore).publish();
+    await createMcpServerStore(pg.db, keyring, configStore, () => ({ allowPrivate: true })).publish();
+    await createChannelStore(pg.db, configStore).publish();
     out.write(
-      `re-encrypted ${report.reencrypted} secret(s) under key ${keyring.currentKeyId}; ${report.alreadyCurrent} already current; ${report.skipped} changed meanwhile; ${report.failed.length} failed`,
+      `re-encrypted ${report.reencrypted} secret(s) under key ${keyring.currentKeyId}; ${report.alreadyCurrent} already current; ${report.failed.length} failed`,
     );
     for (const failure of report.failed) out.error(`cannot re-encrypt ${failure.secret}: ${failure.reason}`);
-    if (report.reencrypted > 0) {
-      out.write("restart or change any provider in admin-api to republish the routing table with the new ciphertexts");
-    }
     return report.failed.length === 0;
   } catch (caught) {
     out.error(`rotation failed: ${(caught as Error).message}`);
     return false;
   } finally {
+    await bus?.close(5000);
     await pg.close(5000);
   }
 }

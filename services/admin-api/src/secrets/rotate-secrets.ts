@@ -1,63 +1,59 @@
 /**
- * Re-encrypt every stored secret under the current ENCRYPTION_KEY: provider API keys, provider secret headers and
- * the OIDC client secret. Values are decrypted with the current or a previous key (ENCRYPTION_PREVIOUS_KEYS); a
- * value no configured key can read is reported, never dropped. Each swap is conditional on the ciphertext still
- * being the one read, so an admin's concurrent edit wins and running the command twice is harmless.
+ * Re-encrypt every secret stored in PostgreSQL (ENCRYPTED_FIELDS) under the current ENCRYPTION_KEY, in one
+ * transaction: a blocking advisory lock makes concurrent runs (several replicas, an operator retrying) queue behind
+ * each other, and the rows are locked for update, so an admin's concurrent edit waits and then writes over the
+ * rotated value instead of being lost. Values are decrypted with the current or a previous key
+ * (ENCRYPTION_PREVIOUS_KEYS); a value no configured key can read is reported and left as it is, never dropped.
  */
 import type { Keyring } from "@thinkwatch/crypto";
-import type { ProviderStore } from "../providers/provider-store.js";
-import type { SsoConfigStore } from "../sso/sso-config-store.js";
+import type { Database } from "@thinkwatch/db";
+import { sql } from "drizzle-orm";
+import { ENCRYPTED_FIELDS, type EncryptedField } from "./encrypted-fields.js";
+
+/** Arbitrary, fixed: the advisory lock key of key rotation. */
+const ROTATE_LOCK_KEY = 0x7477_0602;
 
 export interface RotationReport {
   reencrypted: number;
   alreadyCurrent: number;
-  /** Secrets changed by someone else while rotating (they are under the current key already). */
-  skipped: number;
   failed: Array<{ secret: string; reason: string }>;
 }
 
-export async function rotateSecrets(
+export function emptyReport(): RotationReport {
+  return { reencrypted: 0, alreadyCurrent: 0, failed: [] };
+}
+
+/** The value under the current key, or null when it already is (counted in `report`). */
+export function reencrypted(keyring: Keyring, label: string, ciphertext: string, report: RotationReport): string | null {
+  if (!keyring.needsReencryption(ciphertext)) {
+    report.alreadyCurrent += 1;
+    return null;
+  }
+  try {
+    const next = keyring.encrypt(keyring.decrypt(ciphertext));
+    report.reencrypted += 1;
+    return next;
+  } catch (caught) {
+    report.failed.push({ secret: label, reason: (caught as Error).message });
+    return null;
+  }
+}
+
+export async function rotateDatabaseSecrets(
+  db: Database,
   keyring: Keyring,
-  stores: { providers: ProviderStore; sso: SsoConfigStore },
+  fields: readonly EncryptedField[] = ENCRYPTED_FIELDS,
 ): Promise<RotationReport> {
-  const report: RotationReport = { reencrypted: 0, alreadyCurrent: 0, skipped: 0, failed: [] };
-  const reencrypt = (label: string, ciphertext: string | null): string | null => {
-    if (ciphertext === null) return null;
-    if (!keyring.needsReencryption(ciphertext)) {
-      report.alreadyCurrent += 1;
-      return ciphertext;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ROTATE_LOCK_KEY})`);
+    const report = emptyReport();
+    for (const field of fields) {
+      const rows = await tx.execute<{ id: string; ciphertext: string }>(field.select);
+      for (const row of rows) {
+        const next = reencrypted(keyring, `${field.owner} ${row.id} ${field.what}`, row.ciphertext, report);
+        if (next !== null) await tx.execute(field.update(row.id, next));
+      }
     }
-    try {
-      const next = keyring.encrypt(keyring.decrypt(ciphertext));
-      report.reencrypted += 1;
-      return next;
-    } catch (caught) {
-      report.failed.push({ secret: label, reason: (caught as Error).message });
-      return ciphertext;
-    }
-  };
-
-  for (const row of await stores.providers.allProvidersForRotation()) {
-    const before = report.reencrypted;
-    const next = {
-      apiKeyEncrypted: reencrypt(`provider ${row.id} API key`, row.apiKeyEncrypted),
-      secretHeadersEncrypted: reencrypt(`provider ${row.id} secret headers`, row.secretHeadersEncrypted),
-    };
-    const changed = report.reencrypted - before;
-    if (changed > 0 && !(await stores.providers.replaceSecrets(row.id, row, next))) {
-      report.reencrypted -= changed;
-      report.skipped += changed;
-    }
-  }
-
-  const sso = await stores.sso.get();
-  if (sso?.clientSecretEncrypted) {
-    const before = report.reencrypted;
-    const next = reencrypt("SSO client secret", sso.clientSecretEncrypted);
-    if (report.reencrypted > before && next !== null && !(await stores.sso.replaceSecret(sso.clientSecretEncrypted, next))) {
-      report.reencrypted -= 1;
-      report.skipped += 1;
-    }
-  }
-  return report;
+    return report;
+  });
 }

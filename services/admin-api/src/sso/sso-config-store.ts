@@ -4,7 +4,7 @@
  * stored AES-256-GCM encrypted; only admin-api reads it, to talk to the identity provider.
  */
 import { type Database, tables } from "@thinkwatch/db";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import * as v from "valibot";
 
 export const SSO_SETTINGS_KEY = "sso";
@@ -29,8 +29,6 @@ export type StoredSsoConfig = v.InferOutput<typeof StoredSsoConfigSchema>;
 export interface SsoConfigStore {
   get(): Promise<StoredSsoConfig | null>;
   put(config: StoredSsoConfig): Promise<void>;
-  /** Swap the ciphertext only if it is still `expected` (for key rotation racing an edit). */
-  replaceSecret(expected: string, next: string): Promise<boolean>;
 }
 
 export function createPostgresSsoConfigStore(db: Database): SsoConfigStore {
@@ -48,16 +46,6 @@ export function createPostgresSsoConfigStore(db: Database): SsoConfigStore {
         .insert(systemSettings)
         .values({ key: SSO_SETTINGS_KEY, value })
         .onConflictDoUpdate({ target: systemSettings.key, set: { value, updatedAt: new Date() } });
-    },
-    async replaceSecret(expected, next) {
-      const rows = await db
-        .update(systemSettings)
-        .set({ value: sql`jsonb_set(${systemSettings.value}, '{clientSecretEncrypted}', to_jsonb(${next}::text))` })
-        .where(
-          sql`${systemSettings.key} = ${SSO_SETTINGS_KEY} and ${systemSettings.value}->>'clientSecretEncrypted' = ${expected}`,
-        )
-        .returning({ key: systemSettings.key });
-      return rows.length > 0;
     },
   };
 }

@@ -5,13 +5,17 @@
  */
 import type { Bus } from "@thinkwatch/bus";
 import { AppError } from "@thinkwatch/errors";
-import { allowedByPatterns, authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
+import {
+  allowedByPatterns,
+  authenticateSurface,
+  type KeyVerifier,
+  type QuotaClient,
+  type QuotaIndexHolder,
+} from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo, ModelPrice, QuotaDecision, QuotaHeadroom, QuotaSubject } from "@thinkwatch/proto";
 import { costOf } from "../pricing/model-cost.js";
 import type { PricingHolder } from "../pricing/pricing-watch.js";
-import type { QuotaClient } from "../quota/quota-client.js";
-import type { QuotaIndexHolder } from "../quota/quota-index-watch.js";
 import type { ModelRouter, Route } from "../routing/model-router.js";
 
 export interface AdmitDeps {

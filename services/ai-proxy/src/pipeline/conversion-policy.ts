@@ -1,9 +1,12 @@
 /**
- * How honest a converted request must be: strict mode (a 400 instead of a silent drop) comes from the request header
- * `x-thinkwatch-strict: true` or the gateway setting; whatever was dropped is named in `x-thinkwatch-dropped-params`.
+ * How honest a converted request must be: strict mode (a 400 instead of a silent drop) is on when the gateway setting,
+ * the key's `strictConversion` or the request header `x-thinkwatch-strict: true` says so. The header can only make a
+ * request stricter: `false` does not loosen what an admin or the key's owner asked for. Whatever was dropped is named
+ * in `x-thinkwatch-dropped-params`.
  * Also the query string a same-format request passes on (`?beta=true`), minus anything that could carry a key.
  */
 import type { AppEnv } from "@thinkwatch/http";
+import type { ApiKeyInfo } from "@thinkwatch/proto";
 import type { Context } from "hono";
 import type { GatewayDeps } from "../deps.js";
 import type { ConversionPolicy } from "./upstream-body.js";
@@ -11,10 +14,15 @@ import type { ConversionPolicy } from "./upstream-body.js";
 export const STRICT_HEADER = "x-thinkwatch-strict";
 export const DROPPED_HEADER = "x-thinkwatch-dropped-params";
 
-export function conversionPolicy(c: Context<AppEnv>, deps: GatewayDeps): ConversionPolicy {
+export function conversionPolicy(
+  c: Context<AppEnv>,
+  deps: GatewayDeps,
+  key: Pick<ApiKeyInfo, "strictConversion">,
+): ConversionPolicy {
   const header = c.req.header(STRICT_HEADER)?.trim().toLowerCase();
-  const strict = header === undefined ? deps.conversionDefaults().strict : header === "true" || header === "1";
-  return { strict, forwardMetadataUser: deps.conversionDefaults().forwardMetadataUser };
+  const defaults = deps.conversionDefaults();
+  const strict = defaults.strict || key.strictConversion === true || header === "true" || header === "1";
+  return { strict, forwardMetadataUser: defaults.forwardMetadataUser };
 }
 
 export function withDroppedHeader(response: Response, dropped: ReadonlySet<string>): Response {

@@ -59,8 +59,14 @@ export async function handleGenerate(
     record.route = route;
     const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
     const sse = url.sse !== false;
-    const format = upstreamFormatFor(endpoint, route, spec.format, canonical.reasoning?.enabled === true);
-    const policy = conversionPolicy(c, deps);
+    const format = upstreamFormatFor(
+      endpoint,
+      route,
+      spec.format,
+      canonical.reasoning?.enabled === true,
+      deps.conversionDefaults().responsesOnlyModels,
+    );
+    const policy = conversionPolicy(c, deps, record.key);
     const planned = upstreamBody(spec.format, format, endpoint, route, canonical, raw, json, policy, !sse && canonical.stream);
     const headroom = await admitQuota(deps, record.key, record, route, {
       inputTokens: () => countTokensEstimate(canonical),

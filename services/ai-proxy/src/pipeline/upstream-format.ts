@@ -5,19 +5,20 @@
  * Responses returns the encrypted reasoning that keeps thinking alive across turns). Everything else keeps the
  * kind's main format.
  */
+import { matchesPattern } from "@thinkwatch/gateway-auth";
 import type { InboundFormat, UpstreamFormat } from "@thinkwatch/providers";
 import type { Route } from "../routing/model-router.js";
 import type { ProviderEndpoint } from "../upstream/provider-endpoints.js";
 
-/** OpenAI models served only by /v1/responses (pro, deep-research, codex and computer-use families). */
-const RESPONSES_ONLY =
-  /^(o1-pro|o3-pro|o3-deep-research|o4-mini-deep-research|gpt-5(\.\d+)?-pro|gpt-5(\.\d+)?-codex|codex-mini|computer-use-preview)/;
-
-/** The provider's `settings.responsesModels` adds upstream model names to the known Responses-only ones. */
-export function isResponsesOnly(route: Route): boolean {
+/**
+ * Responses-only: the upstream model matches the gateway setting `responsesOnlyModels` (defaults: the known
+ * families) or the provider's `settings.responsesModels` (names or patterns of that provider's own models).
+ */
+export function isResponsesOnly(route: Route, responsesOnlyModels: readonly string[]): boolean {
   const extra = route.provider.settings.responsesModels;
-  if (Array.isArray(extra) && extra.includes(route.upstreamModel)) return true;
-  return RESPONSES_ONLY.test(route.upstreamModel);
+  const providerPatterns = Array.isArray(extra) ? extra.filter((p): p is string => typeof p === "string") : [];
+  const model = route.upstreamModel;
+  return responsesOnlyModels.some((p) => matchesPattern(p, model)) || providerPatterns.some((p) => matchesPattern(p, model));
 }
 
 export function upstreamFormatFor(
@@ -25,9 +26,10 @@ export function upstreamFormatFor(
   route: Route,
   inbound: InboundFormat,
   wantsReasoning: boolean,
+  responsesOnlyModels: readonly string[],
 ): UpstreamFormat {
   if (endpoint.speaksResponses?.(route.provider) !== true) return endpoint.format;
-  if (inbound === "openai_responses" || isResponsesOnly(route)) return "openai_responses";
+  if (inbound === "openai_responses" || isResponsesOnly(route, responsesOnlyModels)) return "openai_responses";
   if (wantsReasoning && inbound !== "openai_chat") return "openai_responses";
   return endpoint.format;
 }

@@ -33,6 +33,7 @@ export function toKeyInfo(row: KeyRow, now: number): ApiKeyInfo {
     surfaces: row.surfaces as Surface[],
     allowedModels: row.allowedModels,
     allowedMcpTools: row.allowedMcpTools,
+    strictConversion: row.strictConversion,
     expiresAt: facts.expiresAt,
     inactivityTimeoutDays: row.inactivityTimeoutDays,
     rotationPeriodDays: row.rotationPeriodDays,

@@ -25,6 +25,7 @@ export interface NewKey {
   surfaces: Surface[];
   allowedModels: string[] | null;
   allowedMcpTools: string[] | null;
+  strictConversion: boolean;
   expiresAt: number | null;
   inactivityTimeoutDays: number | null;
   rotationPeriodDays: number | null;
@@ -74,6 +75,7 @@ async function insertKeyRow(db: Executor, key: NewKey, now: number): Promise<Key
       surfaces: key.surfaces,
       allowedModels: key.allowedModels,
       allowedMcpTools: key.allowedMcpTools,
+      strictConversion: key.strictConversion,
       expiresAt: date(key.expiresAt),
       inactivityTimeoutDays: key.inactivityTimeoutDays,
       rotationPeriodDays: key.rotationPeriodDays,
@@ -125,6 +127,7 @@ export async function updateKey(db: Executor, id: string, patch: KeyPatch, now: 
   if (patch.surfaces !== undefined) set.surfaces = patch.surfaces;
   if (patch.allowedModels !== undefined) set.allowedModels = patch.allowedModels;
   if (patch.allowedMcpTools !== undefined) set.allowedMcpTools = patch.allowedMcpTools;
+  if (patch.strictConversion !== undefined) set.strictConversion = patch.strictConversion;
   if (patch.inactivityTimeoutDays !== undefined) set.inactivityTimeoutDays = patch.inactivityTimeoutDays;
   if (patch.rotationPeriodDays !== undefined) set.rotationPeriodDays = patch.rotationPeriodDays;
   if (patch.expiresAt !== undefined) {

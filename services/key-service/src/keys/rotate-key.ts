@@ -63,6 +63,7 @@ export async function rotateKey(
         surfaces: previous.surfaces as never,
         allowedModels: previous.allowedModels,
         allowedMcpTools: previous.allowedMcpTools,
+        strictConversion: previous.strictConversion,
         expiresAt: lifetime === null ? null : options.now + lifetime,
         inactivityTimeoutDays: previous.inactivityTimeoutDays,
         rotationPeriodDays: previous.rotationPeriodDays,

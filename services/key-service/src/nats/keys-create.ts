@@ -39,6 +39,7 @@ export function registerKeysCreate(deps: KeyServiceDeps): void {
         surfaces: request.surfaces,
         allowedModels: request.allowedModels ?? null,
         allowedMcpTools: request.allowedMcpTools ?? null,
+        strictConversion: request.strictConversion,
         expiresAt,
         inactivityTimeoutDays,
         rotationPeriodDays: request.rotationPeriodDays ?? null,

@@ -16,6 +16,11 @@ export const JSON_RPC = {
   methodNotFound: -32601,
   invalidParams: -32602,
   internal: -32603,
+  /**
+   * A tool call refused by quota (a rate limit, or the limiter unavailable under the fail-closed policy). JSON-RPC
+   * leaves -32000…-32099 to implementations; -32005 is "limit exceeded" in the widely used EIP-1474 table.
+   */
+  rateLimited: -32005,
 } as const;
 
 export function rpcResult(id: JsonRpcMessage["id"], result: unknown) {

@@ -2,7 +2,8 @@
  * `/mcp` (every permitted server, aggregated) and `/mcp/{server}` (one server, original names) over Streamable HTTP
  * (session-based revisions 2024-11-05 … 2025-11-25): POST carries JSON-RPC messages and is answered with JSON or an
  * SSE stream, GET opens the session's server→client stream, DELETE ends the session. Every request is
- * authenticated with a `tw-` key enabled for the MCP surface; a foreign Origin is refused (DNS rebinding).
+ * authenticated with a `tw-` key enabled for the MCP surface; a foreign Origin is refused (DNS rebinding). The
+ * tools/call requests of a POST pass quota first (see tool-call-admission.ts): a lone refused call is answered 429.
  */
 import {
   isInitializeRequest,
@@ -15,12 +16,14 @@ import { authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth"
 import { type AppEnv, nodeIncoming, readJsonBody } from "@thinkwatch/http";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
 import type { Context, Hono } from "hono";
+import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { GatewaySession } from "../session/gateway-session.js";
 import type { SessionManager } from "../session/session-manager.js";
 import { JSON_RPC, rpcError } from "./json-rpc.js";
 import { resourceMetadataUrl } from "./protected-resource.js";
 import { createJsonExchange, createSseExchange, createStandaloneStream } from "./sse-exchange.js";
+import { admitToolCalls } from "./tool-call-admission.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const SESSION_HEADER = "mcp-session-id";
@@ -34,6 +37,8 @@ export interface McpEndpointDeps {
   registry: ServerRegistry;
   allowedOrigins: readonly string[];
   keepAliveMs: number;
+  /** Rate limits on tools/call (per key, user, team and MCP server). */
+  quota: ToolCallQuotaDeps;
 }
 
 function fail(c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) {
@@ -170,6 +175,17 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
       return c.body(null, 202, headers);
     }
 
+    const quota = await admitToolCalls(deps.quota, session, admitted.key, messages, {
+      requestId: c.get("requestId"),
+      clientIp: clientIpOf(c),
+    });
+    const [lone] = quota.refused.values();
+    if (lone !== undefined && messages.length === 1) {
+      return c.json(batch ? [lone.answer] : lone.answer, 429, { ...headers, ...refusalHeaders(lone.refusal) });
+    }
+    if (quota.headroom !== null) Object.assign(headers, headroomHeaders(quota.headroom));
+    const answered = new Map([...quota.refused].map(([id, refused]) => [id, refused.answer]));
+
     // A client that goes away cancels what it was waiting for, which cancels the upstream calls.
     const cancelOnAbort = () => {
       const waiting = new Set(session.transport.inFlight());
@@ -189,11 +205,11 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
 
     if (accept.includes("text/event-stream")) {
       const { exchange, body } = createSseExchange();
-      session.transport.deliver(messages, exchange, extra);
+      session.transport.deliver(messages, exchange, extra, answered);
       return c.body(body, 200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
     }
     const { exchange, answers } = createJsonExchange(batch);
-    session.transport.deliver(messages, exchange, extra);
+    session.transport.deliver(messages, exchange, extra, answered);
     return c.json((await answers) as object, 200, headers);
   };
 

@@ -165,6 +165,42 @@ export class GatewaySession {
     return located === undefined ? null : { server: located.server, original: located.original };
   }
 
+  /**
+   * The upstream server a tools/call for this exposed name goes to, for quota; null when the call will be refused
+   * anyway (tool not allowed to this key, unknown tool) — the call handler answers and audits those.
+   */
+  async toolTarget(name: string): Promise<{ server: UpstreamServer; original: string } | null> {
+    if (!this.options.policy.allows(name)) return null;
+    return this.locateTool(name);
+  }
+
+  /** Audit a tools/call the gateway refused before it reached the session (quota). */
+  recordRefusedCall(call: {
+    requestId: string;
+    clientIp: string | null;
+    server: UpstreamServer;
+    toolName: string;
+    exposedToolName: string;
+    arguments: unknown;
+    errorCode: string;
+    errorMessage: string;
+  }): void {
+    this.options.onToolCall({
+      session: this,
+      requestId: call.requestId,
+      clientIp: call.clientIp,
+      server: call.server,
+      toolName: call.toolName,
+      exposedToolName: call.exposedToolName,
+      arguments: call.arguments ?? {},
+      status: "denied",
+      errorCode: call.errorCode,
+      errorMessage: call.errorMessage,
+      result: null,
+      latencyMs: 0,
+    });
+  }
+
   private locatePrompt(name: string): { server: UpstreamServer; original: string } | null {
     if (this.record.serverId !== null) {
       const server = this.servers()[0];

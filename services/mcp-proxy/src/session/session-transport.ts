@@ -42,14 +42,27 @@ export class SessionTransport implements Transport {
 
   async start(): Promise<void> {}
 
-  /** Hand the messages of one POST to the Server; `exchange` receives the answers to its requests. */
-  deliver(messages: JSONRPCMessage[], exchange: Exchange | null, extra?: MessageExtraInfo): void {
+  /**
+   * Hand the messages of one POST to the Server; `exchange` receives the answers to its requests. Requests in
+   * `answered` (refused by the gateway itself, e.g. by quota) never reach the Server: their given answers go to the
+   * exchange in their place.
+   */
+  deliver(
+    messages: JSONRPCMessage[],
+    exchange: Exchange | null,
+    extra?: MessageExtraInfo,
+    answered: ReadonlyMap<string, JSONRPCMessage> = new Map(),
+  ): void {
     const requests = messages.filter((m) => "method" in m && "id" in m) as Array<JSONRPCMessage & { id: RequestId }>;
     if (exchange !== null && requests.length > 0) {
       const remaining = { count: requests.length };
       for (const request of requests) this.pending.set(String(request.id), { exchange, remaining });
     }
-    for (const message of messages) this.onmessage?.(message, extra);
+    for (const message of messages) {
+      if ("id" in message && "method" in message && answered.has(String(message.id))) continue;
+      this.onmessage?.(message, extra);
+    }
+    for (const answer of answered.values()) void this.send(answer);
   }
 
   /** The downstream requests still waiting for an answer (for relaying cancellations). */

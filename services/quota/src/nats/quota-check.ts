@@ -5,7 +5,13 @@
  */
 import type { Bus, SettingsHolder } from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
-import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, type QuotaDecision } from "@thinkwatch/proto";
+import {
+  QuotaCheck,
+  QuotaCheckBatch,
+  type QuotaCheckRequest,
+  type QuotaDecision,
+  RATE_LIMITER_UNAVAILABLE,
+} from "@thinkwatch/proto";
 import type { QuotaEngine } from "../engine/quota-engine.js";
 import { applicableLimits } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";
@@ -21,11 +27,6 @@ export interface QuotaCheckDeps {
   /** Metrics of each decision (quota_check_duration_seconds, fail-policy counters). */
   observe?: CheckObserver;
 }
-
-const UNAVAILABLE: QuotaDecision = {
-  allowed: false,
-  rejectedBy: { label: "rate_limiter_unavailable", limit: 0, windowSeconds: 0, retryAfterSeconds: 1, kind: "unavailable" },
-};
 
 /** While Redis is down every request fails the same way: say so once per interval, not once per request. */
 const WARN_INTERVAL_MS = 10_000;
@@ -57,7 +58,7 @@ export function createQuotaChecker(deps: QuotaCheckDeps): (request: QuotaCheckRe
         suppressed += 1;
       }
       observe(failClosed ? "fail_closed" : "fail_open", seconds());
-      return failClosed ? UNAVAILABLE : { allowed: true };
+      return failClosed ? RATE_LIMITER_UNAVAILABLE : { allowed: true };
     }
   };
 }

@@ -9,6 +9,8 @@ import { CONFIG_KEYS, type QuotaSubject, type QuotaSurface, subjectKey } from "@
 export interface QuotaIndexHolder {
   /** True when at least one subject has a rule or budget on this surface. */
   anyApplies(surface: QuotaSurface, subjects: QuotaSubject[]): boolean;
+  /** True when any subject at all has a rule or budget on this surface (lets an edge skip resolving subjects). */
+  anyOnSurface(surface: QuotaSurface): boolean;
   stop(): void;
 }
 
@@ -26,6 +28,7 @@ export async function watchQuotaIndex(store: ConfigStore, log: Logger): Promise<
       if (listed.size === 0) return false;
       return subjects.some((subject) => listed.has(subjectKey(subject)));
     },
+    anyOnSurface: (surface) => (surface === "ai_gateway" ? ai : mcp).size > 0,
     stop: () => watcher.stop(),
   };
 }

@@ -16,6 +16,7 @@ import { createMcpServerStore } from "../mcp/mcp-server-store.js";
 import { createPostgresProviderStore } from "../providers/provider-store.js";
 import { createChannelStore } from "../publish/channel-store.js";
 import { createRoutingPublisher } from "../publish/routing-publisher.js";
+import { createPostgresUserStore } from "../users/user-store.js";
 import { rotateUserTokens } from "./rotate-kv-secrets.js";
 import { rotateDatabaseSecrets } from "./rotate-secrets.js";
 
@@ -48,7 +49,8 @@ export async function runRotateEncryptionKey(
     await rotateUserTokens(bus, keyring, report);
     // The read-models copy ciphertexts out of PostgreSQL: republish them so watchers hold only current ones.
     const configStore = await openConfigStore(bus, log);
-    await createRoutingPublisher(createPostgresProviderStore(pg.db), configStore).publish();
+    const users = createPostgresUserStore(pg.db);
+    await createRoutingPublisher(createPostgresProviderStore(pg.db), configStore, () => users.isInitialized()).publish();
     await createMcpServerStore(pg.db, keyring, configStore, () => ({ allowPrivate: true })).publish();
     await createChannelStore(pg.db, configStore).publish();
     out.write(

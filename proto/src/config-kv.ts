@@ -54,6 +54,8 @@ export const RoutingTableSchema = v.object({
   revision: v.number(),
   providers: v.array(RoutedProviderSchema),
   models: v.array(RoutedModelSchema),
+  /** The first admin exists: from then on ai-proxy is ready only with a usable provider. */
+  setupComplete: v.optional(v.boolean(), false),
 });
 export type RoutingTable = v.InferOutput<typeof RoutingTableSchema>;
 

@@ -9,6 +9,7 @@ export * from "./config-kv.js";
 export * from "./contract.js";
 export * from "./dead-letter.js";
 export * from "./identity.js";
+export * from "./instances.js";
 export * from "./keys.js";
 export * from "./log-channels.js";
 export * from "./mcp.js";

@@ -13,7 +13,14 @@ export async function startBenchGateway(
   kinds: Array<"openai" | "anthropic">,
   env: Record<string, string> = {},
 ): Promise<BenchGateway> {
-  const scenario = await startGatewayScenario({ fakes: kinds, record: false, env: { LOG_LEVEL: "warn", ...env } });
+  // The fleet gets only the environment given here: pass METRICS_BEARER_TOKEN through, to measure metrics on and off.
+  const metrics = process.env.METRICS_BEARER_TOKEN;
+  const metricsEnv: Record<string, string> = metrics === undefined || metrics === "" ? {} : { METRICS_BEARER_TOKEN: metrics };
+  const scenario = await startGatewayScenario({
+    fakes: kinds,
+    record: false,
+    env: { LOG_LEVEL: "warn", ...metricsEnv, ...env },
+  });
   const fakes: BenchGateway["fakes"] = {};
   for (const kind of kinds) {
     fakes[kind] = scenario.fake(kind);

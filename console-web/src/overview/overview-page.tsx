@@ -1,4 +1,7 @@
-/** /: where the gateway is and how to call it, with quick-start snippets and shortcuts to the user's next steps. */
+/**
+ * /: the gateway's last minute (for those who may read health), where the gateway is and how to call it, with
+ * quick-start snippets and shortcuts to the user's next steps.
+ */
 import { ArrowRight, KeyRound, Server } from "lucide-react";
 import { Link } from "react-router";
 import { CopyBlock } from "../components/copy-button";
@@ -6,6 +9,7 @@ import { PageHeader, Section } from "../components/page-header";
 import { Tabs } from "../components/tabs";
 import { gatewayBaseUrl } from "../gateway/gateway-url";
 import { curlSnippet, openAiPythonSnippet, snippetModel } from "../gateway/snippets";
+import { TrafficStrip } from "../health/traffic-strip";
 import { useProviders } from "../providers/provider-queries";
 import { routedModelNames } from "../providers/routed-models";
 import { useCan, useCurrentUser } from "../session/current-user";
@@ -17,6 +21,7 @@ export function OverviewPage() {
   const user = useCurrentUser();
   const canReadProviders = useCan("providers:read");
   const canReadKeys = useCan("api_keys:read");
+  const canReadHealth = useCan("health:read");
   const providers = useProviders({ enabled: canReadProviders });
   const baseUrl = gatewayBaseUrl(window.location.href);
   const input = { baseUrl, apiKey: KEY_PLACEHOLDER, model: snippetModel(null, routedModelNames(providers.data ?? [])) };
@@ -27,6 +32,7 @@ export function OverviewPage() {
         title="Overview"
         description={`Welcome, ${user.displayName}. Every AI request and MCP tool call of your organisation goes through this gateway.`}
       />
+      {canReadHealth && <TrafficStrip />}
       <div className="grid-2">
         <Section title="Gateway" description="Point SDKs and agents at this base URL and authenticate with a ThinkWatch API key.">
           <CopyBlock label="Gateway base URL" text={baseUrl} />

@@ -4,13 +4,14 @@
  * (admin-api's vocabulary in services/admin-api/src/auth/permissions.ts; null = any signed-in user).
  *
  * To add a page: create `src/<area>/<area>-page.tsx` exporting the page component, then add one entry here in the
- * section where it belongs (gateway: providers, keys, limits; mcp: servers, tool catalog; logs: log explorer,
+ * section where it belongs (overview: overview, health; gateway: providers, keys, limits; mcp: servers, tool catalog; logs: log explorer,
  * log forwarders; administration: users, teams, roles, settings; health). The route is `path` plus everything
  * under it (`/users/123` reaches the Users page), so a page may hold its own nested <Routes>.
  * Icons: https://lucide.dev/icons (import from "lucide-react").
  */
 import {
   Gauge,
+  HeartPulse,
   KeyRound,
   LayoutDashboard,
   type LucideIcon,
@@ -48,6 +49,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     permission: null,
     icon: LayoutDashboard,
     page: lazyPage(() => import("../overview/overview-page").then((m) => m.OverviewPage)),
+  },
+  {
+    section: "overview",
+    label: "Health",
+    path: "/health",
+    permission: "health:read",
+    icon: HeartPulse,
+    page: lazyPage(() => import("../health/health-page").then((m) => m.HealthPage)),
   },
   {
     section: "gateway",

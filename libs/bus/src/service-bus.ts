@@ -2,6 +2,7 @@
 import type { Logger } from "@thinkwatch/log";
 import { type Bus, closingAlso, createBus } from "./bus.js";
 import { type NatsLink, openNatsLink } from "./nats-link.js";
+import { observingRequests, type RequestObserver } from "./request-observer.js";
 
 /** The slice of the lifecycle's resource pool this needs (kept structural so the bus does not depend on lifecycle). */
 export interface SharedResources {
@@ -19,6 +20,8 @@ export interface ServiceBusOptions {
   name: string;
   log: Logger;
   requestTimeoutMs?: number;
+  /** Times every request for metrics (natsRequestObserver of @thinkwatch/metrics); null or absent: not timed. */
+  observer?: RequestObserver | null;
 }
 
 export async function connectServiceBus(resources: SharedResources, options: ServiceBusOptions): Promise<Bus> {
@@ -27,5 +30,5 @@ export async function connectServiceBus(resources: SharedResources, options: Ser
     () => openNatsLink({ url: options.url, name: options.name, log: options.log }),
     (opened) => opened.close(),
   );
-  return closingAlso(createBus(link, options), release);
+  return closingAlso(observingRequests(createBus(link, options), options.observer ?? null), release);
 }

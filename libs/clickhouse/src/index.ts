@@ -11,6 +11,7 @@ export {
   GatewayLogRowSchema,
   gatewayEventToRow,
 } from "./gateway-log-row.js";
+export { clickhouseHealthCheck } from "./health-check.js";
 export { type McpLogRow, McpLogRowSchema, mcpEventToRow } from "./mcp-log-row.js";
 export { type MigrationReport, migrateClickHouse } from "./migrate.js";
 export { type MigrationFile, readMigrationFiles, splitStatements } from "./migration-files.js";

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "@thinkwatch/log";
 import * as v from "valibot";
 import { checkDependencies } from "./dependencies.js";
 import { type ListenerName, type ReadinessReport, type StartedListener, startListener } from "./listeners.js";
+import { metricsFor } from "./process-metrics.js";
 import { createResourcePool } from "./resource-pool.js";
 import type { EnvSchema, HttpMount, RunningService, ServiceDefinition } from "./service.js";
 import { createShutdown } from "./shutdown.js";
@@ -22,6 +23,8 @@ const FleetEnvSchema = v.object({
   HOST: fields.text("0.0.0.0"),
   LOG_LEVEL: fields.logLevel(),
   SHUTDOWN_DEADLINE_MS: fields.positiveInt(25_000),
+  /** Set: GET /metrics on every listener, for a scraper presenting this bearer token. Unset: 404, nothing recorded. */
+  METRICS_BEARER_TOKEN: fields.text(""),
 });
 
 export class StartupError extends Error {
@@ -44,7 +47,8 @@ export interface FleetOptions {
 export interface Fleet {
   log: Logger;
   urls: Partial<Record<ListenerName, string>>;
-  readiness(): Promise<ReadinessReport>;
+  /** Readiness of the services behind a listener (and of those without HTTP); of every service without an argument. */
+  readiness(listener?: ListenerName): Promise<ReadinessReport>;
   stop(reason: string): Promise<void>;
 }
 
@@ -74,20 +78,27 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const resources = createResourcePool();
   const shutdown = createShutdown(log, fleetConfig.SHUTDOWN_DEADLINE_MS);
   const running: Array<{ name: string; service: RunningService }> = [];
+  const { metrics, scrape } = metricsFor(fleetConfig.METRICS_BEARER_TOKEN);
   let stopping = false;
 
-  const readiness = async (): Promise<ReadinessReport> => {
+  // A listener is ready when the services it serves and the ones without HTTP (which they call) are: the console
+  // stays ready while ai-proxy waits for a provider, so an operator can add one.
+  const readiness = async (listener?: ListenerName): Promise<ReadinessReport> => {
+    const relevant = running.filter(
+      ({ service }) =>
+        listener === undefined || listener === "health" || service.http === undefined || service.http.listener === listener,
+    );
     const entries = await Promise.all(
-      running.map(async ({ name, service }) => [name, !stopping && (await service.ready().catch(() => false))] as const),
+      relevant.map(async ({ name, service }) => [name, !stopping && (await service.ready().catch(() => false))] as const),
     );
     const services = Object.fromEntries(entries);
-    return { ready: !stopping && entries.length === options.services.length && entries.every(([, ok]) => ok), services };
+    return { ready: !stopping && running.length === options.services.length && entries.every(([, ok]) => ok), services };
   };
 
   try {
     for (const definition of options.services) {
       const serviceLog = log.child({ svc: definition.name });
-      const service = await definition.start(config, { log: serviceLog, instanceId, resources });
+      const service = await definition.start(config, { log: serviceLog, instanceId, resources, metrics });
       running.push({ name: definition.name, service });
       shutdown.add(definition.name, (deadline) => service.stop(deadline));
       serviceLog.info("service started");
@@ -109,7 +120,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     };
     const listeners: StartedListener[] = [];
     for (const [name, list] of mounts) {
-      const listener = await startListener({ name, port: ports[name], mounts: list }, fleetConfig.HOST, readiness, log);
+      const listener = await startListener(
+        { name, port: ports[name], mounts: list, metrics: scrape },
+        fleetConfig.HOST,
+        () => readiness(name),
+        log,
+      );
       listeners.push(listener);
     }
     // Registered last so it runs first: stop taking HTTP requests before the services behind them stop.

@@ -7,4 +7,5 @@ export { type Acquired, createResourcePool, type ResourcePool } from "./resource
 export { runMain } from "./run-main.js";
 export type { DependencyProbe, HttpMount, Listener, RunningService, ServiceContext, ServiceDefinition } from "./service.js";
 export { defineService } from "./service.js";
+export { type CheckResult, type HealthCheck, runCheck, type ServiceHealth, serviceHealth } from "./service-health.js";
 export { createShutdown, type Shutdown } from "./shutdown.js";

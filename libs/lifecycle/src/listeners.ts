@@ -1,7 +1,7 @@
 /**
  * HTTP listeners of one process. Services mount their apps on a named listener (gateway :3000, console :3001); each
  * listener also serves /health/live and /health/ready for the services in this process. A process with no HTTP
- * service still gets a health listener so Kubernetes can probe it.
+ * service still gets a health listener so Kubernetes can probe it. With metrics on, each listener serves /metrics too.
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
@@ -22,6 +22,8 @@ export interface ListenerSpec {
   name: ListenerName;
   port: number;
   mounts: HttpMount[];
+  /** GET /metrics when metrics are enabled; without it /metrics answers 404 on every listener. */
+  metrics?: ((request: Request) => Promise<Response>) | undefined;
 }
 
 export interface StartedListener {
@@ -42,6 +44,8 @@ export async function startListener(
     const report = await readiness();
     return c.json({ status: report.ready ? "ready" : "not_ready", services: report.services }, report.ready ? 200 : 503);
   });
+  const scrape = spec.metrics;
+  root.get("/metrics", (c) => (scrape === undefined ? c.notFound() : scrape(c.req.raw)));
   for (const mount of spec.mounts) {
     for (const path of mount.paths) root.all(path, (c) => mount.app.fetch(c.req.raw, c.env));
   }

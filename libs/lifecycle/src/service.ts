@@ -3,9 +3,11 @@
  * environment, the dependencies it needs, and a start function returning its HTTP mount, readiness and stop.
  */
 import type { Logger } from "@thinkwatch/log";
+import type { Metrics } from "@thinkwatch/metrics";
 import type { Hono } from "hono";
 import type * as v from "valibot";
 import type { ResourcePool } from "./resource-pool.js";
+import type { ServiceHealth } from "./service-health.js";
 
 /** `mcp`: mcp-proxy on its own port (MCP_PORT), for one-service-per-process deployments on one machine. */
 export type Listener = "gateway" | "console" | "mcp";
@@ -34,12 +36,16 @@ export interface ServiceContext {
   resources: ResourcePool;
   /** Unique per process start; names NATS connections and consumers' instances. */
   instanceId: string;
+  /** The process's metrics (shared by its services); `enabled: false` when METRICS_BEARER_TOKEN is unset. */
+  metrics: Metrics;
 }
 
 export interface RunningService {
   http?: HttpMount;
   /** True when the service can do its work right now (its dependencies answer). */
   ready(): Promise<boolean>;
+  /** Each dependency timed, with pool statistics and the reason when not ready (for /api/health). */
+  health?(): Promise<ServiceHealth>;
   /** Stop intake, finish in-flight work within the deadline, close clients in reverse order of opening. */
   stop(deadlineMs: number): Promise<void>;
 }

@@ -1,11 +1,20 @@
 /** admin-api: the console API on :3001. Owns identity and configuration; publishes read-models to the config KV. */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
-import { createClickHouse } from "@thinkwatch/clickhouse";
+import {
+  announceInstance,
+  connectServiceBus,
+  createOutbox,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
+import { clickhouseHealthCheck, createClickHouse } from "@thinkwatch/clickhouse";
 import { createKeyring } from "@thinkwatch/crypto";
-import { createDb, postgresDependency } from "@thinkwatch/db";
+import { createDb, postgresDependency, postgresHealthCheck } from "@thinkwatch/db";
 import { createHttpApp } from "@thinkwatch/http";
-import { defineService, type RunningService, type ServiceContext } from "@thinkwatch/lifecycle";
-import { createRedis, redisDependency } from "@thinkwatch/redis";
+import { defineService, type RunningService, type ServiceContext, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
+import { createRedis, redisDependency, redisHealthCheck } from "@thinkwatch/redis";
 import { createPostgresAuditRecorder } from "./audit/audit-recorder.js";
 import { startOutboxPublisher } from "./audit/outbox-publisher.js";
 import { createAccessCache } from "./auth/access-cache.js";
@@ -74,7 +83,7 @@ export interface AdminApiOptions {
 
 export async function startAdminApi(
   config: AdminApiConfig,
-  { log, instanceId, resources }: ServiceContext,
+  { log, instanceId, resources, metrics }: ServiceContext,
   options: AdminApiOptions = {},
 ): Promise<RunningService & { routes(): readonly DeclaredRoute[] }> {
   const clock = options.clock ?? systemClock;
@@ -86,11 +95,13 @@ export async function startAdminApi(
     namespace: config.THINKWATCH_NAMESPACE,
     name: `thinkwatch-${instanceId}`,
     log,
+    observer: natsRequestObserver(metrics),
   });
   const configStore = await openConfigStore(bus, log);
   const providers = createPostgresProviderStore(pg.db);
   const models = createPostgresModelStore(pg.db);
   const outbox = createOutbox(bus, log);
+  const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("admin-api", () => outbox.dropped()));
   const tokens = createTokenIssuer(config.JWT_SECRET, clock);
   const pricingStore = createPostgresPricingStore(pg.db);
   const clickhouse = createClickHouse({
@@ -104,6 +115,7 @@ export async function startAdminApi(
   const sessions = createPostgresSessionStore(pg.db);
   const access = createAccessCache({ access: createPostgresAccessStore(pg.db), sessions, clock });
   const settings = createPostgresSettingsStore(pg.db, configStore);
+  const users = createPostgresUserStore(pg.db);
   // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
   await settings.publish();
   const liveSettings = await watchSettings(configStore, log);
@@ -121,14 +133,14 @@ export async function startAdminApi(
     sessions,
     invites: createPostgresInviteStore(pg.db),
     audit: createPostgresAuditRecorder(pg.db, outbox, log),
-    users: createPostgresUserStore(pg.db),
+    users,
     teams: createPostgresTeamStore(pg.db),
     roles: createPostgresRoleStore(pg.db),
     settings,
     liveSettings,
     providers,
     models,
-    routing: createRoutingPublisher(providers, models, configStore),
+    routing: createRoutingPublisher(providers, models, configStore, () => users.isInitialized()),
     channels: createChannelStore(pg.db, configStore),
     sso: createPostgresSsoConfigStore(pg.db),
     identities: createPostgresIdentityStore(pg.db),
@@ -184,7 +196,19 @@ export async function startAdminApi(
   registerMcpServerRoutes(router, deps, mcpServers);
   registerMcpToolGrantRoutes(router, deps, toolGrants);
   registerMcpOAuthLinkRoutes(router, deps, mcpServers, mcpLinker, config.PUBLIC_URL);
-  registerHealthRoutes(router, deps, pg);
+  const health = serviceHealth([
+    natsHealthCheck(bus),
+    postgresHealthCheck(pg),
+    redisHealthCheck(redis),
+    // Only the log explorer and analytics read ClickHouse: the console works without it.
+    { ...clickhouseHealthCheck(clickhouse), critical: false },
+  ]);
+  const announcement = announceInstance(bus, { service: "admin-api", process: instanceId, health: health.health });
+  registerHealthRoutes(router, deps, {
+    health: health.health,
+    mcpServers: async () => (await mcpServers.list()).filter((s) => s.enabled).map((s) => s.name),
+    metricsEnabled: metrics.enabled,
+  });
   registerOpenApiRoute(router);
   app.route("/", router.app);
 
@@ -195,12 +219,10 @@ export async function startAdminApi(
   return {
     http: { listener: "console", paths: ["/api/*", "/", "/*"], app },
     routes: () => router.routes(),
-    ready: async () => {
-      if (!bus.isConnected() || redis.status !== "ready") return false;
-      await pg.sql`select 1`;
-      return true;
-    },
+    ...health,
     async stop(deadlineMs) {
+      announcement.stop();
+      unwatchDrops();
       purger.stop();
       clearInterval(toolGrantRefresh);
       mcpPurger.stop();

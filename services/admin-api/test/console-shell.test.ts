@@ -34,7 +34,7 @@ const SCREENSHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), "tw-con
  */
 const EXPECTED_NAV = {
   super_admin: [
-    [null, ["Overview"]],
+    [null, ["Overview", "Health"]],
     ["Gateway", ["Providers & Models", "Models", "API Keys", "Limits"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
     ["Logs", ["Log Explorer", "Log Forwarders"]],
@@ -42,7 +42,7 @@ const EXPECTED_NAV = {
     [null, ["Profile"]],
   ],
   viewer: [
-    [null, ["Overview"]],
+    [null, ["Overview", "Health"]],
     ["Gateway", ["Providers & Models", "Models", "API Keys"]],
     ["MCP", ["MCP servers", "Tool catalog"]],
     ["Logs", ["Log Explorer"]],

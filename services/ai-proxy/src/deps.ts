@@ -3,6 +3,7 @@ import type { Bus, Outbox } from "@thinkwatch/bus";
 import type { KeyVerifier } from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
 import type { AdmitDeps } from "./auth/admit.js";
+import type { RequestObserver } from "./metrics/request-metrics.js";
 import type { ModelCatalog } from "./models/model-catalog.js";
 import type { ModelRouter } from "./routing/model-router.js";
 import type { RouteCaps } from "./routing/route-caps.js";
@@ -27,4 +28,6 @@ export interface GatewayDeps extends AdmitDeps {
   modelCatalog: ModelCatalog;
   /** Conversion defaults from the gateway settings (strict mode, forwarding agent metadata as `user`). */
   conversionDefaults: () => { strict: boolean; forwardMetadataUser: boolean; responsesOnlyModels: readonly string[] };
+  /** Metrics of a finished request (a no-op when metrics are off). */
+  observeRequest: RequestObserver;
 }

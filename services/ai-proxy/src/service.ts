@@ -2,13 +2,22 @@
  * ai-proxy: the AI APIs on the gateway port. No durable state of its own: routing and settings from KV, keys via
  * key-service, limits via quota, circuit breakers and route caps in Redis (shared by every replica).
  */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+import {
+  announceInstance,
+  connectServiceBus,
+  createOutbox,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
-import { defineService } from "@thinkwatch/lifecycle";
-import { createRedis, redisDependency } from "@thinkwatch/redis";
+import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
+import { createRedis, redisDependency, redisHealthCheck } from "@thinkwatch/redis";
 import { AiProxyConfigSchema } from "./config.js";
 import type { GatewayDeps } from "./deps.js";
 import { handleAnthropicCountTokens } from "./http/count-tokens.js";
@@ -16,12 +25,15 @@ import { registerEmbeddingRoutes } from "./http/embeddings.js";
 import { registerGenerationRoutes } from "./http/generation-routes.js";
 import { registerModelRoutes } from "./http/models.js";
 import { registerUsageRoute } from "./http/usage.js";
+import { createBreakerObserver } from "./metrics/breaker-metrics.js";
+import { createRequestObserver } from "./metrics/request-metrics.js";
 import { createModelCatalog } from "./models/model-catalog.js";
 import { errorResponse } from "./pipeline/inbound-api.js";
 import { watchPricing } from "./pricing/pricing-watch.js";
 import { createRedisCircuitBreakers } from "./routing/circuit-breakers.js";
 import { createRedisRouteCaps } from "./routing/route-caps.js";
 import { registerRouteHealth } from "./routing/route-health.js";
+import { routingReadiness } from "./routing/routing-readiness.js";
 import { watchRouting } from "./routing/routing-watch.js";
 import { createIntakeLimits } from "./upstream/intake-limits.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
@@ -31,12 +43,13 @@ export const aiProxyService = defineService({
   name: "ai-proxy",
   config: AiProxyConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL), redisDependency(config.REDIS_URL)],
-  async start(config, { log, instanceId, resources }) {
+  async start(config, { log, instanceId, resources, metrics }) {
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
       name: `thinkwatch-${instanceId}`,
       log,
+      observer: natsRequestObserver(metrics),
     });
     const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
     const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log, maxRetriesPerRequest: 1, connectTimeoutMs: 2000 });
@@ -66,7 +79,14 @@ export const aiProxyService = defineService({
       log,
     );
     const outbox = createOutbox(bus, log, { batch: true });
-    const breakers = createRedisCircuitBreakers({ redis, settings: gatewaySettings, outbox, log });
+    const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("ai-proxy", () => outbox.dropped()));
+    const breakers = createRedisCircuitBreakers({
+      redis,
+      settings: gatewaySettings,
+      outbox,
+      log,
+      onState: createBreakerObserver(metrics),
+    });
     const caps = createRedisRouteCaps(redis, log);
     registerRouteHealth(bus, breakers, caps);
     const keys = createKeyVerifier(bus, {
@@ -99,7 +119,15 @@ export const aiProxyService = defineService({
       }),
       quotaIndex,
       pricing,
+      observeRequest: createRequestObserver(metrics),
     };
+    const health = serviceHealth([natsHealthCheck(bus), { ...redisHealthCheck(redis), critical: false }], routingReadiness(routing));
+    const announcement = announceInstance(bus, {
+      service: "ai-proxy",
+      process: instanceId,
+      health: health.health,
+      extra: () => ({ gatewayWindow: metrics.enabled ? metrics.gatewayWindow.summary() : null }),
+    });
 
     const app = createHttpApp({
       log,
@@ -117,8 +145,10 @@ export const aiProxyService = defineService({
 
     return {
       http: { listener: "gateway", paths: ["/v1/*", "/v1beta/*"], app },
-      ready: async () => bus.isConnected(),
+      ...health,
       async stop(deadlineMs) {
+        announcement.stop();
+        unwatchDrops();
         routing.stop();
         pricing.stop();
         quotaIndex.stop();

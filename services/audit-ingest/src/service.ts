@@ -5,18 +5,22 @@
  */
 import { resolve } from "node:path";
 import {
+  announceInstance,
   type BatchConsumer,
   connectServiceBus,
   consumeBatches,
+  consumerLag,
   createDeadLetters,
   ensureDurableConsumer,
   ensureStream,
   natsDependency,
+  natsHealthCheck,
   openConfigStore,
   watchSettings,
 } from "@thinkwatch/bus";
-import { clickhouseDependency, createClickHouse, migrateClickHouse } from "@thinkwatch/clickhouse";
-import { defineService } from "@thinkwatch/lifecycle";
+import { clickhouseDependency, clickhouseHealthCheck, createClickHouse, migrateClickHouse } from "@thinkwatch/clickhouse";
+import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
 import { AUDIT_SUBJECT_ROOT, CONSUMERS, STREAMS } from "@thinkwatch/proto";
 import * as v from "valibot";
 import { AuditIngestConfigSchema } from "./config.js";
@@ -30,7 +34,7 @@ export const auditIngestService = defineService({
   name: "audit-ingest",
   config: AuditIngestConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL), clickhouseDependency(config)],
-  async start(config, { log, instanceId, resources }) {
+  async start(config, { log, instanceId, resources, metrics }) {
     const clickhouse = createClickHouse({
       url: config.CLICKHOUSE_URL,
       database: config.CLICKHOUSE_DB,
@@ -44,6 +48,7 @@ export const auditIngestService = defineService({
       namespace: config.THINKWATCH_NAMESPACE,
       name: `thinkwatch-${instanceId}`,
       log,
+      observer: natsRequestObserver(metrics),
     });
     await ensureStream(bus, STREAMS.audit);
     await ensureStream(bus, STREAMS.deadLetter, 30);
@@ -77,13 +82,25 @@ export const auditIngestService = defineService({
         return { failed: result.failed };
       },
     );
+    const unwatch = whenCollected(metrics, (sources) => {
+      const dead = sources.deadLetters(CONSUMERS.auditIngest, () => deadLetters.total());
+      const lag = sources.consumerLag(
+        STREAMS.audit.name,
+        CONSUMERS.auditIngest,
+        consumerLag(bus, STREAMS.audit.name, CONSUMERS.auditIngest),
+      );
+      return () => {
+        dead();
+        lag();
+      };
+    });
+    const health = serviceHealth([natsHealthCheck(bus), clickhouseHealthCheck(clickhouse)]);
+    const announcement = announceInstance(bus, { service: "audit-ingest", process: instanceId, health: health.health });
     return {
-      ready: async () => {
-        if (!bus.isConnected()) return false;
-        await clickhouse.ping();
-        return true;
-      },
+      ...health,
       async stop(deadlineMs) {
+        announcement.stop();
+        unwatch();
         retention.stop();
         await consumer.stop(deadlineMs);
         settings.stop();

@@ -2,10 +2,20 @@
  * key-service: owns api_keys; serves keys.v1.* over NATS; broadcasts key changes to the edges; runs the lifecycle
  * enforcer; follows identity changes. `createKeyService({ now })` lets tests drive the lifecycle with a fake clock.
  */
-import { connectServiceBus, createOutbox, ensureStream, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+import {
+  announceInstance,
+  connectServiceBus,
+  createOutbox,
+  ensureStream,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
-import { createDb, postgresDependency } from "@thinkwatch/db";
-import { defineService } from "@thinkwatch/lifecycle";
+import { createDb, postgresDependency, postgresHealthCheck } from "@thinkwatch/db";
+import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
 import { STREAMS } from "@thinkwatch/proto";
 import { KeyServiceConfigSchema } from "./config.js";
 import type { KeyServiceDeps } from "./deps.js";
@@ -35,18 +45,20 @@ export function createKeyService(options: KeyServiceOptions = {}) {
     name: "key-service",
     config: KeyServiceConfigSchema,
     dependencies: (config) => [postgresDependency(config.DATABASE_URL), natsDependency(config.NATS_URL)],
-    async start(config, { log, instanceId, resources }) {
+    async start(config, { log, instanceId, resources, metrics }) {
       const pg = createDb({ url: config.DATABASE_URL, name: "key-service" });
       const bus = await connectServiceBus(resources, {
         url: config.NATS_URL,
         namespace: config.THINKWATCH_NAMESPACE,
         name: `thinkwatch-${instanceId}`,
         log,
+        observer: natsRequestObserver(metrics),
       });
       // Key lifecycle audit records go to the AUDIT stream; make sure it exists even before audit-ingest starts.
       await ensureStream(bus, STREAMS.audit);
       const settings = await watchSettings(await openConfigStore(bus, log), log);
       const outbox = createOutbox(bus, log);
+      const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("key-service", () => outbox.dropped()));
       const deps: KeyServiceDeps = {
         db: pg.db,
         bus,
@@ -70,13 +82,13 @@ export function createKeyService(options: KeyServiceOptions = {}) {
       const enforcer = createKeyEnforcer(deps, log.child({ component: "key-enforcer" }));
       enforcer.start(config.KEY_ENFORCER_INTERVAL_MS);
       options.onEnforcer?.(enforcer);
+      const health = serviceHealth([natsHealthCheck(bus), postgresHealthCheck(pg)]);
+      const announcement = announceInstance(bus, { service: "key-service", process: instanceId, health: health.health });
       return {
-        ready: async () => {
-          if (!bus.isConnected()) return false;
-          await pg.sql`select 1`;
-          return true;
-        },
+        ...health,
         async stop(deadlineMs) {
+          announcement.stop();
+          unwatchDrops();
           await enforcer.stop();
           settings.stop();
           await outbox.flush(deadlineMs);

@@ -4,17 +4,27 @@
  * KV; tool calls are rate-limited by quota (only when the rule index says a rule can apply) and audited through the
  * outbox; admin-api asks it to test servers and list the catalog.
  */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
+import {
+  announceInstance,
+  connectServiceBus,
+  createOutbox,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
-import { defineService } from "@thinkwatch/lifecycle";
+import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
 import { publishToolCall, toolCallEvent } from "./audit/tool-call-audit.js";
 import { McpProxyConfigSchema } from "./config.js";
 import { rpcErrorFromAppError } from "./http/json-rpc.js";
 import { registerMcpEndpoint } from "./http/mcp-endpoint.js";
 import { PROTECTED_RESOURCE_PATH, registerProtectedResource } from "./http/protected-resource.js";
 import { createStatelessRevision } from "./http/stateless-revision.js";
+import { createToolCallObserver, createUpstreamHealthBoard } from "./metrics/mcp-metrics.js";
 import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchToolGrants } from "./policy/tool-grants-watch.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
@@ -27,12 +37,13 @@ export const mcpProxyService = defineService({
   name: "mcp-proxy",
   config: McpProxyConfigSchema,
   dependencies: (config) => [natsDependency(config.NATS_URL)],
-  async start(config, { log, instanceId, resources }) {
+  async start(config, { log, instanceId, resources, metrics }) {
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,
       name: `thinkwatch-${instanceId}`,
       log,
+      observer: natsRequestObserver(metrics),
     });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
@@ -48,9 +59,13 @@ export const mcpProxyService = defineService({
       failClosed: () => settings.current().security.rateLimitFailClosed,
     });
     const outbox = createOutbox(bus, log, { batch: true });
+    const unwatchDrops = whenCollected(metrics, (sources) => sources.auditDrops("mcp-proxy", () => outbox.dropped()));
+    const upstreamHealth = createUpstreamHealthBoard(metrics);
+    const observeToolCall = createToolCallObserver(metrics);
     const http = createUpstreamFetch(
       () => ({ allowPrivate: settings.current().security.allowPrivateUpstreams }),
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
+      upstreamHealth.report,
     );
     const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
     const grants = await watchToolGrants(configStore, log);
@@ -64,7 +79,10 @@ export const mcpProxyService = defineService({
       http,
       upstreamAuth,
       grants,
-      onToolCall: (outcome) => publishToolCall(outbox, toolCallEvent(outcome)),
+      onToolCall: (outcome) => {
+        observeToolCall(outcome);
+        publishToolCall(outbox, toolCallEvent(outcome));
+      },
     });
     const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log);
     grants.onChange(() => stateless.toolsChanged());
@@ -87,14 +105,23 @@ export const mcpProxyService = defineService({
       keepAliveMs: 15_000,
       quota: { quota, quotaIndex },
     });
+    const health = serviceHealth([natsHealthCheck(bus)]);
+    const announcement = announceInstance(bus, {
+      service: "mcp-proxy",
+      process: instanceId,
+      health: health.health,
+      extra: () => ({ mcpUpstreams: upstreamHealth.snapshot(registry.servers().map((s) => s.name)) }),
+    });
     return {
       http: {
         listener: config.MCP_LISTENER,
         paths: ["/mcp", "/mcp/*", PROTECTED_RESOURCE_PATH, `${PROTECTED_RESOURCE_PATH}/*`],
         app,
       },
-      ready: async () => bus.isConnected(),
+      ...health,
       async stop(deadlineMs) {
+        announcement.stop();
+        unwatchDrops();
         registry.stop();
         grants.stop();
         quotaIndex.stop();

@@ -2,10 +2,22 @@
  * quota: owns rate_limit_rules and budget_caps (PostgreSQL) and the counters (Redis); serves quota.v1.* over NATS,
  * settles gateway usage post-flight from the AUDIT stream, and publishes the rule index edges read.
  */
-import { connectServiceBus, createOutbox, natsDependency, openConfigStore, watchSettings } from "@thinkwatch/bus";
-import { createDb, postgresDependency } from "@thinkwatch/db";
-import { defineService } from "@thinkwatch/lifecycle";
-import { createRedis, redisDependency } from "@thinkwatch/redis";
+import {
+  announceInstance,
+  connectServiceBus,
+  consumerLag,
+  createDeadLetters,
+  createOutbox,
+  natsDependency,
+  natsHealthCheck,
+  openConfigStore,
+  watchSettings,
+} from "@thinkwatch/bus";
+import { createDb, postgresDependency, postgresHealthCheck } from "@thinkwatch/db";
+import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
+import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
+import { CONSUMERS, STREAMS } from "@thinkwatch/proto";
+import { createRedis, redisDependency, redisHealthCheck } from "@thinkwatch/redis";
 import { createBudgetAlerter } from "./accounting/budget-alerts.js";
 import { startUsageAccounting } from "./accounting/usage-consumer.js";
 import { QuotaConfigSchema } from "./config.js";
@@ -13,6 +25,7 @@ import { createQuotaEngine } from "./engine/quota-engine.js";
 import { createLimitCache } from "./limits/limit-cache.js";
 import { createPostgresLimitStore } from "./limits/limit-store.js";
 import { createRuleIndexPublisher } from "./limits/rule-index.js";
+import { countingAlerts, createCheckObserver } from "./metrics/quota-metrics.js";
 import { registerQuotaCheck } from "./nats/quota-check.js";
 import { registerQuotaLimits } from "./nats/quota-limits.js";
 import { registerQuotaUsage } from "./nats/quota-usage.js";
@@ -25,7 +38,7 @@ export const quotaService = defineService({
     redisDependency(config.REDIS_URL),
     natsDependency(config.NATS_URL),
   ],
-  async start(config, { log, instanceId, resources }) {
+  async start(config, { log, instanceId, resources, metrics }) {
     const pg = createDb({ url: config.DATABASE_URL, name: "quota" });
     const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
     // One reconnect attempt per command: a check must fail fast (and apply the fail policy) during a Redis outage.
@@ -35,6 +48,7 @@ export const quotaService = defineService({
       namespace: config.THINKWATCH_NAMESPACE,
       name: `thinkwatch-${instanceId}`,
       log,
+      observer: natsRequestObserver(metrics),
     });
     const configStore = await openConfigStore(bus, log);
     const settings = await watchSettings(configStore, log);
@@ -51,19 +65,44 @@ export const quotaService = defineService({
     // Derived data: rebuild it at start so a wiped or new NATS converges at once.
     await index.publish();
     registerQuotaLimits({ bus, store, cache, index });
-    registerQuotaCheck({ bus, cache, engine, settings, clock, log });
+    registerQuotaCheck({ bus, cache, engine, settings, clock, log, observe: createCheckObserver(metrics) });
     registerQuotaUsage(bus, cache, engine);
+    const deadLetters = createDeadLetters(bus, CONSUMERS.quotaUsage, log);
     const accounting = await startUsageAccounting({
       bus,
       cache,
       engine,
-      alerter: createBudgetAlerter(outbox, log),
+      alerter: countingAlerts(createBudgetAlerter(outbox, log), metrics),
       clock,
       log,
+      deadLetters,
     });
+    const unwatch = whenCollected(metrics, (sources) => {
+      const drops = sources.auditDrops("quota", () => outbox.dropped());
+      const dead = sources.deadLetters(CONSUMERS.quotaUsage, () => deadLetters.total());
+      const lag = sources.consumerLag(
+        STREAMS.audit.name,
+        CONSUMERS.quotaUsage,
+        consumerLag(bus, STREAMS.audit.name, CONSUMERS.quotaUsage),
+      );
+      return () => {
+        drops();
+        dead();
+        lag();
+      };
+    });
+    const health = serviceHealth([
+      natsHealthCheck(bus),
+      postgresHealthCheck(pg),
+      // Checks keep being answered under the fail policy while Redis is away: report it, stay ready.
+      { ...redisHealthCheck(redis), critical: false },
+    ]);
+    const announcement = announceInstance(bus, { service: "quota", process: instanceId, health: health.health });
     return {
-      ready: async () => bus.isConnected(),
+      ...health,
       async stop(deadlineMs) {
+        announcement.stop();
+        unwatch();
         await accounting.stop(deadlineMs);
         await outbox.flush(deadlineMs);
         settings.stop();

@@ -30,6 +30,8 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
         const { general } = await deps.settings.all();
         await deps.settings.setCategory("general", { ...general, siteName: body.siteName });
       }
+      // The routing table says setup is done: from now on ai-proxy is ready only with a usable provider.
+      await deps.routing.publish();
       deps.audit.record({
         category: "admin",
         action: "user.created",

@@ -1,7 +1,7 @@
 /**
  * Compile the routing read-model (active providers with their encrypted secrets, active models with their enabled
- * routes to active providers) and put it into the config KV bucket, where every ai-proxy replica picks it up within
- * a second.
+ * routes to active providers, whether setup is done) and put it into the config KV bucket, where every ai-proxy
+ * replica picks it up within a second.
  */
 import type { ConfigStore } from "@thinkwatch/bus";
 import { CONFIG_KEYS, type RoutingTable } from "@thinkwatch/proto";
@@ -12,11 +12,20 @@ export interface RoutingPublisher {
   publish(): Promise<RoutingTable>;
 }
 
-export function createRoutingPublisher(providers: ProviderStore, models: ModelStore, config: ConfigStore): RoutingPublisher {
+export function createRoutingPublisher(
+  providers: ProviderStore,
+  models: ModelStore,
+  config: ConfigStore,
+  setupComplete: () => Promise<boolean>,
+): RoutingPublisher {
   let lastRevision = 0;
   return {
     async publish() {
-      const [providerRows, modelRows] = await Promise.all([providers.listProviders(), models.listModels()]);
+      const [providerRows, modelRows, initialized] = await Promise.all([
+        providers.listProviders(),
+        models.listModels(),
+        setupComplete(),
+      ]);
       const active = providerRows.filter((p) => p.isActive);
       const activeIds = new Set(active.map((p) => p.id));
       // Revisions only grow, even when two publishes land in the same millisecond.
@@ -50,6 +59,7 @@ export function createRoutingPublisher(providers: ProviderStore, models: ModelSt
           secretHeadersEncrypted: p.secretHeadersEncrypted,
         })),
         models: routed,
+        setupComplete: initialized,
       };
       await config.put(CONFIG_KEYS.routing, table);
       return table;

@@ -17,6 +17,7 @@ import { createPostgresModelStore } from "../providers/model-store.js";
 import { createPostgresProviderStore } from "../providers/provider-store.js";
 import { createChannelStore } from "../publish/channel-store.js";
 import { createRoutingPublisher } from "../publish/routing-publisher.js";
+import { createPostgresUserStore } from "../users/user-store.js";
 import { rotateUserTokens } from "./rotate-kv-secrets.js";
 import { rotateDatabaseSecrets } from "./rotate-secrets.js";
 
@@ -49,7 +50,13 @@ export async function runRotateEncryptionKey(
     await rotateUserTokens(bus, keyring, report);
     // The read-models copy ciphertexts out of PostgreSQL: republish them so watchers hold only current ones.
     const configStore = await openConfigStore(bus, log);
-    await createRoutingPublisher(createPostgresProviderStore(pg.db), createPostgresModelStore(pg.db), configStore).publish();
+    const users = createPostgresUserStore(pg.db);
+    await createRoutingPublisher(
+      createPostgresProviderStore(pg.db),
+      createPostgresModelStore(pg.db),
+      configStore,
+      () => users.isInitialized(),
+    ).publish();
     await createMcpServerStore(pg.db, keyring, configStore, () => ({ allowPrivate: true })).publish();
     await createChannelStore(pg.db, configStore).publish();
     out.write(

@@ -75,6 +75,7 @@ export async function handleGenerate(
 
     // Each route may be another provider and format: the format, body and headers are planned per route as the
     // router tries them (a route whose conversion strict mode refuses is skipped for the others).
+    record.markUpstreamStart();
     const sent = await sendWithRoutes(
       deps.routing,
       routes,
@@ -140,6 +141,7 @@ export async function handleGenerate(
       setRateLimitHeaders(response.headers, headroom);
       return withDroppedHeader(response, planned.dropped);
     }
+    record.streamed = true;
     const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);
     const streamed = withDroppedHeader(
       streamResponse(

@@ -33,6 +33,10 @@ export class RequestRecord {
   /** Set once the upstream reported usage; otherwise a successful answer's tokens are estimated. */
   usageReported = false;
   firstTokenAtMs: number | null = null;
+  /** performance.now() when the request went upstream; null until then (metrics). */
+  upstreamStartedHr: number | null = null;
+  /** True once a streamed answer started (metrics count how streams end). */
+  streamed = false;
   /** The model's prices and multipliers, looked up when the request was routed. */
   price: ModelPrice = UNPRICED;
   /** How to estimate the prompt (set at admission); computed at most once, and only when needed. */
@@ -52,6 +56,18 @@ export class RequestRecord {
 
   markFirstToken(): void {
     if (this.firstTokenAtMs === null) this.firstTokenAtMs = Math.round(performance.now() - this.startedHr);
+  }
+
+  markUpstreamStart(): void {
+    this.upstreamStartedHr = performance.now();
+  }
+
+  elapsedSeconds(): number {
+    return (performance.now() - this.startedHr) / 1000;
+  }
+
+  upstreamSeconds(): number {
+    return this.upstreamStartedHr === null ? 0 : (performance.now() - this.upstreamStartedHr) / 1000;
   }
 
   estimatedInputTokens(): number {

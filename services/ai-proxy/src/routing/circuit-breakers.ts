@@ -56,6 +56,8 @@ export function createRedisCircuitBreakers(deps: {
   outbox: Outbox;
   log: Logger;
   now?: () => number;
+  /** Told the state each time this replica reads or changes a breaker (the circuit_breaker_state gauge). */
+  onState?: (route: Route, state: BreakerState) => void;
 }): CircuitBreakers {
   const { redis, outbox, log } = deps;
   const now = deps.now ?? Date.now;
@@ -64,7 +66,10 @@ export function createRedisCircuitBreakers(deps: {
   const seen = new Map<string, { state: string; openedAt: number; at: number }>();
   let redisDown = false;
 
-  const remember = (routeId: string, state: string, openedAt: number) => seen.set(routeId, { state, openedAt, at: now() });
+  const remember = (route: Route, state: string, openedAt: number) => {
+    seen.set(route.id, { state, openedAt, at: now() });
+    deps.onState?.(route, state as BreakerState);
+  };
   const redisFailed = (caught: unknown) => {
     if (!redisDown) log.warn({ err: caught }, "circuit-breaker state unreachable in Redis; routes are treated as closed");
     redisDown = true;
@@ -111,7 +116,7 @@ export function createRedisCircuitBreakers(deps: {
           [t, settings.breakerRecoverySeconds * 1000, settings.breakerHalfOpenProbes],
         );
         redisDown = false;
-        remember(route.id, state, Number(openedAt));
+        remember(route, state, Number(openedAt));
         if (transition !== "") publish(route, transition, state, { recoverySeconds: settings.breakerRecoverySeconds });
         return decision as Admission;
       } catch (caught) {
@@ -136,7 +141,7 @@ export function createRedisCircuitBreakers(deps: {
           ],
         );
         redisDown = false;
-        remember(route.id, state, Number(openedAt));
+        remember(route, state, Number(openedAt));
         if (transition !== "") {
           publish(route, transition, state, {
             failureThreshold: settings.breakerFailureThreshold,

@@ -24,6 +24,8 @@ export interface Route {
   priority: number;
   rpmLimit: number | null;
   tpmLimit: number | null;
+  /** A model registered by an admin (its name is a bounded metrics label); absent for prefix routes. */
+  registered?: true;
 }
 
 /** Every route of a model, best priority first (selection among them happens per request). */
@@ -104,7 +106,7 @@ export function createModelRouter(
         if (broken !== undefined && !degradedModels.has(entry.model)) degradedModels.set(entry.model, broken);
         continue;
       }
-      routes.push({ ...route, provider, model: entry.model });
+      routes.push({ ...route, provider, model: entry.model, registered: true });
     }
     // Stable: equal priorities keep the admin's order.
     routes.sort((a, b) => a.priority - b.priority);

@@ -7,6 +7,8 @@ import { createModelRouter, type DegradedProvider, type ModelRouter } from "./mo
 
 export interface RoutingHolder {
   current(): ModelRouter;
+  /** The last table said the first admin exists (readiness then needs a usable provider). */
+  setupComplete(): boolean;
   stop(): void;
 }
 
@@ -16,13 +18,15 @@ export async function watchRouting(store: ConfigStore, keyring: Keyring, log: Lo
       { err: error, providerId: provider.id, provider: provider.name, reason: provider.reason },
       "provider degraded: cannot decrypt its secrets (is ENCRYPTION_KEY or ENCRYPTION_PREVIOUS_KEYS the one admin-api used?)",
     );
-  let router = createModelRouter({ revision: 0, providers: [], models: [] }, keyring, onSecretError);
+  let router = createModelRouter({ revision: 0, providers: [], models: [], setupComplete: false }, keyring, onSecretError);
+  let setupComplete = false;
   const watcher = await store.watch(CONFIG_KEYS.routing, (table) => {
     router = createModelRouter(table, keyring, onSecretError);
+    setupComplete = table.setupComplete;
     log.info(
       { revision: table.revision, providers: router.providerCount(), degraded: router.degradedProviders().length },
       "routing table loaded",
     );
   });
-  return { current: () => router, stop: () => watcher.stop() };
+  return { current: () => router, setupComplete: () => setupComplete, stop: () => watcher.stop() };
 }

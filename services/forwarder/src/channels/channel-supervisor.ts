@@ -9,6 +9,7 @@ import {
   type Bus,
   consumeEach,
   createDeadLetters,
+  type DeadLetters,
   type EachConsumer,
   ensureDurableConsumer,
   type SanitizeReport,
@@ -26,7 +27,11 @@ interface Running {
   fingerprint: string;
   consumer: EachConsumer;
   sink: ChannelSink;
+  untrack: () => void;
 }
+
+/** Told about each channel consumer that starts (for its metrics); returns what to call when it stops. */
+export type ConsumerTracker = (channel: LogChannel, durable: string, deadLetters: DeadLetters) => () => void;
 
 export interface ChannelSupervisor {
   apply(channels: LogChannel[]): Promise<void>;
@@ -52,6 +57,7 @@ export function createChannelSupervisor(
   sinkFor: SinkFactory,
   counters: ChannelCounterSet,
   log: Logger,
+  track: ConsumerTracker = () => () => undefined,
 ): ChannelSupervisor {
   const running = new Map<string, Running>();
   let applying: Promise<void> = Promise.resolve();
@@ -60,6 +66,7 @@ export function createChannelSupervisor(
     const entry = running.get(id);
     if (entry === undefined) return;
     running.delete(id);
+    entry.untrack();
     await entry.consumer.stop(deadlineMs);
     await entry.sink.close();
   };
@@ -75,6 +82,7 @@ export function createChannelSupervisor(
     const sink = sinkFor(channel);
     const kinds = new Set(channel.eventKinds);
     let lastError: string | undefined;
+    const deadLetters = createDeadLetters(bus, durable, log);
     const consumer = await consumeEach(
       bus,
       {
@@ -82,7 +90,7 @@ export function createChannelSupervisor(
         durable,
         schema: AnyEventSchema,
         log,
-        deadLetters: createDeadLetters(bus, durable, log),
+        deadLetters,
         // A receiver back from an outage is tried again within a minute.
         maxBackoffMs: 60_000,
         // Deliveries are counted by the handler (a filtered-out event is acked but not sent).
@@ -101,7 +109,12 @@ export function createChannelSupervisor(
         }
       },
     );
-    running.set(channel.id, { fingerprint: JSON.stringify(channel), consumer, sink });
+    running.set(channel.id, {
+      fingerprint: JSON.stringify(channel),
+      consumer,
+      sink,
+      untrack: track(channel, durable, deadLetters),
+    });
     log.info({ channel: channel.name, kind: channel.kind }, "log channel started");
   };
 

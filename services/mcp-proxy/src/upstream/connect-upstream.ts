@@ -52,7 +52,13 @@ export async function connectUpstream(
 ): Promise<Client> {
   const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
   const transport = transportFor(server, http, auth);
-  await client.connect(transport, { timeout: timeoutMs });
+  try {
+    await client.connect(transport, { timeout: timeoutMs });
+  } catch (caught) {
+    http.reportHealth?.(server.name, false, caught instanceof Error ? caught.message.slice(0, 300) : String(caught));
+    throw caught;
+  }
+  http.reportHealth?.(server.name, true, null);
   deliverResponsesAfterNotifications(transport);
   return client;
 }

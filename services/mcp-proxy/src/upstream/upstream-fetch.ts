@@ -22,9 +22,15 @@ export interface UpstreamFetch {
    */
   withHeaders(extra: Record<string, string>, auth?: () => Promise<Record<string, string>>): typeof fetch;
   close(): Promise<void>;
+  /** Told whether each connection to a server succeeded (its health on the Health page and mcp_upstream_health). */
+  reportHealth?: (server: string, healthy: boolean, error: string | null) => void;
 }
 
-export function createUpstreamFetch(policy: () => EgressPolicy, connectTimeoutMs: number): UpstreamFetch {
+export function createUpstreamFetch(
+  policy: () => EgressPolicy,
+  connectTimeoutMs: number,
+  reportHealth?: UpstreamFetch["reportHealth"],
+): UpstreamFetch {
   const agent = new Agent({ connect: createEgressConnector({ policy, timeout: connectTimeoutMs }), keepAliveTimeout: 30_000 });
   return {
     withHeaders(extra, auth) {
@@ -55,5 +61,6 @@ export function createUpstreamFetch(policy: () => EgressPolicy, connectTimeoutMs
     // Sessions are closed before this runs; what is left are long-lived upstream streams (the SSE transport's GET),
     // which a graceful close would wait on forever.
     close: () => agent.destroy(),
+    ...(reportHealth === undefined ? {} : { reportHealth }),
   };
 }

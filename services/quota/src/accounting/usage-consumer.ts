@@ -9,6 +9,7 @@ import {
   type Bus,
   consumeBatches,
   createDeadLetters,
+  type DeadLetters,
   ensureDurableConsumer,
   ensureStream,
 } from "@thinkwatch/bus";
@@ -33,6 +34,8 @@ export interface UsageAccountingDeps {
   alerter: BudgetAlerter;
   clock: () => number;
   log: Logger;
+  /** Where undeliverable events go; created here when not given. */
+  deadLetters?: DeadLetters;
 }
 
 export async function settleEvent(deps: Omit<UsageAccountingDeps, "bus" | "log">, event: GatewayRequestEvent): Promise<boolean> {
@@ -66,7 +69,7 @@ export async function startUsageAccounting(deps: UsageAccountingDeps): Promise<B
       schema: GatewayRequestEventSchema,
       maxBatch: 256,
       maxWaitMs: 10,
-      deadLetters: createDeadLetters(deps.bus, CONSUMERS.quotaUsage, deps.log),
+      deadLetters: deps.deadLetters ?? createDeadLetters(deps.bus, CONSUMERS.quotaUsage, deps.log),
       log: deps.log,
     },
     async (items) => {

@@ -2,6 +2,7 @@
  * Request bodies the size of a coding agent's: a long system prompt and a conversation of file contents and tool
  * results, with the quotes, backslashes and newlines source code has (so a JSON parse pays for escapes).
  */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the text is TypeScript source sent as a prompt, not a template.
 const SOURCE_LINE = 'export function handle(req: Request): string { return `"${req.url}"\\n`.replace(/\\\\/g, "/"); }\n';
 
 export function codingAgentBody(bytes: number): string {

@@ -13,6 +13,8 @@ export { type ConfigStore, openConfigStore } from "./config-store.js";
 export { consumeEach, type EachConsumer, type EachConsumerOptions, type EachMessage } from "./consume-each.js";
 export { consumerLag } from "./consumer-lag.js";
 export { createDeadLetters, type DeadLetters } from "./dead-letters.js";
+export { natsHealthCheck } from "./health-check.js";
+export { type DiscoveredInstance, discoverInstances } from "./instance-discovery.js";
 export {
   DEFAULT_MAX_DELIVER,
   ensureDurableConsumer,
@@ -21,8 +23,6 @@ export {
   publishEvent,
   publishEventBatch,
 } from "./jetstream.js";
-export { natsHealthCheck } from "./health-check.js";
-export { type DiscoveredInstance, discoverInstances } from "./instance-discovery.js";
 export { MAX_LOG_STRING_BYTES, type SanitizeReport, sanitizeString, sanitizeValue, TRUNCATION_MARKER } from "./log-value.js";
 export { type NatsLink, openNatsLink } from "./nats-link.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox.js";

@@ -70,7 +70,7 @@ export function defineScript<T = unknown>(
       throw toRedisAppError(caught, `script ${name}`);
     }
   };
-  const isNoScript = (error: Error | null) => error !== null && error.message.startsWith("NOSCRIPT");
+  const isNoScript = (error: Error | null) => error?.message.startsWith("NOSCRIPT") === true;
 
   const many = async (calls: readonly ScriptCall[]): Promise<Array<ScriptOutcome<T>>> => {
     if (calls.length === 0) return [];

@@ -121,7 +121,10 @@ export const aiProxyService = defineService({
       pricing,
       observeRequest: createRequestObserver(metrics),
     };
-    const health = serviceHealth([natsHealthCheck(bus), { ...redisHealthCheck(redis), critical: false }], routingReadiness(routing));
+    const health = serviceHealth(
+      [natsHealthCheck(bus), { ...redisHealthCheck(redis), critical: false }],
+      routingReadiness(routing),
+    );
     const announcement = announceInstance(bus, {
       service: "ai-proxy",
       process: instanceId,

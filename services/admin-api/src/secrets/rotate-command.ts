@@ -51,11 +51,8 @@ export async function runRotateEncryptionKey(
     // The read-models copy ciphertexts out of PostgreSQL: republish them so watchers hold only current ones.
     const configStore = await openConfigStore(bus, log);
     const users = createPostgresUserStore(pg.db);
-    await createRoutingPublisher(
-      createPostgresProviderStore(pg.db),
-      createPostgresModelStore(pg.db),
-      configStore,
-      () => users.isInitialized(),
+    await createRoutingPublisher(createPostgresProviderStore(pg.db), createPostgresModelStore(pg.db), configStore, () =>
+      users.isInitialized(),
     ).publish();
     await createMcpServerStore(pg.db, keyring, configStore, () => ({ allowPrivate: true })).publish();
     await createChannelStore(pg.db, configStore).publish();

@@ -92,7 +92,7 @@ export function createQuotaChecker(deps: QuotaCheckDeps): QuotaChecker {
       }
       // Each check of the batch waited for the whole batch: that is its duration.
       const seconds = (performance.now() - started) / 1000;
-      decisions.forEach((decision, index) => observe(outcomeOf(applicable[index], decision), seconds));
+      for (const [index, decision] of decisions.entries()) observe(outcomeOf(applicable[index], decision), seconds);
       return decisions;
     },
   };

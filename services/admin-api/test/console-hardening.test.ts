@@ -194,7 +194,6 @@ describe("ports keep to their own routes", () => {
       ["POST", "/v1/chat/completions"],
       ["POST", "/v1beta/models/gemini-2.0-flash:generateContent"],
       ["POST", "/mcp"],
-      ["GET", "/metrics"],
     ] as const) {
       const response = await fetch(`${consoleUrl}${path}`, {
         method,
@@ -206,6 +205,12 @@ describe("ports keep to their own routes", () => {
         error: { code: "not_found", message: `${path} is served on the gateway port, not the console`, requestId },
       });
     }
+  });
+
+  it("answers /metrics with 404 on the console port while metrics are off (every listener serves it when on)", async () => {
+    const response = await fetch(`${consoleUrl}/metrics`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain("# HELP");
   });
 
   it("serves no console route on the gateway port", async () => {

@@ -32,14 +32,7 @@ beforeAll(async () => {
   processes.push(control);
   admin = createConsoleClient(control.consoleUrl);
   await admin.initialize();
-  // One after another: four processes starting at once on a busy machine can miss the readiness deadline.
-  // The gateways wait for quota as long as it takes: on a loaded test machine a 2 s deadline would let requests
-  // through unchecked (the edge's policy when quota is unreachable), which is not what this file measures.
-  const env = { ...testEnv.env, QUOTA_CHECK_TIMEOUT_MS: "60000" };
-  for (const service of ["quota", "quota", "ai-proxy", "ai-proxy"]) {
-    processes.push(await startFleetProcess({ env, services: [service] }));
-  }
-  gateways = processes.slice(3);
+  // Providers first: an ai-proxy is ready only with a usable provider once setup is done.
   for (const [name, model] of [
     ["openai", null],
     ["shared", "shared-model"],
@@ -53,6 +46,14 @@ beforeAll(async () => {
     });
     expect(created.status).toBe(201);
   }
+  // One after another: four processes starting at once on a busy machine can miss the readiness deadline.
+  // The gateways wait for quota as long as it takes: on a loaded test machine a 2 s deadline would let requests
+  // through unchecked (the edge's policy when quota is unreachable), which is not what this file measures.
+  const env = { ...testEnv.env, QUOTA_CHECK_TIMEOUT_MS: "60000" };
+  for (const service of ["quota", "quota", "ai-proxy", "ai-proxy"]) {
+    processes.push(await startFleetProcess({ env, services: [service] }));
+  }
+  gateways = processes.slice(3);
 }, 120_000);
 
 afterAll(async () => {

@@ -103,8 +103,14 @@ describe("session housekeeping", () => {
 describe("one service per process on one machine", () => {
   it("runs mcp-proxy on its own port beside an ai-proxy holding the gateway port", async () => {
     const gatewayPort = await freePort();
-    const ai = await startFleetProcess({ env: testEnv.env, services: ["ai-proxy"], gatewayPort });
+    // Setup is done and no provider exists, so this ai-proxy is (rightly) not ready: wait for it to be alive instead.
+    const ai = await startFleetProcess({ env: testEnv.env, services: ["ai-proxy"], gatewayPort, waitReady: false });
     started.push(ai);
+    await waitFor(async () => (await fetch(`${ai.gatewayUrl}/health/live`).catch(() => null))?.ok === true, {
+      timeoutMs: 60_000,
+      what: "ai-proxy to be alive",
+    });
+    expect((await fetch(`${ai.gatewayUrl}/health/ready`)).status).toBe(503);
     const mcp = await startFleetProcess({ env: { ...testEnv.env, MCP_LISTENER: "mcp" }, services: ["mcp-proxy"], gatewayPort });
     started.push(mcp);
     expect(mcp.mcpUrl).not.toBe(ai.gatewayUrl);

@@ -14,9 +14,14 @@ import {
   startGatewayScenario,
   waitFor,
 } from "@thinkwatch/testkit";
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import OpenAI from "openai";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), "tw-console-screenshots");
 
 const TOKEN = "console-health-scrape-token";
 const SERVICES = ["admin-api", "ai-proxy", "audit-ingest", "forwarder", "key-service", "mcp-proxy", "quota"];
@@ -102,6 +107,8 @@ describe("console health", () => {
     expect(failed).toBe(1);
     expect(errors).not.toBe("0 %");
     expect(await page.locator('[data-stat="p99"]').textContent()).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "1280-overview-traffic.png") });
   });
 
   it("lists dependencies, every service instance and the MCP servers' health on the Health page", async () => {
@@ -135,6 +142,7 @@ describe("console health", () => {
     const mcp = page.getByRole("table", { name: "MCP servers" });
     await mcp.getByRole("row").filter({ hasText: "everything" }).getByText("healthy", { exact: true }).waitFor();
     await mcp.getByRole("row").filter({ hasText: "gone" }).getByText("unreachable", { exact: true }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "1280-health.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -3,6 +3,10 @@
  * with metrics on: known gateway traffic shows on the strip; the Health page lists the console's dependencies, every
  * service instance found over NATS, and MCP servers as the gateway last saw them (one reachable, one not).
  */
+
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   buildConsoleWeb,
   type ConsoleBuild,
@@ -14,9 +18,6 @@ import {
   startGatewayScenario,
   waitFor,
 } from "@thinkwatch/testkit";
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -2,22 +2,41 @@
  * `npm run bench -- quota [--duration 4] [--concurrency 64] [--batch 32]`: quota.v1.check decisions per second and
  * latency against one quota process (its own, on the real NATS and Redis), with 1, 4 and 16 rules per request —
  * single checks (one NATS message each, latency as a client sees it) and batches (what an edge sends when several
- * requests arrive in one event-loop tick).
+ * requests arrive in one event-loop tick). The load generator is this process; quota runs in its own.
+ *
+ * Narrowing and diagnosing: `--rules 4 --lanes single`; `--trace-gc` (the quota process's scavenges and
+ * mark-compacts during the lanes); `--profile` (a CPU profile for `npm run bench -- profile-top`);
+ * `--node-args=<flags>` (more Node flags for quota) with `--signal SIGUSR2` (sent after the lanes, e.g. for
+ * `--heapsnapshot-signal=SIGUSR2`).
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { connectBus } from "@thinkwatch/bus";
 import { createLogger } from "@thinkwatch/log";
 import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, QuotaRulesSet, type QuotaSubject } from "@thinkwatch/proto";
 import { createTestEnvironment, startFleetProcess } from "@thinkwatch/testkit";
+import { REPO_ROOT } from "./_procs.js";
 
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "4" },
     concurrency: { type: "string", default: "64" },
     batch: { type: "string", default: "32" },
+    /** Which rule counts to run (comma-separated), e.g. `--rules 4`. */
+    rules: { type: "string", default: "1,4,16" },
+    /** Which lanes: single, batch or both. */
+    lanes: { type: "string", default: "single,batch" },
+    /** CPU profile of the quota process into bench/profiles (read it with `npm run bench -- profile-top`). */
+    profile: { type: "boolean", default: false },
+    /** The quota process's GC pauses during the lanes (`--trace-gc`): count, total, median, longest. */
+    "trace-gc": { type: "boolean", default: false },
+    /** More Node flags for the quota process, space-separated (e.g. `--heapsnapshot-signal=SIGUSR2`). */
+    "node-args": { type: "string", default: "" },
+    /** Send this signal to the quota process after the last lane (e.g. SIGUSR2 for a heap snapshot). */
+    signal: { type: "string" },
   },
 });
 const durationMs = Number(values.duration) * 1000;
@@ -26,7 +45,18 @@ const batchSize = Number(values.batch);
 
 const WINDOWS = [60, 300, 3600, 18000] as const;
 const testEnv = await createTestEnvironment();
-const quota = await startFleetProcess({ env: { ...testEnv.env, LOG_LEVEL: "warn" }, services: ["quota"] });
+const ruleCounts = values.rules.split(",").map(Number);
+const lanes = new Set(values.lanes.split(","));
+const nodeArgs = [
+  ...(values.profile ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : []),
+  ...(values["trace-gc"] ? ["--trace-gc"] : []),
+  ...values["node-args"].split(" ").filter((arg) => arg !== ""),
+];
+const quota = await startFleetProcess({
+  env: { ...testEnv.env, LOG_LEVEL: "warn" },
+  services: ["quota"],
+  ...(nodeArgs.length === 0 ? {} : { nodeArgs }),
+});
 const bus = await connectBus({
   url: testEnv.env.NATS_URL as string,
   namespace: testEnv.id,
@@ -64,6 +94,7 @@ interface Result {
   refused: number;
   /** CPU the quota process spent per decision: what the machine's load cannot inflate much. */
   cpuUsPerDecision: number;
+  decisions: number;
 }
 
 /** user + system CPU seconds of a process so far (Linux /proc; clock ticks of 10 ms). */
@@ -105,16 +136,21 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number): 
   const cpuUsPerDecision = ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, decisions);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
-  return { lane, decisionsPerSecond: decisions / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), refused, cpuUsPerDecision };
+  return { lane, decisionsPerSecond: decisions / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), refused, cpuUsPerDecision, decisions };
 }
 
 try {
   const results: Result[] = [];
-  for (const rules of [1, 4, 16]) {
+  // GC lines written from here on are the lanes' (setup and startup excluded).
+  const gcFrom = quota.output().length;
+  let decisionsInAll = 0;
+  for (const rules of ruleCounts) {
     const subjects = await subjectsWith(rules);
-    results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, single`, subjects, 1));
-    results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, batch ${batchSize}`, subjects, batchSize));
+    if (lanes.has("single")) results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, single`, subjects, 1));
+    if (lanes.has("batch"))
+      results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, batch ${batchSize}`, subjects, batchSize));
   }
+  decisionsInAll = results.reduce((sum, r) => sum + r.decisions, 0);
   const header = ["quota.v1.check", "decisions/s", "p50 ms", "p99 ms", "refused", "quota CPU µs/decision", "→ decisions/s/core"];
   const rows = results.map((r) => [
     r.lane,
@@ -135,6 +171,30 @@ try {
   );
   console.log(line(header));
   for (const row of rows) console.log(line(row));
+  if (values.signal !== undefined) {
+    quota.process.kill(values.signal as NodeJS.Signals);
+    await new Promise((done) => setTimeout(done, 3000));
+  }
+  if (values["trace-gc"]) {
+    mkdirSync(resolve(REPO_ROOT, "bench/profiles"), { recursive: true });
+    writeFileSync(resolve(REPO_ROOT, "bench/profiles/quota-trace-gc.log"), quota.output().slice(gcFrom));
+    // Lines like `[pid:0x…]   1234 ms: Scavenge 12.3 (14.0) -> 11.9 (15.0) MB, 0.84 / 0.00 ms  (average mu = …`
+    const pauses = [
+      ...quota
+        .output()
+        .slice(gcFrom)
+        .matchAll(/ms: (Scavenge|Mark-Compact|Mark-sweep)[^,]*, ([\d.]+) \/ [\d.]+ ms/g),
+    ].map((m) => [m[1] as string, Number(m[2])] as const);
+    const byKind = new Map<string, number[]>();
+    for (const [kind, ms] of pauses) byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+    for (const [kind, list] of byKind) {
+      const sorted = list.sort((a, b) => a - b);
+      const total = sorted.reduce((a, b) => a + b, 0);
+      console.log(
+        `quota GC ${kind}: ${sorted.length} pauses (${((sorted.length * 1000) / Math.max(1, decisionsInAll)).toFixed(2)} per 1000 decisions), ${total.toFixed(1)} ms in all, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(2)} ms, longest ${(sorted.at(-1) ?? 0).toFixed(2)} ms`,
+      );
+    }
+  }
 } finally {
   await bus.close(1000);
   await quota.stop();

@@ -5,8 +5,19 @@
 import type { CalendarPeriod } from "./calendar-period.js";
 import type { BudgetApplication, RuleApplication } from "./labels.js";
 
+/**
+ * A rule's key is built once per cached rule object, not once per check (checks are the hot path; a rule object lives
+ * as long as its subject's limits stay cached). The entry remembers what it was built from, so a rule object seen with
+ * another subject still gets its own key.
+ */
+const windowKeys = new WeakMap<RuleApplication["rule"], { kind: string; id: string; key: string }>();
+
 export function windowKey({ subject, rule }: RuleApplication): string {
-  return `rl:${subject.kind}:${subject.id}:${rule.surface}:${rule.metric}:${rule.windowSeconds}`;
+  const known = windowKeys.get(rule);
+  if (known !== undefined && known.kind === subject.kind && known.id === subject.id) return known.key;
+  const key = `rl:${subject.kind}:${subject.id}:${rule.surface}:${rule.metric}:${rule.windowSeconds}`;
+  windowKeys.set(rule, { kind: subject.kind, id: subject.id, key });
+  return key;
 }
 
 export function budgetKeys({ subject, budget }: BudgetApplication, period: CalendarPeriod): [string, string, string] {

@@ -11,8 +11,15 @@ export interface BudgetApplication {
   budget: BudgetCap;
 }
 
+/** Built once per cached rule object (and subject kind), not once per check. */
+const ruleLabels = new WeakMap<RateLimitRule, { kind: string; label: string }>();
+
 export function ruleLabel({ subject, rule }: RuleApplication): string {
-  return `${subject.kind}:${rule.metric}/${WINDOW_LABELS[rule.windowSeconds] ?? `${rule.windowSeconds}s`}`;
+  const known = ruleLabels.get(rule);
+  if (known !== undefined && known.kind === subject.kind) return known.label;
+  const label = `${subject.kind}:${rule.metric}/${WINDOW_LABELS[rule.windowSeconds] ?? `${rule.windowSeconds}s`}`;
+  ruleLabels.set(rule, { kind: subject.kind, label });
+  return label;
 }
 
 export function budgetLabel({ subject, budget }: BudgetApplication): string {

@@ -2,6 +2,7 @@
 import type { QuotaSubject, QuotaSurface } from "@thinkwatch/proto";
 import type { BudgetApplication, RuleApplication } from "../engine/labels.js";
 import type { LimitCache } from "./limit-cache.js";
+import type { SubjectLimits } from "./limit-store.js";
 
 export interface Applicable {
   rules: RuleApplication[];
@@ -22,7 +23,16 @@ export async function applicableLimits(
   now: number,
   purpose: "check" | "settle",
 ): Promise<Applicable> {
-  const all = await Promise.all(subjects.map(async (subject) => ({ subject, limits: await cache.limitsOf(subject) })));
+  let all: Array<{ subject: QuotaSubject; limits: SubjectLimits }> = [];
+  for (const subject of subjects) {
+    const limits = cache.peek(subject);
+    if (limits === undefined) {
+      // Some limits are not loaded yet (or expired): load them all, concurrent first uses sharing one load.
+      all = await Promise.all(subjects.map(async (each) => ({ subject: each, limits: await cache.limitsOf(each) })));
+      break;
+    }
+    all.push({ subject, limits });
+  }
   const rules: RuleApplication[] = [];
   const budgets: BudgetApplication[] = [];
   for (const { subject, limits } of all) {

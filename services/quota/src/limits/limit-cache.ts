@@ -10,11 +10,13 @@ const TTL_MS = 60_000;
 
 export interface LimitCache {
   limitsOf(subject: QuotaSubject): Promise<SubjectLimits>;
+  /** The limits when they are loaded and fresh, without waiting: the hot path of a check allocates no promise. */
+  peek(subject: QuotaSubject): SubjectLimits | undefined;
   invalidate(subject: QuotaSubject): void;
 }
 
 export function createLimitCache(store: LimitStore, now: () => number = Date.now): LimitCache {
-  const entries = new Map<string, { limits: Promise<SubjectLimits>; loadedAt: number }>();
+  const entries = new Map<string, { limits: Promise<SubjectLimits>; loadedAt: number; loaded?: SubjectLimits }>();
   const keyOf = (subject: QuotaSubject) => `${subject.kind}:${subject.id}`;
   return {
     limitsOf(subject) {
@@ -22,10 +24,22 @@ export function createLimitCache(store: LimitStore, now: () => number = Date.now
       const cached = entries.get(key);
       if (cached !== undefined && now() - cached.loadedAt < TTL_MS) return cached.limits;
       const limits = store.limitsOf(subject);
-      entries.set(key, { limits, loadedAt: now() });
-      // A failed load must not stay cached.
-      limits.catch(() => entries.delete(key));
+      const entry: { limits: Promise<SubjectLimits>; loadedAt: number; loaded?: SubjectLimits } = { limits, loadedAt: now() };
+      entries.set(key, entry);
+      limits.then(
+        (loaded) => {
+          entry.loaded = loaded;
+        },
+        // A failed load must not stay cached.
+        () => {
+          if (entries.get(key) === entry) entries.delete(key);
+        },
+      );
       return limits;
+    },
+    peek(subject) {
+      const cached = entries.get(keyOf(subject));
+      return cached !== undefined && now() - cached.loadedAt < TTL_MS ? cached.loaded : undefined;
     },
     invalidate(subject) {
       entries.delete(keyOf(subject));

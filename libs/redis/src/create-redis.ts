@@ -19,6 +19,11 @@ export interface RedisOptions {
    */
   maxRetriesPerRequest?: number;
   connectTimeoutMs?: number;
+  /**
+   * The longest wait between reconnect attempts (default: ioredis's own, which backs off to 5 s). A command queued
+   * during an outage waits for the next attempt(s) before it fails, so a service that must fail fast caps it.
+   */
+  maxReconnectDelayMs?: number;
 }
 
 export function createRedis(options: RedisOptions): Redis {
@@ -26,6 +31,12 @@ export function createRedis(options: RedisOptions): Redis {
     keyPrefix: options.keyPrefix,
     maxRetriesPerRequest: options.maxRetriesPerRequest ?? 2,
     connectTimeout: options.connectTimeoutMs ?? 5000,
+    ...(options.maxReconnectDelayMs === undefined
+      ? {}
+      : {
+          retryStrategy: (times: number) =>
+            Math.min(2 ** Math.min(times - 1, 16) * 50, options.maxReconnectDelayMs as number) + Math.floor(Math.random() * 50),
+        }),
   });
   const log = options.log?.child({ component: "redis" });
   let lastError = "";

@@ -41,8 +41,17 @@ export const quotaService = defineService({
   async start(config, { log, instanceId, resources, metrics }) {
     const pg = createDb({ url: config.DATABASE_URL, name: "quota" });
     const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
-    // One reconnect attempt per command: a check must fail fast (and apply the fail policy) during a Redis outage.
-    const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log, maxRetriesPerRequest: 1, connectTimeoutMs: 1000 });
+    // One reconnect attempt per command, at most ~half a second apart: a check must fail fast (and apply the fail
+    // policy) during a Redis outage. With ioredis's own backoff (up to 5 s between attempts) a check then waited up to
+    // ~10 s for its fail-open answer, past the edges' own timeout.
+    const redis = createRedis({
+      url: config.REDIS_URL,
+      keyPrefix,
+      log,
+      maxRetriesPerRequest: 1,
+      connectTimeoutMs: 1000,
+      maxReconnectDelayMs: 500,
+    });
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
       namespace: config.THINKWATCH_NAMESPACE,

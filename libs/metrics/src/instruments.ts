@@ -62,6 +62,11 @@ export function defineInstruments(registry: Registry) {
       help: "Quota checks let through unchecked because the rate limiter (Redis) could not be asked.",
       registers,
     }),
+    budgetFailOpen: new Counter({
+      name: "gateway_budget_fail_open_total",
+      help: "Quota checks with a budget cap to enforce let through unchecked (nothing reserved) because the rate limiter (Redis) could not be asked.",
+      registers,
+    }),
     rateLimiterFailClosed: new Counter({
       name: "gateway_rate_limiter_fail_closed_total",
       help: "Quota checks refused because the rate limiter (Redis) could not be asked and the fail policy is closed.",

@@ -157,6 +157,7 @@ describe("with METRICS_BEARER_TOKEN", () => {
       "gateway_rate_limited_total",
       "gateway_rate_limiter_fail_open_total",
       "gateway_rate_limiter_fail_closed_total",
+      "gateway_budget_fail_open_total",
       "gateway_budget_alert_total",
       "circuit_breaker_state",
       "audit_dead_letter_total",

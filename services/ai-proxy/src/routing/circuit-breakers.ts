@@ -39,9 +39,10 @@ export interface BreakerSnapshot {
 }
 
 export interface CircuitBreakers {
-  admit(route: Route): Promise<Admission>;
-  /** `probe`: the attempt was admitted as a half-open probe. */
-  record(route: Route, ok: boolean, admission: Admission): Promise<void>;
+  /** Synchronous when the replica's cached state decides. */
+  admit(route: Route): Admission | Promise<Admission>;
+  /** `probe`: the attempt was admitted as a half-open probe. Returns nothing when the outcome was only counted. */
+  record(route: Route, ok: boolean, admission: Admission): Promise<void> | undefined;
   snapshot(routeIds: readonly string[]): Promise<Map<string, BreakerSnapshot>>;
 }
 
@@ -168,8 +169,29 @@ export function createRedisCircuitBreakers(deps: {
       }, redisFailed);
   };
 
+  /** An outcome that may change the state: to Redis now, with the route's waiting successes unless it is a probe. */
+  const report = async (route: Route, ok: boolean, admission: Admission): Promise<void> => {
+    // A probe reports alone; any other outcome takes the route's waiting successes along.
+    let successes = ok ? 1 : 0;
+    if (admission !== "probe") {
+      successes += pending.get(route.id)?.successes ?? 0;
+      pending.delete(route.id);
+    }
+    const settings = deps.settings();
+    try {
+      const [state, transition, openedAt] = await recordScript(
+        [breakerKey(route.id)],
+        recordArgs(settings, successes, ok ? 0 : 1, admission === "probe"),
+      );
+      redisDown = false;
+      recorded(route, settings, state, transition, openedAt);
+    } catch (caught) {
+      redisFailed(caught);
+    }
+  };
+
   return {
-    async admit(route) {
+    admit(route) {
       const settings = deps.settings();
       const cached = seen.get(route.id);
       const t = now();
@@ -187,7 +209,7 @@ export function createRedisCircuitBreakers(deps: {
       }
       return ask(route, settings, t);
     },
-    async record(route, ok, admission) {
+    record(route, ok, admission) {
       if (ok && admission === "allow" && seen.get(route.id)?.state === "closed") {
         const waiting = pending.get(route.id);
         if (waiting === undefined) pending.set(route.id, { route, successes: 1 });
@@ -196,25 +218,9 @@ export function createRedisCircuitBreakers(deps: {
           flushScheduled = true;
           setTimeout(flushPending, FLUSH_MS).unref();
         }
-        return;
+        return undefined;
       }
-      // A probe reports alone; any other outcome takes the route's waiting successes along.
-      let successes = ok ? 1 : 0;
-      if (admission !== "probe") {
-        successes += pending.get(route.id)?.successes ?? 0;
-        pending.delete(route.id);
-      }
-      const settings = deps.settings();
-      try {
-        const [state, transition, openedAt] = await recordScript(
-          [breakerKey(route.id)],
-          recordArgs(settings, successes, ok ? 0 : 1, admission === "probe"),
-        );
-        redisDown = false;
-        recorded(route, settings, state, transition, openedAt);
-      } catch (caught) {
-        redisFailed(caught);
-      }
+      return report(route, ok, admission);
     },
     async snapshot(routeIds) {
       const pipeline = redis.pipeline();

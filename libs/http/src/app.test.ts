@@ -6,14 +6,19 @@ const app = createHttpApp({ log: createLogger({ service: "test", level: "silent"
 app.get("/json", (c) => c.json({ ok: true }));
 app.get("/own", () => new Response("x", { headers: { "x-request-id": "set-by-handler" } }));
 app.get("/plain", () => new Response("x"));
-app.get("/fetched", async () => {
-  // A Response whose headers cannot be changed, as fetch hands them out.
+/** Headers that refuse changes, as those of a Response handed out by fetch do. */
+function immutableHeaders(): Headers {
+  const headers = new Headers();
+  Object.defineProperty(headers, "set", {
+    value: () => {
+      throw new TypeError("immutable");
+    },
+  });
+  return headers;
+}
+app.get("/fetched", () => {
   const response = new Response("x");
-  Object.defineProperty(response, "headers", { value: Object.freeze(new Headers()), configurable: true });
-  const frozen = response.headers;
-  frozen.set = () => {
-    throw new TypeError("immutable");
-  };
+  Object.defineProperty(response, "headers", { value: immutableHeaders(), configurable: true });
   return response;
 });
 

@@ -210,22 +210,23 @@ describe("budgets", () => {
     expect(usage.budgets[0]?.used).toBe(250);
   });
 
-  it("settles a batch in one pipeline, each settlement exact and idempotent, a duplicate inside it counted once", async () => {
+  it("settles a batch in one write, each settlement exact and idempotent, a duplicate inside it counted once", async () => {
     now = Date.UTC(2026, 7, 7, 9);
     const cap: BudgetApplication = { subject: subject("user"), budget: budget("daily", 5000) };
     const tokens: RuleApplication = { subject: cap.subject, rule: rule(3600, 100_000, "tokens") };
     const ids = Array.from({ length: 30 }, () => randomUUID());
-    const pipelines = vi.spyOn(redis, "pipeline");
+    // The batch's EVALSHAs are written while the socket is corked: one write, like a pipeline (see the checks below).
+    const corks = vi.spyOn(redis.stream, "cork");
     const evalsha = vi.spyOn(redis, "evalsha");
     let results: Awaited<ReturnType<typeof engine.settleMany>>;
     try {
       results = await engine.settleMany(
         [...ids, ids[0] as string].map((eventId) => ({ eventId, rules: [tokens], budgets: [cap], weightedTokens: 100, usd: 0 })),
       );
-      expect(pipelines).toHaveBeenCalledTimes(1);
-      expect(evalsha).not.toHaveBeenCalled();
+      expect(corks).toHaveBeenCalledTimes(1);
+      expect(evalsha).toHaveBeenCalledTimes(31);
     } finally {
-      pipelines.mockRestore();
+      corks.mockRestore();
       evalsha.mockRestore();
     }
     expect(results.filter((r) => !(r instanceof Error) && !r.duplicate)).toHaveLength(30);

@@ -4,8 +4,6 @@
  * single checks (one NATS message each, latency as a client sees it) and batches (what an edge sends when several
  * requests arrive in one event-loop tick). The load generator is this process; quota runs in its own.
  *
- * `--rate 5000` offers a fixed load instead of saturating the machine (a closed loop as fast as answers come back
- * keeps both cores busy, so its p99 is mostly the four processes — bench, NATS, quota, Redis — queueing for CPU).
  * Narrowing and diagnosing: `--rules 4 --lanes single`; `--trace-gc` (the quota process's scavenges and
  * mark-compacts during the lanes); `--profile` (a CPU profile for `npm run bench -- profile-top`);
  * `--node-args=<flags>` (more Node flags for quota) with `--signal SIGUSR2` (sent after the lanes, e.g. for
@@ -27,8 +25,6 @@ const { values } = parseArgs({
     duration: { type: "string", default: "4" },
     concurrency: { type: "string", default: "64" },
     batch: { type: "string", default: "32" },
-    /** Offered load in decisions/s across all workers (default 0: as fast as answers come back, which saturates). */
-    rate: { type: "string", default: "0" },
     /** Which rule counts to run (comma-separated), e.g. `--rules 4`. */
     rules: { type: "string", default: "1,4,16" },
     /** Which lanes: single, batch or both. */
@@ -46,7 +42,6 @@ const { values } = parseArgs({
 const durationMs = Number(values.duration) * 1000;
 const concurrency = Number(values.concurrency);
 const batchSize = Number(values.batch);
-const rate = Number(values.rate);
 
 const WINDOWS = [60, 300, 3600, 18000] as const;
 const testEnv = await createTestEnvironment();
@@ -119,19 +114,9 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number): 
   const cpuBefore = cpuSeconds(pid);
   const started = performance.now();
   const deadline = started + durationMs;
-  const workers = perMessage === 1 ? concurrency : Math.max(1, concurrency / perMessage) * 2;
-  // --rate: each worker sends on a schedule (rate/workers messages a second each) and a message's latency counts from
-  // when it was due, so a stall delays (and counts against) every message due during it — no coordinated omission.
-  const intervalMs = rate > 0 ? (workers * perMessage * 1000) / rate : 0;
-  const worker = async (index: number) => {
-    let due = started + (intervalMs * index) / workers;
+  const worker = async () => {
     while (performance.now() < deadline) {
-      if (intervalMs > 0) {
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((done) => setTimeout(done, wait));
-      }
-      const t0 = intervalMs > 0 ? due : performance.now();
-      due += intervalMs;
+      const t0 = performance.now();
       if (perMessage === 1) {
         const decision = await bus.request(QuotaCheck, check(decisions));
         if (!decision.allowed) refused += 1;
@@ -146,7 +131,7 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number): 
       latencies.push(performance.now() - t0);
     }
   };
-  await Promise.all(Array.from({ length: workers }, (_, index) => worker(index)));
+  await Promise.all(Array.from({ length: perMessage === 1 ? concurrency : Math.max(1, concurrency / perMessage) * 2 }, worker));
   const elapsed = (performance.now() - started) / 1000;
   const cpuUsPerDecision = ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, decisions);
   latencies.sort((a, b) => a - b);
@@ -178,9 +163,7 @@ try {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
-  console.log(
-    `one quota process, ${concurrency} checks in flight, ${values.duration} s per lane (latency: per message${rate > 0 ? `, offered ${rate} decisions/s, counted from when each was due` : ""})`,
-  );
+  console.log(`one quota process, ${concurrency} checks in flight, ${values.duration} s per lane (latency: per message)`);
   console.log(
     `machine load average: ${loadavg()
       .map((n) => n.toFixed(1))

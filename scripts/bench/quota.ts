@@ -19,6 +19,8 @@ import { createLogger } from "@thinkwatch/log";
 import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, QuotaRulesSet, type QuotaSubject } from "@thinkwatch/proto";
 import { createTestEnvironment, startFleetProcess } from "@thinkwatch/testkit";
 import { REPO_ROOT } from "./_procs.js";
+import { writeResultsSection } from "./_results.js";
+import { formatTable } from "./_table.js";
 
 const { values } = parseArgs({
   options: {
@@ -175,6 +177,7 @@ try {
     quota.process.kill(values.signal as NodeJS.Signals);
     await new Promise((done) => setTimeout(done, 3000));
   }
+  const gcNotes: string[] = [];
   if (values["trace-gc"]) {
     mkdirSync(resolve(REPO_ROOT, "bench/profiles"), { recursive: true });
     writeFileSync(resolve(REPO_ROOT, "bench/profiles/quota-trace-gc.log"), quota.output().slice(gcFrom));
@@ -190,10 +193,26 @@ try {
     for (const [kind, list] of byKind) {
       const sorted = list.sort((a, b) => a - b);
       const total = sorted.reduce((a, b) => a + b, 0);
-      console.log(
+      gcNotes.push(
         `quota GC ${kind}: ${sorted.length} pauses (${((sorted.length * 1000) / Math.max(1, decisionsInAll)).toFixed(2)} per 1000 decisions), ${total.toFixed(1)} ms in all, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(2)} ms, longest ${(sorted.at(-1) ?? 0).toFixed(2)} ms`,
       );
     }
+    for (const note of gcNotes) console.log(note);
+  }
+  // Only whole runs are recorded: not narrowed ones, and not a profiled or otherwise instrumented quota process.
+  const whole = values.rules === "1,4,16" && lanes.has("single") && lanes.has("batch");
+  if (whole && !values.profile && values["node-args"] === "" && values.signal === undefined) {
+    const text = [
+      `One quota process, ${concurrency} checks in flight, ${values.duration} s per lane; latency per message as the client sees it. The load generator is a separate process on the same 2 cores, as are NATS and Redis.`,
+      "",
+      formatTable(header, rows),
+      ...(gcNotes.length === 0 ? [] : ["", ...gcNotes.map((note) => `- ${note}`)]),
+    ].join("\n");
+    await writeResultsSection(
+      `quota (${concurrency} in flight)`,
+      `npm run bench -- quota ${process.argv.slice(2).join(" ")}`.trim(),
+      text,
+    );
   }
 } finally {
   await bus.close(1000);

@@ -13,6 +13,7 @@ export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario
 export { type KafkaMockCluster, startKafkaMockCluster } from "./kafka-mock.js";
 export { type ConformanceResult, runConformanceServerSuite, type ScenarioOutcome } from "./mcp-conformance.js";
 export { type ConformanceFixture, startConformanceFixture } from "./mcp-conformance-fixture.js";
+export { type InteractiveUpstream, startInteractiveUpstream } from "./mcp-interactive-upstream.js";
 export { type OAuthMcpCall, type OAuthProtectedMcp, startOAuthProtectedMcp } from "./mcp-oauth-upstream.js";
 export {
   everythingStdio,

@@ -29,6 +29,7 @@ import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchToolGrants } from "./policy/tool-grants-watch.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
 import { SessionManager } from "./session/session-manager.js";
+import { createSessionRelay } from "./session/session-relay.js";
 import { openSessionStore } from "./session/session-store.js";
 import { createUpstreamFetch } from "./upstream/upstream-fetch.js";
 import { createUpstreamAuth } from "./upstream/user-oauth.js";
@@ -69,7 +70,9 @@ export const mcpProxyService = defineService({
     );
     const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
     const grants = await watchToolGrants(configStore, log);
+    const relay = createSessionRelay(bus, log);
     const sessions = new SessionManager({
+      relay,
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
       log,
@@ -129,6 +132,7 @@ export const mcpProxyService = defineService({
         settings.stop();
         await stateless.close();
         await sessions.closeAll();
+        relay.close();
         await http.close();
         await keys.stop();
         await outbox.flush(deadlineMs);

@@ -233,8 +233,14 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     }
     const session = await sessionOf(c, admitted.key, admitted.serverId);
     if (session instanceof Response) return session;
-    const { sink, body } = createStandaloneStream(deps.keepAliveMs, () => session.transport.closeStandalone(sink));
-    session.transport.openStandalone(sink);
+    let streamClosed = false;
+    let closeStream: (() => void) | null = null;
+    const { sink, body } = createStandaloneStream(deps.keepAliveMs, () => {
+      streamClosed = true;
+      closeStream?.();
+    });
+    closeStream = await deps.sessions.openStream(session, sink);
+    if (streamClosed) closeStream();
     return c.body(body, 200, {
       [SESSION_HEADER]: session.record.id,
       "content-type": "text/event-stream",

@@ -41,7 +41,7 @@ import { linkRequiredResult, notLinkedServer } from "../upstream/link-required.j
 import { type ListKind, SessionUpstreams } from "../upstream/session-upstreams.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import type { UpstreamAuth } from "../upstream/user-oauth.js";
-import { type Exchange, SessionTransport } from "./session-transport.js";
+import { type Exchange, SessionTransport, type TransportRelay } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
 export const GATEWAY_SERVER_INFO = { name: "thinkwatch", version: "0.1.0" };
@@ -77,6 +77,8 @@ export interface SessionOptions {
   /** Credentials of non-static servers (per-user OAuth, client credentials). */
   upstreamAuth?: UpstreamAuth;
   onToolCall(outcome: ToolCallOutcome): void;
+  /** The relay to other replicas (session-based sessions; a stateless one lives on one replica). */
+  relay?: TransportRelay | null;
 }
 
 export class GatewaySession {
@@ -94,7 +96,7 @@ export class GatewaySession {
   constructor(private readonly options: SessionOptions) {
     this.record = options.record;
     this.key = options.key;
-    this.transport = new SessionTransport(options.record.id);
+    this.transport = new SessionTransport(options.record.id, options.relay ?? null);
     this.server = new Server(GATEWAY_SERVER_INFO, {
       capabilities: {
         tools: { listChanged: true },
@@ -139,9 +141,13 @@ export class GatewaySession {
     await this.server.connect(this.transport);
   }
 
-  /** The permitted server list or their tools changed (registry revision, permission change, upstream notice). */
-  listChanged(kind: ListKind): void {
+  /**
+   * The permitted server list or their tools changed (registry revision, permission change, upstream notice). Every
+   * replica sees registry and permission changes (`everywhere`), so only the one holding the client's stream tells it.
+   */
+  listChanged(kind: ListKind, everywhere = false): void {
     if (kind === "tools") this.toolIndex = null;
+    if (everywhere && !this.transport.hasStandalone()) return;
     const method = `notifications/${kind}/list_changed` as const;
     this.server.notification({ method }).catch(() => undefined);
   }

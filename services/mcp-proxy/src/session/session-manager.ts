@@ -13,7 +13,9 @@ import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import type { UpstreamAuth } from "../upstream/user-oauth.js";
 import { GatewaySession, type ToolCallOutcome } from "./gateway-session.js";
+import type { SessionRelay } from "./session-relay.js";
 import type { SessionStore } from "./session-store.js";
+import type { StreamSink } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
 export interface SessionManagerOptions {
@@ -28,6 +30,8 @@ export interface SessionManagerOptions {
   /** Tool RBAC grants; none: keys alone decide. */
   grants?: ToolGrants;
   onToolCall(outcome: ToolCallOutcome): void;
+  /** Messages between replicas (any replica serves any session); none: this replica alone. */
+  relay?: SessionRelay;
 }
 
 const REPLAY_ID = "thinkwatch-replayed-initialize";
@@ -44,10 +48,14 @@ export class SessionManager {
     this.reaper = setInterval(() => void this.reapIdle(), Math.min(60_000, Math.max(1000, options.idleMs / 2)));
     this.reaper.unref();
     options.registry.onChange(() => {
-      for (const session of this.live.values()) session.listChanged("tools");
+      for (const session of this.live.values()) session.listChanged("tools", true);
     });
     options.grants?.onChange(() => {
-      for (const session of this.live.values()) session.listChanged("tools");
+      for (const session of this.live.values()) session.listChanged("tools", true);
+    });
+    options.relay?.listen({
+      inbox: (id, message) => this.live.get(id)?.transport.receiveRelayed(message),
+      cancel: (id, message) => this.live.get(id)?.transport.receiveRelayed(message),
     });
   }
 
@@ -56,7 +64,9 @@ export class SessionManager {
   }
 
   private build(record: SessionRecord, key: ApiKeyInfo): GatewaySession {
+    const stateless = record.id.startsWith(STATELESS_PREFIX);
     return new GatewaySession({
+      ...(stateless || this.options.relay === undefined ? {} : { relay: this.options.relay }),
       record,
       key,
       registry: this.options.registry,
@@ -177,6 +187,19 @@ export class SessionManager {
       this.rebuilding.set(id, pending);
     }
     return pending;
+  }
+
+  /**
+   * The session's standalone GET stream is open here: it takes the session's server→client messages, those of this
+   * replica directly and those of other replicas through the relay. Returns what closes it.
+   */
+  async openStream(session: GatewaySession, sink: StreamSink): Promise<() => void> {
+    session.transport.openStandalone(sink);
+    const unrelay = (await this.options.relay?.openStream(session.record.id, (message) => sink.write(message))) ?? (() => {});
+    return () => {
+      session.transport.closeStandalone(sink);
+      unrelay();
+    };
   }
 
   /** DELETE: forget the session everywhere. */

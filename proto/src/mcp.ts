@@ -115,6 +115,8 @@ export const McpCatalog = requestContract(
 export const McpSessionRelaySchema = v.object({
   sessionId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/)),
   message: v.record(v.string(), v.unknown()),
+  /** The SSE event id of a message for a session's GET stream (kept for resumption). */
+  eventId: v.optional(v.pipe(v.string(), v.maxLength(256))),
 });
 export type McpSessionRelay = v.InferOutput<typeof McpSessionRelaySchema>;
 

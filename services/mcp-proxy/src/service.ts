@@ -18,6 +18,7 @@ import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwat
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
+import { createRedis, redisDependency, redisHealthCheck } from "@thinkwatch/redis";
 import { publishToolCall, toolCallEvent } from "./audit/tool-call-audit.js";
 import { McpProxyConfigSchema } from "./config.js";
 import { rpcErrorFromAppError } from "./http/json-rpc.js";
@@ -28,6 +29,7 @@ import { createToolCallObserver, createUpstreamHealthBoard } from "./metrics/mcp
 import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchToolGrants } from "./policy/tool-grants-watch.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
+import { createRedisEventStore } from "./session/redis-event-store.js";
 import { SessionManager } from "./session/session-manager.js";
 import { createSessionRelay } from "./session/session-relay.js";
 import { openSessionStore } from "./session/session-store.js";
@@ -37,7 +39,7 @@ import { createUpstreamAuth } from "./upstream/user-oauth.js";
 export const mcpProxyService = defineService({
   name: "mcp-proxy",
   config: McpProxyConfigSchema,
-  dependencies: (config) => [natsDependency(config.NATS_URL)],
+  dependencies: (config) => [natsDependency(config.NATS_URL), redisDependency(config.REDIS_URL)],
   async start(config, { log, instanceId, resources, metrics }) {
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
@@ -46,6 +48,8 @@ export const mcpProxyService = defineService({
       log,
       observer: natsRequestObserver(metrics),
     });
+    const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
+    const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log, maxRetriesPerRequest: 1, connectTimeoutMs: 2000 });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const settings = await watchSettings(configStore, log);
@@ -73,6 +77,7 @@ export const mcpProxyService = defineService({
     const relay = createSessionRelay(bus, log);
     const sessions = new SessionManager({
       relay,
+      events: createRedisEventStore(redis, { maxEvents: config.MCP_SSE_EVENTS_MAX, ttlMs: config.MCP_SSE_EVENTS_TTL_MS }),
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
       log,
@@ -108,7 +113,8 @@ export const mcpProxyService = defineService({
       keepAliveMs: 15_000,
       quota: { quota, quotaIndex },
     });
-    const health = serviceHealth([natsHealthCheck(bus)]);
+    // Without Redis only resumption suffers (events go out without ids): not critical.
+    const health = serviceHealth([natsHealthCheck(bus), { ...redisHealthCheck(redis), critical: false }]);
     const announcement = announceInstance(bus, {
       service: "mcp-proxy",
       process: instanceId,
@@ -136,6 +142,7 @@ export const mcpProxyService = defineService({
         await http.close();
         await keys.stop();
         await outbox.flush(deadlineMs);
+        redis.disconnect();
         await bus.close(deadlineMs);
       },
     };

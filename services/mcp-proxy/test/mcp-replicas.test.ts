@@ -3,6 +3,8 @@
  * requests are split between them the worst way — tools/call to one replica, its answers, notifications and the
  * GET stream to the other. Server→client requests (elicitation, sampling, roots), the client's answers,
  * cancellations, progress and unrelated notifications all reach the right place through the relay over NATS.
+ * SSE events carry ids kept in Redis, so a client whose GET stream drops resumes it on the other replica with
+ * Last-Event-ID and gets what it missed.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -176,5 +178,101 @@ describe("server→client traffic across replicas", () => {
     await waitFor(() => upstream.cancelled.includes("split-1"), { what: "the upstream call to be cancelled", timeoutMs: 10_000 });
     expect(split.routed.find((r) => r.what === "notifications/cancelled")?.replica).toBe("two");
     await client.close();
+  });
+});
+
+/**
+ * A fetch that sends the first GET stream to replica two and reconnections to replica one, everything else as
+ * splitFetch does; `drop()` breaks the open GET stream the way a network failure does.
+ */
+function droppableFetch() {
+  const gets: Array<{ replica: "one" | "two"; lastEventId: string | null }> = [];
+  let breakStream: (() => void) | null = null;
+  let opened = 0;
+  const fetchVia = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(String(input));
+    const method = init?.method ?? "GET";
+    const body = typeof init?.body === "string" ? init.body : "";
+    const replica = method === "GET" ? (gets.length === 0 ? two : one) : body.includes('"method":"tools/call"') ? one : two;
+    url.host = new URL(replica.mcpUrl).host;
+    if (method !== "GET") return fetch(url, init);
+    gets.push({ replica: replica === one ? "one" : "two", lastEventId: new Headers(init?.headers).get("last-event-id") });
+    const response = await fetch(url, init);
+    if (!response.ok || response.body === null) return response;
+    opened += 1;
+    const reader = response.body.getReader();
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        breakStream = () => {
+          controller.error(new TypeError("network connection lost"));
+          void reader.cancel().catch(() => undefined);
+        };
+      },
+      async pull(controller) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+    });
+    return new Response(stream, { status: response.status, headers: response.headers });
+  };
+  return { fetch: fetchVia, gets, opened: () => opened, drop: () => breakStream?.() };
+}
+
+describe("SSE resumability", () => {
+  it("resumes a dropped GET stream on the other replica with Last-Event-ID and delivers what was missed", async () => {
+    const wire = droppableFetch();
+    const client = new Client({ name: "resumer", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(new URL(`${two.mcpUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+      fetch: wire.fetch,
+      reconnectionOptions: {
+        initialReconnectionDelay: 1500,
+        maxReconnectionDelay: 3000,
+        reconnectionDelayGrowFactor: 1,
+        maxRetries: 5,
+      },
+    });
+    const seen: string[] = [];
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      seen.push("changed");
+    });
+    await client.connect(transport);
+    await waitFor(() => wire.opened() === 1, { what: "the GET stream", timeoutMs: 10_000 });
+
+    // A POST's SSE events carry ids a client can resume from.
+    const tokens: string[] = [];
+    await client.callTool({ name: "interactive__announce", arguments: {} }, undefined, {
+      onresumptiontoken: (token) => tokens.push(token),
+    });
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const token of tokens) expect(token.startsWith(`${transport.sessionId}.`)).toBe(true);
+    await waitFor(() => seen.length === 1, { what: "the first list_changed on the GET stream", timeoutMs: 10_000 });
+
+    wire.drop();
+    // While the client has no stream, the gateway keeps the message; the client reconnects 1.5 s later.
+    await client.callTool({ name: "interactive__announce", arguments: {} });
+    await waitFor(() => seen.length === 2, { what: "the missed list_changed after the reconnection", timeoutMs: 15_000 });
+    expect(wire.gets).toHaveLength(2);
+    expect(wire.gets[1]?.replica).toBe("one");
+    expect(wire.gets[1]?.lastEventId).toMatch(new RegExp(`^${transport.sessionId}\\.get\\.\\d+-\\d+$`));
+    await client.close();
+  });
+
+  it("refuses a Last-Event-ID of another session", async () => {
+    const { client: mine, transport: ours } = await connectSplit({});
+    const { client: theirs, transport: other } = await connectSplit({});
+    const answer = await fetch(`${one.mcpUrl}/mcp`, {
+      headers: {
+        authorization: `Bearer ${key}`,
+        accept: "text/event-stream",
+        "mcp-session-id": ours.sessionId as string,
+        "last-event-id": `${other.sessionId}.get.1-0`,
+      },
+    });
+    expect(answer.status).toBe(400);
+    await answer.body?.cancel();
+    await mine.close();
+    await theirs.close();
   });
 });

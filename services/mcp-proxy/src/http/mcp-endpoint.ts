@@ -20,7 +20,7 @@ import type { Context, Hono } from "hono";
 import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { GatewaySession } from "../session/gateway-session.js";
-import type { SessionManager } from "../session/session-manager.js";
+import { type SessionManager, UnknownEventIdError } from "../session/session-manager.js";
 import { JSON_RPC, rpcError } from "./json-rpc.js";
 import { resourceMetadataUrl } from "./protected-resource.js";
 import { createJsonExchange, createSseExchange, createStandaloneStream } from "./sse-exchange.js";
@@ -216,7 +216,7 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     c.req.raw.signal.addEventListener("abort", cancelOnAbort, { once: true });
 
     if (accept.includes("text/event-stream")) {
-      const { exchange, body } = createSseExchange();
+      const { exchange, body } = createSseExchange(deps.sessions.postEvents(session));
       session.transport.deliver(messages, exchange, extra, answered);
       return c.body(body, 200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
     }
@@ -239,7 +239,14 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
       streamClosed = true;
       closeStream?.();
     });
-    closeStream = await deps.sessions.openStream(session, sink);
+    const lastEventId = c.req.header("last-event-id");
+    try {
+      closeStream = await deps.sessions.openStream(session, sink, lastEventId === "" ? undefined : lastEventId);
+    } catch (caught) {
+      if (!(caught instanceof UnknownEventIdError)) throw caught;
+      await body.cancel();
+      return fail(c, 400, JSON_RPC.invalidRequest, "Bad Request: Last-Event-ID is not an event of this session");
+    }
     if (streamClosed) closeStream();
     return c.body(body, 200, {
       [SESSION_HEADER]: session.record.id,

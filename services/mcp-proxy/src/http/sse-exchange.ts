@@ -4,12 +4,22 @@ import type { Exchange, StreamSink } from "../session/session-transport.js";
 
 const encoder = new TextEncoder();
 
-export function sseFrame(message: JSONRPCMessage): Uint8Array {
-  return encoder.encode(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+export function sseFrame(message: JSONRPCMessage, eventId: string | null = null): Uint8Array {
+  const id = eventId === null ? "" : `id: ${eventId}\n`;
+  return encoder.encode(`${id}event: message\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
-/** An SSE response body fed by the session; closes when every awaited answer was written. */
-export function createSseExchange(): { exchange: Exchange; body: ReadableStream<Uint8Array> } {
+/** Keeps each event of one SSE stream for a resuming client and gives its id (null: it could not be kept). */
+export type EventRecorder = (message: JSONRPCMessage) => Promise<string | null>;
+
+/**
+ * An SSE response body fed by the session; closes when every awaited answer was written. With a recorder, every
+ * event is kept (also after the client went away, for its resumption) and carries its id, in order.
+ */
+export function createSseExchange(record: EventRecorder | null = null): {
+  exchange: Exchange;
+  body: ReadableStream<Uint8Array>;
+} {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
   const body = new ReadableStream<Uint8Array>({
@@ -20,17 +30,29 @@ export function createSseExchange(): { exchange: Exchange; body: ReadableStream<
       open = false;
     },
   });
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (message: JSONRPCMessage, id: string | null) => {
+    if (open) controller.enqueue(sseFrame(message, id));
+  };
+  const close = () => {
+    if (!open) return;
+    open = false;
+    controller.close();
+  };
   return {
     body,
     exchange: {
       streaming: true,
       write(message) {
-        if (open) controller.enqueue(sseFrame(message));
+        if (record === null) {
+          enqueue(message, null);
+          return;
+        }
+        queue = queue.then(async () => enqueue(message, await record(message).catch(() => null)));
       },
       finish() {
-        if (!open) return;
-        open = false;
-        controller.close();
+        if (record === null) close();
+        else queue = queue.then(close);
       },
     },
   };
@@ -88,10 +110,10 @@ export function createStandaloneStream(
   return {
     body,
     sink: {
-      write(message) {
+      write(message, eventId) {
         if (!open) return;
         try {
-          controller.enqueue(sseFrame(message));
+          controller.enqueue(sseFrame(message, eventId ?? null));
         } catch {
           close();
         }

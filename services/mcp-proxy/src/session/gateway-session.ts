@@ -41,7 +41,7 @@ import { linkRequiredResult, notLinkedServer } from "../upstream/link-required.j
 import { type ListKind, SessionUpstreams } from "../upstream/session-upstreams.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import type { UpstreamAuth } from "../upstream/user-oauth.js";
-import { type Exchange, SessionTransport, type TransportRelay } from "./session-transport.js";
+import { type Exchange, SessionTransport, type StandaloneEvents, type TransportRelay } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
 export const GATEWAY_SERVER_INFO = { name: "thinkwatch", version: "0.1.0" };
@@ -79,6 +79,8 @@ export interface SessionOptions {
   onToolCall(outcome: ToolCallOutcome): void;
   /** The relay to other replicas (session-based sessions; a stateless one lives on one replica). */
   relay?: TransportRelay | null;
+  /** Keeps the standalone stream's events for resumption (session-based sessions). */
+  standaloneEvents?: StandaloneEvents | null;
 }
 
 export class GatewaySession {
@@ -96,7 +98,7 @@ export class GatewaySession {
   constructor(private readonly options: SessionOptions) {
     this.record = options.record;
     this.key = options.key;
-    this.transport = new SessionTransport(options.record.id, options.relay ?? null);
+    this.transport = new SessionTransport(options.record.id, options.relay ?? null, options.standaloneEvents ?? null);
     this.server = new Server(GATEWAY_SERVER_INFO, {
       capabilities: {
         tools: { listChanged: true },

@@ -29,9 +29,9 @@ export interface SessionRelay {
   readonly replica: string;
   toReplica(replica: string, sessionId: string, message: JSONRPCMessage): void;
   cancel(sessionId: string, message: JSONRPCMessage): void;
-  toStream(sessionId: string, message: JSONRPCMessage): void;
+  toStream(sessionId: string, message: JSONRPCMessage, eventId: string | null): void;
   /** Take the relayed stream messages of a session whose GET stream is open here; resolves once subscribed. */
-  openStream(sessionId: string, write: (message: JSONRPCMessage) => void): Promise<() => void>;
+  openStream(sessionId: string, write: (message: JSONRPCMessage, eventId: string | null) => void): Promise<() => void>;
   listen(handlers: RelayHandlers): void;
   close(): void;
 }
@@ -40,7 +40,10 @@ export function createSessionRelay(bus: Bus, log: Logger): SessionRelay {
   const replica = randomBytes(6).toString("hex");
   const subscriptions = new Set<Subscription>();
 
-  const subscribe = (subject: string, handle: (sessionId: string, message: JSONRPCMessage) => void): Subscription => {
+  const subscribe = (
+    subject: string,
+    handle: (sessionId: string, message: JSONRPCMessage, eventId: string | null) => void,
+  ): Subscription => {
     const sub = bus.nc.subscribe(bus.subject(subject), {
       callback: (err, msg) => {
         if (err !== null) return;
@@ -50,7 +53,7 @@ export function createSessionRelay(bus: Bus, log: Logger): SessionRelay {
           return;
         }
         try {
-          handle(parsed.output.sessionId, parsed.output.message as JSONRPCMessage);
+          handle(parsed.output.sessionId, parsed.output.message as JSONRPCMessage, parsed.output.eventId ?? null);
         } catch (caught) {
           log.error({ err: caught, subject }, "relayed MCP message handler failed");
         }
@@ -60,9 +63,10 @@ export function createSessionRelay(bus: Bus, log: Logger): SessionRelay {
     return sub;
   };
 
-  const relayed = (sessionId: string, message: JSONRPCMessage) => ({
+  const relayed = (sessionId: string, message: JSONRPCMessage, eventId: string | null = null) => ({
     sessionId,
     message: message as unknown as Record<string, unknown>,
+    ...(eventId === null ? {} : { eventId }),
   });
 
   return {
@@ -73,11 +77,11 @@ export function createSessionRelay(bus: Bus, log: Logger): SessionRelay {
     cancel(sessionId, message) {
       bus.broadcast(McpCancelRelay, relayed(sessionId, message));
     },
-    toStream(sessionId, message) {
-      bus.broadcast(mcpSessionStream(sessionId), relayed(sessionId, message));
+    toStream(sessionId, message, eventId) {
+      bus.broadcast(mcpSessionStream(sessionId), relayed(sessionId, message, eventId));
     },
     async openStream(sessionId, write) {
-      const sub = subscribe(mcpSessionStream(sessionId).subject, (_id, message) => write(message));
+      const sub = subscribe(mcpSessionStream(sessionId).subject, (_id, message, eventId) => write(message, eventId));
       // The server has the subscription before the client learns the stream is open.
       await bus.nc.flush();
       return () => {

@@ -18,15 +18,19 @@ export interface Exchange {
 }
 
 export interface StreamSink {
-  write(message: JSONRPCMessage): void;
+  /** `eventId`: the id a resuming client names in Last-Event-ID (none when events are not kept). */
+  write(message: JSONRPCMessage, eventId?: string | null): void;
 }
+
+/** Keeps a standalone-stream message for resumption and gives its event id (see redis-event-store.ts). */
+export type StandaloneEvents = (message: JSONRPCMessage) => Promise<string | null>;
 
 /** Where messages go that belong to another replica (see session-relay.ts); null for sessions of this replica only. */
 export interface TransportRelay {
   readonly replica: string;
   toReplica(replica: string, sessionId: string, message: JSONRPCMessage): void;
   cancel(sessionId: string, message: JSONRPCMessage): void;
-  toStream(sessionId: string, message: JSONRPCMessage): void;
+  toStream(sessionId: string, message: JSONRPCMessage, eventId: string | null): void;
 }
 
 const RELAYED_ID = /^tw\.([a-z0-9]+)\.(\d+)$/;
@@ -45,10 +49,13 @@ export class SessionTransport implements Transport {
   private readonly pending = new Map<string, { exchange: Exchange; remaining: { count: number } }>();
   private standalone: StreamSink | null = null;
   private closed = false;
+  /** Standalone messages in order: each is kept (its id known) before it is written. */
+  private standaloneQueue: Promise<void> = Promise.resolve();
 
   constructor(
     sessionId: string,
     private readonly relay: TransportRelay | null = null,
+    private readonly standaloneEvents: StandaloneEvents | null = null,
   ) {
     this.sessionId = sessionId;
   }
@@ -153,8 +160,20 @@ export class SessionTransport implements Transport {
       entry.exchange.write(outgoing);
       return;
     }
-    if (this.standalone !== null) this.standalone.write(outgoing);
-    else if (this.relay !== null && this.sessionId !== undefined) this.relay.toStream(this.sessionId, outgoing);
+    const events = this.standaloneEvents;
+    if (events === null) {
+      this.toStandalone(outgoing, null);
+      return;
+    }
+    // Kept even while no stream is open anywhere: the client gets it when it reconnects with Last-Event-ID.
+    const queued = this.standaloneQueue.then(async () => this.toStandalone(outgoing, await events(outgoing).catch(() => null)));
+    this.standaloneQueue = queued;
+    return queued;
+  }
+
+  private toStandalone(message: JSONRPCMessage, eventId: string | null): void {
+    if (this.standalone !== null) this.standalone.write(message, eventId);
+    else if (this.relay !== null && this.sessionId !== undefined) this.relay.toStream(this.sessionId, message, eventId);
   }
 
   /** Server→client request ids (and the Server's cancellations of them) name this replica, for the answer's way back. */

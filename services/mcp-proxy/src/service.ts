@@ -92,6 +92,7 @@ export const mcpProxyService = defineService({
         publishToolCall(outbox, toolCallEvent(outcome));
       },
     });
+    const unwatchSessions = whenCollected(metrics, (sources) => sources.mcpSessions(() => sessions.counts()));
     const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log);
     grants.onChange(() => stateless.toolsChanged());
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http, upstreamAuth);
@@ -131,6 +132,7 @@ export const mcpProxyService = defineService({
       async stop(deadlineMs) {
         announcement.stop();
         unwatchDrops();
+        unwatchSessions();
         registry.stop();
         grants.stop();
         quotaIndex.stop();

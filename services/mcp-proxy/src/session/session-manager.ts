@@ -72,6 +72,13 @@ export class SessionManager {
     return this.live.size;
   }
 
+  /** Open sessions by kind (metrics). */
+  counts(): { session: number; stateless: number } {
+    let stateless = 0;
+    for (const id of this.live.keys()) if (id.startsWith(STATELESS_PREFIX)) stateless += 1;
+    return { session: this.live.size - stateless, stateless };
+  }
+
   private build(record: SessionRecord, key: ApiKeyInfo): GatewaySession {
     const stateless = record.id.startsWith(STATELESS_PREFIX);
     const events = stateless ? undefined : this.options.events;

@@ -161,6 +161,25 @@ describe("the revision's wire rules", () => {
     });
   });
 
+  it("answers GET and DELETE without a session with 405: Allow POST for this revision, the session methods otherwise", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const modernAnswer = await fetch(`${fleet.gatewayUrl}/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, accept: "text/event-stream", ...headers },
+      });
+      expect(modernAnswer.status, method).toBe(405);
+      expect(modernAnswer.headers.get("allow")).toBe("POST");
+      expect(await modernAnswer.json()).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32000 } });
+      const legacyAnswer = await fetch(`${fleet.gatewayUrl}/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" },
+      });
+      expect(legacyAnswer.status, method).toBe(405);
+      expect(legacyAnswer.headers.get("allow")).toBe("GET, POST, DELETE");
+      await legacyAnswer.body?.cancel();
+    }
+  });
+
   it("refuses an Mcp-Method header that disagrees with the body with -32020 and HTTP 400", async () => {
     const response = await post(
       { jsonrpc: "2.0", id: 2, method: "tools/list", params: envelope() },

@@ -24,7 +24,7 @@ import { type SessionManager, UnknownEventIdError } from "../session/session-man
 import { JSON_RPC, rpcError } from "./json-rpc.js";
 import { resourceMetadataUrl } from "./protected-resource.js";
 import { createJsonExchange, createSseExchange, createStandaloneStream } from "./sse-exchange.js";
-import type { StatelessRevision } from "./stateless-revision.js";
+import { isModernVersion, type StatelessRevision } from "./stateless-revision.js";
 import { admitToolCalls } from "./tool-call-admission.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -90,6 +90,24 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     const server = deps.registry.byName(name) ?? deps.registry.byPrefix(name);
     if (server === undefined) return fail(c, 404, JSON_RPC.invalidRequest, `no MCP server named '${name}'`);
     return { key, serverId: server.id };
+  }
+
+  /**
+   * GET and DELETE act on a session. Without one there is nothing to act on: 405, which clients take as "no stream
+   * here" — a 2026-07-28 client (no sessions, no GET stream in that revision; `subscriptions/listen` instead) is told
+   * only POST is allowed; a session-based client before initialize, that GET and DELETE need a session.
+   */
+  function withoutSession(c: Context<AppEnv>): Response | null {
+    if ((c.req.header(SESSION_HEADER) ?? "") !== "") return null;
+    const version = c.req.header(VERSION_HEADER);
+    if (version !== undefined && isModernVersion(version)) {
+      return fail(c, 405, JSON_RPC.serverError, "Method not allowed: this revision has no GET stream or sessions", {
+        allow: "POST",
+      });
+    }
+    return fail(c, 405, JSON_RPC.serverError, "Method not allowed: GET and DELETE need an established session", {
+      allow: "GET, POST, DELETE",
+    });
   }
 
   async function sessionOf(c: Context<AppEnv>, key: ApiKeyInfo, serverId: string | null): Promise<GatewaySession | Response> {
@@ -228,6 +246,8 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
   const get = async (c: Context<AppEnv>) => {
     const admitted = await admit(c);
     if (admitted instanceof Response) return admitted;
+    const unsessioned = withoutSession(c);
+    if (unsessioned !== null) return unsessioned;
     if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
       return fail(c, 406, JSON_RPC.invalidRequest, "Not Acceptable: accept text/event-stream");
     }
@@ -258,6 +278,8 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
   const del = async (c: Context<AppEnv>) => {
     const admitted = await admit(c);
     if (admitted instanceof Response) return admitted;
+    const unsessioned = withoutSession(c);
+    if (unsessioned !== null) return unsessioned;
     const session = await sessionOf(c, admitted.key, admitted.serverId);
     if (session instanceof Response) return session;
     await deps.sessions.end(session);

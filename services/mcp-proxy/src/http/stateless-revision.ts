@@ -19,14 +19,23 @@ import {
   ProtocolErrorCode,
   Server,
   type ServerContext,
+  SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/server";
 import type { Logger } from "@thinkwatch/log";
-import type { ApiKeyInfo } from "@thinkwatch/proto";
-import type { ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
+import type { ApiKeyInfo, QuotaHeadroom } from "@thinkwatch/proto";
+import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
-import { GATEWAY_SERVER_INFO, RpcAnswerError } from "../session/gateway-session.js";
+import { GATEWAY_SERVER_INFO, type GatewaySession, RpcAnswerError } from "../session/gateway-session.js";
 import type { SessionManager } from "../session/session-manager.js";
-import { admitToolCalls } from "./tool-call-admission.js";
+import { admitToolCalls, type RefusedCall } from "./tool-call-admission.js";
+
+/** The first revision without sessions; the SDK classifies every later one as modern too. */
+const FIRST_MODERN_VERSION = "2026-07-28";
+
+/** A revision of the stateless era (2026-07-28 or later). */
+export function isModernVersion(version: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= FIRST_MODERN_VERSION;
+}
 
 /** Who sent a stateless request, established by the endpoint before the SDK sees it. */
 export interface StatelessCaller {
@@ -34,6 +43,8 @@ export interface StatelessCaller {
   serverId: string | null;
   requestId: string;
   clientIp: string | null;
+  /** Set once quota admitted this request's tools/call before the SDK saw it (see serve). */
+  admitted?: boolean;
 }
 
 /** Methods a gateway session answers; anything else (besides the SDK's own) is unknown in this revision. */
@@ -75,11 +86,8 @@ export function createStatelessRevision(
     return caller;
   };
 
-  const relay = async (request: JSONRPCRequest, ctx: ServerContext) => {
-    if (!RELAYED_METHODS.has(request.method)) {
-      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `Method not found: ${request.method}`);
-    }
-    const caller = callerOf(ctx);
+  /** The caller's backing session and the request's params as the session and upstreams see them. */
+  const prepare = async (request: { method: string; params?: Record<string, unknown> }, caller: StatelessCaller) => {
     const params = { ...(request.params ?? {}) } as Record<string, unknown>;
     const meta = { ...((params._meta ?? {}) as Record<string, unknown>) };
     const declared = { ...((meta[CLIENT_CAPABILITIES_META_KEY] ?? {}) as Record<string, unknown>) };
@@ -89,19 +97,37 @@ export function createStatelessRevision(
     for (const name of Object.keys(meta)) if (name.startsWith("io.modelcontextprotocol/")) delete meta[name];
     if (Object.keys(meta).length === 0) delete params._meta;
     else params._meta = meta;
-
     const session = await sessions.stateless(caller.key, caller.serverId, declared, clientInfo);
-    if (request.method === "tools/call") {
+    return { session, params };
+  };
+
+  /** Quota for one tools/call; the refusal (already audited) when it is over a limit. */
+  const admit = async (
+    session: GatewaySession,
+    id: string | number,
+    params: Record<string, unknown>,
+    caller: StatelessCaller,
+  ): Promise<{ refused: RefusedCall | null; headroom: QuotaHeadroom | null }> => {
+    const admission = await admitToolCalls(
+      quota,
+      session,
+      caller.key,
+      [{ jsonrpc: "2.0", id, method: "tools/call", params } as JSONRPCMessage],
+      { requestId: caller.requestId, clientIp: caller.clientIp },
+    );
+    return { refused: admission.refused.get(String(id)) ?? null, headroom: admission.headroom };
+  };
+
+  const relay = async (request: JSONRPCRequest, ctx: ServerContext) => {
+    if (!RELAYED_METHODS.has(request.method)) {
+      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+    }
+    const caller = callerOf(ctx);
+    const { session, params } = await prepare(request, caller);
+    if (request.method === "tools/call" && caller.admitted !== true) {
       // Quota as on the session-based path; a refused call is audited there and answered with its JSON-RPC error.
-      const admission = await admitToolCalls(
-        quota,
-        session,
-        caller.key,
-        [{ jsonrpc: "2.0", id: request.id, method: request.method, params } as JSONRPCMessage],
-        { requestId: caller.requestId, clientIp: caller.clientIp },
-      );
-      const refused = admission.refused.get(String(request.id));
-      if (refused !== undefined && "error" in refused.answer) {
+      const { refused } = await admit(session, request.id, params, caller);
+      if (refused !== null && "error" in refused.answer) {
         throw new ProtocolError(refused.answer.error.code, refused.answer.error.message, refused.answer.error.data);
       }
     }
@@ -153,13 +179,51 @@ export function createStatelessRevision(
     handler.notify.resourcesChanged();
   });
 
+  /**
+   * A tools/call over a limit is answered HTTP 429 with Retry-After, as on the session-based path — decided before
+   * the SDK answers (its answer would be HTTP 200 or a stream). Only for a request whose headers already agree with
+   * its body; any other goes to the SDK, which refuses the mismatch, and quota then answers inside the response.
+   */
+  const admitFirst = async (
+    request: Request,
+    body: unknown,
+    caller: StatelessCaller,
+  ): Promise<{ refused: Response } | { headroom: QuotaHeadroom | null } | null> => {
+    const call = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: { name?: unknown } };
+    if (typeof call !== "object" || call === null || Array.isArray(call) || call.method !== "tools/call") return null;
+    if (typeof call.id !== "string" && typeof call.id !== "number") return null;
+    const name = call.params?.name;
+    if (typeof name !== "string") return null;
+    const version = request.headers.get("mcp-protocol-version");
+    if (version === null || !isModernVersion(version)) return null;
+    if (request.headers.get("mcp-method") !== "tools/call" || request.headers.get("mcp-name") !== name) return null;
+    const { session, params } = await prepare({ method: "tools/call", params: call.params as Record<string, unknown> }, caller);
+    const { refused, headroom } = await admit(session, call.id, params, caller);
+    caller.admitted = true;
+    if (refused === null) return { headroom };
+    return {
+      refused: new Response(JSON.stringify(refused.answer), {
+        status: 429,
+        headers: { "content-type": "application/json", ...refusalHeaders(refused.refusal) },
+      }),
+    };
+  };
+
   return {
     claims: async (request, body) => !(await isLegacyRequest(request, body)),
-    serve: (request, body, caller) =>
-      handler.fetch(request, {
+    serve: async (request, body, caller) => {
+      const admitted = quota.quotaIndex.anyOnSurface("mcp_gateway") ? await admitFirst(request, body, caller) : null;
+      if (admitted !== null && "refused" in admitted) return admitted.refused;
+      const response = await handler.fetch(request, {
         parsedBody: body,
         authInfo: { token: "", clientId: caller.key.id, scopes: [], extra: { caller } },
-      }),
+      });
+      if (admitted?.headroom == null) return response;
+      // The tightest counter, as x-ratelimit-* on the session-based path.
+      const headers = new Headers(response.headers);
+      for (const [name, value] of Object.entries(headroomHeaders(admitted.headroom))) headers.set(name, value);
+      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    },
     toolsChanged: () => handler.notify.toolsChanged(),
     close: () => handler.close(),
   };

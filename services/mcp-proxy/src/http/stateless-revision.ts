@@ -19,7 +19,6 @@ import {
   ProtocolErrorCode,
   Server,
   type ServerContext,
-  SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/server";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo, QuotaHeadroom } from "@thinkwatch/proto";

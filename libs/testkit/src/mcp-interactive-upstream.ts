@@ -1,7 +1,7 @@
 /**
  * An upstream MCP server that talks back to its client, written with the MCP SDK and served over Streamable HTTP
  * with sessions: tools that elicit, sample, list roots, report progress and wait to be cancelled (recording the
- * cancellation), and one that announces a changed tool list. Put behind the gateway, it shows where the gateway
+ * cancellation), one that answers late, and one that announces a changed tool list. Put behind the gateway, it shows where the gateway
  * sends server→client traffic and the client's answers.
  */
 import { randomUUID } from "node:crypto";
@@ -26,6 +26,7 @@ const TOOLS = [
   { name: "list_roots", description: "Lists the client's roots", inputSchema: NO_ARGS },
   { name: "wait_for_cancel", description: "Reports progress, then waits until cancelled (60 s)", inputSchema: TAGGED },
   { name: "announce", description: "Announces that the tool list changed", inputSchema: NO_ARGS },
+  { name: "slow", description: "Reports progress, then answers 1.5 s later", inputSchema: NO_ARGS },
 ];
 
 export interface InteractiveUpstream {
@@ -90,6 +91,14 @@ function createInteractiveServer(cancelled: string[]): Server {
           );
         });
         return text(extra.signal.aborted ? "cancelled" : "waited");
+      }
+      case "slow": {
+        const token = request.params._meta?.progressToken;
+        if (token !== undefined) {
+          await extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: 1 } });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        return text("slow done");
       }
       case "announce":
         await extra.sendNotification({ method: "notifications/tools/list_changed" });

@@ -275,4 +275,59 @@ describe("SSE resumability", () => {
     await mine.close();
     await theirs.close();
   });
+
+  it("resumes a POST stream lost mid-call: the answer that came later arrives on the resumed stream", async () => {
+    const gets: Array<string | null> = [];
+    let dropped = false;
+    const wire = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const url = new URL(String(input));
+      const method = init?.method ?? "GET";
+      const body = typeof init?.body === "string" ? init.body : "";
+      const isCall = body.includes('"method":"tools/call"');
+      url.host = new URL((isCall ? one : two).mcpUrl).host;
+      if (method === "GET") gets.push(new Headers(init?.headers).get("last-event-id"));
+      const response = await fetch(url, init);
+      if (!isCall || response.body === null) return response;
+      // Pass the first event (the progress notification, with its id), then lose the connection.
+      const reader = response.body.getReader();
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (dropped) {
+            controller.error(new TypeError("network connection lost"));
+            void reader.cancel().catch(() => undefined);
+            return;
+          }
+          const { value, done } = await reader.read();
+          if (done) controller.close();
+          else {
+            controller.enqueue(value);
+            dropped = true;
+          }
+        },
+      });
+      return new Response(stream, { status: response.status, headers: response.headers });
+    };
+    const client = new Client({ name: "post-resumer", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(new URL(`${two.mcpUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+      fetch: wire,
+      reconnectionOptions: {
+        initialReconnectionDelay: 200,
+        maxReconnectionDelay: 1000,
+        reconnectionDelayGrowFactor: 1,
+        maxRetries: 5,
+      },
+    });
+    await client.connect(transport);
+    const progress: Progress[] = [];
+    const result = await client.callTool({ name: "interactive__slow", arguments: {} }, undefined, {
+      onprogress: (p) => progress.push(p),
+    });
+    expect(dropped).toBe(true);
+    expect(progress.map((p) => p.progress)).toEqual([1]);
+    expect(text(result)).toBe("slow done");
+    // The client resumed from the progress event's id, on replica two; the answer came from replica one.
+    expect(gets.some((id) => id !== null && new RegExp(`^${transport.sessionId}\\.[a-f0-9]{12}\\.0-1$`).test(id))).toBe(true);
+    await client.close();
+  });
 });

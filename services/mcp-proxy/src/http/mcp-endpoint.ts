@@ -216,7 +216,11 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     if (quota.headroom !== null) Object.assign(headers, headroomHeaders(quota.headroom));
     const answered = new Map([...quota.refused].map(([id, refused]) => [id, refused.answer]));
 
-    // A client that goes away cancels what it was waiting for, which cancels the upstream calls.
+    // A client that goes away from a stream it can resume (its events are kept) has not cancelled anything: the
+    // calls go on and their answers reach the stream it resumes. Otherwise going away cancels what it was waiting
+    // for, which cancels the upstream calls.
+    const streaming = accept.includes("text/event-stream");
+    const events = streaming ? deps.sessions.postEvents(session) : null;
     const cancelOnAbort = () => {
       const waiting = new Set(session.transport.inFlight());
       const cancels = requestIds
@@ -231,10 +235,12 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
         );
       if (cancels.length > 0) session.transport.deliver(cancels, null);
     };
-    c.req.raw.signal.addEventListener("abort", cancelOnAbort, { once: true });
+    if (events === null) c.req.raw.signal.addEventListener("abort", cancelOnAbort, { once: true });
 
-    if (accept.includes("text/event-stream")) {
-      const { exchange, body } = createSseExchange(deps.sessions.postEvents(session));
+    if (streaming) {
+      const { exchange, body } = createSseExchange(events, (message, eventId) =>
+        session.transport.toStandalone(message, eventId),
+      );
       session.transport.deliver(messages, exchange, extra, answered);
       return c.body(body, 200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
     }

@@ -9,50 +9,46 @@ export function sseFrame(message: JSONRPCMessage, eventId: string | null = null)
   return encoder.encode(`${id}event: message\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
-/** Keeps each event of one SSE stream for a resuming client and gives its id (null: it could not be kept). */
-export type EventRecorder = (message: JSONRPCMessage) => Promise<string | null>;
+/** Keeps each event of one SSE stream for a resuming client and gives its id at once (see redis-event-store.ts). */
+export type EventRecorder = (message: JSONRPCMessage) => string;
 
 /**
  * An SSE response body fed by the session; closes when every awaited answer was written. With a recorder, every
- * event is kept (also after the client went away, for its resumption) and carries its id, in order.
+ * event is kept (also after the client went away, for its resumption) and carries its id, and what comes after the
+ * client went away goes to `orphaned` — the session's stream, where a client resuming with Last-Event-ID gets it.
  */
-export function createSseExchange(record: EventRecorder | null = null): {
+export function createSseExchange(
+  record: EventRecorder | null = null,
+  orphaned: (message: JSONRPCMessage, eventId: string) => void = () => undefined,
+): {
   exchange: Exchange;
   body: ReadableStream<Uint8Array>;
 } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
+  let gone = false;
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
     },
     cancel() {
       open = false;
+      gone = true;
     },
   });
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (message: JSONRPCMessage, id: string | null) => {
-    if (open) controller.enqueue(sseFrame(message, id));
-  };
-  const close = () => {
-    if (!open) return;
-    open = false;
-    controller.close();
-  };
   return {
     body,
     exchange: {
       streaming: true,
       write(message) {
-        if (record === null) {
-          enqueue(message, null);
-          return;
-        }
-        queue = queue.then(async () => enqueue(message, await record(message).catch(() => null)));
+        const id = record === null ? null : record(message);
+        if (open) controller.enqueue(sseFrame(message, id));
+        else if (gone && id !== null) orphaned(message, id);
       },
       finish() {
-        if (record === null) close();
-        else queue = queue.then(close);
+        if (!open) return;
+        open = false;
+        controller.close();
       },
     },
   };

@@ -27,9 +27,30 @@ export function parseEventId(eventId: string): { sessionId: string; streamId: st
   return { sessionId: match[1] as string, streamId: `${match[1]}.${match[2]}`, entry: match[3] as string };
 }
 
-export function createRedisEventStore(redis: Redis, limits: EventLimits): EventStore {
+/** The SDK's EventStore, and a cheaper way for streams only one replica writes. */
+export interface GatewayEventStore extends EventStore {
+  /**
+   * Keep event number `seq` (1, 2, …) of a stream only this replica writes (a POST's answer stream): its id is known
+   * at once and the write goes on in the background, so the stream never waits for Redis. One connection keeps the
+   * writes in order, ahead of any replay this replica runs.
+   */
+  keep(streamId: StreamId, seq: number, message: JSONRPCMessage): EventId;
+}
+
+export function createRedisEventStore(redis: Redis, limits: EventLimits): GatewayEventStore {
   const key = (streamId: string) => `mcp:events:${streamId}`;
   return {
+    keep(streamId, seq, message) {
+      const entry = `0-${seq}`;
+      redis
+        .pipeline()
+        .xadd(key(streamId), "MAXLEN", "~", String(limits.maxEvents), entry, "m", JSON.stringify(message))
+        .pexpire(key(streamId), limits.ttlMs)
+        .exec()
+        .catch(() => undefined);
+      return `${streamId}.${entry}`;
+    },
+
     async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
       const results = await redis
         .pipeline()

@@ -4,7 +4,6 @@
  * closed after an idle period (their upstream connections and child processes with them) or on DELETE.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { type JSONRPCMessage, LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
@@ -14,7 +13,7 @@ import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import type { UpstreamAuth } from "../upstream/user-oauth.js";
 import { GatewaySession, type ToolCallOutcome } from "./gateway-session.js";
-import { parseEventId } from "./redis-event-store.js";
+import { type GatewayEventStore, parseEventId } from "./redis-event-store.js";
 import type { SessionRelay } from "./session-relay.js";
 import type { SessionStore } from "./session-store.js";
 import type { StreamSink } from "./session-transport.js";
@@ -35,7 +34,7 @@ export interface SessionManagerOptions {
   /** Messages between replicas (any replica serves any session); none: this replica alone. */
   relay?: SessionRelay;
   /** Keeps SSE events for clients that resume with Last-Event-ID (session-based revisions); none: no event ids. */
-  events?: EventStore;
+  events?: GatewayEventStore;
 }
 
 /** A Last-Event-ID that is not an event of this session's streams. */
@@ -252,11 +251,15 @@ export class SessionManager {
   }
 
   /** A recorder for one POST's SSE stream (its events get ids a client can resume from); null: events not kept. */
-  postEvents(session: GatewaySession): ((message: JSONRPCMessage) => Promise<string | null>) | null {
+  postEvents(session: GatewaySession): ((message: JSONRPCMessage) => string) | null {
     const events = this.options.events;
     if (events === undefined || session.record.id.startsWith(STATELESS_PREFIX)) return null;
     const streamId = `${session.record.id}.${randomBytes(6).toString("hex")}`;
-    return (message) => events.storeEvent(streamId, message);
+    let seq = 0;
+    return (message) => {
+      seq += 1;
+      return events.keep(streamId, seq, message);
+    };
   }
 
   /** DELETE: forget the session everywhere. */

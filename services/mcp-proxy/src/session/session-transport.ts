@@ -171,7 +171,8 @@ export class SessionTransport implements Transport {
     return queued;
   }
 
-  private toStandalone(message: JSONRPCMessage, eventId: string | null): void {
+  /** To the session's standalone stream, here or on the replica holding it (also a lost POST stream's rest). */
+  toStandalone(message: JSONRPCMessage, eventId: string | null): void {
     if (this.standalone !== null) this.standalone.write(message, eventId);
     else if (this.relay !== null && this.sessionId !== undefined) this.relay.toStream(this.sessionId, message, eventId);
   }

@@ -83,9 +83,19 @@ function cutToBytes(text: string, maxBytes: number): string {
   return bytes.subarray(0, end).toString("utf8");
 }
 
+/** True when sanitizeString would hand the string back unchanged (the common case, tested without allocating). */
+function isClean(value: string, maxBytes: number, replace: boolean): boolean {
+  return (
+    value.length * 3 <= maxBytes &&
+    !(replace && NEEDS_WORK.test(value)) &&
+    !MIGHT_HOLD_SECRET.test(value) &&
+    !value.endsWith(TRUNCATION_MARKER)
+  );
+}
+
 /**
  * A deep copy of a JSON-like value with every string (keys included) sanitized; depth and breadth are capped so a
- * hostile `details` object cannot blow up a row.
+ * hostile `details` object cannot blow up a row. Paths are only spelled out for values that get a note.
  */
 export function sanitizeValue(
   value: unknown,
@@ -94,18 +104,33 @@ export function sanitizeValue(
   path = "",
   depth = 0,
 ): unknown {
+  return sanitizeAt(value, report, options.maxBytes ?? MAX_LOG_STRING_BYTES, options.replace ?? true, path, "", depth);
+}
+
+/** `parent` + `key` name the value (joined only when a note needs the path or a container is entered). */
+function sanitizeAt(
+  value: unknown,
+  report: SanitizeReport,
+  maxBytes: number,
+  replace: boolean,
+  parent: string,
+  key: string,
+  depth: number,
+): unknown {
   if (typeof value === "string") {
-    const { value: safe, note } = sanitizeString(value, options.maxBytes ?? MAX_LOG_STRING_BYTES, options.replace ?? true);
-    if (note !== "") report.notes.push(`${path || "value"}:${note}`);
+    if (isClean(value, maxBytes, replace)) return value;
+    const { value: safe, note } = sanitizeString(value, maxBytes, replace);
+    if (note !== "") report.notes.push(`${joinPath(parent, key) || "value"}:${note}`);
     return safe;
   }
   if (value === null || typeof value !== "object") {
     if (typeof value === "number" && !Number.isFinite(value)) {
-      report.notes.push(`${path || "value"}:replaced`);
+      report.notes.push(`${joinPath(parent, key) || "value"}:replaced`);
       return null;
     }
     return value;
   }
+  const path = joinPath(parent, key);
   if (depth >= 8) {
     report.notes.push(`${path || "value"}:truncated`);
     return null;
@@ -113,17 +138,22 @@ export function sanitizeValue(
   if (Array.isArray(value)) {
     const kept = value.slice(0, 1000);
     if (kept.length < value.length) report.notes.push(`${path || "value"}:truncated`);
-    return kept.map((item, index) => sanitizeValue(item, report, options, `${path}[${index}]`, depth + 1));
+    return kept.map((item, index) => sanitizeAt(item, report, maxBytes, replace, `${path}[${index}]`, "", depth + 1));
   }
   const out: Record<string, unknown> = {};
   let count = 0;
-  for (const [key, item] of Object.entries(value)) {
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
     if (++count > 1000) {
       report.notes.push(`${path || "value"}:truncated`);
       break;
     }
-    const safeKey = sanitizeString(key, 256, options.replace ?? true).value;
-    out[safeKey] = sanitizeValue(item, report, options, path === "" ? safeKey : `${path}.${safeKey}`, depth + 1);
+    const safeKey = isClean(name, 256, replace) ? name : sanitizeString(name, 256, replace).value;
+    out[safeKey] = sanitizeAt((value as Record<string, unknown>)[name], report, maxBytes, replace, path, safeKey, depth + 1);
   }
   return out;
+}
+
+function joinPath(parent: string, key: string): string {
+  return key === "" ? parent : parent === "" ? key : `${parent}.${key}`;
 }

@@ -60,7 +60,7 @@ const deadLettersOf = async (consumer: string) => {
 };
 
 describe("the batching outbox", () => {
-  it("sends the events of one tick as a few messages, every event once; one outside its contract is dropped alone", async () => {
+  it("sends the events of one tick as a few messages, every event once; one outside its contract is dead-lettered alone by the consumer", async () => {
     const name = await durable();
     const seen = new Map<string, number>();
     const consumer = await consumeBatches(
@@ -84,14 +84,17 @@ describe("the batching outbox", () => {
     const outbox = createOutbox(bus, log, { batch: true, maxBatchEvents: 64 });
     const sent = Array.from({ length: 200 }, (_, n) => event(n));
     for (const e of sent) outbox.enqueue(Done, e, e.eventId);
+    // The outbox does not re-validate what its own process built; the consumer is where a bad event stops.
     outbox.enqueue(Done, { eventId: "bad", n: "not a number" } as never, "bad");
     await outbox.flush(10_000);
     expect(outbox.pending()).toBe(0);
-    expect(outbox.dropped()).toBe(1);
+    expect(outbox.dropped()).toBe(0);
     const messages = (await jsm.streams.info(bus.streamName(STREAM.name))).state.messages - before;
-    expect(messages).toBe(Math.ceil(200 / 64));
+    expect(messages).toBe(Math.ceil(201 / 64));
     await waitFor(() => seen.size === 200, { what: "every event to be consumed" });
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
+    await waitFor(async () => (await deadLettersOf(name)) === 1, { what: "the bad event to be dead-lettered" });
+    expect(seen.has("bad")).toBe(false);
     await consumer.stop(2000);
   });
 });

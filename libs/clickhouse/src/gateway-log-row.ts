@@ -50,13 +50,8 @@ export type GatewayLogRow = v.InferOutput<typeof GatewayLogRowSchema>;
 
 export const GATEWAY_LOGS_TABLE = "gateway_logs";
 
-/** Additions a gateway event may carry beyond GatewayRequestEvent (cost and weighted tokens are part of it). */
-export interface GatewayEventExtras {
-  traceId?: string | null;
-}
-
 /** Maps a validated event to its row; the result still goes through GatewayLogRowSchema before the insert. */
-export function gatewayEventToRow(event: GatewayRequestEvent & GatewayEventExtras, sanitizeNotes: string[] = []): GatewayLogRow {
+export function gatewayEventToRow(event: GatewayRequestEvent, sanitizeNotes: string[] = []): GatewayLogRow {
   return {
     event_id: event.eventId,
     created_at: toClickHouseDateTime(event.occurredAt),

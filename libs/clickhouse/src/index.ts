@@ -6,7 +6,6 @@ export { toClickHouseAppError } from "./client-error.js";
 export { MAX_DATETIME_MS, parseClickHouseDateTime, toClickHouseDate, toClickHouseDateTime } from "./datetime.js";
 export {
   GATEWAY_LOGS_TABLE,
-  type GatewayEventExtras,
   type GatewayLogRow,
   GatewayLogRowSchema,
   gatewayEventToRow,

@@ -34,8 +34,18 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     const requestId = requestIdOf(c.req.header(REQUEST_ID_HEADER));
     c.set("requestId", requestId);
-    c.header(REQUEST_ID_HEADER, requestId);
     await next();
+    // Added afterwards, and only when missing: the gateway's handlers build their responses with it already, and
+    // headers prepared up front would be thrown away by every handler that returns its own Response.
+    if (c.res.headers.has(REQUEST_ID_HEADER)) return;
+    try {
+      c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    } catch {
+      // A Response with immutable headers (one received from fetch, say): copied once.
+      const copy = new Response(c.res.body, c.res);
+      copy.headers.set(REQUEST_ID_HEADER, requestId);
+      c.res = copy;
+    }
   });
 
   app.onError((caught, c) => {

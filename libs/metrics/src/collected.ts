@@ -35,7 +35,7 @@ export function defineCollected(registry: Registry): CollectedSources {
 
   new Counter({
     name: "audit_log_dropped_total",
-    help: "Audit events this process could not publish and dropped (full buffer or an event outside its contract).",
+    help: "Audit events this process could not publish and dropped (full buffer or an event that cannot be encoded).",
     labelNames: ["service"] as const,
     registers: [registry],
     collect() {

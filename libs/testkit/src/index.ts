@@ -1,6 +1,10 @@
-/** Test kit: isolated environments on the real servers, fleet processes, fake upstreams, polling helpers. */
+/**
+ * Test kit: isolated environments on the real servers, fleet processes, fake upstreams (with the AWS service side
+ * they need: SigV4 verification, event-stream writing), polling helpers.
+ */
 
 export { AGENT_VERSIONS, type AgentClis, ensureAgentClis } from "./agent-clis.js";
+export * from "./aws/index.js";
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
 export { buildConsoleWeb, type ConsoleBuild } from "./console-build.js";
 export { type ConsoleClient, type ConsoleResponse, createConsoleClient, DEFAULT_ADMIN } from "./console-client.js";

@@ -210,6 +210,39 @@ describe("budgets", () => {
     expect(usage.budgets[0]?.used).toBe(250);
   });
 
+  it("settles a batch in one pipeline, each settlement exact and idempotent, a duplicate inside it counted once", async () => {
+    now = Date.UTC(2026, 7, 7, 9);
+    const cap: BudgetApplication = { subject: subject("user"), budget: budget("daily", 5000) };
+    const tokens: RuleApplication = { subject: cap.subject, rule: rule(3600, 100_000, "tokens") };
+    const ids = Array.from({ length: 30 }, () => randomUUID());
+    const pipelines = vi.spyOn(redis, "pipeline");
+    const evalsha = vi.spyOn(redis, "evalsha");
+    let results: Awaited<ReturnType<typeof engine.settleMany>>;
+    try {
+      results = await engine.settleMany(
+        [...ids, ids[0] as string].map((eventId) => ({ eventId, rules: [tokens], budgets: [cap], weightedTokens: 100, usd: 0 })),
+      );
+      expect(pipelines).toHaveBeenCalledTimes(1);
+      expect(evalsha).not.toHaveBeenCalled();
+    } finally {
+      pipelines.mockRestore();
+      evalsha.mockRestore();
+    }
+    expect(results.filter((r) => !(r instanceof Error) && !r.duplicate)).toHaveLength(30);
+    expect(results[30]).toEqual({ duplicate: true, alerts: [] });
+    // 3,000 of 5,000: the 50 % alert fired once, for the settlement that crossed it.
+    expect(results.flatMap((r) => (r instanceof Error ? [] : r.alerts.map((a) => a.thresholdPct)))).toEqual([50]);
+    const usage = await engine.usage([tokens], [cap]);
+    expect(usage.rules[0]?.used).toBe(3000);
+    expect(usage.budgets[0]?.used).toBe(3000);
+    // Settling the same batch again counts nothing.
+    const again = await engine.settleMany(
+      ids.map((eventId) => ({ eventId, rules: [tokens], budgets: [cap], weightedTokens: 100, usd: 0 })),
+    );
+    expect(again.every((r) => !(r instanceof Error) && r.duplicate)).toBe(true);
+    expect((await engine.usage([tokens], [cap])).budgets[0]?.used).toBe(3000);
+  });
+
   it("alerts fire once per threshold per period: 60 % → 101 % fires 80, 95 and 100 together", async () => {
     now = Date.UTC(2026, 8, 1, 9);
     const cap: BudgetApplication = { subject: subject("team"), budget: budget("monthly", 1000) };

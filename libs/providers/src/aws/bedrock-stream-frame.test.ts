@@ -1,17 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { encodeBedrockStreamEvent, encodeBedrockStreamException, readBedrockStreamFrame } from "./bedrock-stream-frame.js";
-import { decodeEventStreamMessage, encodeEventStreamMessage } from "./event-stream.js";
+// Frames come from the AWS SDK's own codec; the fake upstream's Bedrock frame writer is tested in
+// libs/testkit/test/aws/bedrock-stream-frame-encoder.test.ts (testkit depends on this package, not the other way round).
+import { sdkEventStreamFrame } from "../../test/support/sdk-event-stream.js";
+import { readBedrockStreamFrame } from "./bedrock-stream-frame.js";
+import { decodeEventStreamMessage } from "./event-stream.js";
 
 describe("readBedrockStreamFrame", () => {
   it.each([
     {
       name: "an event",
-      frame: encodeBedrockStreamEvent("contentBlockDelta", { contentBlockIndex: 0, delta: { text: "Hi" } }),
+      frame: sdkEventStreamFrame(
+        { ":event-type": "contentBlockDelta", ":content-type": "application/json", ":message-type": "event" },
+        JSON.stringify({ contentBlockIndex: 0, delta: { text: "Hi" } }),
+      ),
       expected: { kind: "event", eventType: "contentBlockDelta", payload: { contentBlockIndex: 0, delta: { text: "Hi" } } },
     },
     {
       name: "a modelled exception",
-      frame: encodeBedrockStreamException("throttlingException", "Too many requests, please wait before trying again."),
+      frame: sdkEventStreamFrame(
+        { ":exception-type": "throttlingException", ":content-type": "application/json", ":message-type": "exception" },
+        JSON.stringify({ message: "Too many requests, please wait before trying again." }),
+      ),
       expected: {
         kind: "exception",
         exceptionType: "throttlingException",
@@ -21,23 +30,11 @@ describe("readBedrockStreamFrame", () => {
     },
     {
       name: "an unmodelled error",
-      frame: encodeEventStreamMessage({
-        headers: { ":message-type": "error", ":error-code": "InternalFailure", ":error-message": "boom" },
-        payload: "",
-      }),
+      frame: sdkEventStreamFrame({ ":message-type": "error", ":error-code": "InternalFailure", ":error-message": "boom" }),
       expected: { kind: "error", errorCode: "InternalFailure", message: "boom" },
     },
   ])("reads $name", ({ frame, expected }) => {
     expect(readBedrockStreamFrame(decodeEventStreamMessage(frame))).toEqual(expected);
-  });
-
-  it("writes the headers Bedrock sends on an event frame", () => {
-    const message = decodeEventStreamMessage(encodeBedrockStreamEvent("messageStop", { stopReason: "end_turn" }));
-    expect(message.headers).toEqual({
-      ":event-type": { type: "string", value: "messageStop" },
-      ":content-type": { type: "string", value: "application/json" },
-      ":message-type": { type: "string", value: "event" },
-    });
   });
 
   it.each<{ name: string; headers: Record<string, string>; payload: string; error: RegExp }>([
@@ -55,6 +52,6 @@ describe("readBedrockStreamFrame", () => {
       error: /not JSON/,
     },
   ])("rejects $name", ({ headers, payload, error }) => {
-    expect(() => readBedrockStreamFrame(decodeEventStreamMessage(encodeEventStreamMessage({ headers, payload })))).toThrow(error);
+    expect(() => readBedrockStreamFrame(decodeEventStreamMessage(sdkEventStreamFrame(headers, payload)))).toThrow(error);
   });
 });

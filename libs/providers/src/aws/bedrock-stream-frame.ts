@@ -1,10 +1,11 @@
 /**
  * How Bedrock (ConverseStream, InvokeModelWithResponseStream) uses event-stream frames: `:message-type` says
  * event / exception / error, `:event-type` or `:exception-type` names it, and the payload is JSON.
- * Reading turns a frame into a tagged value; writing produces frames the AWS SDK accepts.
+ * Reading turns a frame into a tagged value. The gateway never writes these frames; the writer the fake Bedrock
+ * upstream uses lives in @thinkwatch/testkit.
  */
 import { AppError } from "@thinkwatch/errors";
-import { type EventStreamMessage, encodeEventStreamMessage } from "./event-stream.js";
+import type { EventStreamMessage } from "./event-stream.js";
 import type { EventStreamHeaders } from "./event-stream-headers.js";
 
 export type BedrockStreamFrame =
@@ -38,20 +39,6 @@ export function readBedrockStreamFrame(message: EventStreamMessage): BedrockStre
     default:
       throw malformed(`unknown :message-type ${messageType}`);
   }
-}
-
-export function encodeBedrockStreamEvent(eventType: string, payload: unknown): Uint8Array {
-  return encodeEventStreamMessage({
-    headers: { ":event-type": eventType, ":content-type": "application/json", ":message-type": "event" },
-    payload: JSON.stringify(payload),
-  });
-}
-
-export function encodeBedrockStreamException(exceptionType: string, message: string): Uint8Array {
-  return encodeEventStreamMessage({
-    headers: { ":exception-type": exceptionType, ":content-type": "application/json", ":message-type": "exception" },
-    payload: JSON.stringify({ message }),
-  });
 }
 
 function stringHeader(headers: EventStreamHeaders, name: string): string | undefined {

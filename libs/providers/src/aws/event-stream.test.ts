@@ -1,18 +1,13 @@
-import { EventStreamCodec, Int64 } from "@smithy/core/event-streams";
 import { describe, expect, it } from "vitest";
+// Frames come from the AWS SDK's own codec, the reference writer; the writer the fake Bedrock upstream uses is tested
+// in libs/testkit/test/aws/event-stream-encoder.test.ts (testkit depends on this package, not the other way round).
+import { sdkEventStreamFrame } from "../../test/support/sdk-event-stream.js";
 import { crc32 } from "./crc32.js";
-import {
-  createEventStreamDecoder,
-  decodeEventStreamMessage,
-  type EventStreamMessage,
-  encodeEventStreamMessage,
-} from "./event-stream.js";
+import { createEventStreamDecoder, decodeEventStreamMessage, type EventStreamMessage } from "./event-stream.js";
 import type { EventStreamHeaders } from "./event-stream-headers.js";
 
 const utf8 = new TextEncoder();
 const fromUtf8 = (b: Uint8Array) => new TextDecoder().decode(b);
-// The AWS SDK's own codec, as the reference implementation of the framing.
-const sdkCodec = new EventStreamCodec(fromUtf8, (s: string) => utf8.encode(s));
 
 const EVERY_TYPE: EventStreamHeaders = {
   yes: { type: "boolean", value: true },
@@ -27,46 +22,9 @@ const EVERY_TYPE: EventStreamHeaders = {
   uuid: { type: "uuid", value: "0e5b7f4a-1c2d-4e3f-8a9b-0c1d2e3f4a5b" },
 };
 
-describe("encodeEventStreamMessage", () => {
-  it("lays out prelude, string headers, payload and both checksums", () => {
-    const frame = encodeEventStreamMessage({ headers: { ":event-type": "x" }, payload: "{}" });
-    // header: 1 name-length byte + 11 name bytes + type 7 + 2 length bytes + 1 value byte = 16
-    const view = new DataView(frame.buffer);
-    expect(frame.length).toBe(12 + 16 + 2 + 4);
-    expect(view.getUint32(0)).toBe(frame.length);
-    expect(view.getUint32(4)).toBe(16);
-    expect(view.getUint32(8)).toBe(crc32(frame.subarray(0, 8)));
-    expect([...frame.subarray(12, 28)]).toEqual([11, ...utf8.encode(":event-type"), 7, 0, 1, "x".charCodeAt(0)]);
-    expect(fromUtf8(frame.subarray(28, 30))).toBe("{}");
-    expect(view.getUint32(frame.length - 4)).toBe(crc32(frame.subarray(0, frame.length - 4)));
-  });
-
-  it("produces frames the AWS SDK decodes, with every header type", () => {
-    const payload = utf8.encode('{"a":1}');
-    const decoded = sdkCodec.decode(encodeEventStreamMessage({ headers: EVERY_TYPE, payload }));
-    expect(fromUtf8(decoded.body)).toBe('{"a":1}');
-    expect(decoded.headers).toEqual({
-      yes: { type: "boolean", value: true },
-      no: { type: "boolean", value: false },
-      byte: { type: "byte", value: -7 },
-      short: { type: "short", value: -1234 },
-      integer: { type: "integer", value: 123_456_789 },
-      long: { type: "long", value: expect.any(Int64) },
-      binary: { type: "binary", value: Uint8Array.of(0, 1, 2, 255) },
-      string: { type: "string", value: "héllo ✓" },
-      timestamp: { type: "timestamp", value: new Date("2024-05-06T07:08:09.010Z") },
-      uuid: { type: "uuid", value: "0e5b7f4a-1c2d-4e3f-8a9b-0c1d2e3f4a5b" },
-    });
-    expect(Number((decoded.headers.long?.value as Int64 | undefined)?.valueOf())).toBe(-9_007_199_254_740_991);
-  });
-});
-
 describe("decodeEventStreamMessage", () => {
   it("decodes frames the AWS SDK encodes, with every header type", () => {
-    const frame = sdkCodec.encode({
-      headers: { ...EVERY_TYPE, long: { type: "long", value: Int64.fromNumber(-9_007_199_254_740_991) } },
-      body: utf8.encode("payload"),
-    });
+    const frame = sdkEventStreamFrame(EVERY_TYPE, "payload");
     const message = decodeEventStreamMessage(frame);
     expect(message.headers).toEqual(EVERY_TYPE);
     expect(fromUtf8(message.payload)).toBe("payload");
@@ -77,14 +35,14 @@ describe("decodeEventStreamMessage", () => {
     { name: "header bytes", byte: 14, error: /message checksum mismatch/ },
     { name: "message checksum", byte: -1, error: /message checksum mismatch/ },
   ])("rejects a frame with a corrupted $name", ({ byte, error }) => {
-    const frame = encodeEventStreamMessage({ headers: { ":event-type": "x" }, payload: "{}" });
+    const frame = sdkEventStreamFrame({ ":event-type": "x" }, "{}");
     const index = byte < 0 ? frame.length + byte : byte;
     frame[index] = (frame[index] as number) ^ 0xff;
     expect(() => decodeEventStreamMessage(frame)).toThrow(error);
   });
 
   it("rejects an unknown header type", () => {
-    const frame = encodeEventStreamMessage({ headers: { a: "b" }, payload: "" });
+    const frame = sdkEventStreamFrame({ a: "b" });
     frame[14] = 42; // the type tag of header "a"
     const view = new DataView(frame.buffer);
     view.setUint32(frame.length - 4, crc32(frame.subarray(0, frame.length - 4)));
@@ -105,7 +63,7 @@ describe("createEventStreamDecoder", () => {
       payload: utf8.encode("x".repeat(300)),
     },
   ];
-  const stream = concat(messages.map((m) => encodeEventStreamMessage(m)));
+  const stream = concat(messages.map((m) => sdkEventStreamFrame(m.headers, m.payload)));
 
   it.each([1, 2, 3, 5, 7, 11, 16, 64, stream.length])("reassembles frames from chunks of %i bytes", (size) => {
     const decoder = createEventStreamDecoder();
@@ -120,7 +78,9 @@ describe("createEventStreamDecoder", () => {
     const decoder = createEventStreamDecoder();
     const cut = stream.length - 10;
     expect(decoder.push(stream.subarray(0, cut))).toEqual(messages.slice(0, 3));
-    expect(decoder.bufferedBytes).toBe(cut - concat(messages.slice(0, 3).map((m) => encodeEventStreamMessage(m))).length);
+    expect(decoder.bufferedBytes).toBe(
+      cut - concat(messages.slice(0, 3).map((m) => sdkEventStreamFrame(m.headers, m.payload))).length,
+    );
     expect(decoder.push(stream.subarray(cut))).toEqual(messages.slice(3));
   });
 

@@ -2,25 +2,15 @@
  * AWS event-stream framing (`application/vnd.amazon.eventstream`), the binary stream Bedrock's ConverseStream
  * answers with. A frame is: total length (u32) · headers length (u32) · CRC32 of those 8 bytes · headers ·
  * payload · CRC32 of everything before it. All integers big-endian.
+ * The gateway only reads frames; the writer the fake Bedrock upstream uses lives in @thinkwatch/testkit.
  */
 import { AppError } from "@thinkwatch/errors";
 import { crc32 } from "./crc32.js";
-import {
-  decodeEventStreamHeaders,
-  type EventStreamHeaders,
-  type EventStreamHeaderValue,
-  encodeEventStreamHeaders,
-} from "./event-stream-headers.js";
+import { decodeEventStreamHeaders, type EventStreamHeaders } from "./event-stream-headers.js";
 
 export interface EventStreamMessage {
   headers: EventStreamHeaders;
   payload: Uint8Array;
-}
-
-export interface EventStreamMessageInput {
-  /** A plain string is a string-typed header (type 7), the only type Bedrock sends. */
-  headers: Record<string, EventStreamHeaderValue | string>;
-  payload: Uint8Array | string;
 }
 
 const PRELUDE_BYTES = 12;
@@ -28,26 +18,6 @@ const FRAME_OVERHEAD = PRELUDE_BYTES + 4;
 /** AWS caps a message at 16 MiB and its headers at 128 KiB; anything larger is a corrupt length. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const MAX_HEADERS_BYTES = 128 * 1024;
-const utf8 = new TextEncoder();
-
-export function encodeEventStreamMessage(message: EventStreamMessageInput): Uint8Array {
-  const typed: EventStreamHeaders = {};
-  for (const [name, value] of Object.entries(message.headers)) {
-    typed[name] = typeof value === "string" ? { type: "string", value } : value;
-  }
-  const headers = encodeEventStreamHeaders(typed);
-  const payload = typeof message.payload === "string" ? utf8.encode(message.payload) : message.payload;
-  const total = FRAME_OVERHEAD + headers.length + payload.length;
-  const frame = new Uint8Array(total);
-  const view = new DataView(frame.buffer);
-  view.setUint32(0, total);
-  view.setUint32(4, headers.length);
-  view.setUint32(8, crc32(frame, 0, 0, 8));
-  frame.set(headers, PRELUDE_BYTES);
-  frame.set(payload, PRELUDE_BYTES + headers.length);
-  view.setUint32(total - 4, crc32(frame, 0, 0, total - 4));
-  return frame;
-}
 
 /** Decodes exactly one complete frame, verifying both checksums. */
 export function decodeEventStreamMessage(frame: Uint8Array): EventStreamMessage {

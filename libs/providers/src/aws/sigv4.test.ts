@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
+import { AwsSdkSha256 } from "../../test/support/aws-sdk-sha256.js";
 import { bedrockRuntimePath } from "./bedrock-paths.js";
 import { canonicalRequest, signAwsRequest } from "./sigv4.js";
-import { AwsSdkSha256 } from "./test-support/aws-sdk-sha256.js";
 
 // The credentials, date, region and service of AWS's published SigV4 test suite.
 const SUITE = {

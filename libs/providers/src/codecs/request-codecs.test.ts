@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
+import {
+  ANSWER_SCHEMA,
+  INBOUND_REQUESTS,
+  OPENAI_CHAT_REQUEST,
+  PNG,
+  WEATHER_SCHEMA,
+} from "../../test/fixtures/request-fixtures.js";
+import { requestSemantics } from "../../test/support/semantics.js";
 import type { CanonicalRequest } from "../canonical/request.js";
 import type { ApiFormat, InboundFormat, UpstreamFormat } from "../formats.js";
-import { ANSWER_SCHEMA, INBOUND_REQUESTS, OPENAI_CHAT_REQUEST, PNG, WEATHER_SCHEMA } from "../testing/request-fixtures.js";
-import { requestSemantics } from "../testing/semantics.js";
 import { decodeRequest, encodeRequest } from "./request-codecs.js";
 
 const tool = { name: "get_weather", description: "Current weather for a city", parameters: WEATHER_SCHEMA };

@@ -1,9 +1,9 @@
 import type { AppError } from "@thinkwatch/errors";
 import { describe, expect, it } from "vitest";
+import { UPSTREAM_RESPONSES } from "../../test/fixtures/response-fixtures.js";
 import type { CanonicalResponse } from "../canonical/response.js";
 import type { CanonicalUsage } from "../canonical/usage.js";
 import type { ApiFormat, InboundFormat } from "../formats.js";
-import { UPSTREAM_RESPONSES } from "../testing/response-fixtures.js";
 import { decodeResponse, encodeResponse } from "./response-codecs.js";
 
 const thinking = { type: "reasoning", text: "Need the weather for two cities." } as const;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { BEDROCK_STREAM, SSE_STREAMS } from "../../test/fixtures/stream-fixtures.js";
+import { summarizeStream } from "../../test/support/stream-summary.js";
 import type { CanonicalStreamEvent } from "../canonical/stream.js";
 import type { SseFormat } from "../formats.js";
-import { BEDROCK_STREAM, SSE_STREAMS } from "../testing/stream-fixtures.js";
-import { summarizeStream } from "../testing/stream-summary.js";
 import { createByteStreamDecoder, createStreamDecoder } from "./stream-codecs.js";
 
 const reasoning = (index: number): CanonicalStreamEvent[] => [

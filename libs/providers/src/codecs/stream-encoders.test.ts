@@ -1,10 +1,10 @@
 import { AppError } from "@thinkwatch/errors";
 import { describe, expect, it } from "vitest";
+import { BEDROCK_STREAM, SSE_STREAMS } from "../../test/fixtures/stream-fixtures.js";
+import { summarizeStream } from "../../test/support/stream-summary.js";
 import type { CanonicalStreamEvent } from "../canonical/stream.js";
 import type { CanonicalUsage } from "../canonical/usage.js";
 import type { InboundFormat } from "../formats.js";
-import { BEDROCK_STREAM, SSE_STREAMS } from "../testing/stream-fixtures.js";
-import { summarizeStream } from "../testing/stream-summary.js";
 import { createByteStreamDecoder, createStreamDecoder, createStreamEncoder } from "./stream-codecs.js";
 
 const INBOUND: InboundFormat[] = ["openai_chat", "anthropic_messages", "openai_responses", "gemini"];

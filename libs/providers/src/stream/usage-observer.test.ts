@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { SSE_STREAMS } from "../../test/fixtures/stream-fixtures.js";
 import type { SseFormat } from "../formats.js";
-import { SSE_STREAMS } from "../testing/stream-fixtures.js";
 import { createUsageObserver, type ObservedUsage } from "./usage-observer.js";
 
 const EXPECTED: Record<SseFormat, ObservedUsage> = {

@@ -25,6 +25,8 @@ export interface ObservedUsage {
 
 export interface UsageObserver {
   push(chunk: Uint8Array | string): void;
+  /** An event the caller already framed (it re-frames the stream itself): one SSE parse serves both. */
+  pushEvent(event: SseEvent): void;
   /** Call at end of stream; returns what was seen (also available as `result` at any time). */
   end(): ObservedUsage;
   readonly result: ObservedUsage;
@@ -108,6 +110,9 @@ export function createUsageObserver(format: SseFormat): UsageObserver {
   return {
     push(chunk) {
       for (const event of framer.push(chunk)) observe(event, result);
+    },
+    pushEvent(event) {
+      observe(event, result);
     },
     end() {
       for (const event of framer.end()) observe(event, result);

@@ -2,7 +2,8 @@
  * AWS JSON-protocol errors as Bedrock Runtime sends them: the type in the `x-amzn-ErrorType` header, the message
  * in a `{ "message" }` body. Signature failures map to the exception AWS raises for each.
  */
-import { type AwsSignatureFailure, encodeBedrockStreamException } from "@thinkwatch/providers";
+import { encodeBedrockStreamException } from "../aws/bedrock-stream-frame-encoder.js";
+import type { AwsSignatureFailure } from "../aws/sigv4-verify.js";
 import type { ProviderError } from "./respond.js";
 
 const BY_STATUS: Record<number, { type: string; message: string }> = {

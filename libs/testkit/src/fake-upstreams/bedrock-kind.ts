@@ -3,7 +3,7 @@
  * (`application/vnd.amazon.eventstream`). Every request must carry a SigV4 signature (service `bedrock`, the
  * configured region) by the configured credentials, checked as AWS checks it; failures get AWS's 403.
  */
-import { verifyAwsSignature } from "@thinkwatch/providers";
+import { verifyAwsSignature } from "../aws/sigv4-verify.js";
 import { bedrockError, bedrockSignatureError, bedrockStreamException } from "./bedrock-error.js";
 import { parseConverseRequest } from "./bedrock-request.js";
 import { renderConverse, renderConverseStream } from "./bedrock-response.js";

@@ -4,7 +4,7 @@
  * contentBlockStart), messageStop, metadata with usage and metrics. Each event payload carries the random-length
  * `p` padding field Bedrock adds against length side channels.
  */
-import { encodeBedrockStreamEvent } from "@thinkwatch/providers";
+import { encodeBedrockStreamEvent } from "../aws/bedrock-stream-frame-encoder.js";
 import type { FakeReply } from "./conversation.js";
 import type { FakeUsage, FinishReason } from "./fake-script.js";
 import { splitArguments, splitText } from "./stream-pieces.js";

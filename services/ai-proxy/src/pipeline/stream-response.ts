@@ -122,10 +122,14 @@ function passthroughMapper(ctx: StreamContext): ChunkMapper {
       ctx.record.markFirstToken();
       // Raw event bytes over-count the text; for a usage estimate, erring high is the safe side.
       ctx.record.streamedChars += chunk.byteLength;
-      observer.push(chunk);
-      if (framer === null) return chunk;
+      if (framer === null) {
+        observer.push(chunk);
+        return chunk;
+      }
+      // Re-framed to drop one event: the same framing feeds the observer (one SSE parse per chunk, not two).
       let out = "";
       for (const event of framer.push(chunk)) {
+        observer.pushEvent(event);
         // The usage-only chunk the gateway asked for on the client's behalf: seen by the observer, not forwarded.
         if (event.data.includes('"choices":[]') && event.data.includes('"usage"')) continue;
         out += `data: ${event.data}\n\n`;
@@ -133,6 +137,7 @@ function passthroughMapper(ctx: StreamContext): ChunkMapper {
       return out;
     },
     end() {
+      if (framer !== null) for (const event of framer.end()) observer.pushEvent(event);
       settle();
       return "";
     },

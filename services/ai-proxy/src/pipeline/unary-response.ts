@@ -1,6 +1,7 @@
 /**
  * A non-streaming generation answer: forwarded as received when formats match, otherwise decoded from the
- * upstream's format and encoded in the client's. Usage is read for the audit event either way.
+ * upstream's format and encoded in the client's. Usage is read for the audit event either way (only the usage
+ * object when forwarding).
  */
 import { AppError } from "@thinkwatch/errors";
 import {
@@ -8,6 +9,7 @@ import {
   encodeResponse,
   type InboundFormat,
   parseUpstreamError,
+  readResponseUsage,
   type UpstreamFormat,
 } from "@thinkwatch/providers";
 import type { UpstreamResponse } from "../upstream/upstream-http.js";
@@ -35,7 +37,7 @@ export async function unaryResponse(ctx: UnaryContext, upstream: UpstreamRespons
   if (ctx.passthrough) {
     // The client gets the bytes whatever they hold; reading usage from them is best effort.
     try {
-      ctx.record.setUsage(toRecordUsage(decodeResponse(ctx.upstreamFormat, json).usage));
+      ctx.record.setUsage(toRecordUsage(readResponseUsage(ctx.upstreamFormat, json)));
     } catch {
       ctx.record.errorCode = "usage_unreadable";
     }

@@ -30,13 +30,16 @@ return {'deny', 'half_open', '', openedAt}
 `;
 
 /**
- * One outcome. ARGV: now, ok (1/0), windowMs, failureThreshold, errorRatePct, probesToClose, wasProbe (1/0), ttlSeconds.
- * Returns { state, transition, openedAt }.
+ * Outcomes of one route. ARGV: now, successes, windowMs, failureThreshold, errorRatePct, probesToClose, wasProbe (1/0),
+ * ttlSeconds, failures. A probe reports alone (one outcome); successes of requests admitted while closed may arrive
+ * several at once, folded in by the replica that saw them. Returns { state, transition, openedAt }.
  */
 export const BREAKER_RECORD = `
 local h = KEYS[1]
 local now = tonumber(ARGV[1])
-local ok = ARGV[2] == '1'
+local good = tonumber(ARGV[2])
+local bad = tonumber(ARGV[9])
+local ok = bad == 0
 local s = redis.call('HMGET', h, 'state', 'winStart', 'requests', 'failures', 'openedAt')
 local state = s[1] or 'closed'
 local openedAt = tonumber(s[5] or '0')
@@ -46,8 +49,8 @@ if state == 'half_open' then
   -- Only the probes decide; late answers of requests admitted while closed do not.
   if ARGV[7] ~= '1' then return {'half_open', '', openedAt} end
   if ok then
-    local good = redis.call('HINCRBY', h, 'probeOk', 1)
-    if good >= tonumber(ARGV[6]) then
+    local passed = redis.call('HINCRBY', h, 'probeOk', 1)
+    if passed >= tonumber(ARGV[6]) then
       redis.call('HSET', h, 'state', 'closed', 'winStart', now, 'requests', 0, 'failures', 0, 'probes', 0, 'probeOk', 0)
       return {'closed', 'closed', openedAt}
     end
@@ -64,8 +67,8 @@ if now - winStart >= tonumber(ARGV[3]) then
   requests = 0
   failures = 0
 end
-requests = requests + 1
-if not ok then failures = failures + 1 end
+requests = requests + good + bad
+failures = failures + bad
 if (not ok) and failures >= tonumber(ARGV[4]) and failures * 100 >= tonumber(ARGV[5]) * requests then
   redis.call('HSET', h, 'state', 'open', 'openedAt', now, 'winStart', now, 'requests', 0, 'failures', 0, 'probes', 0, 'probeOk', 0)
   return {'open', 'opened', now}

@@ -4,8 +4,12 @@
  * limited number of probes go through; their success closes it, a failure opens it again. Each transition is
  * published once (by the replica that caused it) as an audit record.
  *
- * Hot path: a closed breaker seen less than CACHE_MS ago admits without asking Redis; outcomes are one EVALSHA.
- * When Redis cannot be reached the breakers fail open (requests go through) and say so in the log.
+ * Hot path: a closed breaker admits without waiting for Redis (seen more than CACHE_MS ago, it is re-read once in the
+ * background, so another replica's opening is seen within a round trip). Successes of requests admitted
+ * while closed change no state, so they are counted locally and folded into Redis at most every FLUSH_MS (all routes
+ * in one pipelined round trip) or with the route's next failure; failures and probe outcomes go at once, so a
+ * breaker opens as soon as the failures say so. When Redis cannot be reached the breakers fail open (requests go
+ * through) and say so in the log.
  */
 import { randomUUID } from "node:crypto";
 import type { Outbox } from "@thinkwatch/bus";
@@ -21,6 +25,8 @@ type GatewaySettings = v.InferOutput<typeof GatewaySettingsSchema>;
 
 /** How long a replica trusts what it last saw of a closed breaker. */
 const CACHE_MS = 250;
+/** How long successes of a closed route wait before they are folded into the shared window. */
+const FLUSH_MS = 250;
 const KEY_TTL_SECONDS = 24 * 3600;
 
 export type Admission = "allow" | "probe" | "deny";
@@ -33,9 +39,10 @@ export interface BreakerSnapshot {
 }
 
 export interface CircuitBreakers {
-  admit(route: Route): Promise<Admission>;
-  /** `probe`: the attempt was admitted as a half-open probe. */
-  record(route: Route, ok: boolean, admission: Admission): Promise<void>;
+  /** Synchronous when the replica's cached state decides. */
+  admit(route: Route): Admission | Promise<Admission>;
+  /** `probe`: the attempt was admitted as a half-open probe. Returns nothing when the outcome was only counted. */
+  record(route: Route, ok: boolean, admission: Admission): Promise<void> | undefined;
   snapshot(routeIds: readonly string[]): Promise<Map<string, BreakerSnapshot>>;
 }
 
@@ -101,57 +108,119 @@ export function createRedisCircuitBreakers(deps: {
     log.warn({ route: route.id, model: route.model, provider: route.provider.name, transition }, "circuit breaker changed state");
   };
 
+  const recordArgs = (settings: GatewaySettings, successes: number, failures: number, probe: boolean) => [
+    now(),
+    successes,
+    settings.breakerWindowSeconds * 1000,
+    settings.breakerFailureThreshold,
+    settings.breakerErrorRatePct,
+    settings.breakerHalfOpenProbes,
+    probe ? 1 : 0,
+    KEY_TTL_SECONDS,
+    failures,
+  ];
+  const recorded = (route: Route, settings: GatewaySettings, state: string, transition: string, openedAt: string | number) => {
+    remember(route, state, Number(openedAt));
+    if (transition !== "") {
+      publish(route, transition, state, {
+        failureThreshold: settings.breakerFailureThreshold,
+        errorRatePct: settings.breakerErrorRatePct,
+        windowSeconds: settings.breakerWindowSeconds,
+      });
+    }
+  };
+
+  const refreshing = new Set<string>();
+  const ask = async (route: Route, settings: GatewaySettings, t: number): Promise<Admission> => {
+    try {
+      const [decision, state, transition, openedAt] = await admitScript(
+        [breakerKey(route.id)],
+        [t, settings.breakerRecoverySeconds * 1000, settings.breakerHalfOpenProbes],
+      );
+      redisDown = false;
+      remember(route, state, Number(openedAt));
+      if (transition !== "") publish(route, transition, state, { recoverySeconds: settings.breakerRecoverySeconds });
+      return decision as Admission;
+    } catch (caught) {
+      redisFailed(caught);
+      return "allow";
+    }
+  };
+
+  const pending = new Map<string, { route: Route; successes: number }>();
+  let flushScheduled = false;
+  const flushPending = () => {
+    flushScheduled = false;
+    const batch = [...pending.values()];
+    pending.clear();
+    if (batch.length === 0) return;
+    const settings = deps.settings();
+    recordScript
+      .many(
+        batch.map(({ route, successes }) => ({ keys: [breakerKey(route.id)], args: recordArgs(settings, successes, 0, false) })),
+      )
+      .then((outcomes) => {
+        redisDown = false;
+        outcomes.forEach((outcome, index) => {
+          const { route } = batch[index] as { route: Route };
+          if (outcome.ok) recorded(route, settings, ...outcome.value);
+          else redisFailed(outcome.error);
+        });
+      }, redisFailed);
+  };
+
+  /** An outcome that may change the state: to Redis now, with the route's waiting successes unless it is a probe. */
+  const report = async (route: Route, ok: boolean, admission: Admission): Promise<void> => {
+    // A probe reports alone; any other outcome takes the route's waiting successes along.
+    let successes = ok ? 1 : 0;
+    if (admission !== "probe") {
+      successes += pending.get(route.id)?.successes ?? 0;
+      pending.delete(route.id);
+    }
+    const settings = deps.settings();
+    try {
+      const [state, transition, openedAt] = await recordScript(
+        [breakerKey(route.id)],
+        recordArgs(settings, successes, ok ? 0 : 1, admission === "probe"),
+      );
+      redisDown = false;
+      recorded(route, settings, state, transition, openedAt);
+    } catch (caught) {
+      redisFailed(caught);
+    }
+  };
+
   return {
-    async admit(route) {
+    admit(route) {
       const settings = deps.settings();
       const cached = seen.get(route.id);
       const t = now();
-      if (cached !== undefined && t - cached.at < CACHE_MS) {
-        if (cached.state === "closed") return "allow";
+      if (cached !== undefined) {
+        if (cached.state === "closed") {
+          // Closed and seen lately: admit. Closed but stale: admit too, and refresh it once in the background
+          // (every request of a busy route asking Redis at the same moment would cost more than the breaker saves).
+          if (t - cached.at >= CACHE_MS && !refreshing.has(route.id)) {
+            refreshing.add(route.id);
+            void ask(route, settings, t).finally(() => refreshing.delete(route.id));
+          }
+          return "allow";
+        }
         if (cached.state === "open" && t - cached.openedAt < settings.breakerRecoverySeconds * 1000) return "deny";
       }
-      try {
-        const [decision, state, transition, openedAt] = await admitScript(
-          [breakerKey(route.id)],
-          [t, settings.breakerRecoverySeconds * 1000, settings.breakerHalfOpenProbes],
-        );
-        redisDown = false;
-        remember(route, state, Number(openedAt));
-        if (transition !== "") publish(route, transition, state, { recoverySeconds: settings.breakerRecoverySeconds });
-        return decision as Admission;
-      } catch (caught) {
-        redisFailed(caught);
-        return "allow";
-      }
+      return ask(route, settings, t);
     },
-    async record(route, ok, admission) {
-      const settings = deps.settings();
-      try {
-        const [state, transition, openedAt] = await recordScript(
-          [breakerKey(route.id)],
-          [
-            now(),
-            ok ? 1 : 0,
-            settings.breakerWindowSeconds * 1000,
-            settings.breakerFailureThreshold,
-            settings.breakerErrorRatePct,
-            settings.breakerHalfOpenProbes,
-            admission === "probe" ? 1 : 0,
-            KEY_TTL_SECONDS,
-          ],
-        );
-        redisDown = false;
-        remember(route, state, Number(openedAt));
-        if (transition !== "") {
-          publish(route, transition, state, {
-            failureThreshold: settings.breakerFailureThreshold,
-            errorRatePct: settings.breakerErrorRatePct,
-            windowSeconds: settings.breakerWindowSeconds,
-          });
+    record(route, ok, admission) {
+      if (ok && admission === "allow" && seen.get(route.id)?.state === "closed") {
+        const waiting = pending.get(route.id);
+        if (waiting === undefined) pending.set(route.id, { route, successes: 1 });
+        else waiting.successes += 1;
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setTimeout(flushPending, FLUSH_MS).unref();
         }
-      } catch (caught) {
-        redisFailed(caught);
+        return undefined;
       }
+      return report(route, ok, admission);
     },
     async snapshot(routeIds) {
       const pipeline = redis.pipeline();

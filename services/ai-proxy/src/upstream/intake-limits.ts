@@ -93,21 +93,68 @@ export function createIntakeLimits(settings: () => GatewaySettings): IntakeLimit
 
 async function readCounted(c: Context, limitBytes: number, reserve: (bytes: number) => void): Promise<Uint8Array> {
   const incoming: IncomingMessage | null = nodeIncoming(c);
-  const source: AsyncIterable<Uint8Array> | null = incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null);
+  if (incoming !== null) return readNodeCounted(incoming, limitBytes, reserve);
+  const source = c.req.raw.body as AsyncIterable<Uint8Array> | null;
   if (source === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  try {
-    for await (const chunk of source) {
-      total += chunk.length;
-      if (total > limitBytes) throw new AppError("payload_too_large", `request body exceeds the limit of ${limitBytes} bytes`);
-      reserve(chunk.length);
-      chunks.push(chunk);
-    }
-  } catch (caught) {
-    // Stop buffering; the rest of the upload is discarded by the server, not kept.
-    incoming?.resume();
-    throw caught;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (total > limitBytes) throw new AppError("payload_too_large", `request body exceeds the limit of ${limitBytes} bytes`);
+    reserve(chunk.length);
+    chunks.push(chunk);
   }
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, total);
+}
+
+/**
+ * The Node request's body by its events (an async iterator over the stream costs several promises per chunk). On a
+ * refusal the rest of the upload is discarded by the server, not kept.
+ */
+function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve: (bytes: number) => void): Promise<Uint8Array> {
+  if (incoming.destroyed || incoming.readableEnded) {
+    // Gone (or already read) before the gateway got to the body: nothing more will arrive.
+    return incoming.complete && incoming.readableEnded
+      ? Promise.resolve(new Uint8Array(0))
+      : Promise.reject(new AppError("bad_request", "the client closed the request", { status: 499 }));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+      incoming.off("close", onClose);
+    };
+    const fail = (error: unknown) => {
+      cleanup();
+      incoming.resume();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      try {
+        if (total > limitBytes) throw new AppError("payload_too_large", `request body exceeds the limit of ${limitBytes} bytes`);
+        reserve(chunk.length);
+      } catch (caught) {
+        fail(caught);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+    };
+    const onError = (error: Error) => fail(error);
+    // The client went away before the body was complete.
+    const onClose = () => {
+      if (!incoming.complete) fail(new AppError("bad_request", "the client closed the request", { status: 499 }));
+    };
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+    incoming.on("close", onClose);
+  });
 }

@@ -1,5 +1,6 @@
 /**
- * mcp-proxy's metrics and upstream health: tools/call count and latency per server and status, and the outcome of
+ * mcp-proxy's metrics and upstream health: tools/call count and latency per server and status (rate-limited calls
+ * also on gateway_rate_limited_total{surface="mcp_gateway"}), and the outcome of
  * the last connection to each upstream (kept for the console's Health page whether or not metrics are on; the
  * mcp_upstream_health gauge when they are).
  */
@@ -7,11 +8,15 @@ import { ChildCache, type Metrics } from "@thinkwatch/metrics";
 import type { McpUpstreamHealth } from "@thinkwatch/proto";
 import type { ToolCallOutcome } from "../session/gateway-session.js";
 
-export type ToolCallObserver = (outcome: Pick<ToolCallOutcome, "server" | "status" | "latencyMs">) => void;
+export type ToolCallObserver = (outcome: Pick<ToolCallOutcome, "server" | "status" | "latencyMs" | "errorCode">) => void;
+
+/** Refusals by a rate limit or budget: counted on gateway_rate_limited_total beside the AI gateway's. */
+const LIMITED = new Set(["rate_limited", "budget_exceeded"]);
 
 export function createToolCallObserver(metrics: Metrics): ToolCallObserver {
   if (!metrics.enabled) return () => undefined;
-  const { mcpToolCalls, mcpToolCallDuration } = metrics.instruments;
+  const { mcpToolCalls, mcpToolCallDuration, gatewayRateLimited } = metrics.instruments;
+  const rateLimited = gatewayRateLimited.labels("mcp_gateway");
   const calls = new ChildCache((server, status) => mcpToolCalls.labels(server, status));
   const durations = new ChildCache((server) => mcpToolCallDuration.labels(server));
   return (outcome) => {
@@ -19,6 +24,7 @@ export function createToolCallObserver(metrics: Metrics): ToolCallObserver {
     const server = outcome.server?.name ?? "none";
     calls.get2(server, outcome.status).inc();
     durations.get1(server).observe(outcome.latencyMs / 1000);
+    if (outcome.errorCode !== null && LIMITED.has(outcome.errorCode)) rateLimited.inc();
   };
 }
 

@@ -13,6 +13,7 @@ import {
   ensureDurableConsumer,
   ensureStream,
 } from "@thinkwatch/bus";
+import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import {
   CONSUMERS,
@@ -21,7 +22,7 @@ import {
   GatewayRequestEventSchema,
   STREAMS,
 } from "@thinkwatch/proto";
-import type { QuotaEngine } from "../engine/quota-engine.js";
+import type { QuotaEngine, SettleInput } from "../engine/quota-engine.js";
 import { applicableLimits } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";
 import type { BudgetAlerter } from "./budget-alerts.js";
@@ -39,17 +40,56 @@ export interface UsageAccountingDeps {
 }
 
 export async function settleEvent(deps: Omit<UsageAccountingDeps, "bus" | "log">, event: GatewayRequestEvent): Promise<boolean> {
-  const applicable = await applicableLimits(deps.cache, subjectsOfEvent(event), "ai_gateway", deps.clock(), "settle");
-  if (applicable.rules.length === 0 && applicable.budgets.length === 0) return false;
-  const result = await deps.engine.settle({
-    eventId: event.eventId,
-    rules: applicable.rules,
-    budgets: applicable.budgets,
-    weightedTokens: (event.weightedInputTokens ?? 0) + (event.weightedOutputTokens ?? 0),
-    usd: event.costUsd ?? 0,
+  const [settled] = await settleEvents(deps, [event]);
+  return settled === true;
+}
+
+/**
+ * The events of one batch: the limits of each are looked up (cached), and every event with something to count is
+ * settled in one Redis round trip, each settlement still one atomic script run. Resolves to whether each event was
+ * counted now (false: nothing applied, or already counted); rejects if any settlement failed, so the batch comes back
+ * and the ones already counted are skipped as duplicates.
+ */
+export async function settleEvents(
+  deps: Omit<UsageAccountingDeps, "bus" | "log">,
+  events: GatewayRequestEvent[],
+): Promise<boolean[]> {
+  const now = deps.clock();
+  const found = await Promise.all(
+    events.map((event) => applicableLimits(deps.cache, subjectsOfEvent(event), "ai_gateway", now, "settle")),
+  );
+  const settled = events.map(() => false);
+  const pending: Array<{ index: number; input: SettleInput }> = [];
+  found.forEach((applicable, index) => {
+    if (applicable.rules.length === 0 && applicable.budgets.length === 0) return;
+    const event = events[index] as GatewayRequestEvent;
+    pending.push({
+      index,
+      input: {
+        eventId: event.eventId,
+        rules: applicable.rules,
+        budgets: applicable.budgets,
+        weightedTokens: (event.weightedInputTokens ?? 0) + (event.weightedOutputTokens ?? 0),
+        usd: event.costUsd ?? 0,
+      },
+    });
   });
-  if (!result.duplicate) deps.alerter.fire(result.alerts, { requestId: event.requestId, teamId: event.teamId });
-  return !result.duplicate;
+  if (pending.length === 0) return settled;
+  const results = await deps.engine.settleMany(pending.map((entry) => entry.input));
+  let failure: AppError | undefined;
+  results.forEach((result, at) => {
+    const { index } = pending[at] as { index: number };
+    if (result instanceof AppError) {
+      failure ??= result;
+      return;
+    }
+    if (result.duplicate) return;
+    settled[index] = true;
+    const event = events[index] as GatewayRequestEvent;
+    deps.alerter.fire(result.alerts, { requestId: event.requestId, teamId: event.teamId });
+  });
+  if (failure !== undefined) throw failure;
+  return settled;
 }
 
 export async function startUsageAccounting(deps: UsageAccountingDeps): Promise<BatchConsumer> {
@@ -73,8 +113,11 @@ export async function startUsageAccounting(deps: UsageAccountingDeps): Promise<B
       log: deps.log,
     },
     async (items) => {
-      // Independent events: settle concurrently. A failure naks the batch; settled ones are skipped on redelivery.
-      await Promise.all(items.map((item) => settleEvent(deps, item.payload)));
+      // One Redis round trip for the batch. A failure naks the batch; settled ones are skipped on redelivery.
+      await settleEvents(
+        deps,
+        items.map((item) => item.payload),
+      );
     },
   );
 }

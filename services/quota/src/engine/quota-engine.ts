@@ -69,6 +69,8 @@ export interface QuotaEngine {
   /** Several checks in one Redis round trip, each still one atomic script run; a failed one is its AppError. */
   checkMany(inputs: CheckInput[]): Promise<Array<QuotaDecision | AppError>>;
   settle(input: SettleInput): Promise<SettleResult>;
+  /** Several settlements in one Redis round trip, each still one atomic script run; a failed one is its AppError. */
+  settleMany(inputs: SettleInput[]): Promise<Array<SettleResult | AppError>>;
   usage(rules: RuleApplication[], budgets: BudgetApplication[]): Promise<{ rules: RuleUsage[]; budgets: BudgetUsage[] }>;
 }
 
@@ -151,6 +153,50 @@ export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
     return { call, decide };
   };
 
+  /** One settlement as a script call, and how its reply becomes the result. */
+  const prepareSettle = ({ eventId, rules, budgets, weightedTokens, usd }: SettleInput) => {
+    const now = clock();
+    const keys = [seenKey(eventId)];
+    const args: Array<string | number> = [scriptNow(now), eventId, options.markerTtlMs, rules.length, budgets.length];
+    const tokens = toCounterUnits("tokens", weightedTokens);
+    for (const application of rules) {
+      keys.push(windowKey(application));
+      args.push(bucketMs(application), tokens);
+    }
+    const periods = budgets.map((application) => {
+      const period = calendarPeriod(application.budget.period, application.budget.timezone, now);
+      keys.push(...budgetKeys(application, period));
+      const unit = application.budget.unit;
+      args.push(
+        unit === "usd" ? toCounterUnits("usd", usd) : tokens,
+        toCounterUnits(unit, application.budget.limit),
+        period.endMs - now + 86_400_000,
+      );
+      return period;
+    });
+    const decide = (reply: number[]): SettleResult => {
+      if (reply[0] === -1) return { duplicate: true, alerts: [] };
+      const alerts: BudgetAlert[] = [];
+      budgets.forEach((application, index) => {
+        const mask = reply[1 + 2 * index] ?? 0;
+        const used = fromCounterUnits(application.budget.unit, reply[2 + 2 * index] ?? 0);
+        ALERT_THRESHOLDS.forEach((thresholdPct, bit) => {
+          if ((mask & (1 << bit)) !== 0) {
+            alerts.push({
+              application,
+              label: budgetLabel(application),
+              periodId: (periods[index] as { id: string }).id,
+              thresholdPct,
+              used,
+            });
+          }
+        });
+      });
+      return { duplicate: false, alerts };
+    };
+    return { call: { keys, args }, decide };
+  };
+
   return {
     async check(input) {
       if (input.rules.length === 0 && input.budgets.length === 0) return { allowed: true };
@@ -172,45 +218,18 @@ export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
       });
     },
 
-    async settle({ eventId, rules, budgets, weightedTokens, usd }) {
-      const now = clock();
-      const keys = [seenKey(eventId)];
-      const args: Array<string | number> = [scriptNow(now), eventId, options.markerTtlMs, rules.length, budgets.length];
-      const tokens = toCounterUnits("tokens", weightedTokens);
-      for (const application of rules) {
-        keys.push(windowKey(application));
-        args.push(bucketMs(application), tokens);
-      }
-      const periods = budgets.map((application) => {
-        const period = calendarPeriod(application.budget.period, application.budget.timezone, now);
-        keys.push(...budgetKeys(application, period));
-        const unit = application.budget.unit;
-        args.push(
-          unit === "usd" ? toCounterUnits("usd", usd) : tokens,
-          toCounterUnits(unit, application.budget.limit),
-          period.endMs - now + 86_400_000,
-        );
-        return period;
+    async settle(input) {
+      const prepared = prepareSettle(input);
+      return prepared.decide(await settleScript(prepared.call.keys, prepared.call.args));
+    },
+
+    async settleMany(inputs) {
+      const prepared = inputs.map(prepareSettle);
+      const outcomes = await settleScript.many(prepared.map((entry) => entry.call));
+      return prepared.map((entry, index): SettleResult | AppError => {
+        const outcome = outcomes[index] as ScriptOutcome<number[]>;
+        return outcome.ok ? entry.decide(outcome.value) : outcome.error;
       });
-      const reply = await settleScript(keys, args);
-      if (reply[0] === -1) return { duplicate: true, alerts: [] };
-      const alerts: BudgetAlert[] = [];
-      budgets.forEach((application, index) => {
-        const mask = reply[1 + 2 * index] ?? 0;
-        const used = fromCounterUnits(application.budget.unit, reply[2 + 2 * index] ?? 0);
-        ALERT_THRESHOLDS.forEach((thresholdPct, bit) => {
-          if ((mask & (1 << bit)) !== 0) {
-            alerts.push({
-              application,
-              label: budgetLabel(application),
-              periodId: (periods[index] as { id: string }).id,
-              thresholdPct,
-              used,
-            });
-          }
-        });
-      });
-      return { duplicate: false, alerts };
     },
 
     async usage(rules, budgets) {

@@ -110,13 +110,13 @@ export const AnthropicRequestSchema = v.looseObject({
 });
 export type AnthropicRequest = v.InferOutput<typeof AnthropicRequestSchema>;
 
-const UsageSchema = v.looseObject({
+export const AnthropicUsageSchema = v.looseObject({
   input_tokens: v.nullish(v.number()),
   output_tokens: v.nullish(v.number()),
   cache_creation_input_tokens: v.nullish(v.number()),
   cache_read_input_tokens: v.nullish(v.number()),
 });
-export type AnthropicUsage = v.InferOutput<typeof UsageSchema>;
+export type AnthropicUsage = v.InferOutput<typeof AnthropicUsageSchema>;
 
 export const AnthropicResponseSchema = v.looseObject({
   id: v.nullish(v.string()),
@@ -124,13 +124,15 @@ export const AnthropicResponseSchema = v.looseObject({
   content: v.array(v.looseObject({ type: v.string() })),
   stop_reason: v.nullish(v.string()),
   stop_sequence: v.nullish(v.string()),
-  usage: v.nullish(UsageSchema),
+  usage: v.nullish(AnthropicUsageSchema),
 });
 
 const StreamEventSchema = v.looseObject({
   type: v.string(),
   index: v.optional(v.number()),
-  message: v.optional(v.looseObject({ id: v.nullish(v.string()), model: v.nullish(v.string()), usage: v.nullish(UsageSchema) })),
+  message: v.optional(
+    v.looseObject({ id: v.nullish(v.string()), model: v.nullish(v.string()), usage: v.nullish(AnthropicUsageSchema) }),
+  ),
   content_block: v.optional(
     v.looseObject({
       type: v.string(),
@@ -154,7 +156,7 @@ const StreamEventSchema = v.looseObject({
       stop_sequence: v.nullish(v.string()),
     }),
   ),
-  usage: v.nullish(UsageSchema),
+  usage: v.nullish(AnthropicUsageSchema),
   error: v.optional(v.looseObject({ type: v.optional(v.string()), message: v.optional(v.string()) })),
 });
 /** Stream events are read without validation (hot path); this type documents what the decoder may find. */

@@ -78,19 +78,19 @@ export const BedrockRequestSchema = v.looseObject({
 });
 export type BedrockRequest = v.InferOutput<typeof BedrockRequestSchema>;
 
-const UsageSchema = v.looseObject({
+export const BedrockUsageSchema = v.looseObject({
   inputTokens: v.nullish(v.number()),
   outputTokens: v.nullish(v.number()),
   totalTokens: v.nullish(v.number()),
   cacheReadInputTokens: v.nullish(v.number()),
   cacheWriteInputTokens: v.nullish(v.number()),
 });
-export type BedrockUsage = v.InferOutput<typeof UsageSchema>;
+export type BedrockUsage = v.InferOutput<typeof BedrockUsageSchema>;
 
 export const BedrockResponseSchema = v.looseObject({
   output: v.looseObject({ message: v.nullish(v.looseObject({ content: v.array(BedrockBlockSchema) })) }),
   stopReason: v.nullish(v.string()),
-  usage: v.nullish(UsageSchema),
+  usage: v.nullish(BedrockUsageSchema),
 });
 
 /** One decoded ConverseStream event: `eventType` is the frame's `:event-type` (or exception type) header. */
@@ -116,7 +116,7 @@ const StreamPayloadSchema = v.looseObject({
     }),
   ),
   stopReason: v.optional(v.string()),
-  usage: v.optional(UsageSchema),
+  usage: v.optional(BedrockUsageSchema),
   message: v.optional(v.string()),
 });
 /** Stream payloads are read without validation (hot path); this type documents what the decoder may find. */

@@ -63,7 +63,7 @@ export const GeminiRequestSchema = v.looseObject({
 });
 export type GeminiRequest = v.InferOutput<typeof GeminiRequestSchema>;
 
-const UsageSchema = v.looseObject({
+export const GeminiUsageSchema = v.looseObject({
   promptTokenCount: v.nullish(v.number()),
   candidatesTokenCount: v.nullish(v.number()),
   cachedContentTokenCount: v.nullish(v.number()),
@@ -71,7 +71,7 @@ const UsageSchema = v.looseObject({
   toolUsePromptTokenCount: v.nullish(v.number()),
   totalTokenCount: v.nullish(v.number()),
 });
-export type GeminiUsage = v.InferOutput<typeof UsageSchema>;
+export type GeminiUsage = v.InferOutput<typeof GeminiUsageSchema>;
 
 export const GeminiResponseSchema = v.looseObject({
   candidates: v.nullish(
@@ -83,7 +83,7 @@ export const GeminiResponseSchema = v.looseObject({
     ),
   ),
   promptFeedback: v.nullish(v.looseObject({ blockReason: v.nullish(v.string()) })),
-  usageMetadata: v.nullish(UsageSchema),
+  usageMetadata: v.nullish(GeminiUsageSchema),
   modelVersion: v.nullish(v.string()),
   responseId: v.nullish(v.string()),
   error: v.nullish(v.looseObject({ message: v.nullish(v.string()), status: v.nullish(v.string()) })),

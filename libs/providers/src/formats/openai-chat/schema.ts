@@ -118,14 +118,14 @@ export const OpenAiChatRequestSchema = v.looseObject({
 });
 export type OpenAiChatRequest = v.InferOutput<typeof OpenAiChatRequestSchema>;
 
-const UsageSchema = v.looseObject({
+export const OpenAiUsageSchema = v.looseObject({
   prompt_tokens: v.nullish(v.number()),
   completion_tokens: v.nullish(v.number()),
   total_tokens: v.nullish(v.number()),
   prompt_tokens_details: v.nullish(v.looseObject({ cached_tokens: v.nullish(v.number()) })),
   completion_tokens_details: v.nullish(v.looseObject({ reasoning_tokens: v.nullish(v.number()) })),
 });
-export type OpenAiUsage = v.InferOutput<typeof UsageSchema>;
+export type OpenAiUsage = v.InferOutput<typeof OpenAiUsageSchema>;
 
 export const OpenAiChatResponseSchema = v.looseObject({
   id: v.nullish(v.string()),
@@ -143,7 +143,7 @@ export const OpenAiChatResponseSchema = v.looseObject({
       finish_reason: v.nullish(v.string()),
     }),
   ),
-  usage: v.nullish(UsageSchema),
+  usage: v.nullish(OpenAiUsageSchema),
 });
 export type OpenAiChatResponse = v.InferOutput<typeof OpenAiChatResponseSchema>;
 
@@ -178,7 +178,7 @@ const ChunkSchema = v.looseObject({
       }),
     ),
   ),
-  usage: v.nullish(UsageSchema),
+  usage: v.nullish(OpenAiUsageSchema),
   error: v.nullish(v.looseObject({ message: v.nullish(v.string()), type: v.nullish(v.string()), code: v.nullish(v.unknown()) })),
 });
 /** Stream chunks are read without validation (hot path); this type documents what the decoder may find. */

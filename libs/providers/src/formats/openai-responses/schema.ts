@@ -110,13 +110,13 @@ export const ResponsesRequestSchema = v.looseObject({
 });
 export type ResponsesRequest = v.InferOutput<typeof ResponsesRequestSchema>;
 
-const UsageSchema = v.looseObject({
+export const ResponsesUsageSchema = v.looseObject({
   input_tokens: v.nullish(v.number()),
   output_tokens: v.nullish(v.number()),
   input_tokens_details: v.nullish(v.looseObject({ cached_tokens: v.nullish(v.number()) })),
   output_tokens_details: v.nullish(v.looseObject({ reasoning_tokens: v.nullish(v.number()) })),
 });
-export type ResponsesUsage = v.InferOutput<typeof UsageSchema>;
+export type ResponsesUsage = v.InferOutput<typeof ResponsesUsageSchema>;
 
 export const ResponsesResponseSchema = v.looseObject({
   id: v.nullish(v.string()),
@@ -124,7 +124,7 @@ export const ResponsesResponseSchema = v.looseObject({
   status: v.nullish(v.string()),
   incomplete_details: v.nullish(v.looseObject({ reason: v.nullish(v.string()) })),
   output: v.array(v.looseObject({ type: v.string() })),
-  usage: v.nullish(UsageSchema),
+  usage: v.nullish(ResponsesUsageSchema),
 });
 export type ResponsesResponse = v.InferOutput<typeof ResponsesResponseSchema>;
 

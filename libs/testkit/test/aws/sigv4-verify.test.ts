@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { type AwsCredentials, bedrockRuntimePath, signAwsRequest } from "@thinkwatch/providers";
 import { describe, expect, it } from "vitest";
-import { bedrockRuntimePath } from "./bedrock-paths.js";
-import { type AwsCredentials, signAwsRequest } from "./sigv4.js";
-import { type AwsSignedRequest, verifyAwsSignature } from "./sigv4-verify.js";
-import { AwsSdkSha256 } from "./test-support/aws-sdk-sha256.js";
+// The providers package's test helper, by relative path: testkit already depends on providers, so this adds no edge.
+import { AwsSdkSha256 } from "../../../providers/test/support/aws-sdk-sha256.js";
+import { type AwsSignedRequest, verifyAwsSignature } from "../../src/aws/sigv4-verify.js";
 
 const KEYS: Record<string, AwsCredentials> = {
   AKIAFAKEPLAIN: { accessKeyId: "AKIAFAKEPLAIN", secretAccessKey: "plain-secret" },

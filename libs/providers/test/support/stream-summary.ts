@@ -1,6 +1,6 @@
 /** Test helper: what a canonical event stream says, independent of block numbering and fragmenting. */
-import type { CanonicalStreamEvent } from "../canonical/stream.js";
-import type { CanonicalUsage } from "../canonical/usage.js";
+import type { CanonicalStreamEvent } from "../../src/canonical/stream.js";
+import type { CanonicalUsage } from "../../src/canonical/usage.js";
 
 export function summarizeStream(events: CanonicalStreamEvent[]) {
   const text: string[] = [];

@@ -3,7 +3,7 @@
  * role are merged, the system prompt is one string, tool results are identified by the call they answer (name and
  * arguments) rather than by id, so formats without call ids compare equal when the pairing is right.
  */
-import type { CanonicalRequest } from "../canonical/request.js";
+import type { CanonicalRequest } from "../../src/canonical/request.js";
 
 export function requestSemantics(req: CanonicalRequest) {
   const calls = new Map<string, { name: string; args: unknown }>();

@@ -10,7 +10,7 @@ import {
   SIGV4_ALGORITHM,
   sha256Hex,
   UNSIGNED_PAYLOAD,
-} from "./sigv4.js";
+} from "@thinkwatch/providers";
 
 export interface AwsSignedRequest {
   method: string;

@@ -1,0 +1,47 @@
+import { createLogger } from "@thinkwatch/log";
+import { describe, expect, it } from "vitest";
+import { createHttpApp } from "./app.js";
+
+const app = createHttpApp({ log: createLogger({ service: "test", level: "silent" }) });
+app.get("/json", (c) => c.json({ ok: true }));
+app.get("/own", () => new Response("x", { headers: { "x-request-id": "set-by-handler" } }));
+app.get("/plain", () => new Response("x"));
+/** Headers that refuse changes, as those of a Response handed out by fetch do. */
+function immutableHeaders(): Headers {
+  const headers = new Headers();
+  Object.defineProperty(headers, "set", {
+    value: () => {
+      throw new TypeError("immutable");
+    },
+  });
+  return headers;
+}
+app.get("/fetched", () => {
+  const response = new Response("x");
+  Object.defineProperty(response, "headers", { value: immutableHeaders(), configurable: true });
+  return response;
+});
+
+describe("the request id on every response", () => {
+  it.each(["/json", "/plain", "/fetched"])("is added to %s, taken from a sane incoming header", async (path) => {
+    const response = await app.request(path, { headers: { "x-request-id": "req-12345678" } });
+    expect(response.headers.get("x-request-id")).toBe("req-12345678");
+    expect(await response.text()).not.toBe("");
+  });
+
+  it("is minted when the caller sent none or an unusable one", async () => {
+    const response = await app.request("/json", { headers: { "x-request-id": "bad id" } });
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("keeps the one a handler set on its own response", async () => {
+    const response = await app.request("/own", { headers: { "x-request-id": "req-12345678" } });
+    expect(response.headers.get("x-request-id")).toBe("set-by-handler");
+  });
+
+  it("is on error responses and 404s", async () => {
+    const missing = await app.request("/nowhere");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-request-id")).not.toBeNull();
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * The breaker's outcome folding against the real Redis: successes of a closed route are counted locally and land in
+ * the shared window within a flush, failures go at once (taking the waiting successes along), so the error rate is
+ * the same as if every outcome had been sent, and a breaker still opens on the failure that crosses the threshold.
+ */
+import { randomBytes } from "node:crypto";
+import type { Outbox } from "@thinkwatch/bus";
+import { createLogger } from "@thinkwatch/log";
+import { GatewaySettingsSchema } from "@thinkwatch/proto";
+import { createRedis } from "@thinkwatch/redis";
+import { waitFor } from "@thinkwatch/testkit";
+import * as v from "valibot";
+import { afterAll, describe, expect, it } from "vitest";
+import { breakerKey, createRedisCircuitBreakers } from "./circuit-breakers.js";
+import type { Route } from "./model-router.js";
+
+const log = createLogger({ service: "test", level: "silent" });
+const redis = createRedis({
+  url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  keyPrefix: `t${randomBytes(4).toString("hex")}:`,
+  log,
+});
+const settings = v.parse(GatewaySettingsSchema, {
+  breakerFailureThreshold: 3,
+  breakerErrorRatePct: 50,
+  breakerWindowSeconds: 60,
+  breakerRecoverySeconds: 30,
+});
+const published: string[] = [];
+const outbox: Outbox = {
+  enqueue: (contract) => {
+    published.push(contract.subject);
+  },
+  pending: () => 0,
+  dropped: () => 0,
+  flush: async () => undefined,
+};
+
+const route = (id: string) => ({ id, model: "m", upstreamModel: "m", provider: { id: "p", name: "p" } }) as unknown as Route;
+const window = async (id: string) => {
+  const [state, requests, failures] = await redis.hmget(breakerKey(id), "state", "requests", "failures");
+  return { state, requests: Number(requests ?? 0), failures: Number(failures ?? 0) };
+};
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+describe("circuit breaker outcome folding", () => {
+  it("counts closed-route successes locally and lands them in the shared window within a flush", async () => {
+    const breakers = createRedisCircuitBreakers({ redis, settings: () => settings, outbox, log });
+    const r = route(`ok-${randomBytes(3).toString("hex")}`);
+    expect(await breakers.admit(r)).toBe("allow");
+    for (let n = 0; n < 50; n++) expect(breakers.record(r, true, "allow")).toBeUndefined();
+    // Nothing went to Redis yet for those 50 answers…
+    expect((await window(r.id)).requests).toBe(0);
+    // …and within a flush they are all there, in one window.
+    await waitFor(async () => (await window(r.id)).requests === 50, { what: "the folded successes to land" });
+    expect(await window(r.id)).toEqual({ state: "closed", requests: 50, failures: 0 });
+  });
+
+  it("sends a failure at once with the waiting successes, so the error rate is exact and the breaker opens on time", async () => {
+    const breakers = createRedisCircuitBreakers({ redis, settings: () => settings, outbox, log });
+    const r = route(`fail-${randomBytes(3).toString("hex")}`);
+    await breakers.admit(r);
+    for (let n = 0; n < 3; n++) breakers.record(r, true, "allow");
+    await breakers.record(r, false, "allow");
+    expect(await window(r.id)).toEqual({ state: "closed", requests: 4, failures: 1 });
+    await breakers.record(r, false, "allow");
+    // 2 of 5 failed: under the 50 % rate, closed.
+    expect((await window(r.id)).state).toBe("closed");
+    await breakers.record(r, false, "allow");
+    // 3 failures of 6 = 50 % with the threshold of 3 reached: open, published once.
+    expect((await window(r.id)).state).toBe("open");
+    expect(published.filter((subject) => subject.endsWith("circuit_breaker.opened"))).toHaveLength(1);
+    expect(await breakers.admit(r)).toBe("deny");
+  });
+});

@@ -7,6 +7,7 @@
  * as the session-based path) that stands for the caller's key, endpoint and declared capabilities.
  */
 
+import { randomBytes } from "node:crypto";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import {
   CLIENT_CAPABILITIES_META_KEY,
@@ -24,7 +25,7 @@ import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo, QuotaHeadroom } from "@thinkwatch/proto";
 import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
-import { GATEWAY_SERVER_INFO, type GatewaySession, RpcAnswerError } from "../session/gateway-session.js";
+import { type DispatchOutcome, GATEWAY_SERVER_INFO, type GatewaySession, RpcAnswerError } from "../session/gateway-session.js";
 import type { SessionManager } from "../session/session-manager.js";
 import { admitToolCalls, type RefusedCall } from "./tool-call-admission.js";
 
@@ -58,11 +59,18 @@ const RELAYED_METHODS = new Set([
   "completion/complete",
 ]);
 
+/** The key of the one question an input_required result carries (an upstream asks one thing at a time). */
+const INPUT_KEY = "upstream";
+
 /**
- * Capabilities that let an upstream send requests to the client. This revision has no server→client requests on
- * a response stream, so they are not offered upstream on behalf of a stateless caller.
+ * A stateless call waiting for the client's reply to an upstream's question (elicitation, sampling, roots): the
+ * upstream call goes on here, on this replica, until the client retries with `requestState` and `inputResponses`.
  */
-const SERVER_TO_CLIENT = ["elicitation", "sampling", "roots"];
+interface HeldCall {
+  keyId: string;
+  answer: Extract<DispatchOutcome, { kind: "input" }>["answer"];
+  timer: NodeJS.Timeout;
+}
 
 export interface StatelessRevision {
   /** The request belongs to the stateless revision (carries its `_meta` envelope or names a modern version). */
@@ -78,6 +86,8 @@ export function createStatelessRevision(
   registry: ServerRegistry,
   quota: ToolCallQuotaDeps,
   log: Logger,
+  /** How long a call waits for the client's reply to an upstream's question (as long as a tool call may take). */
+  callTimeoutMs: number,
 ): StatelessRevision {
   const callerOf = (ctx: ServerContext): StatelessCaller => {
     const caller = ctx.http?.authInfo?.extra?.caller as StatelessCaller | undefined;
@@ -86,11 +96,16 @@ export function createStatelessRevision(
   };
 
   /** The caller's backing session and the request's params as the session and upstreams see them. */
-  const prepare = async (request: { method: string; params?: Record<string, unknown> }, caller: StatelessCaller) => {
+  const prepare = async (
+    request: { method: string; params?: Record<string, unknown> },
+    caller: StatelessCaller,
+    /** The envelope the SDK lifted out of `_meta` before the handler (absent on a raw body). */
+    envelope: Record<string, unknown> = {},
+  ) => {
     const params = { ...(request.params ?? {}) } as Record<string, unknown>;
-    const meta = { ...((params._meta ?? {}) as Record<string, unknown>) };
+    const meta = { ...((params._meta ?? {}) as Record<string, unknown>), ...envelope };
+    // Elicitation, sampling and roots declared here are offered upstream; questions come back as input_required.
     const declared = { ...((meta[CLIENT_CAPABILITIES_META_KEY] ?? {}) as Record<string, unknown>) };
-    for (const capability of SERVER_TO_CLIENT) delete declared[capability];
     const clientInfo = (meta[CLIENT_INFO_META_KEY] ?? { name: "stateless-client", version: "0" }) as Record<string, unknown>;
     // The envelope is for the gateway; what the session and the upstreams see is an ordinary request.
     for (const name of Object.keys(meta)) if (name.startsWith("io.modelcontextprotocol/")) delete meta[name];
@@ -117,35 +132,63 @@ export function createStatelessRevision(
     return { refused: admission.refused.get(String(id)) ?? null, headroom: admission.headroom };
   };
 
+  const held = new Map<string, HeldCall>();
+
+  /** A round's outcome as the revision answers it: the result, or input_required with the upstream's question. */
+  const answerOf = (outcome: DispatchOutcome, caller: StatelessCaller): Record<string, unknown> => {
+    if (outcome.kind === "result") return outcome.result;
+    const token = randomBytes(24).toString("base64url");
+    const timer = setTimeout(() => held.delete(token), callTimeoutMs);
+    timer.unref();
+    held.set(token, { keyId: caller.key.id, answer: outcome.answer, timer });
+    return {
+      resultType: "input_required",
+      inputRequests: { [INPUT_KEY]: { method: outcome.method, params: outcome.params } },
+      requestState: token,
+    };
+  };
+
   const relay = async (request: JSONRPCRequest, ctx: ServerContext) => {
     if (!RELAYED_METHODS.has(request.method)) {
       throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `Method not found: ${request.method}`);
     }
     const caller = callerOf(ctx);
-    const { session, params } = await prepare(request, caller);
-    if (request.method === "tools/call" && caller.admitted !== true) {
-      // Quota as on the session-based path; a refused call is audited there and answered with its JSON-RPC error.
-      const { refused } = await admit(session, request.id, params, caller);
-      if (refused !== null && "error" in refused.answer) {
-        throw new ProtocolError(refused.answer.error.code, refused.answer.error.message, refused.answer.error.data);
-      }
-    }
+    const notify = (notification: JSONRPCMessage) => {
+      ctx.mcpReq.notify(notification as Notification).catch(() => undefined);
+    };
     try {
-      return await session.dispatch(
-        { method: request.method, params },
-        (notification) => {
-          ctx.mcpReq.notify(notification as Notification).catch(() => undefined);
+      const state = ctx.mcpReq.requestState?.();
+      if (typeof state === "string") {
+        // The client's retry with its reply: the held call continues where it was.
+        const call = held.get(state);
+        if (call === undefined || call.keyId !== caller.key.id) {
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, "requestState is unknown or expired");
+        }
+        const reply = ctx.mcpReq.inputResponses?.[INPUT_KEY];
+        if (typeof reply !== "object" || reply === null) {
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `inputResponses.${INPUT_KEY} is missing`);
+        }
+        held.delete(state);
+        clearTimeout(call.timer);
+        return answerOf(await call.answer(reply as Record<string, unknown>, notify, ctx.mcpReq.signal), caller);
+      }
+      const { session, params } = await prepare(request, caller, ctx.mcpReq.envelope as Record<string, unknown> | undefined);
+      if (request.method === "tools/call" && caller.admitted !== true) {
+        // Quota as on the session-based path; a refused call is audited there and answered with its JSON-RPC error.
+        const { refused } = await admit(session, request.id, params, caller);
+        if (refused !== null && "error" in refused.answer) {
+          throw new ProtocolError(refused.answer.error.code, refused.answer.error.message, refused.answer.error.data);
+        }
+      }
+      const outcome = await session.dispatch({ method: request.method, params }, notify, ctx.mcpReq.signal, {
+        authInfo: {
+          token: "",
+          clientId: caller.key.id,
+          scopes: [],
+          extra: { requestId: caller.requestId, clientIp: caller.clientIp },
         },
-        ctx.mcpReq.signal,
-        {
-          authInfo: {
-            token: "",
-            clientId: caller.key.id,
-            scopes: [],
-            extra: { requestId: caller.requestId, clientIp: caller.clientIp },
-          },
-        },
-      );
+      });
+      return answerOf(outcome, caller);
     } catch (caught) {
       if (caught instanceof RpcAnswerError) throw new ProtocolError(caught.code, caught.message, caught.data);
       throw caught;
@@ -193,6 +236,8 @@ export function createStatelessRevision(
     if (typeof call.id !== "string" && typeof call.id !== "number") return null;
     const name = call.params?.name;
     if (typeof name !== "string") return null;
+    // A retry carrying the client's reply continues an admitted call: not counted again.
+    if ("requestState" in (call.params ?? {})) return null;
     const version = request.headers.get("mcp-protocol-version");
     if (version === null || !isModernVersion(version)) return null;
     if (request.headers.get("mcp-method") !== "tools/call" || request.headers.get("mcp-name") !== name) return null;
@@ -224,6 +269,10 @@ export function createStatelessRevision(
       return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
     },
     toolsChanged: () => handler.notify.toolsChanged(),
-    close: () => handler.close(),
+    close: () => {
+      for (const call of held.values()) clearTimeout(call.timer);
+      held.clear();
+      return handler.close();
+    },
   };
 }

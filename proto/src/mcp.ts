@@ -132,3 +132,19 @@ export const McpCancelRelay = eventContract("mcp.v1.relay.cancel", McpSessionRel
 export function mcpSessionStream(sessionId: string) {
   return eventContract(`mcp.v1.relay.stream.${sessionId}`, McpSessionRelaySchema);
 }
+
+/**
+ * A stateless (2026-07-28) call held on one replica while the client answers an upstream's question (its
+ * input_required result): the client's retry may reach another replica, which sends the reply to the holder and
+ * passes on what comes next — the result, another input_required, or the JSON-RPC error.
+ */
+export function mcpStatelessResume(replica: string) {
+  return requestContract(
+    `mcp.v1.stateless.resume.${replica}`,
+    v.object({ keyId: v.string(), token: v.string(), reply: v.record(v.string(), v.unknown()) }),
+    v.variant("kind", [
+      v.object({ kind: v.literal("answer"), result: v.record(v.string(), v.unknown()) }),
+      v.object({ kind: v.literal("error"), code: v.number(), message: v.string(), data: v.optional(v.unknown()) }),
+    ]),
+  );
+}

@@ -93,7 +93,10 @@ export const mcpProxyService = defineService({
       },
     });
     const unwatchSessions = whenCollected(metrics, (sources) => sources.mcpSessions(() => sessions.counts()));
-    const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log, config.MCP_TOOL_CALL_TIMEOUT_MS);
+    const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log, config.MCP_TOOL_CALL_TIMEOUT_MS, {
+      replica: relay.replica,
+      bus,
+    });
     grants.onChange(() => stateless.toolsChanged());
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http, upstreamAuth);
 

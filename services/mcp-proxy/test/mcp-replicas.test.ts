@@ -6,6 +6,7 @@
  * SSE events carry ids kept in Redis, so a client whose GET stream drops resumes it on the other replica with
  * Last-Event-ID and gets what it missed.
  */
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -328,6 +329,35 @@ describe("SSE resumability", () => {
     expect(text(result)).toBe("slow done");
     // The client resumed from the progress event's id, on replica two; the answer came from replica one.
     expect(gets.some((id) => id !== null && new RegExp(`^${transport.sessionId}\\.[a-f0-9]{12}\\.0-1$`).test(id))).toBe(true);
+    await client.close();
+  });
+
+  it("the stateless revision: a retry answering an upstream's question on the other replica reaches the held call", async () => {
+    const routed: Array<{ replica: "one" | "two"; retry: boolean }> = [];
+    const client = new ModernClient(
+      { name: "stateless-split", version: "1.0.0" },
+      { capabilities: { elicitation: {} }, versionNegotiation: { mode: { pin: "2026-07-28" } } },
+    );
+    client.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: { name: "Lovelace" } }));
+    await client.connect(
+      new ModernTransport(new URL(`${one.mcpUrl}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+        // Retries carrying requestState go to replica two; everything else to replica one.
+        fetch: async (input, init) => {
+          const url = new URL(String(input));
+          const retry = String(init?.body ?? "").includes('"requestState"');
+          url.host = new URL((retry ? two : one).mcpUrl).host;
+          if (String(init?.body ?? "").includes('"tools/call"')) routed.push({ replica: retry ? "two" : "one", retry });
+          return fetch(url, init);
+        },
+      }),
+    );
+    const result = await client.callTool({ name: "interactive__ask_user", arguments: {} });
+    expect(text(result)).toBe('elicitation accept: {"name":"Lovelace"}');
+    expect(routed).toEqual([
+      { replica: "one", retry: false },
+      { replica: "two", retry: true },
+    ]);
     await client.close();
   });
 });

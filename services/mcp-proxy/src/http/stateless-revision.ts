@@ -21,8 +21,9 @@ import {
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
+import type { Bus } from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
-import type { ApiKeyInfo, QuotaHeadroom } from "@thinkwatch/proto";
+import { type ApiKeyInfo, mcpStatelessResume, type QuotaHeadroom } from "@thinkwatch/proto";
 import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import { type DispatchOutcome, GATEWAY_SERVER_INFO, type GatewaySession, RpcAnswerError } from "../session/gateway-session.js";
@@ -88,6 +89,8 @@ export function createStatelessRevision(
   log: Logger,
   /** How long a call waits for the client's reply to an upstream's question (as long as a tool call may take). */
   callTimeoutMs: number,
+  /** This replica's name and the bus, so a retry reaching another replica reaches the one holding its call. */
+  resume?: { replica: string; bus: Bus },
 ): StatelessRevision {
   const callerOf = (ctx: ServerContext): StatelessCaller => {
     const caller = ctx.http?.authInfo?.extra?.caller as StatelessCaller | undefined;
@@ -135,18 +138,53 @@ export function createStatelessRevision(
   const held = new Map<string, HeldCall>();
 
   /** A round's outcome as the revision answers it: the result, or input_required with the upstream's question. */
-  const answerOf = (outcome: DispatchOutcome, caller: StatelessCaller): Record<string, unknown> => {
+  const answerOf = (outcome: DispatchOutcome, keyId: string): Record<string, unknown> => {
     if (outcome.kind === "result") return outcome.result;
-    const token = randomBytes(24).toString("base64url");
+    // The token names this replica, so a retry elsewhere finds its way here.
+    const token = `${resume?.replica ?? "local"}.${randomBytes(24).toString("base64url")}`;
     const timer = setTimeout(() => held.delete(token), callTimeoutMs);
     timer.unref();
-    held.set(token, { keyId: caller.key.id, answer: outcome.answer, timer });
+    held.set(token, { keyId, answer: outcome.answer, timer });
     return {
       resultType: "input_required",
       inputRequests: { [INPUT_KEY]: { method: outcome.method, params: outcome.params } },
       requestState: token,
     };
   };
+
+  /** Another replica holds the call: send it the reply; its answer is this request's (progress of that round is lost). */
+  const resumeElsewhere = async (holder: string, keyId: string, token: string, reply: Record<string, unknown>) => {
+    if (resume === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, "requestState is unknown or expired");
+    const answered = await resume.bus
+      .request(mcpStatelessResume(holder), { keyId, token, reply }, { timeoutMs: callTimeoutMs })
+      .catch(() => ({
+        kind: "error" as const,
+        code: ProtocolErrorCode.InvalidParams as number,
+        message: "requestState is unknown or expired",
+        data: undefined as unknown,
+      }));
+    if (answered.kind === "error") throw new ProtocolError(answered.code, answered.message, answered.data);
+    return answered.result;
+  };
+  const resumeService = resume?.bus.serve(
+    mcpStatelessResume(resume.replica),
+    async ({ keyId, token, reply }) => {
+      const call = held.get(token);
+      if (call === undefined || call.keyId !== keyId) {
+        return { kind: "error" as const, code: ProtocolErrorCode.InvalidParams, message: "requestState is unknown or expired" };
+      }
+      held.delete(token);
+      clearTimeout(call.timer);
+      try {
+        const outcome = await call.answer(reply, () => undefined, new AbortController().signal);
+        return { kind: "answer" as const, result: answerOf(outcome, keyId) };
+      } catch (caught) {
+        if (!(caught instanceof RpcAnswerError)) throw caught;
+        return { kind: "error" as const, code: caught.code, message: caught.message, data: caught.data };
+      }
+    },
+    { queue: `mcp-stateless-${resume.replica}` },
+  );
 
   const relay = async (request: JSONRPCRequest, ctx: ServerContext) => {
     if (!RELAYED_METHODS.has(request.method)) {
@@ -160,17 +198,21 @@ export function createStatelessRevision(
       const state = ctx.mcpReq.requestState?.();
       if (typeof state === "string") {
         // The client's retry with its reply: the held call continues where it was.
-        const call = held.get(state);
-        if (call === undefined || call.keyId !== caller.key.id) {
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, "requestState is unknown or expired");
-        }
         const reply = ctx.mcpReq.inputResponses?.[INPUT_KEY];
         if (typeof reply !== "object" || reply === null) {
           throw new ProtocolError(ProtocolErrorCode.InvalidParams, `inputResponses.${INPUT_KEY} is missing`);
         }
+        const holder = state.slice(0, Math.max(0, state.indexOf(".")));
+        if (!held.has(state) && resume !== undefined && /^[a-z0-9]+$/.test(holder) && holder !== resume.replica) {
+          return resumeElsewhere(holder, caller.key.id, state, reply as Record<string, unknown>);
+        }
+        const call = held.get(state);
+        if (call === undefined || call.keyId !== caller.key.id) {
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, "requestState is unknown or expired");
+        }
         held.delete(state);
         clearTimeout(call.timer);
-        return answerOf(await call.answer(reply as Record<string, unknown>, notify, ctx.mcpReq.signal), caller);
+        return answerOf(await call.answer(reply as Record<string, unknown>, notify, ctx.mcpReq.signal), caller.key.id);
       }
       const { session, params } = await prepare(request, caller, ctx.mcpReq.envelope as Record<string, unknown> | undefined);
       if (request.method === "tools/call" && caller.admitted !== true) {
@@ -188,7 +230,7 @@ export function createStatelessRevision(
           extra: { requestId: caller.requestId, clientIp: caller.clientIp },
         },
       });
-      return answerOf(outcome, caller);
+      return answerOf(outcome, caller.key.id);
     } catch (caught) {
       if (caught instanceof RpcAnswerError) throw new ProtocolError(caught.code, caught.message, caught.data);
       throw caught;
@@ -270,6 +312,7 @@ export function createStatelessRevision(
     },
     toolsChanged: () => handler.notify.toolsChanged(),
     close: () => {
+      resumeService?.unsubscribe();
       for (const call of held.values()) clearTimeout(call.timer);
       held.clear();
       return handler.close();

@@ -219,7 +219,12 @@ describe("server→client questions on the stateless revision", () => {
         jsonrpc: "2.0",
         id: 9,
         method: "tools/call",
-        params: envelope({ name: "everything__echo", arguments: { message: "x" }, requestState: "forged", inputResponses: {} }),
+        params: envelope({
+          name: "everything__echo",
+          arguments: { message: "x" },
+          requestState: "forged",
+          inputResponses: { upstream: { action: "decline" } },
+        }),
       },
       { "mcp-protocol-version": MODERN, "mcp-method": "tools/call", "mcp-name": "everything__echo" },
     );

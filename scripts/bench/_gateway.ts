@@ -12,6 +12,7 @@ export interface BenchGateway {
 export async function startBenchGateway(
   kinds: Array<"openai" | "anthropic">,
   env: Record<string, string> = {},
+  nodeArgs?: string[],
 ): Promise<BenchGateway> {
   // The fleet gets only the environment given here: pass METRICS_BEARER_TOKEN through, to measure metrics on and off.
   const metrics = process.env.METRICS_BEARER_TOKEN;
@@ -20,6 +21,7 @@ export async function startBenchGateway(
     fakes: kinds,
     record: false,
     env: { LOG_LEVEL: "warn", ...metricsEnv, ...env },
+    ...(nodeArgs === undefined ? {} : { nodeArgs }),
   });
   const fakes: BenchGateway["fakes"] = {};
   for (const kind of kinds) {

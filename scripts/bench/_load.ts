@@ -19,6 +19,8 @@ export interface LoadOptions {
   body: string;
   connections: number;
   durationSeconds: number;
+  /** A fixed rate for all connections together (requests/s) instead of as fast as the server answers. */
+  overallRate?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -29,6 +31,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     body: options.body,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
   });
   return {
     lane: options.lane,

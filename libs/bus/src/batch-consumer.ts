@@ -85,13 +85,20 @@ export async function consumeBatches<S extends AnySchema>(
     outstanding: number;
     /** An event of it failed transiently: the whole message comes back (stored events are skipped by id). */
     retry: string | null;
+    /**
+     * The consumer span of the message (one per message, not per event: a batch's events share its headers, so
+     * they share a parent too), ended once the message is settled; undefined when tracing is off or once ended.
+     */
+    span: Span | undefined;
+    events: number;
+    /** The first reason an event of it failed, for the span's status. */
+    failure: string | null;
   }
   let buffer: Array<{
     tracker: Tracker;
     index: number;
     raw: () => string;
     item: BatchItem<v.InferOutput<S>>;
-    span: Span | undefined;
   }> = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
@@ -112,10 +119,19 @@ export async function consumeBatches<S extends AnySchema>(
   };
 
   /** One event of a message is resolved: stored (reason null), failed for good, or failed for now. */
+  const endMessageSpan = (tracker: Tracker, error?: unknown) => {
+    endSpan(tracker.span, error ?? (tracker.failure === null ? undefined : new Error(tracker.failure)), {
+      "messaging.batch.message_count": tracker.events,
+    });
+    tracker.span = undefined;
+  };
+
   const resolveItem = async (tracker: Tracker, index: number, raw: () => string, failure: ItemFailure | null) => {
+    if (failure !== null) tracker.failure ??= failure.reason;
     if (failure !== null) {
       if (!tracker.batch) {
         tracker.outstanding -= 1;
+        endMessageSpan(tracker);
         await giveUp(tracker.msg, failure.reason, failure.permanent);
         return;
       }
@@ -132,6 +148,7 @@ export async function consumeBatches<S extends AnySchema>(
     }
     tracker.outstanding -= 1;
     if (tracker.outstanding > 0) return;
+    endMessageSpan(tracker);
     if (tracker.retry === null) tracker.msg.ack();
     else await giveUp(tracker.msg, tracker.retry, false);
   };
@@ -141,10 +158,9 @@ export async function consumeBatches<S extends AnySchema>(
     let failed: ItemFailure[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
-        // The handler's own spans (the store write) join the trace of the batch's first traced event.
-        failed =
-          (await withSpan(batch.find((entry) => entry.span !== undefined)?.span, () => handler(items, { attempt })))?.failed ??
-          [];
+        // The handler's own spans (the store write) join the trace of the batch's first traced message.
+        const traced = batch.find((entry) => entry.tracker.span !== undefined)?.tracker.span;
+        failed = (await withSpan(traced, () => handler(items, { attempt })))?.failed ?? [];
         break;
       } catch (caught) {
         const error = toAppError(caught);
@@ -157,8 +173,10 @@ export async function consumeBatches<S extends AnySchema>(
           continue;
         }
         if (error.retryable) {
-          for (const msg of new Set(batch.map((entry) => entry.tracker.msg))) msg.nak();
-          for (const entry of batch) endSpan(entry.span, caught);
+          for (const tracker of new Set(batch.map((entry) => entry.tracker))) {
+            tracker.msg.nak();
+            endMessageSpan(tracker, caught);
+          }
           return;
         }
         log.error({ err: caught, size: batch.length }, "batch failed");
@@ -168,11 +186,7 @@ export async function consumeBatches<S extends AnySchema>(
     }
     const byIndex = new Map(failed.map((failure) => [failure.index, failure]));
     for (const [index, entry] of batch.entries()) {
-      const failure = byIndex.get(index) ?? null;
-      endSpan(entry.span, failure === null ? undefined : new Error(failure.reason), {
-        "messaging.batch.message_count": batch.length,
-      });
-      await resolveItem(entry.tracker, entry.index, entry.raw, failure);
+      await resolveItem(entry.tracker, entry.index, entry.raw, byIndex.get(index) ?? null);
     }
     flushed += 1;
   };
@@ -193,7 +207,15 @@ export async function consumeBatches<S extends AnySchema>(
     for await (const msg of messages) {
       const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
       const unpacked = checkedPayloads(msg, options.schema);
-      const tracker: Tracker = { msg, batch: isBatch(msg), outstanding: unpacked.length, retry: null };
+      const tracker: Tracker = {
+        msg,
+        batch: isBatch(msg),
+        outstanding: unpacked.length,
+        retry: null,
+        span: unpacked.length === 0 ? undefined : startConsumeSpan(subject, options.durable, msg.headers),
+        events: unpacked.length,
+        failure: null,
+      };
       if (unpacked.length === 0) msg.ack();
       for (const [index, { checked, raw }] of unpacked.entries()) {
         if (!checked.ok) {
@@ -205,7 +227,6 @@ export async function consumeBatches<S extends AnySchema>(
           index,
           raw,
           item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 },
-          span: startConsumeSpan(subject, options.durable, msg.headers),
         });
         if (buffer.length >= options.maxBatch) await flush();
       }

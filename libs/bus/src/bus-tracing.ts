@@ -1,7 +1,7 @@
 /**
  * Trace context across NATS: a request carries its client span in `traceparent`/`tracestate` message headers and
  * the serving side starts its span as a child of what the headers say (never of whatever is active in this
- * process). Nothing is allocated when tracing is off.
+ * process), and none when they carry no context. Nothing is allocated when tracing is off.
  */
 import { headers, type Msg, type MsgHdrs } from "@nats-io/transport-node";
 import type { AppError } from "@thinkwatch/errors";
@@ -53,9 +53,11 @@ export function tracedServe(subject: string, msg: Msg, handle: () => Promise<App
 }
 
 async function serveUnderSpan(subject: string, msg: Msg, handle: () => Promise<AppError | undefined>): Promise<void> {
+  // Only as part of the requester's trace: a request made outside any trace (background work) starts none here.
   const span = startSpan(SCOPE, `${subject} process`, {
     kind: SpanKind.SERVER,
     parent: extractTraceContext(msg.headers),
+    requireParent: true,
     attributes: { "messaging.system": "nats", "messaging.destination.name": subject, "messaging.operation.type": "process" },
   });
   const error = await withSpan(span, handle);
@@ -80,9 +82,11 @@ export function startPublishSpan(subject: string, sink: MsgHdrs): RequestSpan | 
  */
 export function startConsumeSpan(subject: string, durable: string, msgHeaders: MsgHdrs | undefined): Span | undefined {
   if (!tracingEnabled()) return undefined;
+  // An event published outside any trace carries no context and gets no span (no root trace per background event).
   return startSpan(SCOPE, `${subject} process`, {
     kind: SpanKind.CONSUMER,
     parent: extractTraceContext(msgHeaders),
+    requireParent: true,
     attributes: {
       "messaging.system": "nats",
       "messaging.destination.name": subject,

@@ -1,13 +1,16 @@
 /** The edge's first step on every request: a presented, valid key that is enabled for this gateway surface. */
 import { AppError } from "@thinkwatch/errors";
 import type { ApiKeyInfo, Surface } from "@thinkwatch/proto";
-import { extractPresentedKey } from "./extract-key.js";
+import { extractPresentedKey, type HeaderLookup } from "./extract-key.js";
 import type { KeyVerifier } from "./key-verifier.js";
 
 const SURFACE_NAMES: Record<Surface, string> = { ai_gateway: "AI gateway", mcp_gateway: "MCP gateway", console: "console API" };
 
-export async function authenticateSurface(keys: KeyVerifier, request: Request, surface: Surface): Promise<ApiKeyInfo> {
-  const presented = extractPresentedKey(request.headers, request.url);
+/** What a key is read from: the request, or (cheaper on Node) its headers by name and its URL. */
+export type PresentedRequest = Request | { header: HeaderLookup; url: string };
+
+export async function authenticateSurface(keys: KeyVerifier, request: PresentedRequest, surface: Surface): Promise<ApiKeyInfo> {
+  const presented = extractPresentedKey(request instanceof Request ? request.headers : request.header, request.url);
   if (presented === null) {
     throw new AppError(
       "unauthenticated",

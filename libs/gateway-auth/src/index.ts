@@ -3,8 +3,8 @@
  * key-service; ask quota (batched, with the fail policy) only when the rule index says a rule can apply.
  */
 
-export { authenticateSurface } from "./authenticate-surface.js";
-export { extractPresentedKey } from "./extract-key.js";
+export { authenticateSurface, type PresentedRequest } from "./authenticate-surface.js";
+export { extractPresentedKey, type HeaderLookup } from "./extract-key.js";
 export { createKeyVerifier, type KeyVerifier, type KeyVerifierOptions } from "./key-verifier.js";
 export { allowedByPatterns, matchesPattern } from "./name-patterns.js";
 export { createQuotaClient, type QuotaClient, type QuotaClientOptions } from "./quota-client.js";

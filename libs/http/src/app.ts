@@ -8,6 +8,7 @@ import type { Logger } from "@thinkwatch/log";
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { consoleErrorBody } from "./console-error.js";
+import { requestHeader } from "./request-header.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 import { traceRequests } from "./trace-requests.js";
 
@@ -32,7 +33,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
 
   app.use("*", traceRequests(options.traceScope ?? "thinkwatch.http"));
   app.use("*", async (c, next) => {
-    const requestId = requestIdOf(c.req.header(REQUEST_ID_HEADER));
+    const requestId = requestIdOf(requestHeader(c, REQUEST_ID_HEADER));
     c.set("requestId", requestId);
     await next();
     // Added afterwards, and only when missing: the gateway's handlers build their responses with it already, and

@@ -2,5 +2,6 @@
 export { type AppEnv, createHttpApp, type HttpAppOptions } from "./app.js";
 export { type ConsoleErrorBody, consoleErrorBody } from "./console-error.js";
 export { nodeIncoming, parseJsonBody, readJsonBody } from "./read-json-body.js";
+export { requestHeader } from "./request-header.js";
 export { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 export { readValidatedJson, validate } from "./validated-body.js";

@@ -13,6 +13,7 @@ import {
   type Span,
   type SpanKind,
   SpanStatusCode,
+  type Tracer,
   trace,
 } from "@opentelemetry/api";
 
@@ -20,10 +21,22 @@ export type { Context as TraceContext, Span } from "@opentelemetry/api";
 export { SpanKind } from "@opentelemetry/api";
 
 let enabled = false;
+/** One tracer per scope, looked up once: the global provider's lookup builds a key string on every call. */
+const tracers = new Map<string, Tracer>();
 
 /** Turned on by startTracing (or a test that installs its own provider); nothing else flips it. */
 export function setTracingEnabled(on: boolean): void {
   enabled = on;
+  tracers.clear();
+}
+
+function tracerOf(scope: string): Tracer {
+  let tracer = tracers.get(scope);
+  if (tracer === undefined) {
+    tracer = trace.getTracer(scope);
+    tracers.set(scope, tracer);
+  }
+  return tracer;
 }
 
 export function tracingEnabled(): boolean {
@@ -48,15 +61,8 @@ export function startSpan(scope: string, name: string, options: StartSpanOptions
   if (!enabled) return undefined;
   const parent = options.parent ?? context.active();
   if (options.requireParent === true && trace.getSpan(parent) === undefined) return undefined;
-  return trace.getTracer(scope).startSpan(
-    name,
-    {
-      ...(options.kind === undefined ? {} : { kind: options.kind }),
-      ...(options.attributes === undefined ? {} : { attributes: options.attributes }),
-      ...(options.links === undefined ? {} : { links: options.links }),
-    },
-    parent,
-  );
+  // The options are the SDK's span options too (kind, attributes, links); the SDK ignores the other fields.
+  return tracerOf(scope).startSpan(name, options, parent);
 }
 
 /** Run fn with the span as the active one (so spans started inside are its children); fn alone when there is none. */

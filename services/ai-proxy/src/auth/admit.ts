@@ -12,8 +12,10 @@ import {
   type QuotaClient,
   type QuotaIndexHolder,
 } from "@thinkwatch/gateway-auth";
+import { requestHeader } from "@thinkwatch/http";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo, ModelPrice, QuotaDecision, QuotaHeadroom, QuotaSubject } from "@thinkwatch/proto";
+import type { Context } from "hono";
 import { costOf } from "../pricing/model-cost.js";
 import type { PricingHolder } from "../pricing/pricing-watch.js";
 import type { ModelRouter, ModelRoutes, Route } from "../routing/model-router.js";
@@ -29,8 +31,8 @@ export interface AdmitDeps {
 }
 
 /** Step 1: the caller's key, checked for the AI gateway surface. */
-export function authenticate(deps: AdmitDeps, request: Request): Promise<ApiKeyInfo> {
-  return authenticateSurface(deps.keys, request, "ai_gateway");
+export function authenticate(deps: AdmitDeps, c: Context): Promise<ApiKeyInfo> {
+  return authenticateSurface(deps.keys, { header: (name) => requestHeader(c, name), url: c.req.url }, "ai_gateway");
 }
 
 /** Step 2: the routes that serve the model, and whether this key may use it. */

@@ -1,4 +1,5 @@
 /** Who is on the other end of the socket, for audit rows. Forwarded headers are not trusted here. */
+import { requestHeader } from "@thinkwatch/http";
 import type { Context } from "hono";
 
 export function clientIpOf(c: Context): string | null {
@@ -7,5 +8,5 @@ export function clientIpOf(c: Context): string | null {
 }
 
 export function userAgentOf(c: Context): string | null {
-  return c.req.header("user-agent") ?? null;
+  return requestHeader(c, "user-agent") ?? null;
 }

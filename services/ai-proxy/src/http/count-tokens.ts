@@ -49,7 +49,7 @@ async function handleCount(
 ): Promise<Response> {
   const requestId = c.get("requestId");
   try {
-    const key = await authenticate(deps, c.req.raw);
+    const key = await authenticate(deps, c);
     const { json } = await readJsonBody(c, deps.maxBodyBytes);
     const canonical = decode(json);
     // Counting is cheap and idempotent: the model's first route answers, without the retry machinery.

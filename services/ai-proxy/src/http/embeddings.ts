@@ -28,7 +28,7 @@ export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): v
     const requestId = c.get("requestId");
     const record = new RequestRecord(requestId, "openai_embeddings", clientIpOf(c), userAgentOf(c));
     try {
-      record.key = await authenticate(deps, c.req.raw);
+      record.key = await authenticate(deps, c);
       const intake = deps.intake.admit(record.key.id);
       record.atFinish.push(intake.release);
       const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);

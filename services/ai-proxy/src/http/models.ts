@@ -16,7 +16,7 @@ export function registerModelRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void 
   app.get("/v1/models", async (c) => {
     const anthropic = c.req.header("anthropic-version") !== undefined;
     try {
-      const key = await authenticate(deps, c.req.raw);
+      const key = await authenticate(deps, c);
       const router = deps.router();
       const available = new Map<string, string>();
       for (const { model, provider } of router.registeredModels()) available.set(model, provider.name);

@@ -13,7 +13,7 @@ import { errorResponse } from "../pipeline/inbound-api.js";
 export function registerUsageRoute(app: Hono<AppEnv>, deps: GatewayDeps): void {
   app.get("/v1/usage", async (c) => {
     try {
-      const key = await authenticate(deps, c.req.raw);
+      const key = await authenticate(deps, c);
       const subjects = quotaSubjects(key, null);
       const applies = deps.quotaIndex.anyApplies("ai_gateway", subjects) || deps.quotaIndex.anyApplies("mcp_gateway", subjects);
       const usage = applies ? (await deps.bus.request(QuotaUsage, { subjects }, { timeoutMs: 3000 })).subjects : [];

@@ -5,7 +5,7 @@
  * in `x-thinkwatch-dropped-params`.
  * Also the query string a same-format request passes on (`?beta=true`), minus anything that could carry a key.
  */
-import type { AppEnv } from "@thinkwatch/http";
+import { type AppEnv, requestHeader } from "@thinkwatch/http";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
 import type { Context } from "hono";
 import type { GatewayDeps } from "../deps.js";
@@ -19,7 +19,7 @@ export function conversionPolicy(
   deps: GatewayDeps,
   key: Pick<ApiKeyInfo, "strictConversion">,
 ): ConversionPolicy {
-  const header = c.req.header(STRICT_HEADER)?.trim().toLowerCase();
+  const header = requestHeader(c, STRICT_HEADER)?.trim().toLowerCase();
   const defaults = deps.conversionDefaults();
   const strict = defaults.strict || key.strictConversion === true || header === "true" || header === "1";
   return { strict, forwardMetadataUser: defaults.forwardMetadataUser };

@@ -6,7 +6,7 @@
  * formats match) → publish the audit event.
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
-import type { AppEnv } from "@thinkwatch/http";
+import { type AppEnv, requestHeader } from "@thinkwatch/http";
 import { countTokensEstimate, decodeRequest } from "@thinkwatch/providers";
 import type { Context } from "hono";
 import { authenticate, routeModel } from "../auth/admit.js";
@@ -50,7 +50,7 @@ export async function handleGenerate(
   // Aborted by the server when the client goes away; passed to the upstream call so it is cancelled too.
   const clientGone = c.req.raw.signal;
   try {
-    record.key = await authenticate(deps, c.req.raw);
+    record.key = await authenticate(deps, c);
     const intake = deps.intake.admit(record.key.id);
     record.atFinish.push(intake.release);
     const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);
@@ -97,7 +97,7 @@ export async function handleGenerate(
         const passHeaders: Record<string, string> = {};
         if (format === spec.format) {
           for (const name of PASSED_HEADERS) {
-            const value = c.req.header(name);
+            const value = requestHeader(c, name);
             if (value !== undefined) passHeaders[name] = value;
           }
         }

@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
-import { nodeIncoming, parseJsonBody } from "@thinkwatch/http";
+import { nodeIncoming, parseJsonBody, requestHeader } from "@thinkwatch/http";
 import type { Context } from "hono";
 import type { GatewaySettings } from "./send-with-routes.js";
 
@@ -68,7 +68,7 @@ export function createIntakeLimits(settings: () => GatewaySettings): IntakeLimit
       };
       return {
         async readBody(c, limitBytes) {
-          const declared = Number(c.req.header("content-length") ?? "NaN");
+          const declared = Number(requestHeader(c, "content-length") ?? "NaN");
           if (Number.isFinite(declared) && declared > limitBytes) {
             throw new AppError("payload_too_large", `request body is ${declared} bytes; the limit is ${limitBytes} bytes`);
           }

@@ -1,10 +1,10 @@
 /**
  * The MCP gateway's contracts: the registry of upstream MCP servers admin-api compiles into the config KV bucket,
  * and the requests admin-api makes of mcp-proxy (test a server, list the aggregated catalog), since only mcp-proxy
- * speaks MCP to upstreams.
+ * speaks MCP to upstreams; and the relay between mcp-proxy replicas that lets any replica serve any session.
  */
 import * as v from "valibot";
-import { requestContract } from "./contract.js";
+import { eventContract, requestContract } from "./contract.js";
 
 export const McpTransportSchema = v.picklist(["streamable_http", "sse", "stdio"]);
 export type McpTransport = v.InferOutput<typeof McpTransportSchema>;
@@ -107,3 +107,44 @@ export const McpCatalog = requestContract(
     errors: v.array(v.object({ server: v.string(), error: v.string() })),
   }),
 );
+
+/**
+ * One JSON-RPC message of a downstream MCP session relayed between mcp-proxy replicas (no sticky routing): the
+ * replica that received it over HTTP is not the one holding what it belongs to.
+ */
+export const McpSessionRelaySchema = v.object({
+  sessionId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/)),
+  message: v.record(v.string(), v.unknown()),
+  /** The SSE event id of a message for a session's GET stream (kept for resumption). */
+  eventId: v.optional(v.pipe(v.string(), v.maxLength(256))),
+});
+export type McpSessionRelay = v.InferOutput<typeof McpSessionRelaySchema>;
+
+/** A replica's inbox: the client's answers to server→client requests that replica sent (their ids name it). */
+export function mcpReplicaInbox(replica: string) {
+  return eventContract(`mcp.v1.relay.replica.${replica}`, McpSessionRelaySchema);
+}
+
+/** A client's cancellation of a request another replica is running: every replica checks its own. */
+export const McpCancelRelay = eventContract("mcp.v1.relay.cancel", McpSessionRelaySchema);
+
+/** Server→client messages for a session's standalone GET stream, to whichever replica holds it open. */
+export function mcpSessionStream(sessionId: string) {
+  return eventContract(`mcp.v1.relay.stream.${sessionId}`, McpSessionRelaySchema);
+}
+
+/**
+ * A stateless (2026-07-28) call held on one replica while the client answers an upstream's question (its
+ * input_required result): the client's retry may reach another replica, which sends the reply to the holder and
+ * passes on what comes next — the result, another input_required, or the JSON-RPC error.
+ */
+export function mcpStatelessResume(replica: string) {
+  return requestContract(
+    `mcp.v1.stateless.resume.${replica}`,
+    v.object({ keyId: v.string(), token: v.string(), reply: v.record(v.string(), v.unknown()) }),
+    v.variant("kind", [
+      v.object({ kind: v.literal("answer"), result: v.record(v.string(), v.unknown()) }),
+      v.object({ kind: v.literal("error"), code: v.number(), message: v.string(), data: v.optional(v.unknown()) }),
+    ]),
+  );
+}

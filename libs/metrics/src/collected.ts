@@ -11,6 +11,8 @@ export interface CollectedSources {
   deadLetters(consumer: string, count: () => number): () => void;
   /** A JetStream consumer's lag, asked at scrape time (jetstream_consumer_lag{stream,consumer}). */
   consumerLag(stream: string, consumer: string, lag: () => Promise<number>): () => void;
+  /** MCP gateway sessions open in this process (mcp_sessions_live{kind}: session-based or stateless). */
+  mcpSessions(count: () => { session: number; stateless: number }): () => void;
 }
 
 function sourceSet<T>() {
@@ -67,6 +69,25 @@ export function defineCollected(registry: Registry): CollectedSources {
     },
   });
 
+  const mcp = sourceSet<() => { session: number; stateless: number }>();
+  new Gauge({
+    name: "mcp_sessions_live",
+    help: "MCP gateway sessions open in this process (closed on DELETE or when idle), by kind.",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const totals = { session: 0, stateless: 0 };
+      for (const count of mcp.entries.values()) {
+        const { session, stateless } = count();
+        totals.session += session;
+        totals.stateless += stateless;
+      }
+      this.set({ kind: "session" }, totals.session);
+      this.set({ kind: "stateless" }, totals.stateless);
+    },
+  });
+
   let counter = 0;
   const unique = (name: string) => {
     counter += 1;
@@ -76,5 +97,6 @@ export function defineCollected(registry: Registry): CollectedSources {
     auditDrops: (service, count) => drops.add(unique(service), { service, count }),
     deadLetters: (consumer, count) => dead.add(unique(consumer), { consumer, count }),
     consumerLag: (stream, consumer, lag) => lags.add(`${stream}/${consumer}`, { stream, consumer, lag }),
+    mcpSessions: (count) => mcp.add(unique("mcp"), count),
   };
 }

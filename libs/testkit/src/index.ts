@@ -14,9 +14,11 @@ export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
 export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
+export { connectHeapProbe, type HeapProbe } from "./heap-probe.js";
 export { type KafkaMockCluster, startKafkaMockCluster } from "./kafka-mock.js";
 export { type ConformanceResult, runConformanceServerSuite, type ScenarioOutcome } from "./mcp-conformance.js";
 export { type ConformanceFixture, startConformanceFixture } from "./mcp-conformance-fixture.js";
+export { type InteractiveUpstream, startInteractiveUpstream } from "./mcp-interactive-upstream.js";
 export { type OAuthMcpCall, type OAuthProtectedMcp, startOAuthProtectedMcp } from "./mcp-oauth-upstream.js";
 export {
   everythingStdio,

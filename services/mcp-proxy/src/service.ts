@@ -18,6 +18,7 @@ import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwat
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
+import { createRedis, redisDependency, redisHealthCheck } from "@thinkwatch/redis";
 import { publishToolCall, toolCallEvent } from "./audit/tool-call-audit.js";
 import { McpProxyConfigSchema } from "./config.js";
 import { rpcErrorFromAppError } from "./http/json-rpc.js";
@@ -28,7 +29,9 @@ import { createToolCallObserver, createUpstreamHealthBoard } from "./metrics/mcp
 import { registerMcpAdmin } from "./nats/mcp-admin.js";
 import { watchToolGrants } from "./policy/tool-grants-watch.js";
 import { watchServerRegistry } from "./registry/registry-watch.js";
+import { createRedisEventStore } from "./session/redis-event-store.js";
 import { SessionManager } from "./session/session-manager.js";
+import { createSessionRelay } from "./session/session-relay.js";
 import { openSessionStore } from "./session/session-store.js";
 import { createUpstreamFetch } from "./upstream/upstream-fetch.js";
 import { createUpstreamAuth } from "./upstream/user-oauth.js";
@@ -36,7 +39,7 @@ import { createUpstreamAuth } from "./upstream/user-oauth.js";
 export const mcpProxyService = defineService({
   name: "mcp-proxy",
   config: McpProxyConfigSchema,
-  dependencies: (config) => [natsDependency(config.NATS_URL)],
+  dependencies: (config) => [natsDependency(config.NATS_URL), redisDependency(config.REDIS_URL)],
   async start(config, { log, instanceId, resources, metrics }) {
     const bus = await connectServiceBus(resources, {
       url: config.NATS_URL,
@@ -45,6 +48,8 @@ export const mcpProxyService = defineService({
       log,
       observer: natsRequestObserver(metrics),
     });
+    const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
+    const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log, maxRetriesPerRequest: 1, connectTimeoutMs: 2000 });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const settings = await watchSettings(configStore, log);
@@ -69,7 +74,10 @@ export const mcpProxyService = defineService({
     );
     const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
     const grants = await watchToolGrants(configStore, log);
+    const relay = createSessionRelay(bus, log);
     const sessions = new SessionManager({
+      relay,
+      events: createRedisEventStore(redis, { maxEvents: config.MCP_SSE_EVENTS_MAX, ttlMs: config.MCP_SSE_EVENTS_TTL_MS }),
       store: await openSessionStore(bus, config.MCP_SESSION_TTL_MS),
       registry,
       log,
@@ -84,7 +92,11 @@ export const mcpProxyService = defineService({
         publishToolCall(outbox, toolCallEvent(outcome));
       },
     });
-    const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log);
+    const unwatchSessions = whenCollected(metrics, (sources) => sources.mcpSessions(() => sessions.counts()));
+    const stateless = createStatelessRevision(sessions, registry, { quota, quotaIndex }, log, config.MCP_TOOL_CALL_TIMEOUT_MS, {
+      replica: relay.replica,
+      bus,
+    });
     grants.onChange(() => stateless.toolsChanged());
     registerMcpAdmin(bus, registry, keyring, log, config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS, http, upstreamAuth);
 
@@ -105,7 +117,8 @@ export const mcpProxyService = defineService({
       keepAliveMs: 15_000,
       quota: { quota, quotaIndex },
     });
-    const health = serviceHealth([natsHealthCheck(bus)]);
+    // Without Redis only resumption suffers (events go out without ids): not critical.
+    const health = serviceHealth([natsHealthCheck(bus), { ...redisHealthCheck(redis), critical: false }]);
     const announcement = announceInstance(bus, {
       service: "mcp-proxy",
       process: instanceId,
@@ -122,6 +135,7 @@ export const mcpProxyService = defineService({
       async stop(deadlineMs) {
         announcement.stop();
         unwatchDrops();
+        unwatchSessions();
         registry.stop();
         grants.stop();
         quotaIndex.stop();
@@ -129,9 +143,11 @@ export const mcpProxyService = defineService({
         settings.stop();
         await stateless.close();
         await sessions.closeAll();
+        relay.close();
         await http.close();
         await keys.stop();
         await outbox.flush(deadlineMs);
+        redis.disconnect();
         await bus.close(deadlineMs);
       },
     };

@@ -4,8 +4,10 @@
  * to every server (and an AI-gateway rule does not), per-user and per-team rules likewise (the team's also on the
  * single-server endpoint). Over limit: HTTP 429 with
  * Retry-After and x-ratelimit-*, the body a JSON-RPC error naming the rule with the retry time, and a denied audit
- * event. In a (2025-03-26) batch the refused call is answered in place beside the admitted one.
+ * event. In a (2025-03-26) batch the refused call is answered in place beside the admitted one. The stateless
+ * 2026-07-28 revision (v2 SDK client) gets the same 429.
  */
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type NatsConnection, connect as natsConnect } from "@nats-io/transport-node";
@@ -324,5 +326,59 @@ describe("quota on MCP tool calls", () => {
     const outsider = await connect((await newKey("no-team")).plaintext);
     expect(textOf(await outsider.echo("outside"))).toContain("outside");
     for (const c of [one, two, outsider]) await c.client.close();
+  });
+
+  it("the stateless 2026-07-28 revision: an over-limit tools/call is answered HTTP 429 with Retry-After, as with sessions", async () => {
+    const key = await newKey("stateless");
+    await put(`/api/admin/limits/api_key/${key.id}/rules`, {
+      rules: [{ surface: "mcp_gateway", metric: "requests", windowSeconds: 60, limit: 2 }],
+    });
+    const seen: { last: (Seen & { body: string }) | null } = { last: null };
+    const client = new ModernClient(
+      { name: "quota-modern", version: "1.0.0" },
+      { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+    );
+    await client.connect(
+      new ModernTransport(new URL(`${fleet.gatewayUrl}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${key.plaintext}` } },
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (init?.method === "POST" && String(init.body).includes('"tools/call"')) {
+            seen.last = { status: response.status, headers: response.headers, body: await response.clone().text() };
+          }
+          return response;
+        },
+      }),
+    );
+    expect(client.getNegotiatedProtocolVersion?.() ?? "2026-07-28").toBe("2026-07-28");
+    const echo = () => client.callTool({ name: "everything__echo", arguments: { message: "stateless" } });
+    let remaining = await untilEnforced(echo, seen, "api_key:requests/1m");
+    while (remaining > 0) {
+      expect(seen.last?.status).toBe(200);
+      await echo();
+      remaining -= 1;
+    }
+    await expect(echo()).rejects.toThrow();
+    expect(seen.last?.status).toBe(429);
+    expect(seen.last?.headers.get("mcp-session-id")).toBeNull();
+    const retryAfter = Number(seen.last?.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(seen.last?.headers.get("x-ratelimit-rule")).toBe("api_key:requests/1m");
+    expect(seen.last?.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(JSON.parse(seen.last?.body ?? "null")).toEqual({
+      jsonrpc: "2.0",
+      id: expect.anything(),
+      error: {
+        code: -32005,
+        message: expect.stringMatching(/^rate limit exceeded: api_key:requests\/1m \(2\); retry after \d+s$/),
+        data: { code: "rate_limited", rule: "api_key:requests/1m", limit: 2, retryAfterSeconds: retryAfter },
+      },
+    });
+    await waitFor(
+      () => auditEvents.some((e) => e.apiKeyId === key.id && e.status === "denied" && e.errorCode === "rate_limited"),
+      { what: "the denied audit event of the stateless call", timeoutMs: 10_000 },
+    );
+    await client.close();
   });
 });

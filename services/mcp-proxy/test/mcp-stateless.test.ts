@@ -13,6 +13,7 @@ import {
   type FleetProcess,
   startFleetProcess,
   type TestEnvironment,
+  waitFor,
 } from "@thinkwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -143,6 +144,97 @@ describe("the 2026-07-28 revision through the gateway (v2 SDK client)", () => {
   });
 });
 
+describe("server→client questions on the stateless revision", () => {
+  it("relays an upstream's elicitation and sampling as input_required round trips the v2 client answers", async () => {
+    const client = new ModernClient(
+      { name: "stateless-asked", version: "1.0.0" },
+      { capabilities: { elicitation: {}, sampling: {} }, versionNegotiation: { mode: { pin: MODERN } } },
+    );
+    const asked: string[] = [];
+    client.setRequestHandler("elicitation/create", async (request) => {
+      asked.push(`elicitation: ${request.params.message}`);
+      return {
+        action: "accept",
+        content: {
+          name: "Ada",
+          check: true,
+          firstLine: "x",
+          email: "ada@example.com",
+          homepage: "https://example.com",
+          birthdate: "1815-12-10",
+          integer: 1,
+          number: 1.5,
+          enum: "ok",
+        },
+      };
+    });
+    client.setRequestHandler("sampling/createMessage", async () => {
+      asked.push("sampling");
+      return { role: "assistant", model: "test-model", content: { type: "text", text: "sampled by the client" } };
+    });
+    const rounds: Array<{ resultType: unknown; requestState: boolean }> = [];
+    const transport = new ModernTransport(new URL(`${fleet.gatewayUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        const sent = String(init?.body ?? "");
+        if (sent.includes('"tools/call"')) {
+          const body = await answer(response.clone());
+          rounds.push({
+            resultType: (body.result as { resultType?: unknown } | undefined)?.resultType,
+            requestState: sent.includes('"requestState"'),
+          });
+        }
+        return response;
+      },
+    });
+    await client.connect(transport);
+    // The reference server registers these tools once its client (the gateway, offering what this client declared)
+    // has finished initializing.
+    await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === "everything__trigger-sampling-request"), {
+      what: "the upstream's elicitation and sampling tools",
+      timeoutMs: 10_000,
+    });
+    const elicited = await client.callTool({ name: "everything__trigger-elicitation-request", arguments: {} });
+    expect(JSON.stringify(elicited)).toMatch(/accept/);
+    const sampled = await client.callTool({
+      name: "everything__trigger-sampling-request",
+      arguments: { prompt: "say something" },
+    });
+    expect(JSON.stringify(sampled)).toContain("sampled by the client");
+    expect(asked).toEqual([expect.stringMatching(/^elicitation: /), "sampling"]);
+    // Each call: a first POST answered input_required, then a retry carrying requestState answered with the result.
+    expect(rounds, JSON.stringify(rounds)).toEqual([
+      { resultType: "input_required", requestState: false },
+      { resultType: "complete", requestState: true },
+      { resultType: "input_required", requestState: false },
+      { resultType: "complete", requestState: true },
+    ]);
+    await client.close();
+  });
+
+  it("refuses a requestState it does not hold", async () => {
+    const response = await post(
+      {
+        jsonrpc: "2.0",
+        id: 9,
+        method: "tools/call",
+        params: envelope({
+          name: "everything__echo",
+          arguments: { message: "x" },
+          requestState: "forged",
+          inputResponses: { upstream: { action: "decline" } },
+        }),
+      },
+      { "mcp-protocol-version": MODERN, "mcp-method": "tools/call", "mcp-name": "everything__echo" },
+    );
+    expect(await answer(response)).toMatchObject({
+      id: 9,
+      error: { code: -32602, message: "requestState is unknown or expired" },
+    });
+  });
+});
+
 describe("the revision's wire rules", () => {
   const headers = { "mcp-protocol-version": MODERN };
 
@@ -159,6 +251,25 @@ describe("the revision's wire rules", () => {
       capabilities: { tools: { listChanged: true } },
       _meta: { "io.modelcontextprotocol/serverInfo": { name: "thinkwatch" } },
     });
+  });
+
+  it("answers GET and DELETE without a session with 405: Allow POST for this revision, the session methods otherwise", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const modernAnswer = await fetch(`${fleet.gatewayUrl}/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, accept: "text/event-stream", ...headers },
+      });
+      expect(modernAnswer.status, method).toBe(405);
+      expect(modernAnswer.headers.get("allow")).toBe("POST");
+      expect(await modernAnswer.json()).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32000 } });
+      const legacyAnswer = await fetch(`${fleet.gatewayUrl}/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" },
+      });
+      expect(legacyAnswer.status, method).toBe(405);
+      expect(legacyAnswer.headers.get("allow")).toBe("GET, POST, DELETE");
+      await legacyAnswer.body?.cancel();
+    }
   });
 
   it("refuses an Mcp-Method header that disagrees with the body with -32020 and HTTP 400", async () => {

@@ -16,6 +16,8 @@ export const JSON_RPC = {
   methodNotFound: -32601,
   invalidParams: -32602,
   internal: -32603,
+  /** The generic server error the MCP SDKs answer transport-level refusals with (e.g. 405 Method not allowed). */
+  serverError: -32000,
   /**
    * A tool call refused by quota (a rate limit, or the limiter unavailable under the fail-closed policy). JSON-RPC
    * leaves -32000…-32099 to implementations; -32005 is "limit exceeded" in the widely used EIP-1474 table.

@@ -20,11 +20,11 @@ import type { Context, Hono } from "hono";
 import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { GatewaySession } from "../session/gateway-session.js";
-import type { SessionManager } from "../session/session-manager.js";
+import { type SessionManager, UnknownEventIdError } from "../session/session-manager.js";
 import { JSON_RPC, rpcError } from "./json-rpc.js";
 import { resourceMetadataUrl } from "./protected-resource.js";
 import { createJsonExchange, createSseExchange, createStandaloneStream } from "./sse-exchange.js";
-import type { StatelessRevision } from "./stateless-revision.js";
+import { isModernVersion, type StatelessRevision } from "./stateless-revision.js";
 import { admitToolCalls } from "./tool-call-admission.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -90,6 +90,24 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     const server = deps.registry.byName(name) ?? deps.registry.byPrefix(name);
     if (server === undefined) return fail(c, 404, JSON_RPC.invalidRequest, `no MCP server named '${name}'`);
     return { key, serverId: server.id };
+  }
+
+  /**
+   * GET and DELETE act on a session. Without one there is nothing to act on: 405, which clients take as "no stream
+   * here" — a 2026-07-28 client (no sessions, no GET stream in that revision; `subscriptions/listen` instead) is told
+   * only POST is allowed; a session-based client before initialize, that GET and DELETE need a session.
+   */
+  function withoutSession(c: Context<AppEnv>): Response | null {
+    if ((c.req.header(SESSION_HEADER) ?? "") !== "") return null;
+    const version = c.req.header(VERSION_HEADER);
+    if (version !== undefined && isModernVersion(version)) {
+      return fail(c, 405, JSON_RPC.serverError, "Method not allowed: this revision has no GET stream or sessions", {
+        allow: "POST",
+      });
+    }
+    return fail(c, 405, JSON_RPC.serverError, "Method not allowed: GET and DELETE need an established session", {
+      allow: "GET, POST, DELETE",
+    });
   }
 
   async function sessionOf(c: Context<AppEnv>, key: ApiKeyInfo, serverId: string | null): Promise<GatewaySession | Response> {
@@ -198,7 +216,11 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     if (quota.headroom !== null) Object.assign(headers, headroomHeaders(quota.headroom));
     const answered = new Map([...quota.refused].map(([id, refused]) => [id, refused.answer]));
 
-    // A client that goes away cancels what it was waiting for, which cancels the upstream calls.
+    // A client that goes away from a stream it can resume (its events are kept) has not cancelled anything: the
+    // calls go on and their answers reach the stream it resumes. Otherwise going away cancels what it was waiting
+    // for, which cancels the upstream calls.
+    const streaming = accept.includes("text/event-stream");
+    const events = streaming ? deps.sessions.postEvents(session) : null;
     const cancelOnAbort = () => {
       const waiting = new Set(session.transport.inFlight());
       const cancels = requestIds
@@ -213,10 +235,12 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
         );
       if (cancels.length > 0) session.transport.deliver(cancels, null);
     };
-    c.req.raw.signal.addEventListener("abort", cancelOnAbort, { once: true });
+    if (events === null) c.req.raw.signal.addEventListener("abort", cancelOnAbort, { once: true });
 
-    if (accept.includes("text/event-stream")) {
-      const { exchange, body } = createSseExchange();
+    if (streaming) {
+      const { exchange, body } = createSseExchange(events, (message, eventId) =>
+        session.transport.toStandalone(message, eventId),
+      );
       session.transport.deliver(messages, exchange, extra, answered);
       return c.body(body, 200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
     }
@@ -228,13 +252,28 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
   const get = async (c: Context<AppEnv>) => {
     const admitted = await admit(c);
     if (admitted instanceof Response) return admitted;
+    const unsessioned = withoutSession(c);
+    if (unsessioned !== null) return unsessioned;
     if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
       return fail(c, 406, JSON_RPC.invalidRequest, "Not Acceptable: accept text/event-stream");
     }
     const session = await sessionOf(c, admitted.key, admitted.serverId);
     if (session instanceof Response) return session;
-    const { sink, body } = createStandaloneStream(deps.keepAliveMs, () => session.transport.closeStandalone(sink));
-    session.transport.openStandalone(sink);
+    let streamClosed = false;
+    let closeStream: (() => void) | null = null;
+    const { sink, body } = createStandaloneStream(deps.keepAliveMs, () => {
+      streamClosed = true;
+      closeStream?.();
+    });
+    const lastEventId = c.req.header("last-event-id");
+    try {
+      closeStream = await deps.sessions.openStream(session, sink, lastEventId === "" ? undefined : lastEventId);
+    } catch (caught) {
+      if (!(caught instanceof UnknownEventIdError)) throw caught;
+      await body.cancel();
+      return fail(c, 400, JSON_RPC.invalidRequest, "Bad Request: Last-Event-ID is not an event of this session");
+    }
+    if (streamClosed) closeStream();
     return c.body(body, 200, {
       [SESSION_HEADER]: session.record.id,
       "content-type": "text/event-stream",
@@ -245,6 +284,8 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
   const del = async (c: Context<AppEnv>) => {
     const admitted = await admit(c);
     if (admitted instanceof Response) return admitted;
+    const unsessioned = withoutSession(c);
+    if (unsessioned !== null) return unsessioned;
     const session = await sessionOf(c, admitted.key, admitted.serverId);
     if (session instanceof Response) return session;
     await deps.sessions.end(session);

@@ -4,20 +4,36 @@ import type { Exchange, StreamSink } from "../session/session-transport.js";
 
 const encoder = new TextEncoder();
 
-export function sseFrame(message: JSONRPCMessage): Uint8Array {
-  return encoder.encode(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+export function sseFrame(message: JSONRPCMessage, eventId: string | null = null): Uint8Array {
+  const id = eventId === null ? "" : `id: ${eventId}\n`;
+  return encoder.encode(`${id}event: message\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
-/** An SSE response body fed by the session; closes when every awaited answer was written. */
-export function createSseExchange(): { exchange: Exchange; body: ReadableStream<Uint8Array> } {
+/** Keeps each event of one SSE stream for a resuming client and gives its id at once (see redis-event-store.ts). */
+export type EventRecorder = (message: JSONRPCMessage) => string;
+
+/**
+ * An SSE response body fed by the session; closes when every awaited answer was written. With a recorder, every
+ * event is kept (also after the client went away, for its resumption) and carries its id, and what comes after the
+ * client went away goes to `orphaned` — the session's stream, where a client resuming with Last-Event-ID gets it.
+ */
+export function createSseExchange(
+  record: EventRecorder | null = null,
+  orphaned: (message: JSONRPCMessage, eventId: string) => void = () => undefined,
+): {
+  exchange: Exchange;
+  body: ReadableStream<Uint8Array>;
+} {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
+  let gone = false;
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
     },
     cancel() {
       open = false;
+      gone = true;
     },
   });
   return {
@@ -25,7 +41,9 @@ export function createSseExchange(): { exchange: Exchange; body: ReadableStream<
     exchange: {
       streaming: true,
       write(message) {
-        if (open) controller.enqueue(sseFrame(message));
+        const id = record === null ? null : record(message);
+        if (open) controller.enqueue(sseFrame(message, id));
+        else if (gone && id !== null) orphaned(message, id);
       },
       finish() {
         if (!open) return;
@@ -88,10 +106,10 @@ export function createStandaloneStream(
   return {
     body,
     sink: {
-      write(message) {
+      write(message, eventId) {
         if (!open) return;
         try {
-          controller.enqueue(sseFrame(message));
+          controller.enqueue(sseFrame(message, eventId ?? null));
         } catch {
           close();
         }

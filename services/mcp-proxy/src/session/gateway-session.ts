@@ -41,7 +41,7 @@ import { linkRequiredResult, notLinkedServer } from "../upstream/link-required.j
 import { type ListKind, SessionUpstreams } from "../upstream/session-upstreams.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import type { UpstreamAuth } from "../upstream/user-oauth.js";
-import { type Exchange, SessionTransport } from "./session-transport.js";
+import { type Exchange, SessionTransport, type StandaloneEvents, type TransportRelay } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
 export const GATEWAY_SERVER_INFO = { name: "thinkwatch", version: "0.1.0" };
@@ -77,6 +77,10 @@ export interface SessionOptions {
   /** Credentials of non-static servers (per-user OAuth, client credentials). */
   upstreamAuth?: UpstreamAuth;
   onToolCall(outcome: ToolCallOutcome): void;
+  /** The relay to other replicas (session-based sessions; a stateless one lives on one replica). */
+  relay?: TransportRelay | null;
+  /** Keeps the standalone stream's events for resumption (session-based sessions). */
+  standaloneEvents?: StandaloneEvents | null;
 }
 
 export class GatewaySession {
@@ -94,7 +98,7 @@ export class GatewaySession {
   constructor(private readonly options: SessionOptions) {
     this.record = options.record;
     this.key = options.key;
-    this.transport = new SessionTransport(options.record.id);
+    this.transport = new SessionTransport(options.record.id, options.relay ?? null, options.standaloneEvents ?? null);
     this.server = new Server(GATEWAY_SERVER_INFO, {
       capabilities: {
         tools: { listChanged: true },
@@ -139,9 +143,13 @@ export class GatewaySession {
     await this.server.connect(this.transport);
   }
 
-  /** The permitted server list or their tools changed (registry revision, permission change, upstream notice). */
-  listChanged(kind: ListKind): void {
+  /**
+   * The permitted server list or their tools changed (registry revision, permission change, upstream notice). Every
+   * replica sees registry and permission changes (`everywhere`), so only the one holding the client's stream tells it.
+   */
+  listChanged(kind: ListKind, everywhere = false): void {
     if (kind === "tools") this.toolIndex = null;
+    if (everywhere && !this.transport.hasStandalone()) return;
     const method = `notifications/${kind}/list_changed` as const;
     this.server.notification({ method }).catch(() => undefined);
   }
@@ -149,45 +157,80 @@ export class GatewaySession {
   /**
    * Answer one request outside a Streamable HTTP exchange (the stateless revision): the request goes through the same
    * Server and handlers under a gateway-made id, so requests of concurrent callers never collide; notifications
-   * related to it (progress) go to `notify`; a JSON-RPC error answer is thrown as `RpcAnswerError`.
+   * related to it (progress) go to `notify`; a JSON-RPC error answer is thrown as `RpcAnswerError`. When an upstream
+   * asks the client something (elicitation, sampling, roots) the outcome is that question, with `answer` to carry the
+   * client's reply back and wait for what comes next — the revision's input_required round trip.
    */
   dispatch(
     request: { method: string; params?: Record<string, unknown> },
     notify: (message: JSONRPCMessage) => void,
     signal: AbortSignal,
     extra?: MessageExtraInfo,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<DispatchOutcome> {
     this.lastActive = Date.now();
     const id = `stateless-${++this.dispatched}`;
-    return new Promise((resolve, reject) => {
-      let answered = false;
-      const onAbort = () => {
-        if (answered) return;
-        this.transport.deliver(
-          [{ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id, reason: "client went away" } }],
-          null,
-        );
-        reject(new RpcAnswerError(ErrorCode.RequestTimeout, "Request cancelled"));
+    let round: Round | null = null;
+    let finished = false;
+    const cancel = () => {
+      if (finished) return;
+      finished = true;
+      this.transport.deliver(
+        [{ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id, reason: "client went away" } }],
+        null,
+      );
+    };
+    const startRound = (roundNotify: typeof notify, roundSignal: AbortSignal) =>
+      new Promise<DispatchOutcome>((resolve, reject) => {
+        const onAbort = () => {
+          cancel();
+          reject(new RpcAnswerError(ErrorCode.RequestTimeout, "Request cancelled"));
+        };
+        roundSignal.addEventListener("abort", onAbort, { once: true });
+        round = {
+          notify: roundNotify,
+          settle: (outcome) => {
+            roundSignal.removeEventListener("abort", onAbort);
+            round = null;
+            if (outcome instanceof Error) reject(outcome);
+            else resolve(outcome);
+          },
+        };
+      });
+    const answer =
+      (questionId: string | number) => (reply: Record<string, unknown>, next: typeof notify, nextSignal: AbortSignal) => {
+        const outcome = startRound(next, nextSignal);
+        this.lastActive = Date.now();
+        this.transport.deliver([{ jsonrpc: "2.0", id: questionId, result: reply } as JSONRPCMessage], null);
+        return outcome;
       };
-      signal.addEventListener("abort", onAbort, { once: true });
-      const exchange: Exchange = {
-        streaming: true,
-        write: (message) => {
-          if (!("id" in message) || "method" in message) {
-            notify(message);
-            return;
-          }
-          answered = true;
-          signal.removeEventListener("abort", onAbort);
-          if ("error" in message) reject(new RpcAnswerError(message.error.code, message.error.message, message.error.data));
-          else resolve(message.result as Record<string, unknown>);
-        },
-        finish: () => {
-          if (!answered) reject(new RpcAnswerError(ErrorCode.InternalError, "the gateway session closed"));
-        },
-      };
-      this.transport.deliver([{ jsonrpc: "2.0", id, ...request } as JSONRPCMessage], exchange, extra);
-    });
+    const exchange: Exchange = {
+      streaming: true,
+      write: (message) => {
+        if ("method" in message && "id" in message) {
+          // The Server asks the client (an upstream's elicitation, sampling or roots request): a round ends here.
+          round?.settle({
+            kind: "input",
+            method: message.method,
+            params: (message.params ?? {}) as Record<string, unknown>,
+            answer: answer(message.id),
+          });
+          return;
+        }
+        if (!("id" in message) || "method" in message) {
+          round?.notify(message);
+          return;
+        }
+        finished = true;
+        if ("error" in message) round?.settle(new RpcAnswerError(message.error.code, message.error.message, message.error.data));
+        else round?.settle({ kind: "result", result: message.result as Record<string, unknown> });
+      },
+      finish: () => {
+        if (!finished) round?.settle(new RpcAnswerError(ErrorCode.InternalError, "the gateway session closed"));
+      },
+    };
+    const first = startRound(notify, signal);
+    this.transport.deliver([{ jsonrpc: "2.0", id, ...request } as JSONRPCMessage], exchange, extra);
+    return first;
   }
 
   async close(): Promise<void> {
@@ -515,6 +558,26 @@ export class GatewaySession {
           : params;
     this.server.notification({ method, params: relayed } as never).catch(() => undefined);
   }
+}
+
+/** What one round of a stateless request ends with: its result, or a question for the client. */
+export type DispatchOutcome =
+  | { kind: "result"; result: Record<string, unknown> }
+  | {
+      kind: "input";
+      method: string;
+      params: Record<string, unknown>;
+      /** Carry the client's reply to the question; resolves with the next round's outcome. */
+      answer(
+        reply: Record<string, unknown>,
+        notify: (message: JSONRPCMessage) => void,
+        signal: AbortSignal,
+      ): Promise<DispatchOutcome>;
+    };
+
+interface Round {
+  notify(message: JSONRPCMessage): void;
+  settle(outcome: DispatchOutcome | Error): void;
 }
 
 /** A JSON-RPC error the session answered with, carried to a caller outside an exchange. */

@@ -13,7 +13,10 @@ import type { ServerRegistry } from "../registry/registry-watch.js";
 import type { UpstreamFetch } from "../upstream/upstream-fetch.js";
 import type { UpstreamAuth } from "../upstream/user-oauth.js";
 import { GatewaySession, type ToolCallOutcome } from "./gateway-session.js";
+import { type GatewayEventStore, parseEventId } from "./redis-event-store.js";
+import type { SessionRelay } from "./session-relay.js";
 import type { SessionStore } from "./session-store.js";
+import type { StreamSink } from "./session-transport.js";
 import type { SessionRecord } from "./session-types.js";
 
 export interface SessionManagerOptions {
@@ -28,11 +31,20 @@ export interface SessionManagerOptions {
   /** Tool RBAC grants; none: keys alone decide. */
   grants?: ToolGrants;
   onToolCall(outcome: ToolCallOutcome): void;
+  /** Messages between replicas (any replica serves any session); none: this replica alone. */
+  relay?: SessionRelay;
+  /** Keeps SSE events for clients that resume with Last-Event-ID (session-based revisions); none: no event ids. */
+  events?: GatewayEventStore;
 }
+
+/** A Last-Event-ID that is not an event of this session's streams. */
+export class UnknownEventIdError extends Error {}
 
 const REPLAY_ID = "thinkwatch-replayed-initialize";
 /** Ids of the stateless revision's backing sessions; never accepted as an `Mcp-Session-Id`. */
 const STATELESS_PREFIX = "stateless.";
+/** The stream id (after the session id) of a session's standalone GET stream; POST streams get random ones. */
+const GET_STREAM = "get";
 
 export class SessionManager {
   private readonly live = new Map<string, GatewaySession>();
@@ -44,10 +56,14 @@ export class SessionManager {
     this.reaper = setInterval(() => void this.reapIdle(), Math.min(60_000, Math.max(1000, options.idleMs / 2)));
     this.reaper.unref();
     options.registry.onChange(() => {
-      for (const session of this.live.values()) session.listChanged("tools");
+      for (const session of this.live.values()) session.listChanged("tools", true);
     });
     options.grants?.onChange(() => {
-      for (const session of this.live.values()) session.listChanged("tools");
+      for (const session of this.live.values()) session.listChanged("tools", true);
+    });
+    options.relay?.listen({
+      inbox: (id, message) => this.live.get(id)?.transport.receiveRelayed(message),
+      cancel: (id, message) => this.live.get(id)?.transport.receiveRelayed(message),
     });
   }
 
@@ -55,8 +71,21 @@ export class SessionManager {
     return this.live.size;
   }
 
+  /** Open sessions by kind (metrics). */
+  counts(): { session: number; stateless: number } {
+    let stateless = 0;
+    for (const id of this.live.keys()) if (id.startsWith(STATELESS_PREFIX)) stateless += 1;
+    return { session: this.live.size - stateless, stateless };
+  }
+
   private build(record: SessionRecord, key: ApiKeyInfo): GatewaySession {
+    const stateless = record.id.startsWith(STATELESS_PREFIX);
+    const events = stateless ? undefined : this.options.events;
     return new GatewaySession({
+      ...(stateless || this.options.relay === undefined ? {} : { relay: this.options.relay }),
+      ...(events === undefined
+        ? {}
+        : { standaloneEvents: (message) => events.storeEvent(`${record.id}.${GET_STREAM}`, message) }),
       record,
       key,
       registry: this.options.registry,
@@ -177,6 +206,60 @@ export class SessionManager {
       this.rebuilding.set(id, pending);
     }
     return pending;
+  }
+
+  /**
+   * The session's standalone GET stream is open here: it takes the session's server→client messages, those of this
+   * replica directly and those of other replicas through the relay. With `lastEventId` (a reconnecting client) the
+   * kept events after it come first — from the GET stream or from a POST's stream the client lost — and live
+   * messages that arrive meanwhile wait behind them. Returns what closes the stream.
+   */
+  async openStream(session: GatewaySession, sink: StreamSink, lastEventId?: string): Promise<() => void> {
+    const events = this.options.events;
+    let target: StreamSink = sink;
+    let held: Array<[JSONRPCMessage, string | null]> | null = null;
+    if (lastEventId !== undefined && events !== undefined) {
+      if (parseEventId(lastEventId)?.sessionId !== session.record.id) throw new UnknownEventIdError(lastEventId);
+      held = [];
+      const holding = held;
+      target = { write: (message, eventId) => holding.push([message, eventId ?? null]) };
+    }
+    const live: StreamSink = { write: (message, eventId) => target.write(message, eventId) };
+    session.transport.openStandalone(live);
+    const unrelay =
+      (await this.options.relay?.openStream(session.record.id, (message, eventId) => live.write(message, eventId))) ?? (() => {});
+    const close = () => {
+      session.transport.closeStandalone(live);
+      unrelay();
+    };
+    if (held !== null && lastEventId !== undefined && events !== undefined) {
+      const replayed = new Set<string>();
+      try {
+        await events.replayEventsAfter(lastEventId, {
+          send: async (eventId, message) => {
+            replayed.add(eventId);
+            sink.write(message, eventId);
+          },
+        });
+      } catch (caught) {
+        this.options.log.warn({ err: caught, mcpSession: session.record.id }, "could not replay MCP stream events");
+      }
+      for (const [message, eventId] of held) if (eventId === null || !replayed.has(eventId)) sink.write(message, eventId);
+      target = sink;
+    }
+    return close;
+  }
+
+  /** A recorder for one POST's SSE stream (its events get ids a client can resume from); null: events not kept. */
+  postEvents(session: GatewaySession): ((message: JSONRPCMessage) => string) | null {
+    const events = this.options.events;
+    if (events === undefined || session.record.id.startsWith(STATELESS_PREFIX)) return null;
+    const streamId = `${session.record.id}.${randomBytes(6).toString("hex")}`;
+    let seq = 0;
+    return (message) => {
+      seq += 1;
+      return events.keep(streamId, seq, message);
+    };
   }
 
   /** DELETE: forget the session everywhere. */

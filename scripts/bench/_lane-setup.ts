@@ -74,6 +74,16 @@ export async function startLaneServers(options: LaneServerOptions): Promise<Lane
           : { nodeArgs: options.gatewayNodeArgs }),
     });
     stops.push(() => scenario.close());
+    // The provider first: after setup, an ai-proxy process is ready only once it has a usable provider.
+    const admin = scenario.admin;
+    const provider = await admin.call("POST", "/api/admin/providers", {
+      name: "bench-openai",
+      kind: "openai",
+      baseUrl: upstreamBase,
+      apiKey: "sk-bench",
+      settings: {},
+    });
+    if (provider.status !== 201) throw new Error(`provider refused: ${JSON.stringify(provider.body)}`);
     let fleet = scenario.fleet;
     if (options.split) {
       pinProcess(scenario.fleet.process.pid as number, LOAD_CORE);
@@ -86,15 +96,6 @@ export async function startLaneServers(options: LaneServerOptions): Promise<Lane
     }
     pinProcess(fleet.process.pid as number, SERVER_CORE);
 
-    const admin = scenario.admin;
-    const provider = await admin.call("POST", "/api/admin/providers", {
-      name: "bench-openai",
-      kind: "openai",
-      baseUrl: upstreamBase,
-      apiKey: "sk-bench",
-      settings: {},
-    });
-    if (provider.status !== 201) throw new Error(`provider refused: ${JSON.stringify(provider.body)}`);
     const passKey = await scenario.createKey({ name: "pass-through" });
     const governed = await admin.call<{ key: { id: string }; plaintext: string }>("POST", "/api/keys", { name: "governed" });
     if (governed.status !== 201) throw new Error(`key refused: ${JSON.stringify(governed.body)}`);

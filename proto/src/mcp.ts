@@ -101,7 +101,8 @@ export const McpServerTest = requestContract(
 /** The tools of every enabled server, as an admin sees them (no per-user filtering). */
 export const McpCatalog = requestContract(
   "mcp.v1.catalog",
-  v.object({}),
+  /** `userId`: the console user asking; per-user OAuth servers are listed with their linked account. */
+  v.object({ userId: v.optional(v.string()) }),
   v.object({
     tools: v.array(McpToolInfoSchema),
     errors: v.array(v.object({ server: v.string(), error: v.string() })),

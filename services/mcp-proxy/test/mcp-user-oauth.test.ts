@@ -167,6 +167,11 @@ async function link(client: ConsoleClient, subject: string): Promise<void> {
   });
 }
 
+interface Catalog {
+  tools: Array<{ exposedName: string }>;
+  errors: Array<{ server: string; error: string }>;
+}
+
 interface TestAnswer {
   ok: boolean;
   error: string | null;
@@ -185,6 +190,16 @@ describe("per-user OAuth to an upstream MCP server", () => {
     expect(service.body.error).toBeNull();
     expect(service.body.ok).toBe(true);
     expect(service.body.tools.map((t) => t.name)).toContain("whoami");
+    // The tool catalog lists each server the same way: the service server with its token, the per-user one not
+    // until the admin has linked their account (said in the catalog's errors).
+    const catalog = await admin.call<Catalog>("GET", "/api/mcp/tools");
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.tools.map((t) => t.exposedName)).toContain("svc__whoami");
+    expect(catalog.body.tools.map((t) => t.exposedName)).not.toContain("notes__whoami");
+    expect(catalog.body.errors).toContainEqual({
+      server: SERVER_NAME,
+      error: `"${SERVER_NAME}" uses per-user OAuth and is listed with your own account: choose "Link my account" on it first`,
+    });
   });
 
   it("gives a user who has not linked a tool error naming where to link, and reports them unlinked", async () => {
@@ -213,6 +228,10 @@ describe("per-user OAuth to an upstream MCP server", () => {
     const tested = await admin.call<TestAnswer>("POST", `/api/mcp/servers/${serverId}/test`);
     expect(tested.body).toMatchObject({ ok: true, error: null });
     expect(tested.body.tools.map((t) => t.name)).toContain("whoami");
+    // Linked, the admin's catalog lists the per-user server's tools too.
+    const catalog = await admin.call<Catalog>("GET", "/api/mcp/tools");
+    expect(catalog.body.errors).toEqual([]);
+    expect(catalog.body.tools.map((t) => t.exposedName)).toEqual(expect.arrayContaining(["notes__whoami", "svc__whoami"]));
     const linkedTools = (await toolNames(keys.bob)).map((t) => t.name);
     expect(linkedTools).toContain("whoami");
     expect(linkedTools).not.toContain("link_account");

@@ -92,6 +92,6 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
   });
 
   router.route("GET", "/api/mcp/tools", "mcp_tools:read", async (c) =>
-    c.json(await deps.bus.request(McpCatalog, {}, { timeoutMs: TEST_TIMEOUT_MS })),
+    c.json(await deps.bus.request(McpCatalog, { userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS })),
   );
 }

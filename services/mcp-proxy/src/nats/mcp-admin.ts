@@ -125,20 +125,28 @@ export function registerMcpAdmin(
     }
   });
 
-  bus.serve(McpCatalog, async () => {
+  // Each server is listed with the credentials its auth mode calls for, as a test would: a per-user OAuth server
+  // with the asking admin's own linked account, a client-credentials server with its service token.
+  bus.serve(McpCatalog, async ({ userId }) => {
     const results = await Promise.all(
       registry.servers().map(async (server) => {
         try {
+          const auth = testCredentials(server, keyring, upstreamAuth, userId);
           return {
-            tools: await withTemporaryClient(server, timeoutMs, http, (client) => listTools(server, client)),
+            tools: await withTemporaryClient(server, timeoutMs, http, (client) => listTools(server, client), auth),
             error: null,
           };
         } catch (caught) {
-          log.warn({ err: caught, server: server.name }, "cannot list an MCP server's tools for the catalog");
-          return {
-            tools: [],
-            error: { server: server.name, error: caught instanceof Error ? caught.message.slice(0, 500) : String(caught) },
-          };
+          const unlinked = notLinkedServer(caught);
+          if (unlinked === null)
+            log.warn({ err: caught, server: server.name }, "cannot list an MCP server's tools for the catalog");
+          const message =
+            unlinked !== null
+              ? `"${server.name}" uses per-user OAuth and is listed with your own account: choose "Link my account" on it first`
+              : caught instanceof Error
+                ? caught.message.slice(0, 500)
+                : String(caught);
+          return { tools: [], error: { server: server.name, error: message } };
         }
       }),
     );

@@ -52,7 +52,16 @@ export const aiProxyService = defineService({
       observer: natsRequestObserver(metrics),
     });
     const keyPrefix = config.THINKWATCH_NAMESPACE === "" ? "tw:" : `tw:${config.THINKWATCH_NAMESPACE}:`;
-    const redis = createRedis({ url: config.REDIS_URL, keyPrefix, log, maxRetriesPerRequest: 1, connectTimeoutMs: 2000 });
+    // Reconnect attempts at most every 0.5 s: a breaker outcome or a route cap waiting on a Redis outage must fail
+    // (and fail open) in about a second, not after ioredis' default back-off of up to 5 s.
+    const redis = createRedis({
+      url: config.REDIS_URL,
+      keyPrefix,
+      log,
+      maxRetriesPerRequest: 1,
+      connectTimeoutMs: 2000,
+      maxReconnectDelayMs: 500,
+    });
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const configStore = await openConfigStore(bus, log);
     const routing = await watchRouting(configStore, keyring, log);

@@ -3,6 +3,8 @@
  * latency against one quota process (its own, on the real NATS and Redis), with 1, 4 and 16 rules per request —
  * single checks (one NATS message each, latency as a client sees it) and batches (what an edge sends when several
  * requests arrive in one event-loop tick). The load generator is this process; quota runs in its own.
+ * The first lane is the machine's floor: a process that answers each NATS request after one Redis script call and
+ * nothing else (`_floor-responder.ts`), so quota's own share of each latency shows beside what any design would pay.
  *
  * Narrowing and diagnosing: `--rules 4 --lanes single`; `--trace-gc` (the quota process's scavenges and
  * mark-compacts during the lanes); `--profile` (a CPU profile for `npm run bench -- profile-top`);
@@ -18,7 +20,7 @@ import { connectBus } from "@thinkwatch/bus";
 import { createLogger } from "@thinkwatch/log";
 import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, QuotaRulesSet, type QuotaSubject } from "@thinkwatch/proto";
 import { createTestEnvironment, startFleetProcess } from "@thinkwatch/testkit";
-import { REPO_ROOT } from "./_procs.js";
+import { REPO_ROOT, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
 import { formatTable } from "./_table.js";
 
@@ -59,6 +61,12 @@ const quota = await startFleetProcess({
   services: ["quota"],
   ...(nodeArgs.length === 0 ? {} : { nodeArgs }),
 });
+const floorSubject = `${testEnv.id}.bench.floor`;
+const floor = await startServerScript(
+  "_floor-responder.ts",
+  ["--subject", floorSubject, "--nats", testEnv.env.NATS_URL as string, "--redis", testEnv.env.REDIS_URL as string],
+  undefined,
+);
 const bus = await connectBus({
   url: testEnv.env.NATS_URL as string,
   namespace: testEnv.id,
@@ -105,21 +113,25 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function run(lane: string, subjects: QuotaSubject[], perMessage: number): Promise<Result> {
+async function run(lane: string, subjects: QuotaSubject[], perMessage: number, toFloor = false): Promise<Result> {
   const check = (n: number): QuotaCheckRequest => ({ surface: "ai_gateway", subjects, requestId: `b${n}` });
   // Warm the rule cache and the script cache.
   await bus.request(QuotaCheck, check(0));
+  const floorPayload = new TextEncoder().encode(JSON.stringify(check(0)));
   const latencies: number[] = [];
   let decisions = 0;
   let refused = 0;
-  const pid = quota.process.pid as number;
+  const pid = toFloor ? floor.pid : (quota.process.pid as number);
   const cpuBefore = cpuSeconds(pid);
   const started = performance.now();
   const deadline = started + durationMs;
   const worker = async () => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
-      if (perMessage === 1) {
+      if (toFloor) {
+        await bus.nc.request(floorSubject, floorPayload, { timeout: 5000 });
+        decisions += 1;
+      } else if (perMessage === 1) {
         const decision = await bus.request(QuotaCheck, check(decisions));
         if (!decision.allowed) refused += 1;
         decisions += 1;
@@ -146,6 +158,7 @@ try {
   // GC lines written from here on are the lanes' (setup and startup excluded).
   const gcFrom = quota.output().length;
   let decisionsInAll = 0;
+  if (lanes.has("single")) results.push(await run("floor: NATS + 1 Redis call", [], 1, true));
   for (const rules of ruleCounts) {
     const subjects = await subjectsWith(rules);
     if (lanes.has("single")) results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, single`, subjects, 1));
@@ -203,7 +216,7 @@ try {
   const whole = values.rules === "1,4,16" && lanes.has("single") && lanes.has("batch");
   if (whole && !values.profile && values["node-args"] === "" && values.signal === undefined) {
     const text = [
-      `One quota process, ${concurrency} checks in flight, ${values.duration} s per lane; latency per message as the client sees it. The load generator is a separate process on the same 2 cores, as are NATS and Redis.`,
+      `One quota process, ${concurrency} checks in flight, ${values.duration} s per lane; latency per message as the client sees it. The load generator is a separate process on the same 2 cores, as are NATS and Redis. The floor lane is a process that answers each request after one Redis script call and nothing else: what the machine costs before quota's own code.`,
       "",
       formatTable(header, rows),
       ...(gcNotes.length === 0 ? [] : ["", ...gcNotes.map((note) => `- ${note}`)]),
@@ -216,6 +229,7 @@ try {
   }
 } finally {
   await bus.close(1000);
+  await floor.stop();
   await quota.stop();
   await testEnv.cleanup();
 }

@@ -8,6 +8,7 @@ import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
 import type { Context } from "hono";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.js";
+import { parseJsonBytes } from "./parse-json-bytes.js";
 
 export async function readJsonBody(c: Context, limitBytes: number): Promise<{ raw: Uint8Array; json: unknown }> {
   const declared = Number(c.req.header("content-length") ?? "NaN");
@@ -24,7 +25,7 @@ export function parseJsonBody(raw: Uint8Array): unknown {
   if (raw.length === 0) throw new AppError("bad_request", "request body is empty; expected a JSON object");
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8"));
+    json = parseJsonBytes(raw);
   } catch (cause) {
     throw new AppError("bad_request", `request body is not valid JSON: ${(cause as Error).message}`);
   }

@@ -1,0 +1,145 @@
+/**
+ * parseJsonBytes against JSON.parse itself: on random documents (cut into pieces of a few bytes, so every path of
+ * the splitter runs on small inputs) and on random corruptions of them, both give the same value — same key order,
+ * duplicate keys, `__proto__` as an own property — or both refuse the input.
+ */
+import { describe, expect, it } from "vitest";
+import { parseJsonBytes } from "./parse-json-bytes.js";
+
+/** A small deterministic generator (mulberry32), so a failure names its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KEYS = ["a", "model", "messages", "__proto__", "content", "a", "é", 'x"y', "back\\slash", "1", "constructor"];
+const STRINGS = ["", "plain", 'quote " inside', "back \\ slash", "line\nbreak", "emoji 😀", "ünïcødé", "\u0000", "{[,]}:", '\\"'];
+const SPACES = ["", " ", "\n", "\t", " \r\n "];
+
+function document(next: () => number, depth: number): string {
+  const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)] as T;
+  const space = () => pick(SPACES);
+  const roll = next();
+  if (depth > 5 || roll < 0.3) {
+    const leaf = next();
+    if (leaf < 0.4) return JSON.stringify(pick(STRINGS).repeat(1 + Math.floor(next() * 5)));
+    if (leaf < 0.7) return pick(["0", "-1", "3.25", "1e5", "-2.5E-3", "12345678901234567890"]);
+    return pick(["true", "false", "null"]);
+  }
+  const count = Math.floor(next() * 6);
+  const parts = Array.from({ length: count }, () =>
+    roll < 0.65
+      ? `${space()}${JSON.stringify(pick(KEYS))}${space()}:${space()}${document(next, depth + 1)}${space()}`
+      : `${space()}${document(next, depth + 1)}${space()}`,
+  );
+  return roll < 0.65 ? `{${parts.join(",")}${space()}}` : `[${parts.join(",")}${space()}]`;
+}
+
+function corrupt(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1));
+  const kind = next();
+  if (kind < 0.3) return text.slice(0, at) + text.slice(at + 1);
+  if (kind < 0.6)
+    return text.slice(0, at) + ["{", "}", "[", "]", ",", ":", '"', "\\", "x", "0"][Math.floor(next() * 10)] + text.slice(at);
+  if (kind < 0.8) return text.slice(0, at);
+  return text.slice(0, at) + text.slice(at, at + 3) + text.slice(at);
+}
+
+/** The outcome as comparable data: the value with its key order, prototypes checked, or the fact of an error. */
+function outcome(parse: () => unknown): { ok: true; text: string; keys: string[] } | { ok: false } {
+  try {
+    const value = parse();
+    const keys: string[] = [];
+    const walk = (node: unknown) => {
+      if (typeof node !== "object" || node === null) return;
+      if (!Array.isArray(node)) expect(Object.getPrototypeOf(node)).toBe(Object.prototype);
+      for (const key of Object.keys(node)) {
+        keys.push(key);
+        walk((node as Record<string, unknown>)[key]);
+      }
+    };
+    walk(value);
+    return { ok: true, text: JSON.stringify(value), keys };
+  } catch (caught) {
+    expect(caught).toBeInstanceOf(SyntaxError);
+    return { ok: false };
+  }
+}
+
+describe("parseJsonBytes", () => {
+  it("gives what JSON.parse gives on 3,000 random documents, cut into pieces as small as 8 bytes", () => {
+    for (let seed = 1; seed <= 3000; seed++) {
+      const next = random(seed);
+      const text = `${SPACES[seed % SPACES.length]}${document(next, 0)}${SPACES[(seed >> 2) % SPACES.length]}`;
+      const bytes = Buffer.from(text);
+      const pieceBytes = [8, 16, 64, 1024][seed % 4] as number;
+      expect(
+        outcome(() => parseJsonBytes(bytes, pieceBytes, 0)),
+        `seed ${seed}: ${text}`,
+      ).toEqual(outcome(() => JSON.parse(text)));
+    }
+  });
+
+  it("refuses exactly what JSON.parse refuses on 6,000 random corruptions", () => {
+    let refused = 0;
+    for (let seed = 1; seed <= 6000; seed++) {
+      const next = random(seed * 7919);
+      // The reference is what a body's bytes gave before: decoded as UTF-8, then JSON.parse (a corruption may cut a
+      // surrogate pair, which the bytes carry as U+FFFD).
+      const bytes = Buffer.from(corrupt(document(next, 0), next));
+      const text = bytes.toString("utf8");
+      const expected = outcome(() => JSON.parse(text));
+      if (!expected.ok) refused += 1;
+      expect(
+        outcome(() => parseJsonBytes(bytes, [8, 16, 64][seed % 3], 0)),
+        `seed ${seed}: ${text}`,
+      ).toEqual(expected);
+    }
+    // The corruptions do break most documents: the comparison is not only of valid input.
+    expect(refused).toBeGreaterThan(3000);
+  });
+
+  it("keeps `__proto__` an own property and duplicate keys in JSON.parse's order, across split members", () => {
+    const text = `{"__proto__": {"polluted": true}, "a": 1, "big": ${JSON.stringify("x".repeat(100))}, "a": 2}`;
+    const parsed = parseJsonBytes(Buffer.from(text), 16, 0) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.keys(parsed)).toEqual(["__proto__", "a", "big"]);
+    expect(parsed.a).toBe(2);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("parses a 1 MB coding-agent body to what JSON.parse gives, with no piece over the limit", () => {
+    const messages = Array.from({ length: 100 }, (_, i) => ({
+      role: i % 2 === 0 ? "user" : "assistant",
+      content: `file ${i}:\n${'export const x = "\\\\";\n'.repeat(450)}`,
+    }));
+    const text = JSON.stringify({ model: "gpt-4o-mini", stream: false, messages });
+    expect(text.length).toBeGreaterThan(1_000_000);
+    const pieces: number[] = [];
+    const original = JSON.parse;
+    JSON.parse = ((source: string, reviver?: never) => {
+      pieces.push(source.length);
+      return original(source, reviver);
+    }) as typeof JSON.parse;
+    let parsed: unknown;
+    try {
+      parsed = parseJsonBytes(Buffer.from(text));
+    } finally {
+      JSON.parse = original;
+    }
+    expect(parsed).toEqual(original(text));
+    expect(Math.max(...pieces)).toBeLessThanOrEqual(48 * 1024 + 2);
+  });
+
+  it("parses a body nested deeper than it splits (a megabyte of brackets) as JSON.parse does", () => {
+    const text = `${"[".repeat(100)}${"0,".repeat(300_000)}0${"]".repeat(100)}`;
+    expect(JSON.stringify(parseJsonBytes(Buffer.from(text)))).toBe(JSON.stringify(JSON.parse(text)));
+    expect(() => parseJsonBytes(Buffer.from(text.slice(0, -1)))).toThrow(SyntaxError);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * JSON.parse for request bodies of any size without one string the size of the body. V8 keeps a string over 128 KB
+ * in its own memory mapping, mapped and unmapped for each such string: on these machines that costs about 1 ms per
+ * string (mmap, page faults, munmap), four times the parse itself, for every coding-agent request of 200 KB. So a
+ * large body is cut along its own structure: its top-level members and array elements are found on the bytes (a
+ * scan that skips string contents with indexOf) and each piece under PIECE_BYTES is handed to JSON.parse as its own
+ * small string. The result is what JSON.parse of the whole text gives (same values, key order, duplicate keys,
+ * `__proto__` as an own property), and so is the verdict on malformed input: every byte ends up either checked by
+ * the scan (punctuation between members) or inside a piece JSON.parse checks.
+ */
+
+/** Bytes of UTF-8 below which a piece is one JSON.parse: even as a two-byte string it stays under 128 KB. */
+export const PIECE_BYTES = 48 * 1024;
+/**
+ * Bodies up to this size are one JSON.parse: as text of one-byte characters (ASCII and Latin-1, what request bodies
+ * mostly are) they stay under 128 KB, and splitting costs more than it saves.
+ */
+export const WHOLE_BYTES = 100 * 1024;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+/** Parse UTF-8 JSON bytes; throws SyntaxError as JSON.parse does. */
+export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES, wholeBytes = WHOLE_BYTES): unknown {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.length <= Math.max(pieceBytes, wholeBytes)) return JSON.parse(buffer.toString("utf8"));
+  let start = 0;
+  // A UTF-8 byte order mark is not JSON; JSON.parse refuses it, and so does the scan below.
+  const end = trimEnd(buffer, 0, buffer.length);
+  start = skipSpace(buffer, start, end);
+  if (start >= end) return JSON.parse(buffer.toString("utf8"));
+  const valueEnd = scanValue(buffer, start, end);
+  if (skipSpace(buffer, valueEnd, end) !== end) throw syntaxError("Unexpected non-whitespace character after JSON", valueEnd);
+  return parseSpan(buffer, start, valueEnd, pieceBytes, 0);
+}
+
+/**
+ * Containers this deep or deeper are parsed whole: request bodies are large in their first levels (the body, its
+ * messages, a message's parts), and a bound keeps the scans linear in the body's size whatever its nesting.
+ */
+const MAX_SPLIT_DEPTH = 4;
+
+/** The value in [start, end), which holds exactly one JSON value with no surrounding space. */
+function parseSpan(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): unknown {
+  const first = buffer[start];
+  if (end - start <= pieceBytes || depth >= MAX_SPLIT_DEPTH || (first !== OPEN_OBJECT && first !== OPEN_ARRAY)) {
+    return JSON.parse(buffer.toString("utf8", start, end));
+  }
+  return first === OPEN_OBJECT
+    ? parseObject(buffer, start, end, pieceBytes, depth)
+    : parseArray(buffer, start, end, pieceBytes, depth);
+}
+
+/**
+ * Members are gathered into runs of consecutive small ones, each run parsed as one object by JSON.parse; a member
+ * whose value is large is parsed on its own (split further when it is itself a large container).
+ */
+function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  let runStart = -1;
+  let runEnd = -1;
+  const flushRun = () => {
+    if (runStart === -1) return;
+    const piece = JSON.parse(`{${buffer.toString("utf8", runStart, runEnd)}}`) as Record<string, unknown>;
+    for (const key of Object.keys(piece)) setOwn(object, key, piece[key]);
+    runStart = -1;
+  };
+  let at = skipSpace(buffer, start + 1, end);
+  if (buffer[at] === CLOSE_OBJECT && at === end - 1) return object;
+  for (;;) {
+    if (buffer[at] !== QUOTE) throw syntaxError("Expected property name", at);
+    const memberStart = at;
+    const keyEnd = scanString(buffer, at, end);
+    at = skipSpace(buffer, keyEnd, end);
+    if (buffer[at] !== COLON) throw syntaxError("Expected ':' after property name", at);
+    at = skipSpace(buffer, at + 1, end);
+    const valueStart = at;
+    const valueEnd = scanValue(buffer, at, end);
+    if (valueEnd - valueStart > pieceBytes) {
+      flushRun();
+      const key = JSON.parse(buffer.toString("utf8", memberStart, keyEnd)) as string;
+      setOwn(object, key, parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
+    } else {
+      if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
+      if (runStart === -1) runStart = memberStart;
+      runEnd = valueEnd;
+    }
+    at = skipSpace(buffer, valueEnd, end);
+    if (buffer[at] === COMMA) {
+      at = skipSpace(buffer, at + 1, end);
+      continue;
+    }
+    if (buffer[at] === CLOSE_OBJECT && at === end - 1) {
+      flushRun();
+      return object;
+    }
+    throw syntaxError("Expected ',' or '}' after property value", at);
+  }
+}
+
+/** Elements are gathered like members: runs of small ones parsed as one array, a large one on its own. */
+function parseArray(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): unknown[] {
+  const array: unknown[] = [];
+  let runStart = -1;
+  let runEnd = -1;
+  const flushRun = () => {
+    if (runStart === -1) return;
+    const piece = JSON.parse(`[${buffer.toString("utf8", runStart, runEnd)}]`) as unknown[];
+    for (const element of piece) array.push(element);
+    runStart = -1;
+  };
+  let at = skipSpace(buffer, start + 1, end);
+  if (buffer[at] === CLOSE_ARRAY && at === end - 1) return array;
+  for (;;) {
+    const valueStart = at;
+    const valueEnd = scanValue(buffer, at, end);
+    if (valueEnd - valueStart > pieceBytes) {
+      flushRun();
+      array.push(parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
+    } else {
+      if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
+      if (runStart === -1) runStart = valueStart;
+      runEnd = valueEnd;
+    }
+    at = skipSpace(buffer, valueEnd, end);
+    if (buffer[at] === COMMA) {
+      at = skipSpace(buffer, at + 1, end);
+      continue;
+    }
+    if (buffer[at] === CLOSE_ARRAY && at === end - 1) {
+      flushRun();
+      return array;
+    }
+    throw syntaxError("Expected ',' or ']' after array element", at);
+  }
+}
+
+/** As JSON.parse defines a property: `__proto__` becomes an own property instead of setting the prototype. */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
+}
+
+/**
+ * Where the value starting at `at` ends (exclusive). Strings and containers are delimited exactly; a container's
+ * contents and any other token are left for JSON.parse (or a nested scan) to check.
+ */
+function scanValue(buffer: Buffer, at: number, end: number): number {
+  if (at >= end) throw syntaxError("Unexpected end of JSON input", at);
+  const first = buffer[at];
+  if (first === QUOTE) return scanString(buffer, at, end);
+  if (first === OPEN_OBJECT || first === OPEN_ARRAY) {
+    let depth = 0;
+    for (let i = at; i < end; i++) {
+      const byte = buffer[i];
+      if (byte === QUOTE) {
+        i = scanString(buffer, i, end) - 1;
+      } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+        depth += 1;
+      } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        depth -= 1;
+        if (depth === 0) return i + 1;
+      }
+    }
+    throw syntaxError("Unexpected end of JSON input", end);
+  }
+  // A number or a literal: up to the next delimiter. An empty token is an error JSON.parse reports.
+  let i = at;
+  while (i < end) {
+    const byte = buffer[i] as number;
+    if (byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isSpace(byte)) break;
+    i += 1;
+  }
+  if (i === at) throw syntaxError(`Unexpected token '${String.fromCharCode(first as number)}'`, at);
+  return i;
+}
+
+/** The index just past the closing quote of the string that opens at `at`. */
+function scanString(buffer: Buffer, at: number, end: number): number {
+  let from = at + 1;
+  for (;;) {
+    const quote = buffer.indexOf(QUOTE, from);
+    if (quote === -1 || quote >= end) throw syntaxError("Unterminated string in JSON", at);
+    let backslashes = 0;
+    for (let i = quote - 1; i > at && buffer[i] === BACKSLASH; i--) backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function skipSpace(buffer: Buffer, at: number, end: number): number {
+  while (at < end && isSpace(buffer[at] as number)) at += 1;
+  return at;
+}
+
+function trimEnd(buffer: Buffer, start: number, end: number): number {
+  while (end > start && isSpace(buffer[end - 1] as number)) end -= 1;
+  return end;
+}
+
+function syntaxError(message: string, at: number): SyntaxError {
+  return new SyntaxError(`${message} at position ${at}`);
+}

@@ -35,9 +35,12 @@ export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES, whol
   const end = trimEnd(buffer, 0, buffer.length);
   start = skipSpace(buffer, start, end);
   if (start >= end) return JSON.parse(buffer.toString("utf8"));
-  const valueEnd = scanValue(buffer, start, end);
-  if (skipSpace(buffer, valueEnd, end) !== end) throw syntaxError("Unexpected non-whitespace character after JSON", valueEnd);
-  return parseSpan(buffer, start, valueEnd, pieceBytes, 0);
+  const first = buffer[start];
+  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return JSON.parse(buffer.toString("utf8"));
+  // The body itself is walked without a scan for its end first: its members are found as it is parsed.
+  const parsed = parseContainer(buffer, start, end, pieceBytes, 0);
+  if (skipSpace(buffer, parsed.end, end) !== end) throw syntaxError("Unexpected non-whitespace character after JSON", parsed.end);
+  return parsed.value;
 }
 
 /**
@@ -52,16 +55,37 @@ function parseSpan(buffer: Buffer, start: number, end: number, pieceBytes: numbe
   if (end - start <= pieceBytes || depth >= MAX_SPLIT_DEPTH || (first !== OPEN_OBJECT && first !== OPEN_ARRAY)) {
     return JSON.parse(buffer.toString("utf8", start, end));
   }
-  return first === OPEN_OBJECT
-    ? parseObject(buffer, start, end, pieceBytes, depth)
-    : parseArray(buffer, start, end, pieceBytes, depth);
+  const parsed = parseContainer(buffer, start, end, pieceBytes, depth);
+  if (parsed.end !== end) throw syntaxError("Unexpected non-whitespace character after JSON", parsed.end);
+  return parsed.value;
+}
+
+interface Parsed {
+  value: unknown;
+  /** Just past the container's closing bracket. */
+  end: number;
+}
+
+function parseContainer(buffer: Buffer, start: number, limit: number, pieceBytes: number, depth: number): Parsed {
+  return buffer[start] === OPEN_OBJECT
+    ? parseObject(buffer, start, limit, pieceBytes, depth)
+    : parseArray(buffer, start, limit, pieceBytes, depth);
+}
+
+/**
+ * A member of the body itself that is a container is walked at once (no scan for its end first): the body's large
+ * members (messages, input, contents) are each scanned once. Deeper, a member is delimited first, so that runs of
+ * small ones can be gathered.
+ */
+function walksInto(buffer: Buffer, at: number, depth: number): boolean {
+  return depth === 0 && (buffer[at] === OPEN_OBJECT || buffer[at] === OPEN_ARRAY);
 }
 
 /**
  * Members are gathered into runs of consecutive small ones, each run parsed as one object by JSON.parse; a member
  * whose value is large is parsed on its own (split further when it is itself a large container).
  */
-function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Record<string, unknown> {
+function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Parsed {
   const object: Record<string, unknown> = {};
   let runStart = -1;
   let runEnd = -1;
@@ -72,7 +96,7 @@ function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: num
     runStart = -1;
   };
   let at = skipSpace(buffer, start + 1, end);
-  if (buffer[at] === CLOSE_OBJECT && at === end - 1) return object;
+  if (buffer[at] === CLOSE_OBJECT) return { value: object, end: at + 1 };
   for (;;) {
     if (buffer[at] !== QUOTE) throw syntaxError("Expected property name", at);
     const memberStart = at;
@@ -81,8 +105,14 @@ function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: num
     if (buffer[at] !== COLON) throw syntaxError("Expected ':' after property name", at);
     at = skipSpace(buffer, at + 1, end);
     const valueStart = at;
-    const valueEnd = scanValue(buffer, at, end);
-    if (valueEnd - valueStart > pieceBytes) {
+    let valueEnd: number;
+    if (walksInto(buffer, at, depth)) {
+      flushRun();
+      const key = JSON.parse(buffer.toString("utf8", memberStart, keyEnd)) as string;
+      const parsed = parseContainer(buffer, at, end, pieceBytes, depth + 1);
+      setOwn(object, key, parsed.value);
+      valueEnd = parsed.end;
+    } else if ((valueEnd = scanValue(buffer, at, end)) - valueStart > pieceBytes) {
       flushRun();
       const key = JSON.parse(buffer.toString("utf8", memberStart, keyEnd)) as string;
       setOwn(object, key, parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
@@ -96,16 +126,16 @@ function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: num
       at = skipSpace(buffer, at + 1, end);
       continue;
     }
-    if (buffer[at] === CLOSE_OBJECT && at === end - 1) {
+    if (buffer[at] === CLOSE_OBJECT) {
       flushRun();
-      return object;
+      return { value: object, end: at + 1 };
     }
     throw syntaxError("Expected ',' or '}' after property value", at);
   }
 }
 
 /** Elements are gathered like members: runs of small ones parsed as one array, a large one on its own. */
-function parseArray(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): unknown[] {
+function parseArray(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Parsed {
   const array: unknown[] = [];
   let runStart = -1;
   let runEnd = -1;
@@ -116,11 +146,16 @@ function parseArray(buffer: Buffer, start: number, end: number, pieceBytes: numb
     runStart = -1;
   };
   let at = skipSpace(buffer, start + 1, end);
-  if (buffer[at] === CLOSE_ARRAY && at === end - 1) return array;
+  if (buffer[at] === CLOSE_ARRAY) return { value: array, end: at + 1 };
   for (;;) {
     const valueStart = at;
-    const valueEnd = scanValue(buffer, at, end);
-    if (valueEnd - valueStart > pieceBytes) {
+    let valueEnd: number;
+    if (walksInto(buffer, at, depth)) {
+      flushRun();
+      const parsed = parseContainer(buffer, at, end, pieceBytes, depth + 1);
+      array.push(parsed.value);
+      valueEnd = parsed.end;
+    } else if ((valueEnd = scanValue(buffer, at, end)) - valueStart > pieceBytes) {
       flushRun();
       array.push(parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
     } else {
@@ -133,9 +168,9 @@ function parseArray(buffer: Buffer, start: number, end: number, pieceBytes: numb
       at = skipSpace(buffer, at + 1, end);
       continue;
     }
-    if (buffer[at] === CLOSE_ARRAY && at === end - 1) {
+    if (buffer[at] === CLOSE_ARRAY) {
       flushRun();
-      return array;
+      return { value: array, end: at + 1 };
     }
     throw syntaxError("Expected ',' or ']' after array element", at);
   }

@@ -112,14 +112,17 @@ function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: num
       const parsed = parseContainer(buffer, at, end, pieceBytes, depth + 1);
       setOwn(object, key, parsed.value);
       valueEnd = parsed.end;
-    } else if ((valueEnd = scanValue(buffer, at, end)) - valueStart > pieceBytes) {
-      flushRun();
-      const key = JSON.parse(buffer.toString("utf8", memberStart, keyEnd)) as string;
-      setOwn(object, key, parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
     } else {
-      if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
-      if (runStart === -1) runStart = memberStart;
-      runEnd = valueEnd;
+      valueEnd = scanValue(buffer, at, end);
+      if (valueEnd - valueStart > pieceBytes) {
+        flushRun();
+        const key = JSON.parse(buffer.toString("utf8", memberStart, keyEnd)) as string;
+        setOwn(object, key, parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
+      } else {
+        if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
+        if (runStart === -1) runStart = memberStart;
+        runEnd = valueEnd;
+      }
     }
     at = skipSpace(buffer, valueEnd, end);
     if (buffer[at] === COMMA) {
@@ -155,13 +158,16 @@ function parseArray(buffer: Buffer, start: number, end: number, pieceBytes: numb
       const parsed = parseContainer(buffer, at, end, pieceBytes, depth + 1);
       array.push(parsed.value);
       valueEnd = parsed.end;
-    } else if ((valueEnd = scanValue(buffer, at, end)) - valueStart > pieceBytes) {
-      flushRun();
-      array.push(parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
     } else {
-      if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
-      if (runStart === -1) runStart = valueStart;
-      runEnd = valueEnd;
+      valueEnd = scanValue(buffer, at, end);
+      if (valueEnd - valueStart > pieceBytes) {
+        flushRun();
+        array.push(parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
+      } else {
+        if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
+        if (runStart === -1) runStart = valueStart;
+        runEnd = valueEnd;
+      }
     }
     at = skipSpace(buffer, valueEnd, end);
     if (buffer[at] === COMMA) {

@@ -4,6 +4,7 @@
  * whose client did not ask for usage gets `stream_options.include_usage` added when the upstream accepts it, so
  * every request is accounted; the extra usage chunk is removed from what the client sees.
  */
+import { LARGE_JSON_BYTES, stringifyJsonBytes } from "@thinkwatch/http";
 import { type CanonicalRequest, encodeRequest, type InboundFormat, type UpstreamFormat } from "@thinkwatch/providers";
 import type { Route } from "../routing/model-router.js";
 import type { ProviderEndpoint } from "../upstream/provider-endpoints.js";
@@ -51,7 +52,7 @@ export function upstreamBody(
     const rewritten: Record<string, unknown> = { ...(json as Record<string, unknown>) };
     if (modelInBody) rewritten.model = route.upstreamModel;
     if (injectUsage) rewritten.stream_options = { ...(rewritten.stream_options as object | undefined), include_usage: true };
-    return { body: JSON.stringify(rewritten), passthrough: true, hideUsageChunk: injectUsage, dropped: NONE };
+    return { body: encodeBody(rewritten, raw), passthrough: true, hideUsageChunk: injectUsage, dropped: NONE };
   }
   const dropped = new Set<string>();
   const encoded = encodeRequest(format, canonical, {
@@ -61,5 +62,10 @@ export function upstreamBody(
     forwardMetadataUser: policy.forwardMetadataUser,
   });
   if (format === "openai_chat" && !wantsUsage) delete encoded.stream_options;
-  return { body: JSON.stringify(encoded), passthrough: false, hideUsageChunk: false, dropped };
+  return { body: encodeBody(encoded, raw), passthrough: false, hideUsageChunk: false, dropped };
+}
+
+/** A body re-encoded from a large one is written as bytes piece by piece, never as one string (stringifyJsonBytes). */
+function encodeBody(value: unknown, raw: Uint8Array): string | Uint8Array {
+  return raw.length > LARGE_JSON_BYTES ? stringifyJsonBytes(value) : JSON.stringify(value);
 }

@@ -1,0 +1,88 @@
+/**
+ * Coding-agent-sized bodies (hundreds of KB, where the gateway parses and re-encodes in pieces rather than as one
+ * string) through the gateway with the official SDKs: passed through to a same-format upstream byte for byte;
+ * converted for another format with every message intact; malformed ones refused with a 400 in the client's shape.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+let scenario: GatewayScenario;
+let key: string;
+
+beforeAll(async () => {
+  scenario = await startGatewayScenario({ fakes: ["openai"] });
+  await scenario.addProvider("openai", {
+    models: [
+      { model: "gpt-4o-mini", upstreamModel: "gpt-4o-mini" },
+      { model: "claude-via-openai", upstreamModel: "gpt-4o" },
+    ],
+  });
+  key = await scenario.createKey({ name: "large bodies" });
+  await waitFor(
+    async () => (await fetch(`${scenario.fleet.gatewayUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).ok,
+    { what: "the gateway" },
+  );
+}, 300_000);
+
+afterAll(async () => {
+  await scenario?.close();
+});
+
+/** Source-code turns with the quotes, backslashes, newlines and non-ASCII text that make JSON escapes. */
+const turns = (count: number, bytesEach: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    role: i % 2 === 0 ? ("user" as const) : ("assistant" as const),
+    content: `file ${i} — “naïve” 😀\n${'const path = "C:\\\\repo\\\\src";\n'.repeat(Math.ceil(bytesEach / 32))}`,
+  }));
+
+describe("large bodies through the gateway", () => {
+  it("passes a 600 KB OpenAI request to a same-format upstream byte for byte", async () => {
+    const openai = scenario.fake("openai");
+    openai.reset();
+    const client = new OpenAI({ apiKey: key, baseURL: `${scenario.fleet.gatewayUrl}/v1`, maxRetries: 0 });
+    const messages = [...turns(39, 15_000), { role: "user" as const, content: "And now?" }];
+    const answer = await client.chat.completions.create({ model: "gpt-4o-mini", messages });
+    expect(answer.choices[0]?.message.content).toBeTruthy();
+    const received = openai.requests.at(-1);
+    expect(received?.rawBody.length).toBeGreaterThan(600_000);
+    // The SDK sends JSON.stringify of its parameters; the gateway forwards those bytes untouched.
+    expect(received?.rawBody).toBe(JSON.stringify({ model: "gpt-4o-mini", messages }));
+  });
+
+  it("converts a 600 KB Anthropic request for an OpenAI upstream with every message intact", async () => {
+    const openai = scenario.fake("openai");
+    openai.reset();
+    const client = new Anthropic({ apiKey: key, baseURL: scenario.fleet.gatewayUrl, maxRetries: 0 });
+    const messages = [...turns(39, 15_000), { role: "user" as const, content: "And now?" }];
+    const answer = await client.messages.create({
+      model: "claude-via-openai",
+      max_tokens: 256,
+      system: "You are a coding agent.",
+      messages,
+    });
+    expect(answer.content[0]?.type).toBe("text");
+    const received = openai.requests.at(-1)?.body as { model: string; messages: Array<{ role: string; content: unknown }> };
+    expect(received.model).toBe("gpt-4o");
+    expect(received.messages[0]).toEqual({ role: "system", content: "You are a coding agent." });
+    const texts = received.messages.slice(1).map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)));
+    expect(received.messages.slice(1).map((m) => m.role)).toEqual(messages.map((m) => m.role));
+    for (const [index, message] of messages.entries()) expect(texts[index]).toContain(message.content);
+  });
+
+  it("refuses a malformed 300 KB body with a 400 in the client's shape", async () => {
+    const body = JSON.stringify({ model: "gpt-4o-mini", messages: turns(20, 15_000) });
+    // A stray comma after the last message: valid everywhere but at one place deep in a large body.
+    const broken = `${body.slice(0, -2)},]}`;
+    const response = await fetch(`${scenario.fleet.gatewayUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: broken,
+    });
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as { error: { type: string; message: string } };
+    expect(error.error.type).toBe("invalid_request_error");
+    expect(error.error.message).toMatch(/not valid JSON/);
+  });
+});

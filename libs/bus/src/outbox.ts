@@ -3,8 +3,7 @@
  * to JetStream with bounded concurrency, retries with backoff while NATS is unreachable (the message id makes a retry
  * idempotent), and flushes on shutdown. With `batch`, the events of one subject enqueued in the same event-loop turn
  * travel as one JetStream message (up to `maxBatchEvents` / `maxBatchBytes`), which consumers unpack; a lone event
- * still travels alone, and while `batchesInFlight` batches await their acks the next events wait to travel together.
- * Values no consumer could store (lone surrogates, control characters, megabyte strings) are
+ * still travels alone. Values no consumer could store (lone surrogates, control characters, megabyte strings) are
  * made safe before publishing, so one hostile request cannot produce an event that is retried forever. Only a full
  * buffer or an event that cannot be encoded drops events, and each drop is counted and logged; an event outside its
  * contract is dead-lettered by its consumer.
@@ -34,12 +33,6 @@ export interface OutboxOptions {
   batch?: boolean;
   maxBatchEvents?: number;
   maxBatchBytes?: number;
-  /**
-   * With `batch`: fresh batches publishing at once (default 2). Events enqueued while they await their acks wait and
-   * travel together in the next one (group commit): one event at a time when idle, bigger batches under load, so the
-   * number of JetStream messages, syscalls and acks grows with the ack round trips, not with the request rate.
-   */
-  batchesInFlight?: number;
 }
 
 interface Entry {
@@ -64,7 +57,6 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
   const concurrency = options.concurrency ?? 64;
   const maxBatchEvents = options.batch === true ? (options.maxBatchEvents ?? 256) : 1;
   const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
-  const batchesInFlight = options.batch === true ? (options.batchesInFlight ?? 2) : concurrency;
   let queue: Entry[] = [];
   const retries: Unit[] = [];
   let active = 0;
@@ -208,7 +200,6 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
         publish(retry);
         continue;
       }
-      if (active >= batchesInFlight) break;
       const unit = nextUnit();
       if (unit === null) break;
       publish(unit);

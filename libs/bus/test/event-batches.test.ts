@@ -97,46 +97,6 @@ describe("the batching outbox", () => {
     expect(seen.has("bad")).toBe(false);
     await consumer.stop(2000);
   });
-
-  it("group commit: events of later ticks wait while a batch awaits its ack and travel together, each consumed once", async () => {
-    const name = await durable();
-    const seen = new Map<string, number>();
-    const consumer = await consumeBatches(
-      bus,
-      {
-        stream: STREAM.name,
-        durable: name,
-        schema: Done.payload,
-        maxBatch: 50,
-        maxWaitMs: 20,
-        log,
-        deadLetters: createDeadLetters(bus, name, log),
-      },
-      async (items) => {
-        for (const item of items) seen.set(item.payload.eventId, (seen.get(item.payload.eventId) ?? 0) + 1);
-        return undefined;
-      },
-    );
-    const jsm = await jetstreamManager(bus.nc);
-    const before = (await jsm.streams.info(bus.streamName(STREAM.name))).state.messages;
-    const outbox = createOutbox(bus, log, { batch: true, batchesInFlight: 1 });
-    // One event per turn of the event loop, 100 turns: without group commit that is 100 messages.
-    const sent = Array.from({ length: 100 }, (_, n) => event(n));
-    for (const e of sent) {
-      outbox.enqueue(Done, e, e.eventId);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await outbox.flush(10_000);
-    expect(outbox.pending()).toBe(0);
-    expect(outbox.dropped()).toBe(0);
-    const messages = (await jsm.streams.info(bus.streamName(STREAM.name))).state.messages - before;
-    // The first event travels alone at once (nothing in flight); the rest gather behind each ack round trip.
-    expect(messages).toBeGreaterThanOrEqual(2);
-    expect(messages).toBeLessThan(50);
-    await waitFor(() => seen.size === 100, { what: "every event to be consumed" });
-    expect([...seen.values()].every((count) => count === 1)).toBe(true);
-    await consumer.stop(2000);
-  });
 });
 
 describe("consumers of batch messages", () => {

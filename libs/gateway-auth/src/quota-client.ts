@@ -1,6 +1,6 @@
 /**
  * The edges' side of quota.v1.check (ai-proxy and mcp-proxy): checks made in the same event-loop tick travel together
- * in one quota.v1.check_batch message, and while earlier batches await their answers the next checks gather. When quota cannot be asked in time (stopped, paused, overloaded, no answer
+ * in one quota.v1.check_batch message. When quota cannot be asked in time (stopped, paused, overloaded, no answer
  * within the timeout) the configured fail policy decides, exactly as quota itself does when Redis is down: fail open
  * lets the request through, fail closed refuses it as `rate_limiter_unavailable`. Either way the edge says so once
  * per interval (with how many requests it applied the policy to), not once per request.
@@ -21,12 +21,6 @@ export interface QuotaClientOptions {
   timeoutMs?: number;
   /** `security.rateLimitFailClosed`, read at each failure so a settings change applies at once. Default: fail open. */
   failClosed?: () => boolean;
-  /**
-   * Batches awaiting quota's answer at once (default 2). Checks made while they are out wait and travel together in
-   * the next batch (group commit): alone when idle, many per message under load. The wait counts against the
-   * check's timeout, so a slow quota never makes the fail policy later than `timeoutMs`.
-   */
-  batchesInFlight?: number;
 }
 
 const WARN_INTERVAL_MS = 10_000;
@@ -35,11 +29,7 @@ const MAX_BATCH = 500;
 export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOptions = {}): QuotaClient {
   const timeoutMs = options.timeoutMs ?? 2000;
   const failClosed = options.failClosed ?? (() => false);
-  const batchesInFlight = options.batchesInFlight ?? 2;
   let pending: Array<{ request: QuotaCheckRequest; resolve: (decision: QuotaDecision | null) => void }> = [];
-  /** When the oldest waiting check was made (performance.now()). */
-  let pendingSince = 0;
-  let inFlight = 0;
   let scheduled = false;
   // Per policy, so the first refusal after switching to fail closed is logged even right after a fail-open line.
   const lastWarnAt = { open: 0, closed: 0 };
@@ -79,20 +69,9 @@ export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOpt
     for (const entry of batch) entry.resolve(closed ? RATE_LIMITER_UNAVAILABLE : null);
   };
 
-  const send = (batch: typeof pending, waitedMs: number) => {
-    const remainingMs = timeoutMs - waitedMs;
-    if (remainingMs <= 0) {
-      fail(batch, new Error(`quota checks waited ${Math.round(waitedMs)} ms behind earlier batches`));
-      return;
-    }
-    inFlight += 1;
-    const answered = () => {
-      inFlight -= 1;
-      if (pending.length > 0 && !scheduled) flush();
-    };
-    bus.request(QuotaCheckBatch, { checks: batch.map((entry) => entry.request) }, { timeoutMs: remainingMs }).then(
+  const send = (batch: typeof pending) => {
+    bus.request(QuotaCheckBatch, { checks: batch.map((entry) => entry.request) }, { timeoutMs }).then(
       ({ decisions }) => {
-        answered();
         const missing = batch.filter((_, index) => decisions[index] === undefined);
         batch.forEach((entry, index) => {
           const decision = decisions[index];
@@ -100,27 +79,20 @@ export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOpt
         });
         if (missing.length > 0) fail(missing, new Error(`quota answered ${decisions.length} of ${batch.length} checks`));
       },
-      (caught: unknown) => {
-        answered();
-        fail(batch, caught);
-      },
+      (caught: unknown) => fail(batch, caught),
     );
   };
 
   const flush = () => {
     scheduled = false;
-    // Group commit: while enough batches are out, the waiting checks gather; the next answer sends them.
-    if (inFlight >= batchesInFlight || pending.length === 0) return;
     const all = pending;
-    const waitedMs = performance.now() - pendingSince;
     pending = [];
-    for (let i = 0; i < all.length; i += MAX_BATCH) send(all.slice(i, i + MAX_BATCH), waitedMs);
+    for (let i = 0; i < all.length; i += MAX_BATCH) send(all.slice(i, i + MAX_BATCH));
   };
 
   return {
     check(request) {
       return new Promise((resolve) => {
-        if (pending.length === 0) pendingSince = performance.now();
         pending.push({ request, resolve });
         if (!scheduled) {
           scheduled = true;

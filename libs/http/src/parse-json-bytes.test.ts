@@ -3,20 +3,9 @@
  * the splitter runs on small inputs) and on random corruptions of them, both give the same value — same key order,
  * duplicate keys, `__proto__` as an own property — or both refuse the input.
  */
+import { seededRandom as random } from "@thinkwatch/testkit";
 import { describe, expect, it } from "vitest";
 import { parseJsonBytes } from "./parse-json-bytes.js";
-
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ["a", "model", "messages", "__proto__", "content", "a", "é", 'x"y', "back\\slash", "1", "constructor"];
 const STRINGS = ["", "plain", 'quote " inside', "back \\ slash", "line\nbreak", "emoji 😀", "ünïcødé", "\u0000", "{[,]}:", '\\"'];

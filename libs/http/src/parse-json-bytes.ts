@@ -30,10 +30,9 @@ const CLOSE_ARRAY = 0x5d;
 export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES, wholeBytes = WHOLE_BYTES): unknown {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length <= Math.max(pieceBytes, wholeBytes)) return JSON.parse(buffer.toString("utf8"));
-  let start = 0;
   // A UTF-8 byte order mark is not JSON; JSON.parse refuses it, and so does the scan below.
   const end = trimEnd(buffer, 0, buffer.length);
-  start = skipSpace(buffer, start, end);
+  const start = skipSpace(buffer, 0, end);
   if (start >= end) return JSON.parse(buffer.toString("utf8"));
   const first = buffer[start];
   if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return JSON.parse(buffer.toString("utf8"));
@@ -66,58 +65,58 @@ interface Parsed {
   end: number;
 }
 
-function parseContainer(buffer: Buffer, start: number, limit: number, pieceBytes: number, depth: number): Parsed {
-  return buffer[start] === OPEN_OBJECT
-    ? parseObject(buffer, start, limit, pieceBytes, depth)
-    : parseArray(buffer, start, limit, pieceBytes, depth);
-}
-
 /**
- * A member of the body itself that is a container is walked at once (no scan for its end first): the body's large
- * members (messages, input, contents) are each scanned once. Deeper, a member is delimited first, so that runs of
- * small ones can be gathered.
+ * An object or array, member by member: consecutive small members are gathered into runs, each run parsed as one
+ * object or array by JSON.parse; a member whose value is large is parsed on its own (split further when it is itself
+ * a large container).
  */
-function walksInto(buffer: Buffer, at: number, depth: number): boolean {
-  return depth === 0 && (buffer[at] === OPEN_OBJECT || buffer[at] === OPEN_ARRAY);
-}
-
-/**
- * Members are gathered into runs of consecutive small ones, each run parsed as one object by JSON.parse; a member
- * whose value is large is parsed on its own (split further when it is itself a large container).
- */
-function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Parsed {
+function parseContainer(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Parsed {
+  const isObject = buffer[start] === OPEN_OBJECT;
+  const close = isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
   const object: Record<string, unknown> = {};
+  const array: unknown[] = [];
   let runStart = -1;
   let runEnd = -1;
   const flushRun = () => {
     if (runStart === -1) return;
-    const piece = JSON.parse(`{${buffer.toString("utf8", runStart, runEnd)}}`) as Record<string, unknown>;
-    for (const key of Object.keys(piece)) setOwn(object, key, piece[key]);
+    const text = buffer.toString("utf8", runStart, runEnd);
+    if (isObject) {
+      const piece = JSON.parse(`{${text}}`) as Record<string, unknown>;
+      for (const key of Object.keys(piece)) setOwn(object, key, piece[key]);
+    } else {
+      for (const element of JSON.parse(`[${text}]`) as unknown[]) array.push(element);
+    }
     runStart = -1;
   };
+  /** A member parsed on its own (after the run before it), its key between keyStart and keyEnd. */
+  const addAlone = (keyStart: number, keyEnd: number, value: unknown) => {
+    if (isObject) setOwn(object, JSON.parse(buffer.toString("utf8", keyStart, keyEnd)) as string, value);
+    else array.push(value);
+  };
   let at = skipSpace(buffer, start + 1, end);
-  if (buffer[at] === CLOSE_OBJECT) return { value: object, end: at + 1 };
+  if (buffer[at] === close) return { value: isObject ? object : array, end: at + 1 };
   for (;;) {
-    if (buffer[at] !== QUOTE) throw syntaxError("Expected property name", at);
     const memberStart = at;
-    const keyEnd = scanString(buffer, at, end);
-    at = skipSpace(buffer, keyEnd, end);
-    if (buffer[at] !== COLON) throw syntaxError("Expected ':' after property name", at);
-    at = skipSpace(buffer, at + 1, end);
+    let keyEnd = at;
+    if (isObject) {
+      if (buffer[at] !== QUOTE) throw syntaxError("Expected property name", at);
+      keyEnd = scanString(buffer, at, end);
+      at = skipSpace(buffer, keyEnd, end);
+      if (buffer[at] !== COLON) throw syntaxError("Expected ':' after property name", at);
+      at = skipSpace(buffer, at + 1, end);
+    }
     const valueStart = at;
     let valueEnd: number;
     if (walksInto(buffer, at, depth)) {
       flushRun();
-      const key = JSON.parse(buffer.toString("utf8", memberStart, keyEnd)) as string;
       const parsed = parseContainer(buffer, at, end, pieceBytes, depth + 1);
-      setOwn(object, key, parsed.value);
+      addAlone(memberStart, keyEnd, parsed.value);
       valueEnd = parsed.end;
     } else {
       valueEnd = scanValue(buffer, at, end);
       if (valueEnd - valueStart > pieceBytes) {
         flushRun();
-        const key = JSON.parse(buffer.toString("utf8", memberStart, keyEnd)) as string;
-        setOwn(object, key, parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
+        addAlone(memberStart, keyEnd, parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
       } else {
         if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
         if (runStart === -1) runStart = memberStart;
@@ -129,57 +128,21 @@ function parseObject(buffer: Buffer, start: number, end: number, pieceBytes: num
       at = skipSpace(buffer, at + 1, end);
       continue;
     }
-    if (buffer[at] === CLOSE_OBJECT) {
+    if (buffer[at] === close) {
       flushRun();
-      return { value: object, end: at + 1 };
+      return { value: isObject ? object : array, end: at + 1 };
     }
-    throw syntaxError("Expected ',' or '}' after property value", at);
+    throw syntaxError(isObject ? "Expected ',' or '}' after property value" : "Expected ',' or ']' after array element", at);
   }
 }
 
-/** Elements are gathered like members: runs of small ones parsed as one array, a large one on its own. */
-function parseArray(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Parsed {
-  const array: unknown[] = [];
-  let runStart = -1;
-  let runEnd = -1;
-  const flushRun = () => {
-    if (runStart === -1) return;
-    const piece = JSON.parse(`[${buffer.toString("utf8", runStart, runEnd)}]`) as unknown[];
-    for (const element of piece) array.push(element);
-    runStart = -1;
-  };
-  let at = skipSpace(buffer, start + 1, end);
-  if (buffer[at] === CLOSE_ARRAY) return { value: array, end: at + 1 };
-  for (;;) {
-    const valueStart = at;
-    let valueEnd: number;
-    if (walksInto(buffer, at, depth)) {
-      flushRun();
-      const parsed = parseContainer(buffer, at, end, pieceBytes, depth + 1);
-      array.push(parsed.value);
-      valueEnd = parsed.end;
-    } else {
-      valueEnd = scanValue(buffer, at, end);
-      if (valueEnd - valueStart > pieceBytes) {
-        flushRun();
-        array.push(parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
-      } else {
-        if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
-        if (runStart === -1) runStart = valueStart;
-        runEnd = valueEnd;
-      }
-    }
-    at = skipSpace(buffer, valueEnd, end);
-    if (buffer[at] === COMMA) {
-      at = skipSpace(buffer, at + 1, end);
-      continue;
-    }
-    if (buffer[at] === CLOSE_ARRAY) {
-      flushRun();
-      return { value: array, end: at + 1 };
-    }
-    throw syntaxError("Expected ',' or ']' after array element", at);
-  }
+/**
+ * A member of the body itself that is a container is walked at once (no scan for its end first): the body's large
+ * members (messages, input, contents) are each scanned once. Deeper, a member is delimited first, so that runs of
+ * small ones can be gathered.
+ */
+function walksInto(buffer: Buffer, at: number, depth: number): boolean {
+  return depth === 0 && (buffer[at] === OPEN_OBJECT || buffer[at] === OPEN_ARRAY);
 }
 
 /** As JSON.parse defines a property: `__proto__` becomes an own property instead of setting the prototype. */

@@ -2,19 +2,9 @@
  * stringifyJsonBytes gives the bytes of JSON.stringify exactly: on random documents (members left out or nulled as
  * JSON.stringify does, toJSON with its key, non-ASCII text) and on a 1 MB coding-agent body.
  */
+import { seededRandom as random } from "@thinkwatch/testkit";
 import { describe, expect, it } from "vitest";
 import { stringifyJsonBytes } from "./stringify-json-bytes.js";
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LEAVES: unknown[] = [
   "",

@@ -37,6 +37,7 @@ export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./otlp-
 export { CLICKHOUSE_SERVER_PATH, type OwnClickHouse, startOwnClickHouse } from "./own-clickhouse.js";
 export { type RecordedCall, type RecordingProxy, startRecordingProxy } from "./recording-proxy.js";
 export { ensureRsyslog, type ReceivedSyslog, type RsyslogReceiver, startRsyslog } from "./rsyslog.js";
+export { seededRandom } from "./seeded-random.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";
 export { waitFor } from "./wait-for.js";
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";

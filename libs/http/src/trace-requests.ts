@@ -5,6 +5,7 @@
 import { endSpan, extractTraceContext, SpanKind, startSpan, tracingEnabled, withSpan } from "@thinkwatch/tracing";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { requestHeader } from "./request-header.js";
 
 export function traceRequests(scope: string): MiddlewareHandler {
   return async (c, next) => {
@@ -12,7 +13,8 @@ export function traceRequests(scope: string): MiddlewareHandler {
     const method = c.req.method;
     const span = startSpan(scope, method, {
       kind: SpanKind.SERVER,
-      parent: extractTraceContext(c.req.raw.headers),
+      // Read from Node's parsed headers: the WHATWG Headers object would be built for this lookup alone.
+      parent: extractTraceContext({ get: (name) => requestHeader(c, name) }),
       attributes: { "http.request.method": method, "url.path": c.req.path },
     });
     try {

@@ -45,6 +45,18 @@ afterAll(async () => {
   await testEnv?.cleanup();
 });
 
+/** Writes that take no body: actions named by their path (and the session routes, which read the refresh cookie). */
+const BODYLESS_WRITES = [
+  "POST /api/admin/log-forwarders/{id}/test",
+  "POST /api/admin/users/{id}/invite",
+  "POST /api/auth/logout",
+  "POST /api/auth/refresh",
+  "POST /api/keys/{id}/reveal",
+  "POST /api/keys/{id}/revoke",
+  "POST /api/mcp/servers/{id}/link",
+  "POST /api/mcp/servers/{id}/test",
+];
+
 const operations = () =>
   Object.entries(openapi.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
@@ -77,6 +89,22 @@ describe("OpenAPI", () => {
     ]) {
       expect(Object.keys(openapi.paths)).toContain(path);
     }
+  });
+
+  it("declares a request body for every write that reads one, and the query of every route that reads one", () => {
+    // Handlers read input through route-input.ts, which fails a route reading a body or query it did not declare;
+    // these are the writes that take no body at all (actions named by their path).
+    const withoutBody = operations()
+      .filter(({ method }) => method === "POST" || method === "PUT" || method === "PATCH")
+      .filter(({ method, path }) => openapi.paths[path]?.[method.toLowerCase()]?.requestBody === undefined)
+      .map(({ method, path }) => `${method} ${path}`)
+      .sort();
+    expect(withoutBody).toEqual(BODYLESS_WRITES);
+    // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document
+    const logs = openapi.paths["/api/logs/search"]?.get as any;
+    expect(logs.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["q", "from", "to", "cursor", "limit"]),
+    );
   });
 });
 

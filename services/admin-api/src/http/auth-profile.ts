@@ -4,13 +4,14 @@
  */
 import { AcceptInviteSchema, ChangePasswordSchema, SessionIdSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import { accountLockKey } from "../auth/login-lockout.js";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { AdminDeps } from "../deps.js";
 import type { SessionState } from "../sessions/session-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 import { clearRefreshCookie } from "./session-cookie.js";
 
 export function publicSession(session: SessionState, currentId: string | null) {
@@ -26,8 +27,8 @@ export function publicSession(session: SessionState, currentId: string | null) {
 }
 
 export function registerAuthProfileRoutes(router: ConsoleRouter, deps: AdminDeps): void {
-  router.route("POST", "/api/auth/password", "authenticated", async (c) => {
-    const body = await readValidatedJson(c, ChangePasswordSchema);
+  router.route("POST", "/api/auth/password", "authenticated", { body: ChangePasswordSchema }, async (c) => {
+    const body = await readRouteBody(c, ChangePasswordSchema);
     const principal = c.get("user");
     const now = deps.clock();
     const lockKey = accountLockKey(principal.email);
@@ -111,8 +112,8 @@ export function registerAuthProfileRoutes(router: ConsoleRouter, deps: AdminDeps
     return c.json({ sessionsEnded: 1 });
   });
 
-  router.route("POST", "/api/auth/invite/accept", "public", async (c) => {
-    const body = await readValidatedJson(c, AcceptInviteSchema);
+  router.route("POST", "/api/auth/invite/accept", "public", { body: AcceptInviteSchema }, async (c) => {
+    const body = await readRouteBody(c, AcceptInviteSchema);
     const userId = await deps.invites.accept(body.token, await hashPassword(body.password), deps.clock());
     deps.audit.record({
       category: "auth",

@@ -5,13 +5,13 @@
  */
 import { LoginRequestSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson } from "@thinkwatch/http";
 import { accountLockKey, addressLockKey } from "../auth/login-lockout.js";
 import { dummyPasswordHash, verifyPassword } from "../auth/passwords.js";
 import type { AdminDeps } from "../deps.js";
 import { publicUser } from "../users/user-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 import { openSession } from "./session-response.js";
 
 export function registerAuthRoutes(router: ConsoleRouter, deps: AdminDeps): void {
@@ -20,7 +20,7 @@ export function registerAuthRoutes(router: ConsoleRouter, deps: AdminDeps): void
     "/api/auth/login",
     "public",
     async (c) => {
-      const body = await readValidatedJson(c, LoginRequestSchema);
+      const body = await readRouteBody(c, LoginRequestSchema);
       const auth = deps.liveSettings.current().auth;
       const now = deps.clock();
       const ip = c.get("clientIp");

@@ -14,7 +14,7 @@ import type { Permission } from "../auth/permissions.js";
 import { canInTeam, holdsAnywhere, type Principal } from "../auth/principal.js";
 
 export interface ConsoleEnv extends AppEnv {
-  Variables: AppEnv["Variables"] & { user: Principal; clientIp: string | null };
+  Variables: AppEnv["Variables"] & { user: Principal; clientIp: string | null; routeSpec: RouteSpec };
 }
 
 /** A permission that applies within one team: the team id is the route's path parameter `teamParam`. */
@@ -28,7 +28,8 @@ export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /**
  * What a route accepts and answers, as the valibot schemas its handler validates with; the OpenAPI document is
- * generated from these (routes without them are documented by path, method and access only).
+ * generated from these. A handler reads its body and query through route-input.ts, which refuses to read one the
+ * route did not declare, so the document cannot leave out what a route accepts.
  */
 export interface RouteSpec {
   summary?: string;
@@ -51,6 +52,8 @@ export interface ConsoleRouter {
   /** The sub-app holding every declared route; mount it on the console app. */
   readonly app: Hono<ConsoleEnv>;
   route(method: RouteMethod, path: string, access: RouteAccess, handler: Handler<ConsoleEnv>, spec?: RouteSpec): void;
+  /** The same, the spec first (reads better when the handler is long). */
+  route(method: RouteMethod, path: string, access: RouteAccess, spec: RouteSpec, handler: Handler<ConsoleEnv>): void;
   routes(): readonly DeclaredRoute[];
 }
 
@@ -67,8 +70,9 @@ export function createConsoleRouter(authorizer: Authorizer, options: ConsoleRout
   const clientAddress = options.clientAddress ?? (() => null);
 
   const guard =
-    (access: RouteAccess): MiddlewareHandler<ConsoleEnv> =>
+    (access: RouteAccess, spec: RouteSpec): MiddlewareHandler<ConsoleEnv> =>
     async (c, next) => {
+      c.set("routeSpec", spec);
       const clientIp = clientAddress(c);
       c.set("clientIp", clientIp);
       if (access !== "public") {
@@ -91,7 +95,17 @@ export function createConsoleRouter(authorizer: Authorizer, options: ConsoleRout
 
   return {
     app,
-    route(method, path, access, handler, spec = {}) {
+    route(
+      method: RouteMethod,
+      path: string,
+      access: RouteAccess,
+      handlerOrSpec: Handler<ConsoleEnv> | RouteSpec,
+      specOrHandler?: RouteSpec | Handler<ConsoleEnv>,
+    ) {
+      const [handler, spec] =
+        typeof handlerOrSpec === "function"
+          ? [handlerOrSpec, (specOrHandler as RouteSpec | undefined) ?? {}]
+          : [specOrHandler as Handler<ConsoleEnv>, handlerOrSpec];
       if (declared.some((route) => route.method === method && route.path === path)) {
         throw new Error(`console route ${method} ${path} is declared twice`);
       }
@@ -99,7 +113,7 @@ export function createConsoleRouter(authorizer: Authorizer, options: ConsoleRout
         throw new Error(`console route ${method} ${path} is scoped to team parameter :${access.teamParam}, which it lacks`);
       }
       declared.push({ method, path, access, spec });
-      app.on(method, path, guard(access), handler);
+      app.on(method, path, guard(access, spec), handler);
     },
     routes: () => declared,
   };

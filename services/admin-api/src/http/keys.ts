@@ -5,7 +5,7 @@
 import { CreateKeyRequestSchema, RotateKeyRequestSchema, UpdateKeyRequestSchema } from "@thinkwatch/console-api";
 import { mintVirtualKey } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import {
   type KeyActor,
   KeysCreate,
@@ -23,6 +23,7 @@ import type { Permission } from "../auth/permissions.js";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleEnv, ConsoleRouter } from "./console-router.js";
 import { clientAddressOf } from "./request-actor.js";
+import { readRouteBody, readRouteQuery } from "./route-input.js";
 
 const DAY_MS = 86_400_000;
 const KeyIdSchema = v.pipe(v.string(), v.uuid("key id must be a UUID"));
@@ -35,9 +36,8 @@ function keyId(c: Context<ConsoleEnv>): string {
   return id;
 }
 
-function flag(c: Context<ConsoleEnv>, name: string): boolean {
-  return validate(v.object({ [name]: BooleanFlag }), { [name]: c.req.query(name) })[name] === "true";
-}
+const KeyListQuerySchema = v.object({ all: BooleanFlag, includeDeleted: BooleanFlag });
+const RevokeQuerySchema = v.object({ force: BooleanFlag });
 
 /** The caller as key-service needs it: who, and whether `allPermission` lets them act on others' keys. */
 function actorOf(c: Context<ConsoleEnv>, allPermission: Permission): KeyActor {
@@ -57,7 +57,7 @@ async function readOptionalJson<S extends v.GenericSchema>(c: Context<ConsoleEnv
   const length = c.req.header("content-length");
   const chunked = c.req.header("transfer-encoding") !== undefined;
   if ((length === undefined || length === "0") && !chunked) return validate(schema, {});
-  return readValidatedJson(c, schema);
+  return readRouteBody(c, schema);
 }
 
 function futureExpiry(expiresAt: number | null | undefined): void {
@@ -69,8 +69,8 @@ function futureExpiry(expiresAt: number | null | undefined): void {
 }
 
 export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void {
-  router.route("POST", "/api/keys", "api_keys:write", async (c) => {
-    const input = await readValidatedJson(c, CreateKeyRequestSchema);
+  router.route("POST", "/api/keys", "api_keys:write", { body: CreateKeyRequestSchema }, async (c) => {
+    const input = await readRouteBody(c, CreateKeyRequestSchema);
     const actor = actorOf(c, "api_keys:write_all");
     const forOther = input.userId !== undefined && input.userId !== actor.userId;
     if ((forOther || input.ownerKind === "service_account") && !actor.mayActOnOthers) {
@@ -109,10 +109,11 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     return c.json({ key: created.key, plaintext }, 201);
   });
 
-  router.route("GET", "/api/keys", "api_keys:read", async (c) => {
+  router.route("GET", "/api/keys", "api_keys:read", { query: KeyListQuerySchema }, async (c) => {
     const user = c.get("user");
-    const all = flag(c, "all") && user.permissions.has("api_keys:read_all");
-    const includeDeleted = flag(c, "includeDeleted");
+    const query = readRouteQuery(c, KeyListQuerySchema);
+    const all = query.all === "true" && user.permissions.has("api_keys:read_all");
+    const includeDeleted = query.includeDeleted === "true";
     const listed = await deps.bus.request(KeysList, all ? { includeDeleted } : { userId: user.id, includeDeleted });
     return c.json({ keys: listed.keys });
   });
@@ -122,9 +123,9 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     return c.json({ key: got.key });
   });
 
-  router.route("PATCH", "/api/keys/:id", "api_keys:write", async (c) => {
+  router.route("PATCH", "/api/keys/:id", "api_keys:write", { body: UpdateKeyRequestSchema }, async (c) => {
     const id = keyId(c);
-    const patch = await readValidatedJson(c, UpdateKeyRequestSchema);
+    const patch = await readRouteBody(c, UpdateKeyRequestSchema);
     const actor = actorOf(c, "api_keys:write_all");
     if (patch.teamId != null && !actor.mayActOnOthers) throw new AppError("forbidden", "only admins may scope a key to a team");
     futureExpiry(patch.expiresAt);
@@ -132,7 +133,7 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     return c.json({ key: updated.key });
   });
 
-  router.route("POST", "/api/keys/:id/rotate", "api_keys:write", async (c) => {
+  router.route("POST", "/api/keys/:id/rotate", "api_keys:write", { body: RotateKeyRequestSchema }, async (c) => {
     const id = keyId(c);
     const input = await readOptionalJson(c, RotateKeyRequestSchema);
     const { plaintext, ...minted } = mintVirtualKey();
@@ -150,9 +151,10 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     return c.json({ key: revealed.key, plaintext: deps.keyring.decrypt(revealed.sealedPlaintext) });
   });
 
-  router.route("POST", "/api/keys/:id/revoke", "api_keys:write", async (c) => {
+  router.route("POST", "/api/keys/:id/revoke", "api_keys:write", { query: RevokeQuerySchema }, async (c) => {
     const id = keyId(c);
-    const revoked = await deps.bus.request(KeysRevoke, { id, actor: actorOf(c, "api_keys:write_all"), force: flag(c, "force") });
+    const force = readRouteQuery(c, RevokeQuerySchema).force === "true";
+    const revoked = await deps.bus.request(KeysRevoke, { id, actor: actorOf(c, "api_keys:write_all"), force });
     return c.json(revoked);
   });
 

@@ -9,7 +9,7 @@ import {
   ReplaceRulesBodySchema,
 } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import {
   limitIssues,
   QuotaBudgetsList,
@@ -24,6 +24,7 @@ import type { Context } from "hono";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleEnv, ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const subjectOf = (c: Context<ConsoleEnv>): QuotaSubject =>
   validate(LimitSubjectParamsSchema, { kind: c.req.param("kind"), id: c.req.param("id") });
@@ -59,9 +60,9 @@ export function registerLimitRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     c.json(await deps.bus.request(QuotaRulesList, { subject: subjectOf(c) })),
   );
 
-  router.route("PUT", "/api/admin/limits/:kind/:id/rules", "limits:write", async (c) => {
+  router.route("PUT", "/api/admin/limits/:kind/:id/rules", "limits:write", { body: ReplaceRulesBodySchema }, async (c) => {
     const subject = subjectOf(c);
-    const body = await readValidatedJson(c, ReplaceRulesBodySchema);
+    const body = await readRouteBody(c, ReplaceRulesBodySchema);
     return c.json(await replaceRules(c, subject, body.rules));
   });
 
@@ -69,9 +70,9 @@ export function registerLimitRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     c.json(await deps.bus.request(QuotaBudgetsList, { subject: subjectOf(c) })),
   );
 
-  router.route("PUT", "/api/admin/limits/:kind/:id/budgets", "limits:write", async (c) => {
+  router.route("PUT", "/api/admin/limits/:kind/:id/budgets", "limits:write", { body: ReplaceBudgetsBodySchema }, async (c) => {
     const subject = subjectOf(c);
-    const body = await readValidatedJson(c, ReplaceBudgetsBodySchema);
+    const body = await readRouteBody(c, ReplaceBudgetsBodySchema);
     return c.json(await replaceBudgets(c, subject, body.budgets));
   });
 
@@ -81,8 +82,8 @@ export function registerLimitRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     return c.json({ subject, rules: usage?.rules ?? [], budgets: usage?.budgets ?? [] });
   });
 
-  router.route("PUT", "/api/admin/limits/bulk", "limits:write", async (c) => {
-    const body = await readValidatedJson(c, BulkLimitsBodySchema);
+  router.route("PUT", "/api/admin/limits/bulk", "limits:write", { body: BulkLimitsBodySchema }, async (c) => {
+    const body = await readRouteBody(c, BulkLimitsBodySchema);
     // All or nothing at the door: a body wrong for any subject changes none of them.
     const fields: Record<string, string> = {};
     body.subjects.forEach((subject, index) => {

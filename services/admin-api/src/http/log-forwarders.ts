@@ -12,13 +12,13 @@ import {
   UpdateLogForwarderSchema,
 } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson } from "@thinkwatch/http";
 import { ChannelCountersSchema, CONSUMERS, ForwarderTestChannel, KV_BUCKETS, type LogChannel, STREAMS } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
 import { channelView, storedSettings } from "../publish/channel-settings.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 async function found(deps: AdminDeps, id: string): Promise<LogChannel> {
   const channel = await deps.channels.get(id);
@@ -60,8 +60,8 @@ export function registerLogForwarderRoutes(router: ConsoleRouter, deps: AdminDep
     c.json({ forwarders: (await deps.channels.list()).map(channelView) }),
   );
 
-  router.route("POST", "/api/admin/log-forwarders", "log_forwarders:write", async (c) => {
-    const input = await readValidatedJson(c, CreateLogForwarderSchema);
+  router.route("POST", "/api/admin/log-forwarders", "log_forwarders:write", { body: CreateLogForwarderSchema }, async (c) => {
+    const input = await readRouteBody(c, CreateLogForwarderSchema);
     const forwarder = await deps.channels.create({
       name: input.name,
       kind: input.kind,
@@ -81,44 +81,56 @@ export function registerLogForwarderRoutes(router: ConsoleRouter, deps: AdminDep
     return c.json({ forwarder: channelView(forwarder) }, 201);
   });
 
-  router.route("PATCH", "/api/admin/log-forwarders/:id", "log_forwarders:write", async (c) => {
-    const current = await found(deps, c.req.param("id") ?? "");
-    const input = await readValidatedJson(c, UpdateLogForwarderSchema);
-    const { before, after } = await deps.channels.update(current.id, {
-      ...(input.name === undefined ? {} : { name: input.name }),
-      ...(input.eventKinds === undefined ? {} : { eventKinds: input.eventKinds }),
-      ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
-      ...(input.settings === undefined
-        ? {}
-        : { settings: storedSettings(current.kind, input.settings, deps.keyring, current.settings) }),
-    });
-    await deps.channels.publish();
-    deps.audit.record({
-      category: "admin",
-      action: "log_forwarder.updated",
-      actor: requestActor(c),
-      target: { kind: "log_forwarder", id: after.id, name: after.name },
-      before: channelView(before),
-      after: channelView(after),
-      requestId: c.get("requestId"),
-    });
-    return c.json({ forwarder: channelView(after) });
-  });
+  router.route(
+    "PATCH",
+    "/api/admin/log-forwarders/:id",
+    "log_forwarders:write",
+    { body: UpdateLogForwarderSchema },
+    async (c) => {
+      const current = await found(deps, c.req.param("id") ?? "");
+      const input = await readRouteBody(c, UpdateLogForwarderSchema);
+      const { before, after } = await deps.channels.update(current.id, {
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.eventKinds === undefined ? {} : { eventKinds: input.eventKinds }),
+        ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
+        ...(input.settings === undefined
+          ? {}
+          : { settings: storedSettings(current.kind, input.settings, deps.keyring, current.settings) }),
+      });
+      await deps.channels.publish();
+      deps.audit.record({
+        category: "admin",
+        action: "log_forwarder.updated",
+        actor: requestActor(c),
+        target: { kind: "log_forwarder", id: after.id, name: after.name },
+        before: channelView(before),
+        after: channelView(after),
+        requestId: c.get("requestId"),
+      });
+      return c.json({ forwarder: channelView(after) });
+    },
+  );
 
-  router.route("POST", "/api/admin/log-forwarders/:id/toggle", "log_forwarders:write", async (c) => {
-    const current = await found(deps, c.req.param("id") ?? "");
-    const { enabled } = await readValidatedJson(c, ToggleLogForwarderSchema);
-    const { after } = await deps.channels.update(current.id, { enabled });
-    await deps.channels.publish();
-    deps.audit.record({
-      category: "admin",
-      action: enabled ? "log_forwarder.enabled" : "log_forwarder.disabled",
-      actor: requestActor(c),
-      target: { kind: "log_forwarder", id: after.id, name: after.name },
-      requestId: c.get("requestId"),
-    });
-    return c.json({ forwarder: channelView(after) });
-  });
+  router.route(
+    "POST",
+    "/api/admin/log-forwarders/:id/toggle",
+    "log_forwarders:write",
+    { body: ToggleLogForwarderSchema },
+    async (c) => {
+      const current = await found(deps, c.req.param("id") ?? "");
+      const { enabled } = await readRouteBody(c, ToggleLogForwarderSchema);
+      const { after } = await deps.channels.update(current.id, { enabled });
+      await deps.channels.publish();
+      deps.audit.record({
+        category: "admin",
+        action: enabled ? "log_forwarder.enabled" : "log_forwarder.disabled",
+        actor: requestActor(c),
+        target: { kind: "log_forwarder", id: after.id, name: after.name },
+        requestId: c.get("requestId"),
+      });
+      return c.json({ forwarder: channelView(after) });
+    },
+  );
 
   router.route("POST", "/api/admin/log-forwarders/:id/test", "log_forwarders:write", async (c) => {
     const channel = await found(deps, c.req.param("id") ?? "");

@@ -12,6 +12,7 @@ import type { AdminDeps } from "../deps.js";
 import { decodeCursor, searchLogs } from "../logs/log-query.js";
 import { parseLogQuery } from "../logs/query-syntax.js";
 import type { ConsoleEnv, ConsoleRouter } from "./console-router.js";
+import { readRouteQuery } from "./route-input.js";
 
 const DAY_MS = 86_400_000;
 const MAX_MS = Date.UTC(2105, 11, 31);
@@ -26,7 +27,7 @@ function instant(text: string | undefined, name: string, fallback: number): numb
 }
 
 async function answer(c: Context<ConsoleEnv>, deps: AdminDeps, sources: readonly LogSource[]) {
-  const params = validate(LogQueryParamsSchema, c.req.query());
+  const params = readRouteQuery(c, LogQueryParamsSchema);
   const to = instant(params.to, "to", Date.now());
   const from = instant(params.from, "from", to - DAY_MS);
   if (from > to) throw new AppError("bad_request", "from must not be after to");
@@ -44,9 +45,9 @@ async function answer(c: Context<ConsoleEnv>, deps: AdminDeps, sources: readonly
 
 export function registerLogRoutes(router: ConsoleRouter, deps: AdminDeps): void {
   for (const source of LOG_SOURCES) {
-    router.route("GET", `/api/${source}/logs`, "logs:read", (c) => answer(c, deps, [source]));
+    router.route("GET", `/api/${source}/logs`, "logs:read", { query: LogQueryParamsSchema }, (c) => answer(c, deps, [source]));
   }
-  router.route("GET", "/api/logs/search", "logs:read", (c) => {
+  router.route("GET", "/api/logs/search", "logs:read", { query: LogQueryParamsSchema }, (c) => {
     const requested = c.req.query("sources");
     const sources =
       requested === undefined || requested === ""

@@ -12,6 +12,7 @@ import type { McpOAuthLinker } from "../mcp/mcp-oauth-linker.js";
 import type { McpServerStore } from "../mcp/mcp-server-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteQuery } from "./route-input.js";
 
 export const MCP_OAUTH_CALLBACK_PATH = "/api/mcp/oauth/callback";
 /** Ties the callback to the browser that started the link (the console's API itself uses bearer tokens). */
@@ -75,12 +76,12 @@ export function registerMcpOAuthLinkRoutes(
     return c.json({ linked: false });
   });
 
-  router.route("GET", MCP_OAUTH_CALLBACK_PATH, "public", async (c) => {
+  router.route("GET", MCP_OAUTH_CALLBACK_PATH, "public", { query: CallbackSchema }, async (c) => {
     const error = c.req.query("error");
     if (error !== undefined) {
       throw new AppError("bad_request", `the authorization server did not grant access: ${error.slice(0, 100)}`);
     }
-    const { code, state } = validate(CallbackSchema, { code: c.req.query("code"), state: c.req.query("state") });
+    const { code, state } = readRouteQuery(c, CallbackSchema, { code: c.req.query("code"), state: c.req.query("state") });
     const { serverId, userId } = await linker.complete(code, state, cookieValue(c.req.header("cookie"), BINDING_COOKIE), (id) =>
       servers.entryOf(id),
     );

@@ -5,13 +5,14 @@
  */
 import { McpServerInputSchema, McpServerPatchSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import { McpCatalog, McpServerTest } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
 import type { McpServerStore } from "../mcp/mcp-server-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const IdSchema = v.pipe(v.string(), v.uuid("server id must be a UUID"));
 /** A test connects to a server, so it may take as long as a slow upstream's initialize. */
@@ -38,8 +39,8 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
 
   router.route("GET", "/api/mcp/servers", "mcp_servers:read", async (c) => c.json({ servers: await servers.list() }));
 
-  router.route("POST", "/api/mcp/servers", "mcp_servers:write", async (c) => {
-    const input = await readValidatedJson(c, McpServerInputSchema);
+  router.route("POST", "/api/mcp/servers", "mcp_servers:write", { body: McpServerInputSchema }, async (c) => {
+    const input = await readRouteBody(c, McpServerInputSchema);
     const server = await servers.create(input);
     await servers.publish();
     audit(c, "mcp_server.created", server.id, server.name, null, server);
@@ -53,9 +54,9 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
     return c.json({ server });
   });
 
-  router.route("PATCH", "/api/mcp/servers/:id", "mcp_servers:write", async (c) => {
+  router.route("PATCH", "/api/mcp/servers/:id", "mcp_servers:write", { body: McpServerPatchSchema }, async (c) => {
     const id = validate(IdSchema, c.req.param("id"));
-    const patch = await readValidatedJson(c, McpServerPatchSchema);
+    const patch = await readRouteBody(c, McpServerPatchSchema);
     const { before, after } = await servers.update(id, patch);
     await servers.publish();
     audit(c, "mcp_server.updated", id, after.name, before, after);
@@ -80,8 +81,8 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
   });
 
   /** Test settings before saving them. */
-  router.route("POST", "/api/mcp/servers/test", "mcp_servers:write", async (c) => {
-    const input = await readValidatedJson(c, McpServerInputSchema);
+  router.route("POST", "/api/mcp/servers/test", "mcp_servers:write", { body: McpServerInputSchema }, async (c) => {
+    const input = await readRouteBody(c, McpServerInputSchema);
     return c.json(
       await deps.bus.request(
         McpServerTest,

@@ -4,20 +4,21 @@
  * tools/list and tools/call) and is audited.
  */
 import { McpToolGrantInputSchema } from "@thinkwatch/console-api";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
 import type { McpToolGrantStore } from "../mcp/mcp-tool-grant-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const IdSchema = v.pipe(v.string(), v.uuid("grant id must be a UUID"));
 
 export function registerMcpToolGrantRoutes(router: ConsoleRouter, deps: AdminDeps, grants: McpToolGrantStore): void {
   router.route("GET", "/api/mcp/tool-grants", "mcp_tools:read", async (c) => c.json({ grants: await grants.list() }));
 
-  router.route("POST", "/api/mcp/tool-grants", "mcp_tools:write", async (c) => {
-    const input = await readValidatedJson(c, McpToolGrantInputSchema);
+  router.route("POST", "/api/mcp/tool-grants", "mcp_tools:write", { body: McpToolGrantInputSchema }, async (c) => {
+    const input = await readRouteBody(c, McpToolGrantInputSchema);
     const grant = await grants.create(input);
     await grants.publish();
     deps.audit.record({

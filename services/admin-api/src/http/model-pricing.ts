@@ -5,12 +5,13 @@
  */
 import { ModelNameSchema, ModelPricingBodySchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
 import { DEFAULT_PRICES } from "../pricing/default-prices.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const ModelParamSchema = v.object({ model: ModelNameSchema });
 
@@ -19,9 +20,9 @@ export function registerModelPricingRoutes(router: ConsoleRouter, deps: AdminDep
 
   router.route("GET", "/api/admin/model-pricing", "models:read", async (c) => c.json({ models: await deps.pricing.effective() }));
 
-  router.route("PUT", "/api/admin/models/:model/pricing", "models:write", async (c) => {
+  router.route("PUT", "/api/admin/models/:model/pricing", "models:write", { body: ModelPricingBodySchema }, async (c) => {
     const { model } = validate(ModelParamSchema, { model: c.req.param("model") });
-    const body = await readValidatedJson(c, ModelPricingBodySchema);
+    const body = await readRouteBody(c, ModelPricingBodySchema);
     const before = await current(model);
     await deps.pricingStore.upsert({ model, ...body });
     await deps.pricing.publish();

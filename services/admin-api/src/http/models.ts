@@ -10,7 +10,6 @@ import {
   UpdateModelSchema,
 } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson } from "@thinkwatch/http";
 import { type RouteHealth, RouteHealthQuery } from "@thinkwatch/proto";
 import type { Context } from "hono";
 import * as v from "valibot";
@@ -18,6 +17,7 @@ import type { AdminDeps } from "../deps.js";
 import type { ModelRecord, RouteInput } from "../providers/model-store.js";
 import type { ConsoleEnv, ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 /** How long the list waits for an ai-proxy to report breaker state before showing "unknown". */
 const HEALTH_TIMEOUT_MS = 1000;
@@ -121,8 +121,8 @@ export function registerModelRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     return c.json({ model: modelView(model, await providerNames(deps), health) });
   });
 
-  router.route("POST", "/api/admin/models", "models:write", async (c) => {
-    const input = await readValidatedJson(c, CreateModelSchema);
+  router.route("POST", "/api/admin/models", "models:write", { body: CreateModelSchema }, async (c) => {
+    const input = await readRouteBody(c, CreateModelSchema);
     // The single-provider form is one route with the defaults.
     const routes: ModelRouteInput[] = input.routes ?? [
       {
@@ -149,9 +149,9 @@ export function registerModelRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     return c.json({ model: view }, 201);
   });
 
-  router.route("PATCH", "/api/admin/models/:id", "models:write", async (c) => {
+  router.route("PATCH", "/api/admin/models/:id", "models:write", { body: UpdateModelSchema }, async (c) => {
     const id = modelId(c);
-    const input = await readValidatedJson(c, UpdateModelSchema);
+    const input = await readRouteBody(c, UpdateModelSchema);
     const before = await deps.models.findModel(id);
     if (before === null) throw new AppError("not_found", `no model with id ${id}`);
     const routes = input.routes === undefined ? undefined : await resolveRoutes(deps, before.modelId, input.routes);

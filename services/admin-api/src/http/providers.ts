@@ -10,7 +10,7 @@ import {
   UpdateProviderRequestSchema,
 } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import * as v from "valibot";
 import type { AdminDeps } from "../deps.js";
 import type { ModelRecord } from "../providers/model-store.js";
@@ -19,6 +19,7 @@ import { encryptSecretHeaders, providerSecretView } from "../providers/provider-
 import type { ProviderChanges, ProviderRecord } from "../providers/provider-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const IdParam = v.pipe(v.string(), v.uuid("id must be a UUID"));
 
@@ -73,7 +74,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "/api/admin/providers",
     "providers:write",
     async (c) => {
-      const input = await readValidatedJson(c, CreateProviderRequestSchema);
+      const input = await readRouteBody(c, CreateProviderRequestSchema);
       const { baseUrl } = checkProviderShape(
         {
           kind: input.kind,
@@ -114,7 +115,7 @@ export function registerProviderRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "providers:write",
     async (c) => {
       const id = validate(IdParam, c.req.param("id"));
-      const input = await readValidatedJson(c, UpdateProviderRequestSchema);
+      const input = await readRouteBody(c, UpdateProviderRequestSchema);
       const current = await deps.providers.findProvider(id);
       if (current === null) throw new AppError("not_found", `no provider with id ${id}`);
       // Secret headers are checked as a whole; keep the stored ones when the update does not replace them.

@@ -5,13 +5,14 @@
  */
 import { CreateRoleSchema, UpdateRoleSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import * as v from "valibot";
 import { PERMISSIONS, type Permission, PermissionSchema } from "../auth/permissions.js";
 import type { AdminDeps } from "../deps.js";
 import { assertGrantable } from "../users/user-access-rules.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const RoleIdParam = v.pipe(v.string(), v.maxLength(100, "role id is too long"), v.regex(/^[a-z0-9_-]+$/, "role id is malformed"));
 
@@ -37,8 +38,8 @@ export function registerRoleRoutes(router: ConsoleRouter, deps: AdminDeps): void
     return c.json({ role });
   });
 
-  router.route("POST", "/api/admin/roles", "roles:write", async (c) => {
-    const input = await readValidatedJson(c, CreateRoleSchema);
+  router.route("POST", "/api/admin/roles", "roles:write", { body: CreateRoleSchema }, async (c) => {
+    const input = await readRouteBody(c, CreateRoleSchema);
     const permissions = knownPermissions(input.permissions);
     assertGrantable(c.get("user"), permissions, "this role");
     const role = await deps.roles.create({ name: input.name, description: input.description, permissions });
@@ -53,9 +54,9 @@ export function registerRoleRoutes(router: ConsoleRouter, deps: AdminDeps): void
     return c.json({ role }, 201);
   });
 
-  router.route("PATCH", "/api/admin/roles/:id", "roles:write", async (c) => {
+  router.route("PATCH", "/api/admin/roles/:id", "roles:write", { body: UpdateRoleSchema }, async (c) => {
     const id = validate(RoleIdParam, c.req.param("id"));
-    const input = await readValidatedJson(c, UpdateRoleSchema);
+    const input = await readRouteBody(c, UpdateRoleSchema);
     const permissions = input.permissions === undefined ? undefined : knownPermissions(input.permissions);
     if (permissions !== undefined) assertGrantable(c.get("user"), permissions, "this role");
     const { before, after } = await deps.roles.update(id, {

@@ -4,7 +4,7 @@
  * is audited with before/after and published to the config KV, where every replica of every service picks it up.
  */
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import {
   SETTINGS_CATEGORIES,
   type Settings,
@@ -17,6 +17,7 @@ import { ROLES } from "../auth/roles.js";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const CategoryParam = v.pipe(v.string(), SettingsCategorySchema);
 
@@ -101,7 +102,7 @@ export function registerSettingsRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "settings:write",
     async (c) => {
       const category = validate(CategoryParam, c.req.param("category")) as SettingsCategory;
-      const value = await readValidatedJson(c, categorySchema(category, false)).catch((caught) => prefixed(category, caught));
+      const value = await readRouteBody(c, categorySchema(category, false)).catch((caught) => prefixed(category, caught));
       return c.json({ settings: await save(c, category, value as Record<string, unknown>) });
     },
     {
@@ -116,7 +117,7 @@ export function registerSettingsRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "settings:write",
     async (c) => {
       const category = validate(CategoryParam, c.req.param("category")) as SettingsCategory;
-      const changes = await readValidatedJson(c, categorySchema(category, true)).catch((caught) => prefixed(category, caught));
+      const changes = await readRouteBody(c, categorySchema(category, true)).catch((caught) => prefixed(category, caught));
       if (Object.keys(changes as object).length === 0) throw new AppError("bad_request", "name at least one setting to change");
       const current = (await deps.settings.all())[category];
       return c.json({ settings: await save(c, category, { ...current, ...(changes as object) }) });

@@ -1,11 +1,11 @@
 /** /api/setup/*: is ThinkWatch set up yet, and the one-time creation of the super admin (the setup wizard's API). */
 import { InitializeRequestSchema } from "@thinkwatch/console-api";
-import { readValidatedJson } from "@thinkwatch/http";
 import { hashPassword } from "../auth/passwords.js";
 import type { AdminDeps } from "../deps.js";
 import { publicUser } from "../users/user-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 import { openSession } from "./session-response.js";
 
 export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): void {
@@ -19,7 +19,7 @@ export function registerSetupRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     "/api/setup/initialize",
     "public",
     async (c) => {
-      const body = await readValidatedJson(c, InitializeRequestSchema);
+      const body = await readRouteBody(c, InitializeRequestSchema);
       const passwordHash = await hashPassword(body.admin.password);
       const user = await deps.users.createFirstSuperAdmin({
         email: body.admin.email,

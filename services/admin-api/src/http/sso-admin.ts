@@ -6,7 +6,6 @@
 
 import { type SsoConfigInput, SsoConfigInputSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson } from "@thinkwatch/http";
 import { ROLES } from "../auth/roles.js";
 import type { AdminDeps } from "../deps.js";
 import { maskSecret } from "../providers/provider-secrets.js";
@@ -14,6 +13,7 @@ import { discover, issuerProblem } from "../sso/oidc-discovery.js";
 import type { StoredSsoConfig } from "../sso/sso-config-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 const EMPTY: StoredSsoConfig = {
   enabled: false,
@@ -82,7 +82,7 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "/api/admin/sso/test",
     "settings:write",
     async (c) => {
-      const input = await readValidatedJson(c, SsoConfigInputSchema);
+      const input = await readRouteBody(c, SsoConfigInputSchema);
       const discovered = await tryDiscovery(input, secretFor(input, await deps.sso.get()));
       return c.json({ ok: true, discovered });
     },
@@ -94,7 +94,7 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
     "/api/admin/sso",
     "settings:write",
     async (c) => {
-      const input = await readValidatedJson(c, SsoConfigInputSchema);
+      const input = await readRouteBody(c, SsoConfigInputSchema);
       const stored = await deps.sso.get();
       const secret = secretFor(input, stored);
       if (input.enabled) await tryDiscovery(input, secret);

@@ -5,10 +5,11 @@
  */
 import { AddTeamMemberSchema, UpdateTeamMemberSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 import { TeamIdParam } from "./teams.js";
 import { UserIdParam } from "./users.js";
 
@@ -27,9 +28,9 @@ export function registerTeamMemberRoutes(router: ConsoleRouter, deps: AdminDeps)
     return c.json({ members: await deps.teams.members(id) });
   });
 
-  router.route("POST", "/api/admin/teams/:id/members", access, async (c) => {
+  router.route("POST", "/api/admin/teams/:id/members", access, { body: AddTeamMemberSchema }, async (c) => {
     const teamId = validate(TeamIdParam, c.req.param("id"));
-    const input = await readValidatedJson(c, AddTeamMemberSchema);
+    const input = await readRouteBody(c, AddTeamMemberSchema);
     const team = await teamOf(teamId);
     const user =
       input.userId !== undefined ? await deps.users.findById(input.userId) : await deps.users.findByEmail(input.email ?? "");
@@ -52,10 +53,10 @@ export function registerTeamMemberRoutes(router: ConsoleRouter, deps: AdminDeps)
     return c.json({ members: await deps.teams.members(teamId) }, before === null ? 201 : 200);
   });
 
-  router.route("PATCH", "/api/admin/teams/:id/members/:userId", access, async (c) => {
+  router.route("PATCH", "/api/admin/teams/:id/members/:userId", access, { body: UpdateTeamMemberSchema }, async (c) => {
     const teamId = validate(TeamIdParam, c.req.param("id"));
     const userId = validate(UserIdParam, c.req.param("userId"));
-    const input = await readValidatedJson(c, UpdateTeamMemberSchema);
+    const input = await readRouteBody(c, UpdateTeamMemberSchema);
     await teamOf(teamId);
     const members = await deps.teams.members(teamId);
     if (!members.some((m) => m.userId === userId)) throw new AppError("not_found", `user ${userId} is not a member of this team`);

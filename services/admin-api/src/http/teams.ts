@@ -5,11 +5,12 @@
  */
 import { CreateTeamSchema, UpdateTeamSchema, UuidText } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import { teamsWhere } from "../auth/principal.js";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 
 export const TeamIdParam = UuidText("team id");
 
@@ -18,8 +19,8 @@ export function registerTeamRoutes(router: ConsoleRouter, deps: AdminDeps): void
     return c.json({ teams: await deps.teams.list(teamsWhere(c.get("user"), "teams:read")) });
   });
 
-  router.route("POST", "/api/admin/teams", "teams:write_all", async (c) => {
-    const input = await readValidatedJson(c, CreateTeamSchema);
+  router.route("POST", "/api/admin/teams", "teams:write_all", { body: CreateTeamSchema }, async (c) => {
+    const input = await readRouteBody(c, CreateTeamSchema);
     const team = await deps.teams.create(input);
     deps.audit.record({
       category: "admin",
@@ -40,25 +41,31 @@ export function registerTeamRoutes(router: ConsoleRouter, deps: AdminDeps): void
     return c.json({ team, members: await deps.teams.members(id) });
   });
 
-  router.route("PATCH", "/api/admin/teams/:id", { permission: "teams:write", teamParam: "id" }, async (c) => {
-    const id = validate(TeamIdParam, c.req.param("id"));
-    const patch = await readValidatedJson(c, UpdateTeamSchema);
-    const { before, after } = await deps.teams.update(id, {
-      ...(patch.name === undefined ? {} : { name: patch.name }),
-      ...(patch.description === undefined ? {} : { description: patch.description }),
-    });
-    deps.audit.record({
-      category: "admin",
-      action: "team.updated",
-      actor: requestActor(c),
-      target: { kind: "team", id, name: after.name },
-      teamId: id,
-      before,
-      after,
-      requestId: c.get("requestId"),
-    });
-    return c.json({ team: after });
-  });
+  router.route(
+    "PATCH",
+    "/api/admin/teams/:id",
+    { permission: "teams:write", teamParam: "id" },
+    { body: UpdateTeamSchema },
+    async (c) => {
+      const id = validate(TeamIdParam, c.req.param("id"));
+      const patch = await readRouteBody(c, UpdateTeamSchema);
+      const { before, after } = await deps.teams.update(id, {
+        ...(patch.name === undefined ? {} : { name: patch.name }),
+        ...(patch.description === undefined ? {} : { description: patch.description }),
+      });
+      deps.audit.record({
+        category: "admin",
+        action: "team.updated",
+        actor: requestActor(c),
+        target: { kind: "team", id, name: after.name },
+        teamId: id,
+        before,
+        after,
+        requestId: c.get("requestId"),
+      });
+      return c.json({ team: after });
+    },
+  );
 
   router.route("DELETE", "/api/admin/teams/:id", "teams:write_all", async (c) => {
     const id = validate(TeamIdParam, c.req.param("id"));

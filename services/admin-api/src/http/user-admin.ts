@@ -6,7 +6,7 @@
  */
 import { UpdateUserSchema } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import { BUILT_IN_ROLE_PERMISSIONS } from "../auth/permissions.js";
 import type { AdminDeps } from "../deps.js";
 import { assertGrantable, assertManageable } from "../users/user-access-rules.js";
@@ -14,12 +14,13 @@ import { publicUser } from "../users/user-store.js";
 import { publicSession } from "./auth-profile.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 import { UserIdParam } from "./users.js";
 
 export function registerUserAdminRoutes(router: ConsoleRouter, deps: AdminDeps): void {
-  router.route("PATCH", "/api/admin/users/:id", "users:write", async (c) => {
+  router.route("PATCH", "/api/admin/users/:id", "users:write", { body: UpdateUserSchema }, async (c) => {
     const id = validate(UserIdParam, c.req.param("id"));
-    const patch = await readValidatedJson(c, UpdateUserSchema);
+    const patch = await readRouteBody(c, UpdateUserSchema);
     const caller = c.get("user");
     await assertManageable(deps, caller, id);
     if (patch.role !== undefined) assertGrantable(caller, BUILT_IN_ROLE_PERMISSIONS[patch.role], `the ${patch.role} role`);

@@ -5,17 +5,18 @@
  */
 import { AssignRoleSchema, UuidText } from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import type { AdminDeps } from "../deps.js";
 import { assertGrantable, assertManageable } from "../users/user-access-rules.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody } from "./route-input.js";
 import { UserIdParam } from "./users.js";
 
 export function registerUserRoleRoutes(router: ConsoleRouter, deps: AdminDeps): void {
-  router.route("POST", "/api/admin/users/:id/roles", "users:write", async (c) => {
+  router.route("POST", "/api/admin/users/:id/roles", "users:write", { body: AssignRoleSchema }, async (c) => {
     const id = validate(UserIdParam, c.req.param("id"));
-    const input = await readValidatedJson(c, AssignRoleSchema);
+    const input = await readRouteBody(c, AssignRoleSchema);
     const caller = c.get("user");
     await assertManageable(deps, caller, id);
     if (input.roleId === "super_admin")

@@ -3,7 +3,7 @@
  * paging; team managers see their teams' members only) and read one user with their roles and teams.
  */
 import { CreateUserSchema, UserListQuerySchema, UuidText } from "@thinkwatch/console-api";
-import { readValidatedJson, validate } from "@thinkwatch/http";
+import { validate } from "@thinkwatch/http";
 import { hashPassword } from "../auth/passwords.js";
 import { BUILT_IN_ROLE_PERMISSIONS } from "../auth/permissions.js";
 import { teamsWhere } from "../auth/principal.js";
@@ -12,12 +12,13 @@ import { assertGrantable, visibleUser } from "../users/user-access-rules.js";
 import { publicUser } from "../users/user-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
+import { readRouteBody, readRouteQuery } from "./route-input.js";
 
 export const UserIdParam = UuidText("user id");
 
 export function registerUserRoutes(router: ConsoleRouter, deps: AdminDeps): void {
-  router.route("POST", "/api/admin/users", "users:write", async (c) => {
-    const input = await readValidatedJson(c, CreateUserSchema);
+  router.route("POST", "/api/admin/users", "users:write", { body: CreateUserSchema }, async (c) => {
+    const input = await readRouteBody(c, CreateUserSchema);
     const caller = c.get("user");
     assertGrantable(caller, BUILT_IN_ROLE_PERMISSIONS[input.role], `the ${input.role} role`);
     const user = await deps.users.create({
@@ -44,8 +45,8 @@ export function registerUserRoutes(router: ConsoleRouter, deps: AdminDeps): void
     return c.json({ user: publicUser(user), ...(invite === undefined ? {} : { invite }) }, 201);
   });
 
-  router.route("GET", "/api/admin/users", "users:read", async (c) => {
-    const query = validate(UserListQuerySchema, c.req.query());
+  router.route("GET", "/api/admin/users", "users:read", { query: UserListQuerySchema }, async (c) => {
+    const query = readRouteQuery(c, UserListQuerySchema);
     const { users, total } = await deps.users.list({
       ...(query.search === undefined ? {} : { search: query.search }),
       page: query.page,

@@ -84,6 +84,12 @@ export const GatewaySettingsSchema = v.object({
    * as a whole, so a family can be taken out too; a provider's `settings.responsesModels` adds to it.
    */
   responsesOnlyModels: v.optional(v.pipe(v.array(NamePatternSchema), v.maxLength(500)), () => [...DEFAULT_RESPONSES_ONLY_MODELS]),
+  /**
+   * Chat Completions requests that ask for reasoning (`reasoning_effort`) on a provider that also speaks the
+   * Responses API go there by conversion, the only API that returns the encrypted reasoning which keeps thinking on
+   * across turns. Off: they stay on Chat Completions, byte for byte, and reasoning is not carried between turns.
+   */
+  chatReasoningViaResponses: v.optional(v.boolean(), true),
 });
 
 export const SecuritySettingsSchema = v.object({

@@ -6,13 +6,15 @@ import { type ReactNode, useState } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
 import { checkResolver } from "../components/form/check-resolver";
 import { Form, SubmitButton } from "../components/form/form";
-import { GroupError, SelectField, TextField } from "../components/form/form-fields";
+import { CheckboxField, GroupError, SelectField, TextField } from "../components/form/form-fields";
 import { PROVIDER_KINDS, providerKindSpec } from "./provider-kinds";
 import { useCreateProvider } from "./provider-queries";
 import { buildProviderRequest, emptyProviderForm, missingProviderFields, type ProviderFormValues } from "./provider-request";
 import type { Provider } from "./providers-api";
 
 const SHOWN_FIELDS = ["name", "kind", "baseUrl", "apiKey", "settings.", "models."];
+// The Responses settings have inputs of their own (a checkbox and a comma-separated list), not settings.<key> ones.
+const RENAME = { "settings.responsesApi": "responsesApi", "settings.responsesModels": "responsesModels" };
 const KIND_CHOICES = PROVIDER_KINDS.map((kind) => ({ value: kind.kind, label: kind.label }));
 const resolver = checkResolver(missingProviderFields);
 
@@ -40,7 +42,7 @@ export function ProviderForm({ onCreated, submitLabel = "Add provider", actions 
   }
 
   return (
-    <Form form={form} onSubmit={onSubmit} error={create.error} shownFields={SHOWN_FIELDS}>
+    <Form form={form} onSubmit={onSubmit} error={create.error} shownFields={SHOWN_FIELDS} rename={RENAME}>
       <div className="form-row">
         <TextField<ProviderFormValues>
           name="name"
@@ -73,6 +75,22 @@ export function ProviderForm({ onCreated, submitLabel = "Add provider", actions 
           placeholder={setting.placeholder}
         />
       ))}
+
+      {spec.responsesApi === "optional" && (
+        <CheckboxField<ProviderFormValues>
+          name="responsesApi"
+          label="Speaks the OpenAI Responses API"
+          hint="The server also serves /responses (as vLLM does): Responses clients and reasoning requests go there."
+        />
+      )}
+      {spec.responsesApi !== "never" && (
+        <TextField<ProviderFormValues>
+          name="responsesModels"
+          label="Responses-only models (optional)"
+          placeholder="e.g. house-codex*, my-pro-deployment"
+          hint="Upstream model names or patterns with *, comma-separated, that exist only on the Responses API; added to the gateway's list."
+        />
+      )}
 
       <TextField<ProviderFormValues>
         name="apiKey"

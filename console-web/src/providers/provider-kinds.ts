@@ -22,6 +22,11 @@ export interface ProviderKindSpec {
   apiKeyRequired: boolean;
   /** Required connection settings for this kind. */
   settings: ProviderSettingSpec[];
+  /**
+   * The OpenAI Responses API: always there (a list of Responses-only models can be given), optional (the admin says
+   * whether the server has it), or absent (neither field is shown).
+   */
+  responsesApi: "always" | "optional" | "never";
   modelPlaceholder: string;
 }
 
@@ -34,6 +39,7 @@ export const PROVIDER_KINDS: readonly ProviderKindSpec[] = [
     apiKeyLabel: "API key",
     apiKeyRequired: false,
     settings: [],
+    responsesApi: "always",
     modelPlaceholder: "gpt-4o-mini",
   },
   {
@@ -44,6 +50,7 @@ export const PROVIDER_KINDS: readonly ProviderKindSpec[] = [
     apiKeyLabel: "API key",
     apiKeyRequired: false,
     settings: [],
+    responsesApi: "never",
     modelPlaceholder: "claude-sonnet-4-5",
   },
   {
@@ -54,6 +61,7 @@ export const PROVIDER_KINDS: readonly ProviderKindSpec[] = [
     apiKeyLabel: "API key",
     apiKeyRequired: false,
     settings: [],
+    responsesApi: "never",
     modelPlaceholder: "gemini-2.5-flash",
   },
   {
@@ -64,6 +72,7 @@ export const PROVIDER_KINDS: readonly ProviderKindSpec[] = [
     apiKeyLabel: "API key",
     apiKeyRequired: false,
     settings: [{ key: "apiVersion", label: "API version", placeholder: "2024-10-21" }],
+    responsesApi: "always",
     modelPlaceholder: "my-deployment",
   },
   {
@@ -78,6 +87,7 @@ export const PROVIDER_KINDS: readonly ProviderKindSpec[] = [
       { key: "region", label: "Region", placeholder: "us-east-1" },
       { key: "accessKeyId", label: "Access key id", placeholder: "AKIA…" },
     ],
+    responsesApi: "never",
     modelPlaceholder: "anthropic.claude-3-5-haiku-20241022-v1:0",
   },
   {
@@ -88,6 +98,7 @@ export const PROVIDER_KINDS: readonly ProviderKindSpec[] = [
     apiKeyLabel: "API key",
     apiKeyRequired: false,
     settings: [],
+    responsesApi: "optional",
     modelPlaceholder: "llama-3.1-8b-instruct",
   },
 ];

@@ -56,6 +56,36 @@ describe("buildProviderRequest", () => {
   });
 });
 
+describe("the Responses API settings", () => {
+  it("sends responsesApi as a boolean and the Responses-only models as a list for OpenAI-compatible servers", () => {
+    const values = form({
+      name: "vllm",
+      kind: "openai_compatible",
+      baseUrl: "http://vllm:8000/v1",
+      responsesApi: true,
+      responsesModels: " house-codex* , ,house-pro ",
+    });
+    expect(buildProviderRequest(values)).toEqual({
+      name: "vllm",
+      kind: "openai_compatible",
+      baseUrl: "http://vllm:8000/v1",
+      settings: { responsesApi: true, responsesModels: ["house-codex*", "house-pro"] },
+    });
+  });
+
+  it("sends only the list for OpenAI (which always speaks Responses) and neither for Anthropic", () => {
+    const values = form({ name: "x", kind: "openai", responsesApi: true, responsesModels: "ft:pro-*" });
+    expect(buildProviderRequest(values)).toEqual({ name: "x", kind: "openai", settings: { responsesModels: ["ft:pro-*"] } });
+    expect(buildProviderRequest({ ...values, kind: "anthropic" })).toEqual({ name: "x", kind: "anthropic" });
+  });
+
+  it("refuses a model name with a space inside before sending", () => {
+    expect(missingProviderFields(form({ name: "x", kind: "openai", responsesModels: "a*, o3 pro" }))).toEqual({
+      responsesModels: "'o3 pro' is not a model name or pattern (no spaces inside a name; separate names with commas)",
+    });
+  });
+});
+
 describe("missingProviderFields", () => {
   it("reports every required field of the kind at once", () => {
     expect(missingProviderFields(form({ kind: "bedrock", settings: { region: " " } }))).toEqual({

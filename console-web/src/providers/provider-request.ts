@@ -15,11 +15,24 @@ export interface ProviderFormValues {
   apiKey: string;
   /** Values of every kind's settings inputs; only the selected kind's are sent. */
   settings: Record<string, string>;
+  /** The OpenAI-compatible server also serves the Responses API (settings.responsesApi). */
+  responsesApi: boolean;
+  /** Comma-separated upstream model names or patterns that exist only on the Responses API (settings.responsesModels). */
+  responsesModels: string;
   models: ModelRow[];
 }
 
 export function emptyProviderForm(kind: ProviderKind = "openai"): ProviderFormValues {
-  return { name: "", kind, baseUrl: "", apiKey: "", settings: {}, models: [{ model: "", upstreamModel: "" }] };
+  return {
+    name: "",
+    kind,
+    baseUrl: "",
+    apiKey: "",
+    settings: {},
+    responsesApi: false,
+    responsesModels: "",
+    models: [{ model: "", upstreamModel: "" }],
+  };
 }
 
 export function buildProviderRequest(values: ProviderFormValues): CreateProviderRequest {
@@ -32,11 +45,14 @@ export function buildProviderRequest(values: ProviderFormValues): CreateProvider
   const apiKey = values.apiKey.trim();
   if (apiKey !== "") request.apiKey = apiKey;
 
-  const settings: Record<string, string> = {};
+  const settings: Record<string, unknown> = {};
   for (const setting of spec.settings) {
     const value = values.settings[setting.key]?.trim() ?? "";
     if (value !== "") settings[setting.key] = value;
   }
+  if (spec.responsesApi === "optional" && values.responsesApi) settings.responsesApi = true;
+  const responsesModels = responsesModelNames(values.responsesModels);
+  if (spec.responsesApi !== "never" && responsesModels.length > 0) settings.responsesModels = responsesModels;
   if (Object.keys(settings).length > 0) request.settings = settings;
 
   const models = values.models
@@ -62,5 +78,16 @@ export function missingProviderFields(values: ProviderFormValues): FieldErrors {
       fields[`settings.${setting.key}`] = `${setting.label} is required for ${spec.label}`;
   }
   if (spec.apiKeyRequired && values.apiKey.trim() === "") fields.apiKey = `${spec.apiKeyLabel} is required for ${spec.label}`;
+  const badModel = responsesModelNames(values.responsesModels).find((name) => name.length > 200 || /\s/.test(name));
+  if (spec.responsesApi !== "never" && badModel !== undefined) {
+    fields.responsesModels = `'${badModel}' is not a model name or pattern (no spaces inside a name; separate names with commas)`;
+  }
   return fields;
+}
+
+function responsesModelNames(list: string): string[] {
+  return list
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
 }

@@ -72,6 +72,12 @@ export const SETTING_FIELDS: Record<SettingsCategory, readonly SettingField[]> =
       kind: "list",
       hint: "Upstream model names or patterns with *, comma-separated; Chat Completions clients reach them by conversion.",
     },
+    {
+      key: "chatReasoningViaResponses",
+      label: "Carry reasoning of Chat Completions clients through the Responses API",
+      kind: "boolean",
+      hint: "Off: Chat Completions requests with reasoning_effort stay on Chat Completions byte for byte, and reasoning is not kept between turns.",
+    },
   ],
   security: [
     { key: "rateLimitFailClosed", label: "Refuse requests when the rate limiter is unavailable", kind: "boolean" },

@@ -71,5 +71,5 @@ export {
 export { createEventFramer, type EventFramer } from "./sse/event-framer.js";
 export { type SseEvent, SseParser } from "./sse/sse-parser.js";
 export { createUsageObserver, type ObservedUsage, type UsageObserver } from "./stream/usage-observer.js";
-export { UNMAPPABLE, type UnmappableRule } from "./unmappable.js";
+export { findRule, UNMAPPABLE, type UnmappableRule } from "./unmappable.js";
 export { README_MARKERS, renderUnmappableMarkdown, withUnmappableSection } from "./unmappable-markdown.js";

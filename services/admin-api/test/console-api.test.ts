@@ -133,6 +133,69 @@ describe("providers and models", () => {
     expect(response.body).toMatchObject({ error: { code: "validation_failed", details: { fields } } });
   });
 
+  const COMPAT = { kind: "openai_compatible", baseUrl: "https://llm.example/v1" };
+  it.each([
+    [{ ...COMPAT, settings: { responsesApi: "true" } }, { "settings.responsesApi": "must be true or false" }],
+    [
+      { kind: "openai", settings: { responsesApi: true } },
+      {
+        "settings.responsesApi":
+          "only openai_compatible providers take responsesApi (openai and azure_openai always speak the Responses API)",
+      },
+    ],
+    [
+      { ...COMPAT, settings: { responsesModels: "house-*" } },
+      { "settings.responsesModels": "must be a list of model names or patterns" },
+    ],
+    [
+      { kind: "openai", settings: { responsesModels: ["house-*", "o3 pro"] } },
+      {
+        "settings.responsesModels":
+          '"o3 pro" is not a model name or pattern (1 to 200 characters without whitespace, * for any run)',
+      },
+    ],
+    [
+      { kind: "anthropic", settings: { responsesModels: ["claude-*"] } },
+      { "settings.responsesModels": "anthropic providers do not serve the Responses API" },
+    ],
+    [
+      {
+        kind: "azure_openai",
+        baseUrl: "https://x.openai.azure.com",
+        settings: { apiVersion: "2024-10-21", responsesApiVersion: 5 },
+      },
+      { "settings.responsesApiVersion": "must be an api-version such as 2025-04-01-preview" },
+    ],
+  ])("refuses a Responses API setting of the wrong type or kind %#", async (body, fields) => {
+    const response = await api.call("POST", "/api/admin/providers", { name: "responses-bad", ...body });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      error: {
+        code: "validation_failed",
+        message: expect.stringContaining("invalid provider: "),
+        requestId,
+        details: { fields },
+      },
+    });
+  });
+
+  it("stores the Responses API settings of an OpenAI-compatible provider, and refuses a wrong type on update", async () => {
+    const created = await api.call<{ provider: { id: string; settings: Record<string, unknown> } }>(
+      "POST",
+      "/api/admin/providers",
+      { name: "vllm-responses", ...COMPAT, settings: { responsesApi: true, responsesModels: ["house-codex*"] } },
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.provider.settings).toEqual({ responsesApi: true, responsesModels: ["house-codex*"] });
+    const patched = await api.call("PATCH", `/api/admin/providers/${created.body.provider.id}`, {
+      settings: { responsesApi: 1 },
+    });
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({
+      error: { code: "validation_failed", details: { fields: { "settings.responsesApi": "must be true or false" } } },
+    });
+  });
+
   it("refuses a duplicate provider name and a model registered twice", async () => {
     const body = { name: "dup", kind: "openai", apiKey: "sk-1" };
     expect((await api.call("POST", "/api/admin/providers", body)).status).toBe(201);

@@ -3,7 +3,8 @@
  * fleet (key-service, quota, admin-api, ai-proxy). An admin opens their own user, adds a rule and a budget (inline
  * validation before anything is sent, the API's field errors next to the inputs), the gateway enforces the rule,
  * and the usage bar shows "X / Y used". An MCP server is picked by name and given a tool-call rule (MCP gateway rules
- * count requests, inline). On Providers & Models, the shipped price of gpt-4o is overridden.
+ * count requests, inline). On Providers & Models, the shipped price of gpt-4o is overridden, and an OpenAI-compatible
+ * provider is added with the Responses API settings (a real boolean and a list, checked inline first).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -220,7 +221,7 @@ describe("MCP server limits on the Limits page", () => {
   });
 });
 
-describe("model prices on Providers & Models", () => {
+describe("Providers & Models", () => {
   it("lists the shipped table and overrides a price with inline validation", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Providers & Models" }).click();
     const prices = page.getByRole("table", { name: "Model prices" });
@@ -244,6 +245,42 @@ describe("model prices on Providers & Models", () => {
       outputPerMTok: 12,
       outputMultiplier: 4,
       source: "override",
+    });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("adds an OpenAI-compatible provider that speaks the Responses API, with its Responses-only models", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Providers & Models" }).click();
+    await page.getByRole("button", { name: "Add provider" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Add a provider" });
+    await dialog.getByLabel("Kind").selectOption({ label: "Anthropic" });
+    // Kinds without the Responses API offer neither field.
+    expect(await dialog.getByLabel("Speaks the OpenAI Responses API").count()).toBe(0);
+    expect(await dialog.getByLabel("Responses-only models (optional)").count()).toBe(0);
+
+    await dialog.getByLabel("Name", { exact: true }).fill("vllm-responses");
+    await dialog.getByLabel("Kind").selectOption({ label: "OpenAI-compatible (vLLM, Ollama, …)" });
+    await dialog.getByLabel("Base URL").fill("http://127.0.0.1:9/v1");
+    await dialog.getByLabel("Speaks the OpenAI Responses API").check();
+    const models = dialog.getByLabel("Responses-only models (optional)");
+    await models.fill("house-codex*, house pro");
+    await dialog.getByLabel("Model 1 name").fill("house-codex-mini");
+    await dialog.getByRole("button", { name: "Add provider" }).click();
+    await dialog
+      .getByText("'house pro' is not a model name or pattern (no spaces inside a name; separate names with commas)")
+      .waitFor();
+    expect(await models.getAttribute("aria-invalid")).toBe("true");
+
+    await models.fill("house-codex*, house-pro");
+    await dialog.getByRole("button", { name: "Add provider" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const listed = await admin.call<{ providers: Array<{ name: string; settings: Record<string, unknown> }> }>(
+      "GET",
+      "/api/admin/providers",
+    );
+    expect(listed.body.providers.find((p) => p.name === "vllm-responses")?.settings).toEqual({
+      responsesApi: true,
+      responsesModels: ["house-codex*", "house-pro"],
     });
     expect(pageErrors).toEqual([]);
   });

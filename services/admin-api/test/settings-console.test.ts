@@ -97,17 +97,21 @@ describe("Settings page", () => {
     expect(await settingsOf<{ retryMaxDelayMs: number }>("gateway")).toMatchObject({ retryMaxDelayMs: 5000 });
   });
 
-  it("edits the Responses-only model list, starting from the known families", async () => {
+  it("edits the Responses-only model list, starting from the known families, and the chat reasoning route", async () => {
     await page.getByRole("tab", { name: "Gateway" }).click();
     // Leave the invalid retry delay of the previous step behind.
     await page.getByLabel("Retry max delay (ms)").fill("5000");
     const list = page.getByLabel("Models served only by the Responses API");
     expect(await list.inputValue()).toContain("gpt-5-codex*");
     await list.fill("o3-pro*, ft:house-*");
+    const chatReasoning = page.getByLabel("Carry reasoning of Chat Completions clients through the Responses API");
+    expect(await chatReasoning.isChecked()).toBe(true);
+    await chatReasoning.uncheck();
     await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByText("Saved 1 setting(s).").waitFor();
-    expect(await settingsOf<{ responsesOnlyModels: string[] }>("gateway")).toMatchObject({
+    await page.getByText("Saved 2 setting(s).").waitFor();
+    expect(await settingsOf<{ responsesOnlyModels: string[]; chatReasoningViaResponses: boolean }>("gateway")).toMatchObject({
       responsesOnlyModels: ["o3-pro*", "ft:house-*"],
+      chatReasoningViaResponses: false,
     });
   });
 

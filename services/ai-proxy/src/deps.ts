@@ -27,7 +27,12 @@ export interface GatewayDeps extends AdmitDeps {
   /** The upstreams' own model lists for GET /v1/models. */
   modelCatalog: ModelCatalog;
   /** Conversion defaults from the gateway settings (strict mode, forwarding agent metadata as `user`). */
-  conversionDefaults: () => { strict: boolean; forwardMetadataUser: boolean; responsesOnlyModels: readonly string[] };
+  conversionDefaults: () => {
+    strict: boolean;
+    forwardMetadataUser: boolean;
+    responsesOnlyModels: readonly string[];
+    chatReasoningViaResponses: boolean;
+  };
   /** Metrics of a finished request (a no-op when metrics are off). */
   observeRequest: RequestObserver;
 }

@@ -120,6 +120,7 @@ export const aiProxyService = defineService({
           strict: gateway.strictConversion,
           forwardMetadataUser: gateway.forwardMetadataUserId,
           responsesOnlyModels: gateway.responsesOnlyModels,
+          chatReasoningViaResponses: gateway.chatReasoningViaResponses,
         };
       },
       quota: createQuotaClient(bus, log, {

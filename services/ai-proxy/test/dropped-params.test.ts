@@ -1,32 +1,29 @@
 /**
- * Nothing dropped in silence: for each parameter a converted request cannot carry, the answer names it in
+ * Nothing dropped in silence, driven by the unmappable table itself: every row has a request (support/unmappable-cases.ts)
+ * and a row without one fails. For each parameter a converted request cannot carry, the answer names it in
  * `x-thinkwatch-dropped-params`, and with `x-thinkwatch-strict: true` the same request is a 400 in the caller's API
  * shape naming it — as it is for a key with `strictConversion` or under the gateway setting, which the header cannot
  * loosen. Real equivalents are used where they exist (Gemini's JSON MIME type for `json_object`), and
- * Claude Code's `metadata.user_id` does not become the OpenAI `user`. Every request goes through the official SDK.
+ * Claude Code's `metadata.user_id` does not become the OpenAI `user`. A reject row is a 400 in the caller's shape even
+ * without strict mode. Every request goes through the official SDK, except the streamed one.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
+import { findRule, UNMAPPABLE } from "@thinkwatch/providers";
 import { type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, TARGET_MODELS as MODELS, RULE_CASES, ruleId, TARGET_FORMATS } from "./support/unmappable-cases.js";
 
 let scenario: GatewayScenario;
 let key: string;
 
-const MODELS = {
-  openai: "gpt-4o-mini",
-  anthropic: "claude-haiku-5-5",
-  gemini: "gemini-2.5-flash",
-  bedrock: "br-claude",
-} as const;
-type Target = keyof typeof MODELS;
 const STRICT = { "x-thinkwatch-strict": "true" };
-const TOOL = { type: "object", properties: { city: { type: "string" } } };
 
 beforeAll(async () => {
-  scenario = await startGatewayScenario({ fakes: ["openai", "anthropic", "gemini", "bedrock"] });
+  scenario = await startGatewayScenario({ fakes: ["openai", "anthropic", "gemini", "bedrock", "openai_compatible"] });
   await scenario.addProvider("openai");
+  await scenario.addProvider("openai_compatible", { models: [{ model: MODELS.compat }] });
   await scenario.addProvider("anthropic");
   await scenario.addProvider("gemini");
   await scenario.addProvider("bedrock", {
@@ -91,8 +88,10 @@ function responses(model: string, extra: Record<string, unknown>, headers: Recor
 
 async function gemini(model: string, config: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Outcome> {
   const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: scenario.fleet.gatewayUrl, headers } });
+  // A case may bring its own conversation; everything else is the SDK's config.
+  const { contents = "hi", ...rest } = config as { contents?: Parameters<typeof ai.models.generateContent>[0]["contents"] };
   try {
-    const response = await ai.models.generateContent({ model, contents: "hi", config });
+    const response = await ai.models.generateContent({ model, contents, config: rest });
     return { status: 200, dropped: response.sdkHttpResponse?.headers?.["x-thinkwatch-dropped-params"] ?? null };
   } catch (caught) {
     const error = caught as { status?: number; message?: string };
@@ -100,7 +99,6 @@ async function gemini(model: string, config: Record<string, unknown>, headers: R
   }
 }
 
-type Client = "openai_chat" | "anthropic_messages" | "openai_responses" | "gemini";
 const SEND: Record<
   Client,
   (model: string, extra: Record<string, unknown>, headers?: Record<string, string>) => Promise<Outcome>
@@ -111,87 +109,86 @@ const SEND: Record<
   gemini,
 };
 
-/** [client, upstream, the parameter as sent, the name the header and the 400 use] */
-const CASES: Array<[Client, Target, Record<string, unknown>, string]> = [
-  ["openai_chat", "anthropic", { logprobs: true }, "logprobs"],
-  ["openai_chat", "anthropic", { top_logprobs: 2, logprobs: true }, "top_logprobs"],
-  ["openai_chat", "gemini", { logit_bias: { "50256": -100 } }, "logit_bias"],
-  ["openai_chat", "anthropic", { prediction: { type: "content", content: "hi" } }, "prediction"],
-  ["openai_chat", "anthropic", { service_tier: "flex" }, "service_tier"],
-  ["openai_chat", "gemini", { store: true }, "store"],
-  ["openai_chat", "anthropic", { verbosity: "low" }, "verbosity"],
-  ["openai_chat", "anthropic", { prompt_cache_key: "k1" }, "prompt_cache_key"],
-  ["openai_chat", "gemini", { safety_identifier: "u1" }, "safety_identifier"],
-  ["openai_chat", "anthropic", { frequency_penalty: 0.5 }, "frequency_penalty"],
-  ["openai_chat", "bedrock", { presence_penalty: 0.5 }, "presence_penalty"],
-  ["openai_chat", "anthropic", { seed: 7 }, "seed"],
-  ["openai_chat", "anthropic", { metadata: { team: "a" } }, "metadata"],
-  ["openai_chat", "gemini", { user: "u-1" }, "user"],
-  ["openai_chat", "bedrock", { user: "u-1" }, "user"],
-  ["openai_chat", "anthropic", { response_format: { type: "json_object" } }, "response_format.json_object"],
-  ["openai_chat", "bedrock", { response_format: { type: "json_object" } }, "response_format.json_object"],
-  [
-    "openai_chat",
-    "gemini",
-    {
-      tools: [{ type: "function", function: { name: "f", parameters: TOOL } }],
-      parallel_tool_calls: false,
-    },
-    "parallel_tool_calls",
-  ],
-  [
-    "openai_chat",
-    "gemini",
-    { tools: [{ type: "function", function: { name: "f", parameters: TOOL, strict: true } }] },
-    "tool.strict",
-  ],
-  ["anthropic_messages", "openai", { top_k: 5 }, "top_k"],
-  ["anthropic_messages", "openai", { metadata: { user_id: "device-1_session-2" } }, "metadata.user_id"],
-  ["anthropic_messages", "openai", { context_management: { edits: [] } }, "context_management"],
-  ["anthropic_messages", "gemini", { output_config: { effort: "low" } }, "output_config.effort"],
-  [
-    "anthropic_messages",
-    "openai",
-    { system: [{ type: "text", text: "be brief", cache_control: { type: "ephemeral" } }] },
-    "cache_control",
-  ],
-  ["anthropic_messages", "openai", { tools: [{ type: "web_search_20250305", name: "web_search" }] }, "native_tools"],
-  ["openai_responses", "anthropic", { include: ["message.output_text.logprobs"] }, "include"],
-  ["openai_responses", "anthropic", { truncation: "auto" }, "truncation"],
-  ["openai_responses", "gemini", { max_tool_calls: 3 }, "max_tool_calls"],
-  ["openai_responses", "anthropic", { top_logprobs: 3 }, "top_logprobs"],
-  ["openai_responses", "anthropic", { text: { verbosity: "low" } }, "text.verbosity"],
-  ["openai_responses", "anthropic", { tools: [{ type: "web_search" }] }, "native_tools"],
-  ["gemini", "openai", { safetySettings: [{ category: "HARM_CATEGORY_HARASSMENT", threshold: "BLOCK_NONE" }] }, "safetySettings"],
-  ["gemini", "anthropic", { labels: { team: "a" } }, "labels"],
-  ["gemini", "openai", { responseLogprobs: true }, "generationConfig.responseLogprobs"],
-  ["gemini", "openai", { mediaResolution: "MEDIA_RESOLUTION_LOW" }, "generationConfig.mediaResolution"],
-  ["gemini", "openai", { topK: 4 }, "top_k"],
-];
+const ROWS = UNMAPPABLE.map((rule) => [ruleId(rule), rule] as const);
+
+/** The error text of a refused request, whatever the client's shape. */
+function errorMessage(client: Client, error: unknown): string {
+  if (client === "gemini") return String(error);
+  if (client === "anthropic_messages") return (error as { error: { message: string } }).error.message;
+  return (error as { message: string }).message;
+}
+
+function expectClientShape(client: Client, error: unknown, param: string, message: unknown): void {
+  if (client === "anthropic_messages")
+    expect(error).toEqual({ type: "error", error: { type: "invalid_request_error", message } });
+  else if (client === "gemini") expect(error).toEqual(expect.stringContaining('"status":"INVALID_ARGUMENT"'));
+  else expect(error).toEqual({ message, type: "invalid_request_error", param, code: "bad_request" });
+}
 
 describe("parameters the upstream cannot express", () => {
-  it.each(CASES)("%s → %s: %j is dropped with a header, or refused in strict mode", async (client, target, extra, param) => {
-    const lenient = await SEND[client](MODELS[target], extra);
-    expect(lenient).toEqual({ status: 200, dropped: expect.stringContaining(param) });
-    expect((lenient.dropped ?? "").split(", ")).toContain(param);
+  it("has a request for every row of the unmappable table, and none for a row that is gone", () => {
+    const ids = ROWS.map(([id]) => id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Object.keys(RULE_CASES).sort()).toEqual([...ids].sort());
+  });
 
+  it.each(ROWS)("%s", async (id, rule) => {
+    const found = RULE_CASES[id];
+    if (found === undefined) throw new Error(`no case for the unmappable row ${id}`);
+    const [client, target, extra] = found;
+    const upstreamFormat = TARGET_FORMATS[target];
+    // The request reaches exactly this row of the table (not an earlier, more specific one).
+    expect(findRule(rule.param, client, upstreamFormat as Parameters<typeof findRule>[2])).toBe(rule);
+
+    if (rule.action === "reject") {
+      const refused = await SEND[client](MODELS[target], extra);
+      expect(refused.status).toBe(400);
+      const message = `${rule.param} is not supported when the upstream API is ${upstreamFormat}: ${rule.why}`;
+      expect(errorMessage(client, refused.error)).toContain(message);
+      expectClientShape(client, refused.error, rule.param, message);
+      return;
+    }
+    // Each case sets off its row alone, so the header and the strict 400 name exactly that parameter.
+    expect(await SEND[client](MODELS[target], extra)).toEqual({ status: 200, dropped: rule.param });
     const strict = await SEND[client](MODELS[target], extra, STRICT);
     expect(strict.status).toBe(400);
-    const upstreamFormat = {
-      openai: "openai_chat",
-      anthropic: "anthropic_messages",
-      gemini: "gemini",
-      bedrock: "bedrock_converse",
-    }[target];
-    const message = expect.stringMatching(
-      new RegExp(
-        `^${param.replaceAll(".", "\\.")} cannot be sent to this upstream \\(${upstreamFormat}\\) and strict mode is on: .{10,}`,
-      ),
-    );
-    if (client === "anthropic_messages")
-      expect(strict.error).toEqual({ type: "error", error: { type: "invalid_request_error", message } });
-    else if (client === "gemini") expect(strict.error).toContain(`${param} cannot be sent to this upstream`);
-    else expect(strict.error).toEqual({ message, type: "invalid_request_error", param, code: "bad_request" });
+    const message = `${rule.param} cannot be sent to this upstream (${upstreamFormat}) and strict mode is on: ${rule.why}`;
+    expect(errorMessage(client, strict.error)).toContain(message);
+    expectClientShape(client, strict.error, rule.param, message);
+  });
+
+  it("names the dropped parameters on a streamed answer, and refuses the stream before it starts in strict mode", async () => {
+    const send = (headers: Record<string, string>) =>
+      fetch(`${scenario.fleet.gatewayUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+        body: JSON.stringify({
+          model: MODELS.anthropic,
+          stream: true,
+          messages: [{ role: "user", content: "hi" }],
+          logprobs: true,
+          seed: 3,
+        }),
+      });
+    const streamed = await send({});
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get("content-type")).toContain("text/event-stream");
+    expect(streamed.headers.get("x-thinkwatch-dropped-params")?.split(", ").sort()).toEqual(["logprobs", "seed"]);
+    expect((await streamed.text()).trimEnd().endsWith("data: [DONE]")).toBe(true);
+
+    const refused = await send(STRICT);
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("content-type")).toContain("application/json");
+    expect(await refused.json()).toEqual({
+      error: {
+        message: expect.stringMatching(
+          /^(logprobs|seed) cannot be sent to this upstream \(anthropic_messages\) and strict mode is on: /,
+        ),
+        type: "invalid_request_error",
+        param: expect.stringMatching(/^(logprobs|seed)$/),
+        code: "bad_request",
+      },
+    });
   });
 
   it("names nothing when nothing was dropped, and never on a same-format request", async () => {

@@ -3,7 +3,8 @@
  * against each upstream kind that signs its reasoning, and the fake upstream's record shows, on turn two, the
  * vendor's own token back in the vendor's own field — Anthropic and Bedrock thinking signatures, Gemini's function
  * call thought signature (never the skip-validator stand-in), OpenAI's encrypted reasoning — whatever the client's
- * format. Turn one is checked too: thinking was asked for upstream.
+ * format. Turn one is checked too: thinking was asked for upstream. Chat Completions clients of reasoning models that
+ * both OpenAI APIs serve go through Responses for the same reason, unless the gateway setting says otherwise.
  */
 import {
   type FakeUpstreamKind,
@@ -73,20 +74,40 @@ const TOKENS_RECEIVED: Record<Kind, (body: Json) => Array<{ token: unknown; text
       .map((i) => ({ token: i.encrypted_content })),
 };
 
+/**
+ * Reasoning models that Chat Completions serves too (not Responses-only): a Chat Completions client asking for
+ * reasoning is still converted to Responses, the one API that hands the encrypted reasoning back, unless the gateway
+ * setting `chatReasoningViaResponses` is off. Name and upstream model are the same, so a same-format request would
+ * go out byte for byte.
+ */
+const CHAT_REASONING_MODELS = { openai: "o4-mini", azure_openai: "o4-mini-deployment" } as const;
+type ChatKind = keyof typeof CHAT_REASONING_MODELS;
+const RESPONSES_PATH: Record<ChatKind, string> = { openai: "/v1/responses", azure_openai: "/openai/responses" };
+const CHAT_PATH: Record<ChatKind, string> = {
+  openai: "/v1/chat/completions",
+  azure_openai: "/openai/deployments/o4-mini-deployment/chat/completions",
+};
+
 let scenario: GatewayScenario;
+let key = "";
 let clients: ReasoningClient[] = [];
 
 beforeAll(async () => {
   scenario = await startGatewayScenario({ fakes: [...KINDS] });
   for (const kind of KINDS) {
     await scenario.addProvider(kind, {
-      models: [{ model: `think-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] }],
+      models: [
+        { model: `think-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] },
+        ...(kind in CHAT_REASONING_MODELS
+          ? [{ model: CHAT_REASONING_MODELS[kind as ChatKind], upstreamModel: CHAT_REASONING_MODELS[kind as ChatKind] }]
+          : []),
+      ],
       ...(kind === "azure_openai" && {
         settings: { apiVersion: "2025-04-01-preview", responsesModels: [UPSTREAM_MODELS[kind]] },
       }),
     });
   }
-  const key = await scenario.createKey({ name: "reasoning" });
+  key = await scenario.createKey({ name: "reasoning" });
   const gateway = scenario.fleet.gatewayUrl;
   clients = [
     chatReasoningClient(gateway, key),
@@ -136,5 +157,64 @@ describe.each(CLIENTS)("%s clients", (clientName) => {
         kind === "anthropic" || kind === "bedrock" ? { token: expected, text: reasoning } : { token: expected },
       ]);
     });
+  });
+});
+
+describe.each(Object.keys(CHAT_REASONING_MODELS) as ChatKind[])("openai_chat clients → %s model on both APIs", (kind) => {
+  const model = CHAT_REASONING_MODELS[kind];
+  const chatBody = (extra: Json) => JSON.stringify({ model, messages: [{ role: "user", content: "plain question" }], ...extra });
+  const postChat = (body: string) =>
+    fetch(`${scenario.fleet.gatewayUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body,
+    });
+
+  it.each([false, true])(
+    "reasoning_effort goes through Responses and keeps thinking through a tool loop (stream: %s)",
+    async (stream) => {
+      const fake = scenario.fake(kind);
+      fake.reset();
+      const client = clients.find((c) => c.name === "openai_chat") as ReasoningClient;
+      const prompt = `use tool get_weather with {"city":"Quito"} (${kind} ${model}, stream ${stream})`;
+      const outcome = await client.toolLoop(model, prompt, "18C and cloudy", stream);
+
+      const reasoning = `thinking about: ${prompt}`;
+      expect(outcome).toEqual({ reasoning, answer: "tool get_weather returned: 18C and cloudy" });
+      const turns = fake.requests.filter((r) => r.method === "POST");
+      expect(turns.map((t) => t.path)).toEqual([RESPONSES_PATH[kind], RESPONSES_PATH[kind]]);
+      for (const turn of turns) {
+        expect(turn.body).toMatchObject({ include: ["reasoning.encrypted_content"], store: false });
+      }
+      expect(TOKENS_RECEIVED[kind]((turns[1] as { body: Json }).body)).toEqual([{ token: fakeReasoningSignature(reasoning) }]);
+    },
+  );
+
+  it("a request without reasoning stays on Chat Completions byte for byte", async () => {
+    const fake = scenario.fake(kind);
+    fake.reset();
+    const body = chatBody({ temperature: 0.25 });
+    expect((await postChat(body)).status).toBe(200);
+    expect(fake.requests.map((r) => [r.path, r.rawBody])).toEqual([[CHAT_PATH[kind], body]]);
+  });
+
+  it("with chatReasoningViaResponses off, reasoning_effort stays on Chat Completions byte for byte", async () => {
+    const fake = scenario.fake(kind);
+    const body = chatBody({ reasoning_effort: "low" });
+    const sent = async () => {
+      fake.reset();
+      expect((await postChat(body)).status).toBe(200);
+      return fake.requests.map((r) => [r.path, r.rawBody]);
+    };
+    expect((await sent())[0]?.[0]).toBe(RESPONSES_PATH[kind]);
+    const put = await scenario.admin.call("PUT", "/api/admin/settings/gateway", { chatReasoningViaResponses: false });
+    expect(put.status).toBe(200);
+    try {
+      await waitFor(async () => (await sent())[0]?.[0] === CHAT_PATH[kind], { what: "the setting to apply" });
+      expect(await sent()).toEqual([[CHAT_PATH[kind], body]]);
+    } finally {
+      await scenario.admin.call("PUT", "/api/admin/settings/gateway", {});
+    }
+    await waitFor(async () => (await sent())[0]?.[0] === RESPONSES_PATH[kind], { what: "the default to return" });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * What an admin sends to create or update a provider, checked per kind: OpenAI-compatible and Azure need a base URL,
- * Azure an api-version, Bedrock a region and access key id. Known kinds get their public base URL by default. The
+ * Azure an api-version, Bedrock a region and access key id; the Responses API settings have their types and kinds
+ * (responses-settings.ts). Known kinds get their public base URL by default. The
  * base URL must pass the egress policy and extra headers the header rules; secrets (API key, secret headers) are
  * write-only.
  */
@@ -9,6 +10,7 @@ import { checkUpstreamUrl, type EgressPolicy } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
 import type { ProviderKind } from "@thinkwatch/proto";
 import { headerProblems } from "./header-rules.js";
+import { responsesSettingsProblems } from "./responses-settings.js";
 
 const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
   openai: "https://api.openai.com/v1",
@@ -54,6 +56,7 @@ export function checkProviderShape(shape: ProviderShape, egress: EgressPolicy): 
     }
     if (value === undefined) problems[`settings.${field}`] = "must have a value";
   }
+  Object.assign(problems, responsesSettingsProblems(kind, settings));
   if (settings.headers !== undefined) {
     if (typeof settings.headers !== "object" || settings.headers === null || Array.isArray(settings.headers)) {
       problems["settings.headers"] = "must be an object of header names to values";

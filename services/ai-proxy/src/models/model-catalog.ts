@@ -18,6 +18,8 @@ export interface ModelCatalogOptions {
   /** How long a failed fetch is remembered before the upstream is asked again. */
   retryMs: number;
   timeoutMs: number;
+  /** The clock the TTLs are measured on (tests move it by hand). */
+  now?: () => number;
 }
 
 interface Entry {
@@ -30,6 +32,7 @@ interface Entry {
 
 export function createModelCatalog(upstream: UpstreamHttp, log: Logger, options: ModelCatalogOptions): ModelCatalog {
   const entries = new Map<string, Entry>();
+  const now = options.now ?? Date.now;
 
   const fetchList = async (provider: ResolvedProvider, version: string): Promise<void> => {
     const spec = MODEL_LISTS[provider.kind];
@@ -45,7 +48,7 @@ export function createModelCatalog(upstream: UpstreamHttp, log: Logger, options:
       ttl = options.retryMs;
       log.warn({ err: caught, provider: provider.name }, "could not list the upstream's models");
     }
-    entries.set(provider.id, { version, names, expiresAt: Date.now() + ttl });
+    entries.set(provider.id, { version, names, expiresAt: now() + ttl });
   };
 
   return {
@@ -58,7 +61,7 @@ export function createModelCatalog(upstream: UpstreamHttp, log: Logger, options:
         const entry = entries.get(provider.id);
         if (entry === undefined || entry.version !== version) {
           waits.push(fetchList(provider, version));
-        } else if (entry.expiresAt <= Date.now() && entry.refreshing === undefined) {
+        } else if (entry.expiresAt <= now() && entry.refreshing === undefined) {
           entry.refreshing = fetchList(provider, version);
         }
       }

@@ -66,7 +66,7 @@ export async function handleGenerate(
     record.route = routes.routes[0] as Route;
     const sse = url.sse !== false;
     const reasoning = canonical.reasoning?.enabled === true;
-    const responsesOnlyModels = deps.conversionDefaults().responsesOnlyModels;
+    const formatChoice = deps.conversionDefaults();
     const policy = conversionPolicy(c, deps, record.key);
     const headroom = await admitQuota(deps, record.key, record, record.route, {
       inputTokens: () => countTokensEstimate(canonical),
@@ -82,7 +82,7 @@ export async function handleGenerate(
       { stream: canonical.stream, signal: clientGone, requestId },
       (route) => {
         const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
-        const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, responsesOnlyModels);
+        const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, formatChoice);
         const planned = upstreamBody(
           spec.format,
           format,

@@ -48,6 +48,7 @@ export const SETTING_FIELDS: Record<SettingsCategory, readonly SettingField[]> =
       kind: "boolean",
       hint: "Only when the identity provider marks the email as verified.",
     },
+    { key: "inviteTtlHours", label: "Invitation link lifetime (hours)", kind: "number" },
   ],
   gateway: [
     { key: "retryMaxAttempts", label: "Retry attempts", kind: "number" },
@@ -66,6 +67,12 @@ export const SETTING_FIELDS: Record<SettingsCategory, readonly SettingField[]> =
     { key: "inFlightBodyBudgetBytes", label: "In-flight body budget (bytes)", kind: "number" },
     { key: "perKeyConcurrency", label: "Concurrent requests per key (0: unlimited)", kind: "number" },
     { key: "strictConversion", label: "Refuse parameters the target cannot express", kind: "boolean" },
+    {
+      key: "forwardMetadataUserId",
+      label: "Send Anthropic metadata.user_id on as the OpenAI user field",
+      kind: "boolean",
+      hint: "Off: Claude Code's device and session ids stay inside the organisation.",
+    },
     {
       key: "responsesOnlyModels",
       label: "Models served only by the Responses API",

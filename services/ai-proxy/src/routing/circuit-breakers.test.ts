@@ -1,14 +1,15 @@
 /**
- * The breaker's outcome folding against the real Redis: successes of a closed route are counted locally and land in
+ * The breaker against the real Redis. Outcome folding: successes of a closed route are counted locally and land in
  * the shared window within a flush, failures go at once (taking the waiting successes along), so the error rate is
  * the same as if every outcome had been sent, and a breaker still opens on the failure that crosses the threshold.
+ * On a clock the test moves: a probe that ends without an outcome gives its slot back.
  */
 import { randomBytes } from "node:crypto";
 import type { Outbox } from "@thinkwatch/bus";
 import { createLogger } from "@thinkwatch/log";
 import { GatewaySettingsSchema } from "@thinkwatch/proto";
 import { createRedis } from "@thinkwatch/redis";
-import { waitFor } from "@thinkwatch/testkit";
+import { createFakeClock, waitFor } from "@thinkwatch/testkit";
 import * as v from "valibot";
 import { afterAll, describe, expect, it } from "vitest";
 import { breakerKey, createRedisCircuitBreakers } from "./circuit-breakers.js";
@@ -73,6 +74,31 @@ describe("circuit breaker outcome folding", () => {
     // 3 failures of 6 = 50 % with the threshold of 3 reached: open, published once.
     expect((await window(r.id)).state).toBe("open");
     expect(published.filter((subject) => subject.endsWith("circuit_breaker.opened"))).toHaveLength(1);
+    expect(await breakers.admit(r)).toBe("deny");
+  });
+});
+
+describe("circuit breaker half-open probes", () => {
+  /** A breaker set on a clock of its own, and a fresh route opened by three failures. */
+  async function opened(overrides: Partial<typeof settings> = {}) {
+    const clock = createFakeClock();
+    const own = { ...settings, ...overrides };
+    const breakers = createRedisCircuitBreakers({ redis, settings: () => own, outbox, log, now: clock });
+    const r = route(`sm-${randomBytes(3).toString("hex")}`);
+    for (let n = 0; n < 3; n++) await breakers.record(r, false, "allow");
+    expect((await window(r.id)).state).toBe("open");
+    return { clock, breakers, r };
+  }
+
+  it("takes back a probe released without an outcome, so the next request probes at once", async () => {
+    const { clock, breakers, r } = await opened();
+    clock.advance(settings.breakerRecoverySeconds * 1000);
+    expect(await breakers.admit(r)).toBe("probe");
+    expect(await breakers.admit(r)).toBe("deny");
+    await breakers.release(r, "probe");
+    expect(await breakers.admit(r)).toBe("probe");
+    // Releasing what is not a probe changes nothing.
+    expect(breakers.release(r, "allow")).toBeUndefined();
     expect(await breakers.admit(r)).toBe("deny");
   });
 });

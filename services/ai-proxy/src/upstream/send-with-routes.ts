@@ -95,6 +95,8 @@ export async function sendWithRoutes<T>(
         continue;
       }
       if (!(await deps.caps.take(route))) {
+        // A half-open probe handed out for a route that is not tried goes back, or the breaker stays half-open.
+        await deps.breakers.release(route, admission);
         skippedCapped++;
         continue;
       }
@@ -170,7 +172,9 @@ async function attempt(
   } catch (caught) {
     const error = toAppError(caught);
     if (error.status === 499 || !error.retryable) {
-      if (error.status !== 499) await deps.breakers.record(route, true, admission);
+      // A client gone before the outcome says nothing about the route: a probe gives its slot back.
+      if (error.status === 499) await deps.breakers.release(route, admission);
+      else await deps.breakers.record(route, true, admission);
       throw error;
     }
     await deps.breakers.record(route, false, admission);

@@ -1,7 +1,7 @@
 /**
- * The retry loop against a fake upstream, with breakers and route caps in the real Redis: a half-open probe that ends
- * without an outcome (its route skipped at a cap, its client gone) gives its slot back instead of holding the breaker
- * half-open.
+ * The retry loop against a fake upstream, with breakers and route caps in the real Redis: the waits between rounds
+ * are the full-jitter backoff drawn from the injected random source, and a half-open probe that ends without an
+ * outcome (its route skipped at a cap, its client gone) gives its slot back instead of holding the breaker half-open.
  */
 import { randomBytes } from "node:crypto";
 import type { Outbox } from "@thinkwatch/bus";
@@ -99,6 +99,29 @@ async function halfOpenable(r: Route) {
   clock.advance(settings.breakerRecoverySeconds * 1000);
   return breakers;
 }
+
+describe("backoff between rounds", () => {
+  it("waits the full-jitter draw of the injected random source: half of base·2^(n-1), capped at the maximum", async () => {
+    const waits: number[] = [];
+    const d = deps({ random: () => 0.5, sleep: async (ms) => waits.push(ms) });
+    fake.failNext(3, { error: { status: 503 } });
+    const sent = await send(d, route());
+    expect(sent.response.status).toBe(200);
+    expect(sent.attempts).toBe(4);
+    // min(400, 100·2^(n-1)) · 0.5 for n = 1, 2, 3.
+    expect(waits).toEqual([50, 100, 200]);
+  });
+
+  it("stops after retryMaxAttempts rounds and returns the last upstream answer", async () => {
+    const waits: number[] = [];
+    const d = deps({ random: () => 0.999, sleep: async (ms) => waits.push(ms) });
+    fake.failNext(5, { error: { status: 503 } });
+    const sent = await send(d, route());
+    expect(sent.response.status).toBe(503);
+    expect(fake.requests).toHaveLength(1 + settings.retryMaxAttempts);
+    expect(waits).toEqual([99, 199, 399]);
+  });
+});
 
 describe("a half-open probe without an outcome", () => {
   it("is given back when its route is skipped at its per-minute cap", async () => {

@@ -2,11 +2,14 @@
  * `npm run bench -- chaos [--seconds 30] [--connections 20]`: a model served by two routes (weights 1:1) under
  * non-streaming load, first with both upstreams healthy, then while route A fails 50 % of its requests (HTTP 503).
  * Prints the share of client requests that failed in each phase and the p99 latency the failures added (retries,
- * fallbacks and breaker flaps are what absorb them).
+ * fallbacks and breaker flaps are what absorb them), says whether the goal — not one failed non-streaming client
+ * request while route A fails — was met, and records all of it as the `chaos` section of bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
 import { startFakeUpstream, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import { runLoad } from "./_load.js";
+import { writeResultsSection } from "./_results.js";
+import { formatTable } from "./_table.js";
 
 const { values } = parseArgs({
   options: { seconds: { type: "string", default: "30" }, connections: { type: "string", default: "20" } },
@@ -49,9 +52,10 @@ try {
   const chaos = await load("route A fails 50 %");
   a.faultRate(0);
 
+  const failedOf = (r: typeof healthy) => r.errors + r.non2xx;
   const rows = [healthy, chaos].map((r) => {
     const total = r.requests + r.errors;
-    const failed = r.errors + r.non2xx;
+    const failed = failedOf(r);
     return [
       r.lane,
       r.requestsPerSecond.toFixed(0),
@@ -67,7 +71,26 @@ try {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
   console.log(line(header));
   for (const row of rows) console.log(line(row));
-  console.log(`added p99 while route A fails 50 %: ${(chaos.p99Ms - healthy.p99Ms).toFixed(1)} ms`);
+  const addedP99 = `added p99 while route A fails 50 %: ${(chaos.p99Ms - healthy.p99Ms).toFixed(1)} ms`;
+  const failedInChaos = failedOf(chaos);
+  const goal =
+    failedInChaos === 0
+      ? "goal met: no non-streaming client request failed while route A failed 50 % of its requests"
+      : `goal NOT met: ${failedInChaos} non-streaming client request(s) failed while route A failed 50 % of its requests (goal: 0)`;
+  console.log(addedP99);
+  console.log(goal);
+  await writeResultsSection(
+    "chaos",
+    `npm run bench -- chaos ${process.argv.slice(2).join(" ")}`.trim(),
+    [
+      `A model served by two routes (weights 1:1, default gateway settings: retries, fallback, breakers) under non-streaming load from ${connections} connections, ${durationSeconds} s per phase: both upstreams healthy, then route A answering 50 % of its requests with HTTP 503. Failed: connection errors, timeouts and non-2xx answers the clients saw. The load generator, the fleet and both fake upstreams share the machine.`,
+      "",
+      formatTable(header, rows),
+      "",
+      `- ${addedP99}`,
+      `- **${goal}**`,
+    ].join("\n"),
+  );
 } finally {
   await scenario.close();
   await Promise.all([a.close(), b.close()]);

@@ -39,5 +39,6 @@ export { type RecordedCall, type RecordingProxy, startRecordingProxy } from "./r
 export { ensureRsyslog, type ReceivedSyslog, type RsyslogReceiver, startRsyslog } from "./rsyslog.js";
 export { seededRandom } from "./seeded-random.js";
 export { createTestEnvironment, REPO_ROOT, TEST_SECRETS, type TestEnvironment } from "./test-environment.js";
+export { startUnansweredListener, type UnansweredListener } from "./unanswered-listener.js";
 export { waitFor } from "./wait-for.js";
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";

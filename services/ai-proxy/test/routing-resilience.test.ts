@@ -1,10 +1,19 @@
 /**
- * Routing resilience on one fleet, against fault-injecting fakes: retries and their backoff, Retry-After, fallback to
- * the next route, weighted selection, per-route caps, timeouts ending in the caller's error shape (official SDKs),
- * and a client disconnect cancelling the upstream request.
+ * Routing resilience on one fleet, against fault-injecting fakes: retries and their backoff, Retry-After, the total
+ * retry time budget, fallback to the next route, weighted selection, disabled routes, per-route request and token
+ * caps, timeouts (connect, first byte, idle, total) ending in the caller's error shape (official SDKs), and a client
+ * disconnect cancelling the upstream request.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import { type FakeUpstream, type GatewayScenario, startFakeUpstream, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
+import {
+  type FakeUpstream,
+  type GatewayScenario,
+  startFakeUpstream,
+  startGatewayScenario,
+  startUnansweredListener,
+  type UnansweredListener,
+  waitFor,
+} from "@thinkwatch/testkit";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addFakeProvider, chat, createModel, putGatewaySettings, waitForRetrySetting } from "./support/routing-admin.js";
@@ -17,6 +26,7 @@ const SETTINGS = {
   connectTimeoutMs: 1000,
   firstByteTimeoutMs: 500,
   idleTimeoutMs: 500,
+  totalTimeoutMs: 4000,
   // These tests fail routes on purpose; the breaker has its own test (breaker-fleet.test.ts).
   breakerFailureThreshold: 10_000,
 };
@@ -30,6 +40,7 @@ let probe: FakeUpstream;
 let claude: FakeUpstream;
 let providerA: string;
 let providerB: string;
+let unanswered: UnansweredListener;
 
 beforeAll(async () => {
   scenario = await startGatewayScenario({ fakes: ["anthropic"] });
@@ -55,6 +66,23 @@ beforeAll(async () => {
   ]);
   await createModel(scenario.admin, "probe", [{ providerId: providerProbe, upstreamModel: "gpt-4o" }]);
   await createModel(scenario.admin, "claude-stall", [{ providerId: providerClaude, upstreamModel: "claude-haiku-5-5" }]);
+  await createModel(scenario.admin, "token-capped", [
+    { providerId: providerA, upstreamModel: "gpt-4o", priority: 0, tpmLimit: 50 },
+    { providerId: providerB, upstreamModel: "gpt-4o", priority: 1 },
+  ]);
+  // The disabled route has the better priority: chosen, it would serve every request.
+  await createModel(scenario.admin, "one-disabled", [
+    { providerId: providerA, upstreamModel: "gpt-4o", priority: 0, enabled: false },
+    { providerId: providerB, upstreamModel: "gpt-4o", priority: 1 },
+  ]);
+  unanswered = await startUnansweredListener();
+  const silent = await scenario.admin.call<{ provider: { id: string } }>("POST", "/api/admin/providers", {
+    name: "never-connects",
+    kind: "openai",
+    baseUrl: `${unanswered.url}/v1`,
+    apiKey: "sk-never-used",
+  });
+  await createModel(scenario.admin, "never-connects", [{ providerId: silent.body.provider.id, upstreamModel: "gpt-4o" }]);
   key = await scenario.createKey({ name: "routing" });
   await putGatewaySettings(scenario.admin, SETTINGS);
   await waitForRetrySetting(gateway, key, "probe", probe, SETTINGS.retryMaxAttempts);
@@ -62,11 +90,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await scenario?.close();
-  await Promise.all([a?.close(), b?.close(), probe?.close()]);
+  await Promise.all([a?.close(), b?.close(), probe?.close(), unanswered?.close()]);
 });
 
 function resetFakes() {
   for (const fake of [a, b, claude]) fake.reset();
+}
+
+/** Waits, if need be, until at least `seconds` are left in the current minute (route caps count per minute). */
+async function awayFromMinuteEnd(seconds: number) {
+  await waitFor(() => Date.now() % 60_000 < 60_000 - seconds * 1000, {
+    what: `at least ${seconds} s left in the minute`,
+    timeoutMs: seconds * 1000 + 5000,
+    intervalMs: 200,
+  });
 }
 
 const gaps = (fake: FakeUpstream) => fake.requests.slice(1).map((r, i) => r.receivedAt - (fake.requests[i]?.receivedAt ?? 0));
@@ -135,7 +172,49 @@ describe("retries", () => {
     expect((await chat(gateway, key, "single")).status).toBe(200);
     expect(a.requests).toHaveLength(3);
   });
+
+  it("stops retrying when the next wait would pass retryBudgetMs, though attempts are left", async () => {
+    // A PUT replaces the gateway settings: the others stay as the suite set them.
+    const budget = { ...SETTINGS, retryMaxAttempts: 10, retryBudgetMs: 1500 };
+    // Ten retries with 1 ms waits go through only once the new settings are in force (3 before).
+    await applySettings(budget, async () => {
+      probe.reset();
+      probe.failNext(5, { error: { status: 429, headers: { "retry-after-ms": "1" } } });
+      return (await chat(gateway, key, "probe")).status === 200;
+    });
+    try {
+      resetFakes();
+      a.failNext(11, { error: { status: 503, message: "still down", headers: { "retry-after-ms": "400" } } });
+      const started = Date.now();
+      const answer = await chat(gateway, key, "single");
+      const elapsed = Date.now() - started;
+      // Attempts at ~0, ~400, ~800 and ~1,200 ms; the wait after the fourth would end past 1,500 ms, so the gateway
+      // answers then (three attempts if round trips took over 100 ms on a loaded machine). Without the budget: 11.
+      expect(a.requests.length).toBeGreaterThanOrEqual(3);
+      expect(a.requests.length).toBeLessThanOrEqual(4);
+      // The last attempt starts inside the budget; only its own round trip may end after it.
+      expect(elapsed).toBeLessThan(budget.retryBudgetMs + 500);
+      expect(answer.status).toBe(502);
+      expect(answer.json).toEqual({
+        error: { message: "still down", type: "server_error", param: null, code: "upstream_error" },
+      });
+    } finally {
+      // Back to three retries: four failures with 1 ms waits are no longer retried through.
+      await applySettings(SETTINGS, async () => {
+        probe.reset();
+        probe.failNext(4, { error: { status: 429, headers: { "retry-after-ms": "1" } } });
+        return (await chat(gateway, key, "probe")).status === 429;
+      });
+      probe.reset();
+    }
+  });
 });
+
+/** Saves gateway settings and polls `applied` until the gateway runs with them. */
+async function applySettings(values: Record<string, unknown>, applied: () => Promise<boolean>) {
+  await putGatewaySettings(scenario.admin, values);
+  await waitFor(applied, { what: "the gateway settings to apply", timeoutMs: 20_000, intervalMs: 100 });
+}
 
 describe("fallback", () => {
   it("moves to the next route when the first fails before any byte reached the client", async () => {
@@ -174,6 +253,29 @@ describe("fallback", () => {
     expect(a.requests.length).toBeGreaterThanOrEqual(2);
     expect(a.requests.length + b.requests.length).toBe(4);
     expect(b.requests.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("skips a route whose tokens this minute reached its tokens-per-minute cap", async () => {
+    await awayFromMinuteEnd(20);
+    resetFakes();
+    a.script({ usage: { inputTokens: 40, outputTokens: 40 } });
+    expect((await chat(gateway, key, "token-capped")).status).toBe(200);
+    expect(a.requests).toHaveLength(1);
+    // The 80 tokens are counted after the answer (not on its path): poll until the next request goes elsewhere.
+    await waitFor(async () => (await chat(gateway, key, "token-capped")).status === 200 && b.requests.length > 0, {
+      what: "the capped route to be skipped",
+    });
+    const onA = a.requests.length;
+    for (let i = 0; i < 5; i++) expect((await chat(gateway, key, "token-capped")).status).toBe(200);
+    expect(a.requests).toHaveLength(onA);
+    expect(b.requests.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("never chooses a disabled route, even with the best priority", async () => {
+    resetFakes();
+    for (let i = 0; i < 10; i++) expect((await chat(gateway, key, "one-disabled")).status).toBe(200);
+    expect(a.requests).toHaveLength(0);
+    expect(b.requests).toHaveLength(10);
   });
 });
 
@@ -230,6 +332,58 @@ describe("timeouts", () => {
     expect(a.requests).toHaveLength(1 + SETTINGS.retryMaxAttempts);
     expect(elapsed).toBeGreaterThanOrEqual(4 * 500);
     expect(elapsed).toBeLessThan(4 * 500 + 3 * 400 + 1500);
+  });
+
+  it("ends a connect that never completes at the connect timeout, in OpenAI's error shape (openai SDK)", async () => {
+    const client = new OpenAI({ baseURL: `${gateway}/v1`, apiKey: key, maxRetries: 0 });
+    const started = Date.now();
+    const failure = await client.chat.completions
+      .create({ model: "never-connects", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    const error = failure as InstanceType<typeof OpenAI.APIError>;
+    expect(error.status).toBe(504);
+    expect(error.error).toEqual({
+      message: "the upstream provider did not answer in time: connect timeout (1000 ms)",
+      type: "server_error",
+      param: null,
+      code: "upstream_timeout",
+    });
+    // Each of the four attempts waited the connect timeout, plus backoff between them (at most 100 + 200 + 400 ms).
+    expect(elapsed).toBeGreaterThanOrEqual(4 * 1000);
+    expect(elapsed).toBeLessThan(4 * 1000 + 700 + 2000);
+  });
+
+  it("ends a stream still dripping at the total timeout with Anthropic's error event (Anthropic SDK)", async () => {
+    resetFakes();
+    // Every gap (300 ms) is under the idle timeout; the whole stream (~9 s) is not under the total one.
+    claude.script({ text: Array.from({ length: 30 }, (_, i) => `w${i}`).join(" "), delayMs: 300 });
+    const client = new Anthropic({ baseURL: gateway, apiKey: key, maxRetries: 0 });
+    const started = Date.now();
+    let text = "";
+    const failure = await (async () => {
+      const stream = await client.messages.create({
+        model: "claude-stall",
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      });
+      for await (const event of stream) {
+        if (event.type === "content_block_delta" && event.delta.type === "text_delta") text += event.delta.text;
+      }
+    })().catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(failure).toBeInstanceOf(Anthropic.APIError);
+    expect((failure as InstanceType<typeof Anthropic.APIError>).error).toEqual({
+      type: "error",
+      error: { type: "api_error", message: "the upstream provider did not finish within 4000 ms" },
+    });
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain("w29");
+    expect(elapsed).toBeGreaterThanOrEqual(4000);
+    expect(elapsed).toBeLessThan(4000 + 2000);
+    expect(claude.requests).toHaveLength(1);
   });
 
   it("ends a stall before the first byte in Anthropic's error shape (Anthropic SDK)", async () => {

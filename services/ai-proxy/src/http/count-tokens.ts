@@ -1,10 +1,11 @@
 /**
  * Token counting: Anthropic `POST /v1/messages/count_tokens` (Claude Code calls it before every turn) and Gemini
  * `models/{model}:countTokens`. The provider's own counting endpoint answers when it has one; otherwise the documented
- * estimate from @thinkwatch/providers does. Counting is authenticated and model-authorized, but costs no quota.
+ * estimate from @thinkwatch/providers does. Counting is authenticated and model-authorized and goes through the intake
+ * limits (key concurrency, body budget) like generation, but costs no quota.
  */
 import { toAppError } from "@thinkwatch/errors";
-import { type AppEnv, readJsonBody } from "@thinkwatch/http";
+import type { AppEnv } from "@thinkwatch/http";
 import {
   type CanonicalRequest,
   countTokensEstimate,
@@ -48,9 +49,13 @@ async function handleCount(
   reply: (tokens: number) => Record<string, unknown>,
 ): Promise<Response> {
   const requestId = c.get("requestId");
+  let release: (() => void) | undefined;
   try {
     const key = await authenticate(deps, c);
-    const { json } = await readJsonBody(c, deps.maxBodyBytes);
+    // The same intake admission as generation: a count body is as big as the conversation it counts.
+    const intake = deps.intake.admit(key.id);
+    release = intake.release;
+    const { json } = await intake.readBody(c, deps.maxBodyBytes);
     const canonical = decode(json);
     // Counting is cheap and idempotent: the model's first route answers, without the retry machinery.
     const route = routeModel(deps, key, canonical.model).routes[0] as Route;
@@ -58,6 +63,8 @@ async function handleCount(
     return c.json(reply(tokens));
   } catch (caught) {
     return errorResponse(format, toAppError(caught), requestId);
+  } finally {
+    release?.();
   }
 }
 

@@ -76,3 +76,15 @@ end
 redis.call('HSET', h, 'state', 'closed', 'winStart', winStart, 'requests', requests, 'failures', failures)
 return {'closed', '', openedAt}
 `;
+
+/**
+ * A probe that ends without an outcome (its route was skipped at a cap, or its client went away) gives its slot back,
+ * so the breaker does not sit half-open until the slot goes stale. Returns the probes still out.
+ */
+export const BREAKER_RELEASE = `
+local h = KEYS[1]
+local s = redis.call('HMGET', h, 'state', 'probes')
+local probes = tonumber(s[2] or '0')
+if s[1] ~= 'half_open' or probes <= 0 then return probes end
+return redis.call('HINCRBY', h, 'probes', -1)
+`;

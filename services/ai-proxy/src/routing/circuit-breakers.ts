@@ -18,7 +18,7 @@ import { auditRecordContract, type BreakerState, type GatewaySettingsSchema } fr
 import { defineScript } from "@thinkwatch/redis";
 import type { Redis } from "ioredis";
 import type * as v from "valibot";
-import { BREAKER_ADMIT, BREAKER_RECORD } from "./breaker-scripts.js";
+import { BREAKER_ADMIT, BREAKER_RECORD, BREAKER_RELEASE } from "./breaker-scripts.js";
 import type { Route } from "./model-router.js";
 
 type GatewaySettings = v.InferOutput<typeof GatewaySettingsSchema>;
@@ -43,6 +43,11 @@ export interface CircuitBreakers {
   admit(route: Route): Admission | Promise<Admission>;
   /** `probe`: the attempt was admitted as a half-open probe. Returns nothing when the outcome was only counted. */
   record(route: Route, ok: boolean, admission: Admission): Promise<void> | undefined;
+  /**
+   * The admitted attempt ended without an outcome (skipped at a cap, client gone): a probe gives its half-open slot
+   * back; other admissions hold nothing, so nothing happens.
+   */
+  release(route: Route, admission: Admission): Promise<void> | undefined;
   snapshot(routeIds: readonly string[]): Promise<Map<string, BreakerSnapshot>>;
 }
 
@@ -70,6 +75,7 @@ export function createRedisCircuitBreakers(deps: {
   const now = deps.now ?? Date.now;
   const admitScript = defineScript<[string, string, string, number]>(redis, "breaker_admit", BREAKER_ADMIT, 1);
   const recordScript = defineScript<[string, string, number]>(redis, "breaker_record", BREAKER_RECORD, 1);
+  const releaseScript = defineScript<number>(redis, "breaker_release", BREAKER_RELEASE, 1);
   const seen = new Map<string, { state: string; openedAt: number; at: number }>();
   let redisDown = false;
 
@@ -221,6 +227,12 @@ export function createRedisCircuitBreakers(deps: {
         return undefined;
       }
       return report(route, ok, admission);
+    },
+    release(route, admission) {
+      if (admission !== "probe") return undefined;
+      return releaseScript([breakerKey(route.id)], []).then(() => {
+        redisDown = false;
+      }, redisFailed);
     },
     async snapshot(routeIds) {
       const pipeline = redis.pipeline();

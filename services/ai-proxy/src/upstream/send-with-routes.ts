@@ -29,7 +29,10 @@ export interface RouteSendDeps {
   caps: RouteCaps;
   gatewaySettings: () => GatewaySettings;
   log: Logger;
+  /** The random source of route order and backoff jitter (tests pass a fixed one to know the waits). */
   random?: () => number;
+  /** Waits between retry rounds; rejects when the signal aborts (tests pass one that records the waits). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<unknown>;
 }
 
 export interface RoutedAttempt<T> {
@@ -66,6 +69,7 @@ export async function sendWithRoutes<T>(
   const settings = deps.gatewaySettings();
   const deadline = Date.now() + settings.retryBudgetMs;
   const random = deps.random ?? Math.random;
+  const pause = deps.sleep ?? ((ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }));
   let attempts = 0;
   let last: Failure | undefined;
   let lastAttempt: { route: Route; plan: T } | undefined;
@@ -95,6 +99,8 @@ export async function sendWithRoutes<T>(
         continue;
       }
       if (!(await deps.caps.take(route))) {
+        // A half-open probe handed out for a route that is not tried goes back, or the breaker stays half-open.
+        await deps.breakers.release(route, admission);
         skippedCapped++;
         continue;
       }
@@ -122,7 +128,7 @@ export async function sendWithRoutes<T>(
       backoffMs(round + 1, settings.retryBaseDelayMs, settings.retryMaxDelayMs, random);
     if (Date.now() + wait >= deadline) break;
     try {
-      await sleep(wait, undefined, { signal: options.signal });
+      await pause(wait, options.signal);
     } catch {
       throw clientClosed();
     }
@@ -170,7 +176,9 @@ async function attempt(
   } catch (caught) {
     const error = toAppError(caught);
     if (error.status === 499 || !error.retryable) {
-      if (error.status !== 499) await deps.breakers.record(route, true, admission);
+      // A client gone before the outcome says nothing about the route: a probe gives its slot back.
+      if (error.status === 499) await deps.breakers.release(route, admission);
+      else await deps.breakers.record(route, true, admission);
       throw error;
     }
     await deps.breakers.record(route, false, admission);

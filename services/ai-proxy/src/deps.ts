@@ -1,13 +1,12 @@
 /** Everything an ai-proxy handler needs, built once per process by service.ts. */
 import type { Bus, Outbox } from "@thinkwatch/bus";
-import type { KeyVerifier } from "@thinkwatch/gateway-auth";
+import type { IntakeLimits, KeyVerifier } from "@thinkwatch/gateway-auth";
 import type { Logger } from "@thinkwatch/log";
 import type { AdmitDeps } from "./auth/admit.js";
 import type { RequestObserver } from "./metrics/request-metrics.js";
 import type { ModelCatalog } from "./models/model-catalog.js";
 import type { ModelRouter } from "./routing/model-router.js";
 import type { RouteCaps } from "./routing/route-caps.js";
-import type { IntakeLimits } from "./upstream/intake-limits.js";
 import type { RouteSendDeps } from "./upstream/send-with-routes.js";
 import type { UpstreamHttp } from "./upstream/upstream-http.js";
 

@@ -13,7 +13,7 @@ import {
 } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
-import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
+import { createIntakeLimits, createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
@@ -35,7 +35,6 @@ import { createRedisRouteCaps } from "./routing/route-caps.js";
 import { registerRouteHealth } from "./routing/route-health.js";
 import { routingReadiness } from "./routing/routing-readiness.js";
 import { watchRouting } from "./routing/routing-watch.js";
-import { createIntakeLimits } from "./upstream/intake-limits.js";
 import { bindUpstreamToPolicy } from "./upstream/policy-bound-upstream.js";
 import { createUpstreamHttp } from "./upstream/upstream-http.js";
 

@@ -14,7 +14,7 @@ import {
   watchSettings,
 } from "@thinkwatch/bus";
 import { createKeyring } from "@thinkwatch/crypto";
-import { createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
+import { createIntakeLimits, createKeyVerifier, createQuotaClient, watchQuotaIndex } from "@thinkwatch/gateway-auth";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
@@ -115,6 +115,7 @@ export const mcpProxyService = defineService({
         .map((o) => o.trim())
         .filter(Boolean),
       keepAliveMs: 15_000,
+      intake: createIntakeLimits(() => settings.current().gateway),
       quota: { quota, quotaIndex },
     });
     // Without Redis only resumption suffers (events go out without ids): not critical.

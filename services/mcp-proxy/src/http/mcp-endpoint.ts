@@ -13,8 +13,8 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 import { toAppError } from "@thinkwatch/errors";
-import { authenticateSurface, type KeyVerifier } from "@thinkwatch/gateway-auth";
-import { type AppEnv, nodeIncoming, readJsonBody } from "@thinkwatch/http";
+import { authenticateSurface, type IntakeLease, type IntakeLimits, type KeyVerifier } from "@thinkwatch/gateway-auth";
+import { type AppEnv, nodeIncoming } from "@thinkwatch/http";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
 import type { Context, Hono } from "hono";
 import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
@@ -43,6 +43,8 @@ export interface McpEndpointDeps {
   keepAliveMs: number;
   /** Rate limits on tools/call (per key, user, team and MCP server). */
   quota: ToolCallQuotaDeps;
+  /** The key's concurrent POSTs and the process's in-flight body bytes (gateway settings, as on ai-proxy). */
+  intake: IntakeLimits;
 }
 
 function fail(c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) {
@@ -131,9 +133,33 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     return session;
   }
 
+  /** An intake refusal: the key's concurrent POSTs (429) or the process's body budget (503), retry after a second. */
+  function refused(c: Context<AppEnv>, caught: unknown): Response {
+    const error = toAppError(caught);
+    return fail(c, error.status, JSON_RPC.serverError, error.message, { "retry-after": "1" });
+  }
+
+  /**
+   * A POST holds one of its key's `perKeyConcurrency` slots until its answer is handed over (a streamed answer flows
+   * after), and its body counts against the process's in-flight body budget while it is read and dispatched.
+   */
   const post = async (c: Context<AppEnv>) => {
     const admitted = await admit(c);
     if (admitted instanceof Response) return admitted;
+    let lease: IntakeLease;
+    try {
+      lease = deps.intake.admit(admitted.key.id);
+    } catch (caught) {
+      return refused(c, caught);
+    }
+    try {
+      return await postAdmitted(c, admitted, lease);
+    } finally {
+      lease.release();
+    }
+  };
+
+  const postAdmitted = async (c: Context<AppEnv>, admitted: { key: ApiKeyInfo; serverId: string | null }, lease: IntakeLease) => {
     const accept = c.req.header("accept") ?? "";
     if (!accept.includes("application/json") && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
       return fail(c, 406, JSON_RPC.invalidRequest, "Not Acceptable: accept application/json and text/event-stream");
@@ -143,9 +169,10 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     }
     let json: unknown;
     try {
-      json = (await readJsonBody(c, MAX_BODY_BYTES)).json;
+      json = (await lease.readBody(c, MAX_BODY_BYTES)).json;
     } catch (caught) {
       const error = toAppError(caught);
+      if (error.code === "unavailable") return refused(c, error);
       return fail(
         c,
         error.status,

@@ -13,7 +13,12 @@ import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
 import { nodeIncoming, parseJsonBody, requestHeader } from "@thinkwatch/http";
 import type { Context } from "hono";
-import type { GatewaySettings } from "./send-with-routes.js";
+
+/** The two gateway settings the intake reads (read on every admission, so changes apply without a restart). */
+export interface IntakeSettings {
+  perKeyConcurrency: number;
+  inFlightBodyBudgetBytes: number;
+}
 
 /** Memory one body byte costs while its request is handled (see above). */
 export const BODY_MEMORY_FACTOR = 4;
@@ -34,7 +39,7 @@ export interface IntakeLimits {
   bytesInFlight(): number;
 }
 
-export function createIntakeLimits(settings: () => GatewaySettings): IntakeLimits {
+export function createIntakeLimits(settings: () => IntakeSettings): IntakeLimits {
   const perKey = new Map<string, number>();
   let bytesInFlight = 0;
 

@@ -2,10 +2,15 @@
  * A fuzz pass over every console route in the route table (read from /api/openapi.json, which is generated from
  * it): malformed JSON, wrong types, NUL bytes, huge strings, unknown fields, absurd nesting, hostile path segments
  * and query strings, as the super admin and anonymously. Every answer must be a non-5xx, and every error the
- * standard console error body.
+ * standard console error body. Some routes end the admin's own session (logout, "revoke all sessions"), so an
+ * authenticated case that meets a dead session signs in again and is sent again; a guard counts the 401s of
+ * authenticated routes so the pass cannot silently stop reaching the handlers.
  */
+import { fileURLToPath } from "node:url";
+import { createClickHouse, migrateClickHouse } from "@thinkwatch/clickhouse";
 import { keyService } from "@thinkwatch/key-service";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
+import { mcpProxyService } from "@thinkwatch/mcp-proxy";
 import { quotaService } from "@thinkwatch/quota";
 import {
   type ConsoleClient,
@@ -22,15 +27,31 @@ let testEnv: TestEnvironment;
 let fleet: Fleet;
 let api: ConsoleClient;
 let consoleUrl: string;
-type Operation = { method: string; path: string; bodySchema: { properties?: Record<string, { type?: unknown }> } | undefined };
+type Operation = {
+  method: string;
+  path: string;
+  access: string;
+  bodySchema: { properties?: Record<string, { type?: unknown }> } | undefined;
+};
 let operations: Operation[];
 
 beforeAll(async () => {
-  testEnv = await createTestEnvironment();
-  const port = await freePort();
+  // The log search reads ClickHouse: its schema is there, as audit-ingest makes it in a deployment.
+  testEnv = await createTestEnvironment({ clickhouse: true });
+  const clickhouse = createClickHouse({
+    url: testEnv.env.CLICKHOUSE_URL as string,
+    database: testEnv.env.CLICKHOUSE_DB as string,
+  });
+  try {
+    await migrateClickHouse(clickhouse, fileURLToPath(new URL("../../../migrations/clickhouse", import.meta.url)));
+  } finally {
+    await clickhouse.close();
+  }
+  const [port, gatewayPort] = [await freePort(), await freePort()];
+  // mcp-proxy answers admin-api's questions about MCP servers (the tool catalog, server tests).
   fleet = await startFleet({
-    services: [keyService, quotaService, adminApiService],
-    env: { ...testEnv.env, CONSOLE_PORT: String(port) },
+    services: [keyService, quotaService, mcpProxyService, adminApiService],
+    env: { ...testEnv.env, CONSOLE_PORT: String(port), GATEWAY_PORT: String(gatewayPort) },
   });
   consoleUrl = `http://127.0.0.1:${port}`;
   api = createConsoleClient(consoleUrl);
@@ -42,6 +63,7 @@ beforeAll(async () => {
     Object.entries(methods).map(([method, operation]) => ({
       method: method.toUpperCase(),
       path,
+      access: String(operation["x-access"]),
       bodySchema: (operation.requestBody as { content: Record<string, { schema: Operation["bodySchema"] }> } | undefined)
         ?.content["application/json"]?.schema,
     })),
@@ -103,7 +125,7 @@ interface Outcome {
   body: unknown;
 }
 
-async function send(method: string, path: string, body: string | undefined, auth: boolean): Promise<Outcome> {
+async function sendOnce(method: string, path: string, body: string | undefined, auth: boolean): Promise<Outcome> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (auth && api.token !== null) headers.authorization = `Bearer ${api.token}`;
@@ -123,16 +145,42 @@ async function send(method: string, path: string, body: string | undefined, auth
   return { route: `${method} ${path} ${body === undefined ? "" : body.slice(0, 80)}`, status: response.status, body: parsed };
 }
 
-function expectSane(outcome: Outcome): void {
-  expect({ route: outcome.route, serverError: outcome.status >= 500 }).toEqual({ route: outcome.route, serverError: false });
-  if (outcome.status >= 400) {
-    expect({ route: outcome.route, body: outcome.body }).toEqual({
-      route: outcome.route,
-      body: {
-        error: expect.objectContaining({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) }),
-      },
-    });
+/** Answers of authenticated cases on non-public routes, to tell handler answers from auth-check answers. */
+const authenticated = { sent: 0, unauthorized: 0, unauthorizedByRoute: new Map<string, number>() };
+
+async function signIn(): Promise<void> {
+  api.token = (await api.call<{ accessToken: string }>("POST", "/api/auth/login", DEFAULT_ADMIN)).body.accessToken;
+}
+
+/** One case; an authenticated case that met an ended session (an earlier logout) signs in again and is resent. */
+async function send(operation: Operation, path: string, body: string | undefined, auth: boolean): Promise<Outcome> {
+  let outcome = await sendOnce(operation.method, path, body, auth);
+  if (!auth || operation.access === "public") return outcome;
+  if (outcome.status === 401 && (await api.call("GET", "/api/auth/me")).status === 401) {
+    await signIn();
+    outcome = await sendOnce(operation.method, path, body, auth);
   }
+  authenticated.sent += 1;
+  if (outcome.status === 401) {
+    authenticated.unauthorized += 1;
+    const route = `${operation.method} ${operation.path}`;
+    authenticated.unauthorizedByRoute.set(route, (authenticated.unauthorizedByRoute.get(route) ?? 0) + 1);
+  }
+  return outcome;
+}
+
+/** What is wrong with an answer: a 5xx, or an error that is not the standard console error body; null if sane. */
+function problemOf(outcome: Outcome): string | null {
+  if (outcome.status >= 500) return `${outcome.route} -> ${outcome.status} ${JSON.stringify(outcome.body).slice(0, 200)}`;
+  if (outcome.status < 400) return null;
+  const error = (outcome.body as { error?: Record<string, unknown> } | null)?.error;
+  const standard =
+    typeof error === "object" &&
+    error !== null &&
+    typeof error.code === "string" &&
+    typeof error.message === "string" &&
+    typeof error.requestId === "string";
+  return standard ? null : `${outcome.route} -> ${outcome.status} without the console error body`;
 }
 
 const fill = (path: string, value: string) => path.replace(/\{[^}]+\}/g, value);
@@ -152,30 +200,45 @@ describe("fuzz pass over every console route", () => {
   });
 
   it("answers hostile path segments and query strings with 4xx, never 5xx", async () => {
+    const problems: string[] = [];
     for (const operation of operations) {
       const values = operation.path.includes("{") ? PATH_VALUES : ["-"];
       for (const value of values) {
         for (const query of QUERIES) {
           const body = operation.method === "GET" || operation.method === "DELETE" ? undefined : "{}";
-          expectSane(await send(operation.method, `${fill(operation.path, value)}${query}`, body, true));
+          const problem = problemOf(await send(operation, `${fill(operation.path, value)}${query}`, body, true));
+          if (problem !== null) problems.push(problem);
         }
       }
     }
+    expect(problems).toEqual([]);
   });
 
   it("answers malformed, mistyped, NUL-laden, huge and unknown bodies with 4xx, never 5xx", async () => {
+    const problems: string[] = [];
     for (const operation of operations.filter((o) => o.method !== "GET")) {
       const path = fill(operation.path, "00000000-0000-4000-8000-000000000000");
       const bodies = [...RAW_BODIES, ...objectBodies(operation).map((body) => JSON.stringify(body))];
       for (const body of bodies) {
-        for (const auth of [true, false]) expectSane(await send(operation.method, path, body, auth));
+        for (const auth of [true, false]) {
+          const problem = problemOf(await send(operation, path, body, auth));
+          if (problem !== null) problems.push(problem);
+        }
       }
     }
+    expect(problems).toEqual([]);
+  });
+
+  it("reached the handlers: authenticated cases were almost never turned away by the auth check", () => {
+    // Only a session that ended between a case and its resend answers 401, plus the few routes whose own answer
+    // is 401 (a wrong current password); a pass that stops reaching the handlers crosses this bound at once.
+    expect(authenticated.sent).toBeGreaterThan(1000);
+    const byRoute = JSON.stringify(Object.fromEntries(authenticated.unauthorizedByRoute));
+    expect(authenticated.unauthorized / authenticated.sent, `401s by route: ${byRoute}`).toBeLessThan(0.02);
   });
 
   it("refuses a NUL byte with the field named", async () => {
-    // Earlier cases reach logout and "revoke all sessions", which end this admin's session: sign in again.
-    api.token = (await api.call<{ accessToken: string }>("POST", "/api/auth/login", DEFAULT_ADMIN)).body.accessToken;
+    await signIn();
     const response = await api.call("POST", "/api/admin/providers", { name: NUL, kind: "openai" });
     expect(response.body).toEqual({
       error: {

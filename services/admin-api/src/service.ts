@@ -11,6 +11,7 @@ import {
 import { clickhouseHealthCheck, createClickHouse } from "@thinkwatch/clickhouse";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency, postgresHealthCheck } from "@thinkwatch/db";
+import { createEgressFetch } from "@thinkwatch/egress";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, type RunningService, type ServiceContext, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
@@ -69,7 +70,7 @@ import { createRoutingPublisher } from "./publish/routing-publisher.js";
 import { createPostgresRoleStore } from "./roles/role-store.js";
 import { createPostgresSessionStore } from "./sessions/session-store.js";
 import { createPostgresIdentityStore } from "./sso/identity-store.js";
-import { createOidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import { createOidcDiscoveryCache, IDP_EGRESS_POLICY } from "./sso/oidc-discovery.js";
 import { createPostgresSsoConfigStore } from "./sso/sso-config-store.js";
 import { createPostgresTeamStore } from "./teams/team-store.js";
 import { createPostgresInviteStore } from "./users/invite-store.js";
@@ -119,6 +120,11 @@ export async function startAdminApi(
   // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
   await settings.publish();
   const liveSettings = await watchSettings(configStore, log);
+  // Requests made on an upstream's or the IdP's behalf (OAuth and OIDC discovery, tokens) pass the egress policy too.
+  const upstreamEgress = createEgressFetch({
+    policy: () => ({ allowPrivate: liveSettings.current().security.allowPrivateUpstreams }),
+  });
+  const idpEgress = createEgressFetch({ policy: () => IDP_EGRESS_POLICY });
   const deps: AdminDeps = {
     bus,
     config: configStore,
@@ -144,7 +150,7 @@ export async function startAdminApi(
     channels: createChannelStore(pg.db, configStore),
     sso: createPostgresSsoConfigStore(pg.db),
     identities: createPostgresIdentityStore(pg.db),
-    oidc: createOidcDiscoveryCache(),
+    oidc: createOidcDiscoveryCache(idpEgress.fetch),
     clickhouse,
     pricingStore,
     pricing: createPricingPublisher(pricingStore, configStore),
@@ -166,7 +172,7 @@ export async function startAdminApi(
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
-  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring);
+  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring, upstreamEgress.fetch);
   const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
   mcpPurger.start(3_600_000);
 
@@ -234,6 +240,7 @@ export async function startAdminApi(
       redis.disconnect();
       await pg.close(deadlineMs);
       await clickhouse.close();
+      await Promise.all([upstreamEgress.close(), idpEgress.close()]);
     },
   };
 }

@@ -10,7 +10,7 @@ import { readValidatedJson } from "@thinkwatch/http";
 import { ROLES } from "../auth/roles.js";
 import type { AdminDeps } from "../deps.js";
 import { maskSecret } from "../providers/provider-secrets.js";
-import { discover, issuerProblem } from "../sso/oidc-discovery.js";
+import { issuerProblem } from "../sso/oidc-discovery.js";
 import type { StoredSsoConfig } from "../sso/sso-config-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
@@ -61,7 +61,7 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
     if (problem !== null) throw fieldError("issuer", problem);
     if (secret === null) throw fieldError("clientSecret", "a client secret is required");
     try {
-      const config = await discover({ issuer: input.issuer, clientId: input.clientId, clientSecret: secret });
+      const config = await deps.oidc.discover({ issuer: input.issuer, clientId: input.clientId, clientSecret: secret });
       const meta = config.serverMetadata();
       return {
         issuer: meta.issuer,

@@ -2,10 +2,10 @@
  * The one HTTP client mcp-proxy uses towards upstream MCP servers: an undici pool whose connections go through the
  * egress policy on the resolved address (a name that resolves to a metadata or, when private upstreams are off, a
  * private address is refused at connect time, whatever the URL looked like when it was saved). The OAuth requests
- * made for upstream servers (discovery, token endpoints) use the same pool, so an authorization server an upstream
- * names cannot reach what the upstream itself could not.
+ * made for upstream servers (discovery, token endpoints) pass the same policy, so an authorization server an
+ * upstream names cannot reach what the upstream itself could not.
  */
-import { createEgressConnector, type EgressPolicy, egressRefusal } from "@thinkwatch/egress";
+import { createEgressConnector, createEgressFetch, type EgressPolicy } from "@thinkwatch/egress";
 import { endSpan, injectTraceHeaders, SpanKind, startSpan } from "@thinkwatch/tracing";
 import { Agent, fetch as undiciFetch } from "undici";
 
@@ -36,6 +36,7 @@ export function createUpstreamFetch(
   reportHealth?: UpstreamFetch["reportHealth"],
 ): UpstreamFetch {
   const agent = new Agent({ connect: createEgressConnector({ policy, timeout: connectTimeoutMs }), keepAliveTimeout: 30_000 });
+  const oauth = createEgressFetch({ policy, timeout: connectTimeoutMs });
   return {
     withHeaders(extra, auth) {
       return (async (input: string | URL | Request, init?: RequestInit) => {
@@ -62,17 +63,12 @@ export function createUpstreamFetch(
         }
       }) as typeof fetch;
     },
-    oauthFetch: (async (input: string | URL | Request, init?: RequestInit) => {
-      try {
-        return await undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never);
-      } catch (caught) {
-        // The OAuth client reads a TypeError as a CORS failure and moves on; a refusal must be reported as one.
-        throw egressRefusal(caught) ?? caught;
-      }
-    }) as typeof fetch,
+    oauthFetch: oauth.fetch,
     // Sessions are closed before this runs; what is left are long-lived upstream streams (the SSE transport's GET),
     // which a graceful close would wait on forever.
-    close: () => agent.destroy(),
+    close: async () => {
+      await Promise.all([agent.destroy(), oauth.close()]);
+    },
     ...(reportHealth === undefined ? {} : { reportHealth }),
   };
 }

@@ -5,10 +5,10 @@
  * write-only.
  */
 
+import { headerProblems } from "@thinkwatch/console-api";
 import { checkUpstreamUrl, type EgressPolicy } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
 import type { ProviderKind } from "@thinkwatch/proto";
-import { headerProblems } from "./header-rules.js";
 
 const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
   openai: "https://api.openai.com/v1",

@@ -61,6 +61,7 @@ import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createMcpToolGrantStore } from "./mcp/mcp-tool-grant-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
+import { createModelPurger } from "./providers/model-purge.js";
 import { createPostgresModelStore } from "./providers/model-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
@@ -172,6 +173,8 @@ export async function startAdminApi(
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
+  const modelPurger = createModelPurger(pg.db, log);
+  modelPurger.start(3_600_000);
   const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring, upstreamEgress.fetch);
   const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
   mcpPurger.start(3_600_000);
@@ -230,6 +233,7 @@ export async function startAdminApi(
       announcement.stop();
       unwatchDrops();
       purger.stop();
+      modelPurger.stop();
       clearInterval(toolGrantRefresh);
       mcpPurger.stop();
       deps.identity.stop();

@@ -115,7 +115,8 @@ export async function startAdminApi(
   });
   const auditOutbox = await startOutboxPublisher(pg.db, pg.sql, bus, log);
   const sessions = createPostgresSessionStore(pg.db);
-  const access = createAccessCache({ access: createPostgresAccessStore(pg.db), sessions, clock });
+  const accessStore = createPostgresAccessStore(pg.db);
+  const access = createAccessCache({ access: accessStore, sessions, clock });
   const settings = createPostgresSettingsStore(pg.db, configStore);
   const users = createPostgresUserStore(pg.db);
   // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
@@ -135,7 +136,7 @@ export async function startAdminApi(
     tokens,
     authorizer: createSessionAuthorizer({ tokens, cache: access, settings: liveSettings, clock }),
     access,
-    identity: createIdentityEvents({ bus, cache: access, sessions, clock, log }),
+    identity: createIdentityEvents({ bus, cache: access, access: accessStore, sessions, clock, log }),
     lockout: createRedisLoginLockout(redis),
     sessions,
     invites: createPostgresInviteStore(pg.db),

@@ -2,6 +2,16 @@
 import * as v from "valibot";
 import { headerProblems } from "./header-rules.js";
 
+/** What mcp-proxy answers for a server test and the tool catalog (GET /api/mcp/tools), passed on as they are. */
+export {
+  type McpCatalogResult,
+  McpCatalogResultSchema,
+  type McpServerTestResult,
+  McpServerTestResultSchema,
+  type McpToolInfo,
+  McpToolInfoSchema,
+} from "@thinkwatch/proto";
+
 const Name = v.pipe(
   v.string("name is required"),
   v.trim(),

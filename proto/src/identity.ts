@@ -1,7 +1,7 @@
 /**
  * Identity changes other services must react to at once: a deactivated, deleted or demoted user loses console access
- * (admin-api's authorization cache) and their keys stop working at the gateway (key-service); a user removed from a
- * team loses that team's keys. Core NATS broadcast: every replica of every interested service receives it.
+ * (admin-api's authorization cache) and their keys stop working at the gateway (key-service) — a demoted user's only
+ * when they no longer hold a role that allows API keys; a user removed from a team loses that team's keys. Core NATS broadcast: every replica of every interested service receives it.
  */
 import * as v from "valibot";
 import { eventContract } from "./contract.js";
@@ -18,6 +18,12 @@ export const UsersChanged = eventContract(
     change: UserChangeSchema,
     /** For `team_removed`: the team the user left. */
     teamId: v.optional(Uuid),
+    /**
+     * For `deactivated`, `reactivated` and `role_changed`: whether the user may hold gateway keys after the change
+     * (active, and granted `api_keys:write` globally or in a team). key-service suspends the user's keys when false
+     * and lifts the suspension when true. Absent (older senders): deactivation suspends, reactivation restores.
+     */
+    keysAllowed: v.optional(v.boolean()),
   }),
 );
 

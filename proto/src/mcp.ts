@@ -78,6 +78,19 @@ export const McpToolInfoSchema = v.object({
 });
 export type McpToolInfo = v.InferOutput<typeof McpToolInfoSchema>;
 
+/** What a server test found: what the server offers, or why it could not be reached. */
+export const McpServerTestResultSchema = v.object({
+  ok: v.boolean(),
+  error: v.nullable(v.string()),
+  serverInfo: v.nullable(v.object({ name: v.string(), version: v.string() })),
+  protocolVersion: v.nullable(v.string()),
+  tools: v.array(McpToolInfoSchema),
+  prompts: v.number(),
+  resources: v.number(),
+  latencyMs: v.number(),
+});
+export type McpServerTestResult = v.InferOutput<typeof McpServerTestResultSchema>;
+
 /** Connect to one server (registered or about to be) with the given settings and list what it offers. */
 export const McpServerTest = requestContract(
   "mcp.v1.servers.test",
@@ -86,27 +99,22 @@ export const McpServerTest = requestContract(
     /** The console user running the test: a per-user OAuth server is tested with their own linked account. */
     userId: v.optional(v.string()),
   }),
-  v.object({
-    ok: v.boolean(),
-    error: v.nullable(v.string()),
-    serverInfo: v.nullable(v.object({ name: v.string(), version: v.string() })),
-    protocolVersion: v.nullable(v.string()),
-    tools: v.array(McpToolInfoSchema),
-    prompts: v.number(),
-    resources: v.number(),
-    latencyMs: v.number(),
-  }),
+  McpServerTestResultSchema,
 );
+
+/** Every enabled server's tools, and the servers that could not be listed. */
+export const McpCatalogResultSchema = v.object({
+  tools: v.array(McpToolInfoSchema),
+  errors: v.array(v.object({ server: v.string(), error: v.string() })),
+});
+export type McpCatalogResult = v.InferOutput<typeof McpCatalogResultSchema>;
 
 /** The tools of every enabled server, as an admin sees them (no per-user filtering). */
 export const McpCatalog = requestContract(
   "mcp.v1.catalog",
   /** `userId`: the console user asking; per-user OAuth servers are listed with their linked account. */
   v.object({ userId: v.optional(v.string()) }),
-  v.object({
-    tools: v.array(McpToolInfoSchema),
-    errors: v.array(v.object({ server: v.string(), error: v.string() })),
-  }),
+  McpCatalogResultSchema,
 );
 
 /**

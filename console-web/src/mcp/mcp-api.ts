@@ -2,29 +2,25 @@
  * /api/mcp/servers, /api/mcp/tools and /api/mcp/tool-grants: upstream MCP servers, their connection test, the
  * aggregated catalog, and tool RBAC grants.
  */
-import type { McpServerInput, McpServerPatch, McpServerView, McpToolGrantInput, McpToolGrantView } from "@thinkwatch/console-api";
+import type {
+  McpCatalogResult,
+  McpServerInput,
+  McpServerPatch,
+  McpServerTestResult,
+  McpServerView,
+  McpToolGrantInput,
+  McpToolGrantView,
+} from "@thinkwatch/console-api";
 import type { ApiClient } from "../api/api-client";
 
-export type { McpServerInput, McpServerPatch, McpServerView } from "@thinkwatch/console-api";
-
-export interface McpToolInfo {
-  server: string;
-  serverId: string;
-  exposedName: string;
-  name: string;
-  title: string | null;
-  description: string | null;
-}
-
-export interface McpTestResult {
-  ok: boolean;
-  error: string | null;
-  serverInfo: { name: string; version: string } | null;
-  tools: McpToolInfo[];
-  prompts: number;
-  resources: number;
-  latencyMs: number;
-}
+export type {
+  McpCatalogResult,
+  McpServerInput,
+  McpServerPatch,
+  McpServerTestResult,
+  McpServerView,
+  McpToolInfo,
+} from "@thinkwatch/console-api";
 
 export async function listMcpServers(api: ApiClient): Promise<McpServerView[]> {
   return (await api.get<{ servers: McpServerView[] }>("/api/mcp/servers")).servers;
@@ -42,13 +38,11 @@ export async function deleteMcpServer(api: ApiClient, id: string): Promise<void>
   await api.delete(`/api/mcp/servers/${id}`);
 }
 
-export function testMcpServer(api: ApiClient, id: string): Promise<McpTestResult> {
-  return api.post<McpTestResult>(`/api/mcp/servers/${id}/test`, {});
+export function testMcpServer(api: ApiClient, id: string): Promise<McpServerTestResult> {
+  return api.post<McpServerTestResult>(`/api/mcp/servers/${id}/test`, {});
 }
 
-export async function listMcpTools(
-  api: ApiClient,
-): Promise<{ tools: McpToolInfo[]; errors: Array<{ server: string; error: string }> }> {
+export async function listMcpTools(api: ApiClient): Promise<McpCatalogResult> {
   return api.get("/api/mcp/tools");
 }
 

@@ -9,7 +9,7 @@ import { ConfirmDialog, Dialog } from "../components/dialog";
 import { EmptyState } from "../components/empty-state";
 import { PageHeader } from "../components/page-header";
 import { useCan } from "../session/current-user";
-import type { McpServerView, McpTestResult } from "./mcp-api";
+import type { McpServerTestResult, McpServerView } from "./mcp-api";
 import { LinkAccount } from "./mcp-link-account";
 import { useDeleteMcpServer, useMcpServers, useTestMcpServer, useUpdateMcpServer } from "./mcp-queries";
 import { McpServerForm } from "./mcp-server-form";
@@ -56,7 +56,7 @@ const COLUMNS = [
   }),
 ];
 
-function TestOutcome({ result }: { result: McpTestResult }) {
+function TestOutcome({ result }: { result: McpServerTestResult }) {
   if (!result.ok) {
     return (
       <p role="alert" className="field-error">

@@ -1,24 +1,23 @@
 /** /api/admin/settings and /api/admin/sso: system settings by category and the SSO configuration. */
-import type { Settings, SettingsCategory, SettingsResponse, SsoConfigInput, SsoStatus } from "@thinkwatch/console-api";
+import type {
+  Settings,
+  SettingsCategory,
+  SettingsResponse,
+  SsoConfigInput,
+  SsoConfigView,
+  SsoDiscovery,
+  SsoStatus,
+} from "@thinkwatch/console-api";
 import type { ApiClient } from "../api/api-client";
 
-export type { Settings, SettingsCategory, SsoConfigInput, SsoStatus } from "@thinkwatch/console-api";
-
-/** The SSO configuration as read back: the client secret only as a hint. */
-export interface SsoConfigView extends Omit<SsoConfigInput, "clientSecret"> {
-  hasClientSecret: boolean;
-  clientSecretHint: string | null;
-  status: "ok" | "degraded";
-  statusReason: string | null;
-}
-
-export interface SsoDiscovery {
-  issuer: string;
-  authorizationEndpoint: string | null;
-  tokenEndpoint: string | null;
-  userinfoEndpoint: string | null;
-  codeChallengeMethods: string[];
-}
+export type {
+  Settings,
+  SettingsCategory,
+  SsoConfigInput,
+  SsoConfigView,
+  SsoDiscovery,
+  SsoStatus,
+} from "@thinkwatch/console-api";
 
 export async function getSettings(api: ApiClient): Promise<Settings> {
   return (await api.get<SettingsResponse>("/api/admin/settings")).settings;

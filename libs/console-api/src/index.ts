@@ -5,6 +5,7 @@
  */
 export * from "./auth.js";
 export * from "./errors.js";
+export * from "./header-rules.js";
 export * from "./health.js";
 export * from "./keys.js";
 export * from "./limits.js";

@@ -1,5 +1,16 @@
 /** /api/mcp/servers and /api/mcp/tools: upstream MCP servers and the aggregated tool catalog. */
 import * as v from "valibot";
+import { headerProblems } from "./header-rules.js";
+
+/** What mcp-proxy answers for a server test and the tool catalog (GET /api/mcp/tools), passed on as they are. */
+export {
+  type McpCatalogResult,
+  McpCatalogResultSchema,
+  type McpServerTestResult,
+  McpServerTestResultSchema,
+  type McpToolInfo,
+  McpToolInfoSchema,
+} from "@thinkwatch/proto";
 
 const Name = v.pipe(
   v.string("name is required"),
@@ -26,8 +37,18 @@ const HttpUrl = v.pipe(
     }
   }, "must be an http(s) URL without user:password"),
 );
-const HeaderName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "not a valid header name"));
-const HeaderValue = v.pipe(v.string(), v.maxLength(8000), v.regex(/^[^\r\n\0]*$/, "header values may not contain CR, LF or NUL"));
+/** The same header rules as a provider's secret headers (header-rules.ts), every problem named with its header. */
+const describeHeaderProblems = (headers: Record<string, unknown>) =>
+  Object.entries(headerProblems("headers", headers, "secret"))
+    .map(([field, problem]) => `${field}: ${problem}`)
+    .join("; ");
+const SecretHeaders = v.pipe(
+  v.record(v.string(), v.string()),
+  v.check(
+    (headers) => describeHeaderProblems(headers) === "",
+    (issue) => describeHeaderProblems(issue.input as Record<string, unknown>),
+  ),
+);
 const EnvName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,100}$/, "not a valid environment variable name"));
 const EnvValue = v.pipe(v.string(), v.maxLength(8000), v.regex(/^[^\0]*$/, "environment values may not contain NUL"));
 
@@ -72,7 +93,7 @@ const McpServerFields = {
   args: v.pipe(v.array(v.pipe(v.string(), v.maxLength(2000), v.regex(/^[^\0]*$/))), v.maxLength(100)),
   env: v.record(EnvName, EnvValue),
   /** Secret HTTP headers (e.g. Authorization), stored encrypted and never returned. */
-  headers: v.record(HeaderName, HeaderValue),
+  headers: SecretHeaders,
   /** Secret environment of a stdio server, stored encrypted and never returned. */
   secretEnv: v.record(EnvName, EnvValue),
   enabled: v.boolean(),

@@ -25,3 +25,31 @@ export type SsoConfigInput = v.InferOutput<typeof SsoConfigInputSchema>;
 
 export const SsoStatusSchema = v.object({ enabled: v.boolean(), buttonLabel: v.nullable(v.string()) });
 export type SsoStatus = v.InferOutput<typeof SsoStatusSchema>;
+
+/** GET / PUT /api/admin/sso: the configuration as read back — the client secret only as a hint. */
+export const SsoConfigViewSchema = v.object({
+  enabled: v.boolean(),
+  issuer: v.string(),
+  clientId: v.string(),
+  scopes: v.string(),
+  groupsClaim: v.nullable(v.string()),
+  groupRoles: v.record(v.string(), v.string()),
+  buttonLabel: v.string(),
+  redirectUri: v.nullable(v.string()),
+  hasClientSecret: v.boolean(),
+  clientSecretHint: v.nullable(v.string()),
+  /** `degraded` when the stored secret cannot be decrypted (e.g. after a wrong key rotation). */
+  status: v.picklist(["ok", "degraded"]),
+  statusReason: v.nullable(v.string()),
+});
+export type SsoConfigView = v.InferOutput<typeof SsoConfigViewSchema>;
+
+/** POST /api/admin/sso/test: what discovery found at the issuer. */
+export const SsoDiscoverySchema = v.object({
+  issuer: v.string(),
+  authorizationEndpoint: v.nullable(v.string()),
+  tokenEndpoint: v.nullable(v.string()),
+  userinfoEndpoint: v.nullable(v.string()),
+  codeChallengeMethods: v.array(v.string()),
+});
+export type SsoDiscovery = v.InferOutput<typeof SsoDiscoverySchema>;

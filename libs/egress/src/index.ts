@@ -6,4 +6,5 @@ export {
   EgressDeniedError,
   type LookupFunction,
 } from "./egress-connector.js";
+export { createEgressFetch, type EgressFetch, type EgressFetchOptions, egressRefusal } from "./egress-fetch.js";
 export { checkAddress, checkHost, checkUpstreamUrl, type EgressPolicy, type EgressVerdict } from "./egress-policy.js";

@@ -11,6 +11,7 @@ import {
 import { clickhouseHealthCheck, createClickHouse } from "@thinkwatch/clickhouse";
 import { createKeyring } from "@thinkwatch/crypto";
 import { createDb, postgresDependency, postgresHealthCheck } from "@thinkwatch/db";
+import { createEgressFetch } from "@thinkwatch/egress";
 import { createHttpApp } from "@thinkwatch/http";
 import { defineService, type RunningService, type ServiceContext, serviceHealth } from "@thinkwatch/lifecycle";
 import { natsRequestObserver, whenCollected } from "@thinkwatch/metrics";
@@ -60,6 +61,7 @@ import { createMcpServerPurger } from "./mcp/mcp-server-purge.js";
 import { createMcpServerStore } from "./mcp/mcp-server-store.js";
 import { createMcpToolGrantStore } from "./mcp/mcp-tool-grant-store.js";
 import { createPostgresPricingStore } from "./pricing/pricing-store.js";
+import { createModelPurger } from "./providers/model-purge.js";
 import { createPostgresModelStore } from "./providers/model-store.js";
 import { createProviderPurger } from "./providers/provider-purge.js";
 import { createPostgresProviderStore } from "./providers/provider-store.js";
@@ -69,7 +71,7 @@ import { createRoutingPublisher } from "./publish/routing-publisher.js";
 import { createPostgresRoleStore } from "./roles/role-store.js";
 import { createPostgresSessionStore } from "./sessions/session-store.js";
 import { createPostgresIdentityStore } from "./sso/identity-store.js";
-import { createOidcDiscoveryCache } from "./sso/oidc-discovery.js";
+import { createOidcDiscoveryCache, IDP_EGRESS_POLICY } from "./sso/oidc-discovery.js";
 import { createPostgresSsoConfigStore } from "./sso/sso-config-store.js";
 import { createPostgresTeamStore } from "./teams/team-store.js";
 import { createPostgresInviteStore } from "./users/invite-store.js";
@@ -113,12 +115,18 @@ export async function startAdminApi(
   });
   const auditOutbox = await startOutboxPublisher(pg.db, pg.sql, bus, log);
   const sessions = createPostgresSessionStore(pg.db);
-  const access = createAccessCache({ access: createPostgresAccessStore(pg.db), sessions, clock });
+  const accessStore = createPostgresAccessStore(pg.db);
+  const access = createAccessCache({ access: accessStore, sessions, clock });
   const settings = createPostgresSettingsStore(pg.db, configStore);
   const users = createPostgresUserStore(pg.db);
   // The KV read-models are derived data: rebuild them at start so a wiped or new NATS converges immediately.
   await settings.publish();
   const liveSettings = await watchSettings(configStore, log);
+  // Requests made on an upstream's or the IdP's behalf (OAuth and OIDC discovery, tokens) pass the egress policy too.
+  const upstreamEgress = createEgressFetch({
+    policy: () => ({ allowPrivate: liveSettings.current().security.allowPrivateUpstreams }),
+  });
+  const idpEgress = createEgressFetch({ policy: () => IDP_EGRESS_POLICY });
   const deps: AdminDeps = {
     bus,
     config: configStore,
@@ -128,7 +136,7 @@ export async function startAdminApi(
     tokens,
     authorizer: createSessionAuthorizer({ tokens, cache: access, settings: liveSettings, clock }),
     access,
-    identity: createIdentityEvents({ bus, cache: access, sessions, clock, log }),
+    identity: createIdentityEvents({ bus, cache: access, access: accessStore, sessions, clock, log }),
     lockout: createRedisLoginLockout(redis),
     sessions,
     invites: createPostgresInviteStore(pg.db),
@@ -144,7 +152,7 @@ export async function startAdminApi(
     channels: createChannelStore(pg.db, configStore),
     sso: createPostgresSsoConfigStore(pg.db),
     identities: createPostgresIdentityStore(pg.db),
-    oidc: createOidcDiscoveryCache(),
+    oidc: createOidcDiscoveryCache(idpEgress.fetch),
     clickhouse,
     pricingStore,
     pricing: createPricingPublisher(pricingStore, configStore),
@@ -166,7 +174,9 @@ export async function startAdminApi(
   await deps.pricing.publish();
   const purger = createProviderPurger(pg.db, log);
   purger.start(3_600_000);
-  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring);
+  const modelPurger = createModelPurger(pg.db, log);
+  modelPurger.start(3_600_000);
+  const mcpLinker = await createMcpOAuthLinker(bus, deps.keyring, upstreamEgress.fetch);
   const mcpPurger = createMcpServerPurger(pg.db, log, (id) => mcpLinker.forgetServer(id));
   mcpPurger.start(3_600_000);
 
@@ -224,6 +234,7 @@ export async function startAdminApi(
       announcement.stop();
       unwatchDrops();
       purger.stop();
+      modelPurger.stop();
       clearInterval(toolGrantRefresh);
       mcpPurger.stop();
       deps.identity.stop();
@@ -234,6 +245,7 @@ export async function startAdminApi(
       redis.disconnect();
       await pg.close(deadlineMs);
       await clickhouse.close();
+      await Promise.all([upstreamEgress.close(), idpEgress.close()]);
     },
   };
 }

@@ -1,8 +1,12 @@
 /**
  * The console port's HTTP hardening and the OpenAPI document, on a fleet with the gateway beside it: security
  * headers on every response of every route in the table, HSTS only over TLS, the CORS allowlist, CSRF refusals for
- * foreign origins and cookie-carrying writes, the body limit, and the two ports keeping to their own routes.
+ * foreign origins and cookie-carrying writes, the body limit, and the two ports keeping to their own routes. The
+ * console's pages (a stand-in build) carry their own CSP, which allows scripts from the console's origin only.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { aiProxyService } from "@thinkwatch/ai-proxy";
 import { keyService } from "@thinkwatch/key-service";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
@@ -25,13 +29,22 @@ let consoleUrl: string;
 let gatewayUrl: string;
 let openapi: { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>> };
 const requestId = expect.any(String);
+/** A stand-in console build: the SPA's headers come from the server, whatever the build holds. */
+const webDir = mkdtempSync(join(tmpdir(), "tw-console-web-"));
 
 beforeAll(async () => {
+  writeFileSync(join(webDir, "index.html"), '<!doctype html><script type="module" src="/assets/app.js"></script>');
   testEnv = await createTestEnvironment();
   const [consolePort, gatewayPort] = [await freePort(), await freePort()];
   fleet = await startFleet({
     services: [keyService, adminApiService, aiProxyService],
-    env: { ...testEnv.env, CONSOLE_PORT: String(consolePort), GATEWAY_PORT: String(gatewayPort), CORS_ORIGINS: ALLOWED_ORIGIN },
+    env: {
+      ...testEnv.env,
+      CONSOLE_PORT: String(consolePort),
+      GATEWAY_PORT: String(gatewayPort),
+      CORS_ORIGINS: ALLOWED_ORIGIN,
+      CONSOLE_WEB_DIR: webDir,
+    },
   });
   consoleUrl = `http://127.0.0.1:${consolePort}`;
   gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -43,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fleet?.stop("test done");
   await testEnv?.cleanup();
+  rmSync(webDir, { recursive: true, force: true });
 });
 
 /** Writes that take no body: actions named by their path (and the session routes, which read the refresh cookie). */
@@ -133,6 +147,25 @@ describe("security headers", () => {
           cache: "no-store",
           hsts: null,
         });
+      }
+    }
+  });
+
+  it("keep the console's pages to scripts from the console's origin: script-src 'self', no 'unsafe-inline'", async () => {
+    for (const page of ["/", "/settings", "/mcp/servers"]) {
+      const response = await fetch(`${consoleUrl}${page}`);
+      expect(response.status).toBe(200);
+      const directives = new Map(
+        (response.headers.get("content-security-policy") ?? "").split(";").map((part) => {
+          const [name = "", ...values] = part.trim().split(/\s+/);
+          return [name, values] as const;
+        }),
+      );
+      expect({ page, scriptSrc: directives.get("script-src") }).toEqual({ page, scriptSrc: ["'self'"] });
+      // 'unsafe-inline' in a script directive (or the default-src fallback) would let an injected <script> run.
+      for (const name of ["script-src", "script-src-elem", "script-src-attr", "default-src"]) {
+        const unsafeInline = (directives.get(name) ?? []).includes("'unsafe-inline'");
+        expect({ page, name, unsafeInline }).toEqual({ page, name, unsafeInline: false });
       }
     }
   });

@@ -1,7 +1,8 @@
 /**
  * Deactivation end to end: a signed-in developer with a working key is deactivated on the console; their next console
  * call is 401 and their key gets 401 at the gateway (official OpenAI client) within 1 s — admin-api's UsersChanged
- * broadcast, acted on by key-service, reaching the edge. Reactivation brings the key back.
+ * broadcast, acted on by key-service, reaching the edge. Reactivation brings the key back. Demotion to a role
+ * that allows no API keys (viewer) does the same to the key, and promotion back to developer restores it.
  */
 import { type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import OpenAI from "openai";
@@ -63,6 +64,29 @@ describe("deactivating a user", () => {
       body: { active: true },
     });
     expect(reactivated.status).toBe(200);
+    await waitFor(async () => (await status()) === 200, { timeoutMs: 5000, what: "the key working again" });
+  });
+
+  it("turns a demoted user's key to 401 when their new role allows no keys, and re-promotion restores it", async () => {
+    const url = scenario.fleet.consoleUrl;
+    await waitFor(async () => (await status()) === 200, { what: "the key working before the demotion" });
+    const toViewer = await call(url, "PATCH", `/api/admin/users/${devId}`, {
+      token: scenario.admin.token,
+      body: { role: "viewer" },
+    });
+    expect(toViewer.status).toBe(200);
+    await waitFor(async () => (await status()) === 401, { timeoutMs: 2000, intervalMs: 20, what: "the key refused" });
+    const refused = await ask().catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((refused as InstanceType<typeof OpenAI.AuthenticationError>).message).toContain(
+      "this API key is suspended: its owner is deactivated or no longer allowed to use API keys",
+    );
+
+    const toDeveloper = await call(url, "PATCH", `/api/admin/users/${devId}`, {
+      token: scenario.admin.token,
+      body: { role: "developer" },
+    });
+    expect(toDeveloper.status).toBe(200);
     await waitFor(async () => (await status()) === 200, { timeoutMs: 5000, what: "the key working again" });
   });
 });

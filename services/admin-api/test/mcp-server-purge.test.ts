@@ -49,7 +49,7 @@ describe("MCP server purge", () => {
   it("purges servers deleted more than 30 days ago exactly once when two replicas race, with their users' tokens", async () => {
     const [ancient, recent, live] = [await server("ancient", 31), await server("recent", 29), await server("live", null)];
     const keyring = createKeyring(TEST_SECRETS.ENCRYPTION_KEY);
-    const linker = await createMcpOAuthLinker(bus, keyring);
+    const linker = await createMcpOAuthLinker(bus, keyring, fetch);
     const tokens = await new Kvm(bus.nc).open(bus.bucketName(MCP_USER_TOKENS_BUCKET));
     const [alice, bob] = [randomUUID(), randomUUID()];
     for (const key of [mcpUserTokensKey(ancient, alice), mcpUserTokensKey(ancient, bob), mcpUserTokensKey(live, alice)]) {

@@ -392,8 +392,8 @@ describe("identity changes", () => {
     await waitFor(() => changes.filter((c) => c.change === "suspended" && [a.key.id, b.key.id].includes(c.keyId)).length === 2, {
       what: "both keys suspended",
     });
-    await expectRefused(a.plaintext, "this API key's owner is deactivated");
-    await expectRefused(b.plaintext, "this API key's owner is deactivated");
+    await expectRefused(a.plaintext, "this API key is suspended: its owner is deactivated or no longer allowed to use API keys");
+    await expectRefused(b.plaintext, "this API key is suspended: its owner is deactivated or no longer allowed to use API keys");
     expect((await verify(other.plaintext)).key.status).toBe("active");
     // Both replicas received the broadcast; each key is suspended (and recorded) once.
     await waitFor(() => auditsFor(a.key.id, "key.suspended").length === 1, { what: "the suspension record" });
@@ -401,6 +401,39 @@ describe("identity changes", () => {
     await waitFor(async () => (await verify(a.plaintext).catch(() => null))?.key.status === "active", { what: "restored" });
     expect((await verify(b.plaintext)).key.status).toBe("active");
     expect(auditsFor(a.key.id, "key.suspended")).toHaveLength(1);
+  });
+
+  it("suspends a demoted user's keys when their roles no longer allow keys, and restores them on re-promotion", async () => {
+    const a = await createKey();
+    const other = await createKey();
+    const suspended = "this API key is suspended: its owner is deactivated or no longer allowed to use API keys";
+    // A role change that keeps keys allowed (or an older sender that does not say) leaves the keys alone.
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "role_changed" });
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "role_changed", keysAllowed: true });
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "role_changed", keysAllowed: false });
+    await waitFor(() => changes.some((c) => c.change === "suspended" && c.keyId === a.key.id), { what: "the key suspended" });
+    await expectRefused(a.plaintext, suspended);
+    expect((await verify(other.plaintext)).key.status).toBe("active");
+    await waitFor(() => auditsFor(a.key.id, "key.suspended").length === 1, { what: "the suspension record" });
+
+    // Reactivation does not lift a suspension the user's roles still call for.
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "reactivated", keysAllowed: false });
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "role_changed", keysAllowed: true });
+    await waitFor(async () => (await verify(a.plaintext).catch(() => null))?.key.status === "active", { what: "restored" });
+    expect(auditsFor(a.key.id, "key.suspended")).toHaveLength(1);
+    await waitFor(() => auditsFor(a.key.id, "key.restored").length === 1, { what: "the restore record" });
+  });
+
+  it("keeps a reactivated user's keys suspended when their roles allow no keys", async () => {
+    const a = await createKey();
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "deactivated", keysAllowed: false });
+    await waitFor(() => changes.some((c) => c.change === "suspended" && c.keyId === a.key.id), { what: "the key suspended" });
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "reactivated", keysAllowed: false });
+    // A later event for the same user is handled after this one: once it is, the reactivation was seen and ignored.
+    const marker = await createKey({ userId: a.userId });
+    bus.broadcast(UsersChanged, { userId: a.userId, change: "role_changed", keysAllowed: false });
+    await waitFor(() => changes.some((c) => c.change === "suspended" && c.keyId === marker.key.id), { what: "the marker" });
+    await expectRefused(a.plaintext, "this API key is suspended: its owner is deactivated or no longer allowed to use API keys");
   });
 
   it("revokes a deleted user's keys, and a removed team member's keys of that team only", async () => {

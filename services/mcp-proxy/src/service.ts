@@ -72,7 +72,7 @@ export const mcpProxyService = defineService({
       config.MCP_UPSTREAM_CONNECT_TIMEOUT_MS,
       upstreamHealth.report,
     );
-    const upstreamAuth = await createUpstreamAuth(bus, keyring, log);
+    const upstreamAuth = await createUpstreamAuth(bus, keyring, log, http.oauthFetch);
     const grants = await watchToolGrants(configStore, log);
     const relay = createSessionRelay(bus, log);
     const sessions = new SessionManager({

@@ -44,7 +44,7 @@ export const apiKeys = pgTable(
     /** Disabled by the enforcer (inactivity). */
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
     disabledReason: text("disabled_reason"),
-    /** The owner is deactivated; cleared again when they are reactivated. */
+    /** The owner is deactivated or lost every role allowing API keys; cleared again when that is undone. */
     suspendedAt: timestamp("suspended_at", { withTimezone: true }),
     /** When the enforcer recorded the expiry (so it is recorded once). */
     expiryRecordedAt: timestamp("expiry_recorded_at", { withTimezone: true }),

@@ -3,7 +3,12 @@
  * change republishes the registry to the config KV bucket and is audited; testing and listing tools are answered by
  * mcp-proxy over NATS, the only service that speaks MCP upstream.
  */
-import { McpServerInputSchema, McpServerPatchSchema } from "@thinkwatch/console-api";
+import {
+  McpCatalogResultSchema,
+  McpServerInputSchema,
+  McpServerPatchSchema,
+  McpServerTestResultSchema,
+} from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
 import { validate } from "@thinkwatch/http";
 import { McpCatalog, McpServerTest } from "@thinkwatch/proto";
@@ -71,28 +76,48 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
     return c.json({ server: deleted });
   });
 
-  router.route("POST", "/api/mcp/servers/:id/test", "mcp_servers:write", async (c) => {
-    const id = validate(IdSchema, c.req.param("id"));
-    const entry = await servers.entryOf(id);
-    if (entry === null) throw new AppError("not_found", `no MCP server with id ${id}`);
-    return c.json(
-      await deps.bus.request(McpServerTest, { server: entry, userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS }),
-    );
-  });
+  router.route(
+    "POST",
+    "/api/mcp/servers/:id/test",
+    "mcp_servers:write",
+    async (c) => {
+      const id = validate(IdSchema, c.req.param("id"));
+      const entry = await servers.entryOf(id);
+      if (entry === null) throw new AppError("not_found", `no MCP server with id ${id}`);
+      return c.json(
+        await deps.bus.request(McpServerTest, { server: entry, userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS }),
+      );
+    },
+    { summary: "Connect to a saved server and list what it offers", response: McpServerTestResultSchema },
+  );
 
   /** Test settings before saving them. */
-  router.route("POST", "/api/mcp/servers/test", "mcp_servers:write", { body: McpServerInputSchema }, async (c) => {
-    const input = await readRouteBody(c, McpServerInputSchema);
-    return c.json(
-      await deps.bus.request(
-        McpServerTest,
-        { server: servers.entryFromInput(input), userId: c.get("user").id },
-        { timeoutMs: TEST_TIMEOUT_MS },
-      ),
-    );
-  });
+  router.route(
+    "POST",
+    "/api/mcp/servers/test",
+    "mcp_servers:write",
+    async (c) => {
+      const input = await readRouteBody(c, McpServerInputSchema);
+      return c.json(
+        await deps.bus.request(
+          McpServerTest,
+          { server: servers.entryFromInput(input), userId: c.get("user").id },
+          { timeoutMs: TEST_TIMEOUT_MS },
+        ),
+      );
+    },
+    {
+      summary: "Connect with settings that are not saved yet and list what the server offers",
+      body: McpServerInputSchema,
+      response: McpServerTestResultSchema,
+    },
+  );
 
-  router.route("GET", "/api/mcp/tools", "mcp_tools:read", async (c) =>
-    c.json(await deps.bus.request(McpCatalog, { userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS })),
+  router.route(
+    "GET",
+    "/api/mcp/tools",
+    "mcp_tools:read",
+    async (c) => c.json(await deps.bus.request(McpCatalog, { userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS })),
+    { summary: "Every enabled server's tools under their exposed names", response: McpCatalogResultSchema },
   );
 }

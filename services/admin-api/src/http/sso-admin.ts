@@ -4,16 +4,26 @@
  * and /api/admin/sso/test runs discovery on a configuration before it is saved.
  */
 
-import { type SsoConfigInput, SsoConfigInputSchema } from "@thinkwatch/console-api";
+import {
+  type SsoConfigInput,
+  SsoConfigInputSchema,
+  type SsoConfigView,
+  SsoConfigViewSchema,
+  type SsoDiscovery,
+  SsoDiscoverySchema,
+} from "@thinkwatch/console-api";
 import { AppError } from "@thinkwatch/errors";
+import * as v from "valibot";
 import { ROLES } from "../auth/roles.js";
 import type { AdminDeps } from "../deps.js";
 import { maskSecret } from "../providers/provider-secrets.js";
-import { discover, issuerProblem } from "../sso/oidc-discovery.js";
+import { issuerProblem } from "../sso/oidc-discovery.js";
 import type { StoredSsoConfig } from "../sso/sso-config-store.js";
 import type { ConsoleRouter } from "./console-router.js";
 import { requestActor } from "./request-actor.js";
 import { readRouteBody } from "./route-input.js";
+
+const SsoResponseSchema = v.object({ sso: SsoConfigViewSchema });
 
 const EMPTY: StoredSsoConfig = {
   enabled: false,
@@ -28,7 +38,7 @@ const EMPTY: StoredSsoConfig = {
 };
 
 export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): void {
-  const view = (config: StoredSsoConfig) => {
+  const view = (config: StoredSsoConfig): SsoConfigView => {
     const { clientSecretEncrypted, ...rest } = config;
     let clientSecretHint: string | null = null;
     let status: "ok" | "degraded" = "ok";
@@ -55,13 +65,13 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
         throw fieldError(`groupRoles.${group}`, `a role is one of ${ROLES.join(", ")}`);
     }
   };
-  const tryDiscovery = async (input: SsoConfigInput, secret: string | null) => {
+  const tryDiscovery = async (input: SsoConfigInput, secret: string | null): Promise<SsoDiscovery> => {
     checkRoles(input);
     const problem = issuerProblem(input.issuer);
     if (problem !== null) throw fieldError("issuer", problem);
     if (secret === null) throw fieldError("clientSecret", "a client secret is required");
     try {
-      const config = await discover({ issuer: input.issuer, clientId: input.clientId, clientSecret: secret });
+      const config = await deps.oidc.discover({ issuer: input.issuer, clientId: input.clientId, clientSecret: secret });
       const meta = config.serverMetadata();
       return {
         issuer: meta.issuer,
@@ -75,7 +85,10 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
     }
   };
 
-  router.route("GET", "/api/admin/sso", "settings:read", async (c) => c.json({ sso: view((await deps.sso.get()) ?? EMPTY) }));
+  router.route("GET", "/api/admin/sso", "settings:read", async (c) => c.json({ sso: view((await deps.sso.get()) ?? EMPTY) }), {
+    summary: "The SSO configuration (the client secret only as a hint)",
+    response: SsoResponseSchema,
+  });
 
   router.route(
     "POST",
@@ -86,7 +99,11 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
       const discovered = await tryDiscovery(input, secretFor(input, await deps.sso.get()));
       return c.json({ ok: true, discovered });
     },
-    { summary: "Run OIDC discovery on a configuration before saving it", body: SsoConfigInputSchema },
+    {
+      summary: "Run OIDC discovery on a configuration before saving it",
+      body: SsoConfigInputSchema,
+      response: v.object({ ok: v.literal(true), discovered: SsoDiscoverySchema }),
+    },
   );
 
   router.route(
@@ -123,7 +140,11 @@ export function registerSsoAdminRoutes(router: ConsoleRouter, deps: AdminDeps): 
       });
       return c.json({ sso: view(next) });
     },
-    { summary: "Save the SSO configuration (enabling runs discovery first)", body: SsoConfigInputSchema },
+    {
+      summary: "Save the SSO configuration (enabling runs discovery first)",
+      body: SsoConfigInputSchema,
+      response: SsoResponseSchema,
+    },
   );
 }
 

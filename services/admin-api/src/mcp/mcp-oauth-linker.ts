@@ -3,7 +3,8 @@
  * server the upstream names in its RFC 9728 protected-resource metadata (RFC 8414 / OpenID discovery for the AS).
  * The `state` is the keyring's AES-256-GCM encryption of who started the flow (user, server), the PKCE verifier and
  * the client, so no replica-local memory is needed; a nonce makes each state usable once (NATS KV create). Tokens
- * go, encrypted, to the `mcp_user_tokens` KV bucket that mcp-proxy reads; they are never returned or logged.
+ * go, encrypted, to the `mcp_user_tokens` KV bucket that mcp-proxy reads; they are never returned or logged. Every
+ * request to the upstream's metadata and its authorization server goes through `oauthFetch`, the egress policy.
  */
 import { randomBytes } from "node:crypto";
 import {
@@ -60,7 +61,7 @@ export interface McpOAuthLinker {
   forgetServer(serverId: string): Promise<number>;
 }
 
-export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<McpOAuthLinker> {
+export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring, oauthFetch: typeof fetch): Promise<McpOAuthLinker> {
   const kvm = new Kvm(bus.nc);
   const tokens: KV = await kvm.create(bus.bucketName(MCP_USER_TOKENS_BUCKET), { history: 1 });
   const states: KV = await kvm.create(bus.bucketName(STATE_BUCKET), { history: 1, ttl: STATE_TTL_MS });
@@ -68,7 +69,7 @@ export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<
   async function discover(server: McpServerEntry) {
     if (server.url === null) throw new AppError("bad_request", `MCP server ${server.name} has no URL to discover OAuth from`);
     try {
-      const info = await discoverOAuthServerInfo(server.url);
+      const info = await discoverOAuthServerInfo(server.url, { fetchFn: oauthFetch });
       if (info.authorizationServerMetadata === undefined) throw new Error("no authorization server metadata");
       return { ...info, metadata: info.authorizationServerMetadata };
     } catch (caught) {
@@ -108,6 +109,7 @@ export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<
             response_types: ["code"],
             token_endpoint_auth_method: "none",
           },
+          fetchFn: oauthFetch,
         }).catch((caught: unknown) => {
           throw new AppError(
             "upstream_error",
@@ -177,6 +179,7 @@ export async function createMcpOAuthLinker(bus: Bus, keyring: Keyring): Promise<
         codeVerifier: state.verifier,
         redirectUri: state.redirectUri,
         ...(resource === null ? {} : { resource: new URL(resource) }),
+        fetchFn: oauthFetch,
       }).catch((caught: unknown) => {
         throw new AppError("upstream_error", `the authorization server refused the code: ${messageOf(caught)}`);
       });

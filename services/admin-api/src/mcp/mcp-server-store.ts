@@ -204,7 +204,9 @@ export function createMcpServerStore(
             ? null
             : { clientId: row.oauthClientId, clientSecret: null, scopes: row.oauthScopes };
       if (replaceAuth) checkAuth({ transport: merged.transport, authMode, oauth });
-      const keptSecret = patch.oauth === undefined && authMode !== "static" ? row.oauthClientSecretEncrypted : null;
+      // The client secret is write-only: a patch that does not resend it keeps it, unless the client itself changes.
+      const sameClient = patch.oauth == null || (patch.oauth.clientSecret === null && patch.oauth.clientId === row.oauthClientId);
+      const keptSecret = patch.oauth !== null && sameClient && authMode !== "static" ? row.oauthClientSecretEncrypted : null;
       const replaceSecrets = patch.headers !== undefined || patch.secretEnv !== undefined;
       const secrets = secretsOf(patch);
       try {

@@ -6,10 +6,10 @@
  * write-only.
  */
 
+import { headerProblems } from "@thinkwatch/console-api";
 import { checkUpstreamUrl, type EgressPolicy } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
 import type { ProviderKind } from "@thinkwatch/proto";
-import { headerProblems } from "./header-rules.js";
 import { responsesSettingsProblems } from "./responses-settings.js";
 
 const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {

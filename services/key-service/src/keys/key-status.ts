@@ -48,7 +48,10 @@ export function refusal(status: KeyStatus, key: StatusFacts): AppError {
     case "revoked":
       return new AppError("invalid_api_key", "this API key has been revoked");
     case "suspended":
-      return new AppError("invalid_api_key", "this API key's owner is deactivated");
+      return new AppError(
+        "invalid_api_key",
+        "this API key is suspended: its owner is deactivated or no longer allowed to use API keys",
+      );
     case "disabled":
       return new AppError(
         "invalid_api_key",

@@ -58,12 +58,18 @@ async function withTemporaryClient<T>(
  * test (with their own linked account), a client-credentials server with a token fetched for this test only (the
  * settings may not be saved yet, so nothing is cached under the server's id).
  */
-function testCredentials(server: UpstreamServer, keyring: Keyring, upstreamAuth: UpstreamAuth, userId: string | undefined) {
+function testCredentials(
+  server: UpstreamServer,
+  keyring: Keyring,
+  http: UpstreamFetch,
+  upstreamAuth: UpstreamAuth,
+  userId: string | undefined,
+) {
   switch (server.authMode) {
     case "static":
       return undefined;
     case "client_credentials":
-      return async () => ({ authorization: `Bearer ${(await fetchClientCredentials(server, keyring)).token}` });
+      return async () => ({ authorization: `Bearer ${(await fetchClientCredentials(server, keyring, http.oauthFetch)).token}` });
     case "per_user_oauth":
       return () => upstreamAuth.headers(server, userId ?? "");
   }
@@ -83,7 +89,7 @@ export function registerMcpAdmin(
     const latencyMs = () => Math.round(performance.now() - started);
     try {
       const server: UpstreamServer = { ...entry, secrets: decryptSecrets(entry, keyring) };
-      const auth = testCredentials(server, keyring, upstreamAuth, userId);
+      const auth = testCredentials(server, keyring, http, upstreamAuth, userId);
       return await withTemporaryClient(
         server,
         timeoutMs,
@@ -131,7 +137,7 @@ export function registerMcpAdmin(
     const results = await Promise.all(
       registry.servers().map(async (server) => {
         try {
-          const auth = testCredentials(server, keyring, upstreamAuth, userId);
+          const auth = testCredentials(server, keyring, http, upstreamAuth, userId);
           return {
             tools: await withTemporaryClient(server, timeoutMs, http, (client) => listTools(server, client), auth),
             error: null,

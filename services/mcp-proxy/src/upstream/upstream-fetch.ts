@@ -1,9 +1,11 @@
 /**
  * The one HTTP client mcp-proxy uses towards upstream MCP servers: an undici pool whose connections go through the
  * egress policy on the resolved address (a name that resolves to a metadata or, when private upstreams are off, a
- * private address is refused at connect time, whatever the URL looked like when it was saved).
+ * private address is refused at connect time, whatever the URL looked like when it was saved). The OAuth requests
+ * made for upstream servers (discovery, token endpoints) pass the same policy, so an authorization server an
+ * upstream names cannot reach what the upstream itself could not.
  */
-import { createEgressConnector, type EgressPolicy } from "@thinkwatch/egress";
+import { createEgressConnector, createEgressFetch, type EgressPolicy } from "@thinkwatch/egress";
 import { endSpan, injectTraceHeaders, SpanKind, startSpan } from "@thinkwatch/tracing";
 import { Agent, fetch as undiciFetch } from "undici";
 
@@ -21,6 +23,8 @@ export interface UpstreamFetch {
    * time (so a refreshed token is used at once), its auth headers.
    */
   withHeaders(extra: Record<string, string>, auth?: () => Promise<Record<string, string>>): typeof fetch;
+  /** fetch() for OAuth discovery and token requests on an upstream's behalf: the egress policy, no server headers. */
+  oauthFetch: typeof fetch;
   close(): Promise<void>;
   /** Told whether each connection to a server succeeded (its health on the Health page and mcp_upstream_health). */
   reportHealth?: (server: string, healthy: boolean, error: string | null) => void;
@@ -32,6 +36,7 @@ export function createUpstreamFetch(
   reportHealth?: UpstreamFetch["reportHealth"],
 ): UpstreamFetch {
   const agent = new Agent({ connect: createEgressConnector({ policy, timeout: connectTimeoutMs }), keepAliveTimeout: 30_000 });
+  const oauth = createEgressFetch({ policy, timeout: connectTimeoutMs });
   return {
     withHeaders(extra, auth) {
       return (async (input: string | URL | Request, init?: RequestInit) => {
@@ -58,9 +63,12 @@ export function createUpstreamFetch(
         }
       }) as typeof fetch;
     },
+    oauthFetch: oauth.fetch,
     // Sessions are closed before this runs; what is left are long-lived upstream streams (the SSE transport's GET),
     // which a graceful close would wait on forever.
-    close: () => agent.destroy(),
+    close: async () => {
+      await Promise.all([agent.destroy(), oauth.close()]);
+    },
     ...(reportHealth === undefined ? {} : { reportHealth }),
   };
 }

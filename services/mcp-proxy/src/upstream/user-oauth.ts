@@ -41,7 +41,13 @@ interface Cached {
   revision: number;
 }
 
-export async function createUpstreamAuth(bus: Bus, keyring: Keyring, log: Logger): Promise<UpstreamAuth> {
+/** `oauthFetch` carries every request to an authorization server, through the egress policy. */
+export async function createUpstreamAuth(
+  bus: Bus,
+  keyring: Keyring,
+  log: Logger,
+  oauthFetch: typeof fetch,
+): Promise<UpstreamAuth> {
   const kv: KV = await new Kvm(bus.nc).create(bus.bucketName(MCP_USER_TOKENS_BUCKET), { history: 1 });
   const userTokens = new Map<string, Cached>();
   const refreshing = new Map<string, Promise<Cached | null>>();
@@ -80,6 +86,7 @@ export async function createUpstreamAuth(bus: Bus, keyring: Keyring, log: Logger
           ...(tokens.clientSecret === null ? {} : { client_secret: tokens.clientSecret }),
         },
         refreshToken: tokens.refreshToken,
+        fetchFn: oauthFetch,
         ...(tokens.resource === null ? {} : { resource: new URL(tokens.resource) }),
       });
     } catch (caught) {
@@ -122,7 +129,7 @@ export async function createUpstreamAuth(bus: Bus, keyring: Keyring, log: Logger
   function serviceToken(server: UpstreamServer): Promise<string> {
     const cached = serviceTokens.get(server.id);
     const fetchNew = () => {
-      const pending = fetchClientCredentials(server, keyring);
+      const pending = fetchClientCredentials(server, keyring, oauthFetch);
       serviceTokens.set(server.id, pending);
       pending.catch(() => serviceTokens.delete(server.id));
       return pending;
@@ -166,18 +173,19 @@ function metadataOf(tokens: McpUserTokens): AuthorizationServerMetadata {
 export async function fetchClientCredentials(
   server: UpstreamServer,
   keyring: Keyring,
+  oauthFetch: typeof fetch,
 ): Promise<{ token: string; expiresAt: number }> {
   if (server.url === null || server.oauth === null || server.oauth.clientId === null) {
     throw new Error(`client_credentials server ${server.name} has no url or client id`);
   }
-  const info = await discoverOAuthServerInfo(server.url);
+  const info = await discoverOAuthServerInfo(server.url, { fetchFn: oauthFetch });
   const endpoint = info.authorizationServerMetadata?.token_endpoint ?? new URL("/token", info.authorizationServerUrl).href;
   const body = new URLSearchParams({ grant_type: "client_credentials" });
   if (server.oauth.scopes !== "") body.set("scope", server.oauth.scopes);
   if (info.resourceMetadata?.resource !== undefined) body.set("resource", info.resourceMetadata.resource);
   const secret = server.oauth.clientSecretEncrypted === null ? "" : keyring.decrypt(server.oauth.clientSecretEncrypted);
   const basic = Buffer.from(`${encodeURIComponent(server.oauth.clientId)}:${encodeURIComponent(secret)}`).toString("base64");
-  const response = await fetch(endpoint, {
+  const response = await oauthFetch(endpoint, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
     body,

@@ -1,7 +1,8 @@
 /**
- * Rules for the extra headers a provider sends upstream: a valid token as the name, no CR/LF/NUL in values (header
- * injection), no Host override and no hop-by-hop or framing headers (request smuggling). Secret-looking names must
- * be given as secret headers, which are stored encrypted and never read back.
+ * Rules for the extra headers the gateway sends upstream (a provider's headers, an MCP server's headers): a valid
+ * token as the name, no CR/LF/NUL in values (header injection), no Host override and no hop-by-hop or framing
+ * headers (request smuggling). Secret-looking names must be given as secret headers, which are stored encrypted and
+ * never read back.
  */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN = new Set([

@@ -2,7 +2,8 @@
  * Deactivation end to end: a signed-in developer with a working key is deactivated on the console; their next console
  * call is 401 and their key gets 401 at the gateway (official OpenAI client) within 1 s — admin-api's UsersChanged
  * broadcast, acted on by key-service, reaching the edge. Reactivation brings the key back. Demotion to a role
- * that allows no API keys (viewer) does the same to the key, and promotion back to developer restores it.
+ * that allows no API keys (viewer) does the same to the key (and an admin cannot create one for them meanwhile), and
+ * promotion back to developer restores it.
  */
 import { type GatewayScenario, startGatewayScenario, waitFor } from "@thinkwatch/testkit";
 import OpenAI from "openai";
@@ -75,6 +76,16 @@ describe("deactivating a user", () => {
       body: { role: "viewer" },
     });
     expect(toViewer.status).toBe(200);
+    // Nor can an admin hand a viewer a new key: it would work until the next role change.
+    const forViewer = await call<{ error: { code: string; message: string } }>(url, "POST", "/api/keys", {
+      token: scenario.admin.token,
+      body: { name: "for-a-viewer", userId: devId },
+    });
+    expect(forViewer.status).toBe(409);
+    expect(forViewer.body.error).toMatchObject({
+      code: "conflict",
+      message: "this user may not hold API keys: they are inactive or no role grants api_keys:write",
+    });
     await waitFor(async () => (await status()) === 401, { timeoutMs: 2000, intervalMs: 20, what: "the key refused" });
     const refused = await ask().catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);

@@ -20,6 +20,7 @@ import {
 import type { Context } from "hono";
 import * as v from "valibot";
 import type { Permission } from "../auth/permissions.js";
+import { holdsAnywhere } from "../auth/principal.js";
 import type { AdminDeps } from "../deps.js";
 import type { ConsoleEnv, ConsoleRouter } from "./console-router.js";
 import { clientAddressOf } from "./request-actor.js";
@@ -34,6 +35,12 @@ function keyId(c: Context<ConsoleEnv>): string {
   if (!v.is(KeyIdSchema, id))
     throw new AppError("validation_failed", "key id must be a UUID", { details: { fields: { id: "must be a UUID" } } });
   return id;
+}
+
+/** Active and holding `api_keys:write` somewhere: the rule a person's keys follow (see identity-events.ts). */
+async function mayHoldKeys(deps: AdminDeps, userId: string): Promise<boolean> {
+  const user = await deps.access.user(userId);
+  return user?.enabled === true && holdsAnywhere(user, "api_keys:write");
 }
 
 const KeyListQuerySchema = v.object({ all: BooleanFlag, includeDeleted: BooleanFlag });
@@ -84,6 +91,10 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
       });
     }
     futureExpiry(input.expiresAt);
+    // A person's keys work only while they may hold keys (the rule key-service enforces when roles change).
+    if (forOther && input.ownerKind !== "service_account" && !(await mayHoldKeys(deps, input.userId as string))) {
+      throw new AppError("conflict", "this user may not hold API keys: they are inactive or no role grants api_keys:write");
+    }
     // The key is minted here: only its hash and prefix go to key-service, so the plaintext never crosses the bus.
     const { plaintext, ...minted } = mintVirtualKey();
     const created = await deps.bus.request(KeysCreate, {

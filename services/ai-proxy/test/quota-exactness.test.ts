@@ -71,6 +71,17 @@ async function createKey(userId?: string): Promise<{ id: string; plaintext: stri
   return { id: created.body.key.id, plaintext: created.body.plaintext };
 }
 
+/** A person who may hold keys (keys are only created for such people). */
+async function createDeveloper(): Promise<string> {
+  const created = await admin.call<{ user: { id: string } }>("POST", "/api/admin/users", {
+    email: `dev-${randomUUID().slice(0, 8)}@example.com`,
+    password: "Quota-exact-2024",
+    role: "developer",
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body.user.id;
+}
+
 async function put(path: string, body: unknown) {
   const response = await admin.call("PUT", path, body);
   expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -131,7 +142,7 @@ describe("exact across two gateways and two quota replicas", () => {
   it("a provider rule shared by many users: exactly 100 of 500 pass", async () => {
     const providers = await admin.call<{ providers: Array<{ id: string; name: string }> }>("GET", "/api/admin/providers");
     const shared = providers.body.providers.find((p) => p.name === "shared")?.id as string;
-    const keys = await Promise.all(Array.from({ length: 10 }, () => createKey(randomUUID())));
+    const keys = await Promise.all(Array.from({ length: 10 }, async () => createKey(await createDeveloper())));
     await put(`/api/admin/limits/provider/${shared}/rules`, {
       rules: [{ surface: "ai_gateway", metric: "requests", windowSeconds: 60, limit: 100 }],
     });

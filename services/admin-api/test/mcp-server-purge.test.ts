@@ -14,7 +14,7 @@ import { createTestEnvironment, TEST_SECRETS, type TestEnvironment } from "@thin
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMcpOAuthLinker } from "../src/mcp/mcp-oauth-linker.js";
-import { createMcpServerPurger } from "../src/mcp/mcp-server-purge.js";
+import { createMcpServerPurger } from "../src/purge/mcp-server-purge.js";
 
 const log = createLogger({ service: "mcp-purge-test", level: "silent" });
 let testEnv: TestEnvironment;

@@ -8,7 +8,7 @@ import { createLogger } from "@thinkwatch/log";
 import { createTestEnvironment, type TestEnvironment } from "@thinkwatch/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createModelPurger } from "../src/providers/model-purge.js";
+import { createModelPurger } from "../src/purge/model-purge.js";
 
 const log = createLogger({ service: "model-purge-test", level: "silent" });
 let testEnv: TestEnvironment;

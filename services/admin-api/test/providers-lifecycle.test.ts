@@ -23,7 +23,7 @@ import {
 import OpenAI from "openai";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProviderPurger } from "../src/providers/provider-purge.js";
+import { createProviderPurger } from "../src/purge/provider-purge.js";
 import { adminApiService } from "../src/service.js";
 
 let testEnv: TestEnvironment;

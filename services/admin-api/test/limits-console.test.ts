@@ -7,7 +7,7 @@
  * provider is added with the Responses API settings (a real boolean and a list, checked inline first).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -28,6 +28,8 @@ import {
 } from "@thinkwatch/testkit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), "tw-console-screenshots");
 
 let testEnv: TestEnvironment;
 let upstream: FakeUpstream;
@@ -270,6 +272,8 @@ describe("Providers & Models", () => {
       .getByText("'house pro' is not a model name or pattern (no spaces inside a name; separate names with commas)")
       .waitFor();
     expect(await models.getAttribute("aria-invalid")).toBe("true");
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "1280-provider-responses-form.png") });
 
     await models.fill("house-codex*, house-pro");
     await dialog.getByRole("button", { name: "Add provider" }).click();

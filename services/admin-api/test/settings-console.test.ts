@@ -4,6 +4,9 @@
  * API, the SSO configuration tested against a real OIDC provider and saved, and the login page's SSO button taking
  * a new user through the identity provider into the console.
  */
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   buildConsoleWeb,
   type ConsoleBuild,
@@ -20,6 +23,8 @@ import {
 } from "@thinkwatch/testkit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), "tw-console-screenshots");
 
 let testEnv: TestEnvironment;
 let fleet: FleetProcess;
@@ -107,6 +112,8 @@ describe("Settings page", () => {
     const chatReasoning = page.getByLabel("Carry reasoning of Chat Completions clients through the Responses API");
     expect(await chatReasoning.isChecked()).toBe(true);
     await chatReasoning.uncheck();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "1280-settings-gateway.png"), fullPage: true });
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Saved 2 setting(s).").waitFor();
     expect(await settingsOf<{ responsesOnlyModels: string[]; chatReasoningViaResponses: boolean }>("gateway")).toMatchObject({

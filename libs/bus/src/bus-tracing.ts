@@ -6,14 +6,16 @@
 import { headers, type Msg, type MsgHdrs } from "@nats-io/transport-node";
 import type { AppError } from "@thinkwatch/errors";
 import {
+  contextOf,
   endSpan,
   extractTraceContext,
   injectTraceHeaders,
   type Span,
   SpanKind,
   startSpan,
+  type TraceContext,
   tracingEnabled,
-  withSpan,
+  withContext,
 } from "@thinkwatch/tracing";
 
 const SCOPE = "thinkwatch.bus";
@@ -24,11 +26,15 @@ export interface RequestSpan {
   end(error?: unknown, replyErrorCode?: string): void;
 }
 
-/** A client span for one request made inside a traced operation; undefined when off or outside any trace. */
-export function startRequestSpan(subject: string): RequestSpan | undefined {
+/**
+ * A client span for one request made inside a traced operation (the parent given, or the active context); undefined
+ * when off or outside any trace.
+ */
+export function startRequestSpan(subject: string, parent?: TraceContext): RequestSpan | undefined {
   const span = startSpan(SCOPE, `${subject} request`, {
     kind: SpanKind.CLIENT,
     requireParent: true,
+    ...(parent === undefined ? {} : { parent }),
     attributes: { "messaging.system": "nats", "messaging.destination.name": subject, "messaging.operation.type": "send" },
   });
   if (span === undefined) return undefined;
@@ -47,12 +53,23 @@ export function startRequestSpan(subject: string): RequestSpan | undefined {
   };
 }
 
-/** Run a served request's handler under a server span whose parent comes from the message headers. */
-export function tracedServe(subject: string, msg: Msg, handle: () => Promise<AppError | undefined>): Promise<unknown> {
-  return tracingEnabled() ? serveUnderSpan(subject, msg, handle) : handle();
+/**
+ * Run a served request's handler under a server span whose parent comes from the message headers; the handler gets
+ * the span's context to pass on (undefined when not traced).
+ */
+export function tracedServe(
+  subject: string,
+  msg: Msg,
+  handle: (trace: TraceContext | undefined) => Promise<AppError | undefined>,
+): Promise<unknown> {
+  return tracingEnabled() ? serveUnderSpan(subject, msg, handle) : handle(undefined);
 }
 
-async function serveUnderSpan(subject: string, msg: Msg, handle: () => Promise<AppError | undefined>): Promise<void> {
+async function serveUnderSpan(
+  subject: string,
+  msg: Msg,
+  handle: (trace: TraceContext | undefined) => Promise<AppError | undefined>,
+): Promise<void> {
   // Only as part of the requester's trace: a request made outside any trace (background work) starts none here.
   const span = startSpan(SCOPE, `${subject} process`, {
     kind: SpanKind.SERVER,
@@ -60,11 +77,15 @@ async function serveUnderSpan(subject: string, msg: Msg, handle: () => Promise<A
     requireParent: true,
     attributes: { "messaging.system": "nats", "messaging.destination.name": subject, "messaging.operation.type": "process" },
   });
-  const error = await withSpan(span, handle);
+  const trace = contextOf(span);
+  const error = await withContext(trace, () => handle(trace));
   endSpan(span, error, error === undefined ? undefined : { "error.type": error.code });
 }
 
-/** A producer span for one JetStream publish inside a traced operation, its context written into the headers. */
+/**
+ * A producer span for one JetStream publish inside a traced operation (the active context: the outbox publishes
+ * inside its entry's captured context), its context written into the headers.
+ */
 export function startPublishSpan(subject: string, sink: MsgHdrs): RequestSpan | undefined {
   const span = startSpan(SCOPE, `${subject} publish`, {
     kind: SpanKind.PRODUCER,

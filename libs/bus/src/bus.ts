@@ -18,6 +18,7 @@ import {
   type RequestInputOf,
   type RequestOf,
 } from "@thinkwatch/proto";
+import { type TraceContext, traceFieldsOf } from "@thinkwatch/tracing";
 import * as v from "valibot";
 import { startRequestSpan, tracedServe } from "./bus-tracing.js";
 import { decodeJson, encodeJson } from "./codec.js";
@@ -38,7 +39,10 @@ export interface BusOptions {
 
 export interface ServeContext {
   subject: string;
+  /** Bound to the request's trace when it is traced. */
   log: Logger;
+  /** The server span's context when traced: the parent of whatever the handler calls after an await. */
+  trace: TraceContext | undefined;
 }
 
 export interface ServeOptions {
@@ -56,7 +60,7 @@ export interface Bus {
   request<C extends RequestContract<AnySchema, AnySchema>>(
     contract: C,
     payload: RequestInputOf<C>,
-    options?: { timeoutMs?: number },
+    options?: { timeoutMs?: number; trace?: TraceContext | undefined },
   ): Promise<ReplyOf<C>>;
   serve<C extends RequestContract<AnySchema, AnySchema>>(
     contract: C,
@@ -140,7 +144,7 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           details: { issues: v.flatten(checked.issues).nested },
         });
       }
-      const traced = startRequestSpan(contract.subject);
+      const traced = startRequestSpan(contract.subject, requestOptions?.trace);
       let msg: Msg;
       try {
         msg = await mux.request(
@@ -186,8 +190,8 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           }
           if (msg.reply === undefined || msg.reply === "") return;
           inFlight += 1;
-          void tracedServe(contract.subject, msg, async () => {
-            const context = new RequestContext(contract.subject, log);
+          void tracedServe(contract.subject, msg, async (trace) => {
+            const context = new RequestContext(contract.subject, log, trace);
             try {
               const decoded = v.safeParse(contract.request, safeDecode(msg.data));
               if (!decoded.success) {
@@ -271,10 +275,11 @@ class RequestContext implements ServeContext {
   constructor(
     readonly subject: string,
     private readonly parentLog: Logger,
+    readonly trace: TraceContext | undefined,
   ) {}
   /** Made only when something is logged: almost no request logs anything. */
   get log(): Logger {
-    this.#log ??= this.parentLog.child({ subject: this.subject });
+    this.#log ??= this.parentLog.child({ subject: this.subject, ...traceFieldsOf(this.trace) });
     return this.#log;
   }
 }

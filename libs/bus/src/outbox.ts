@@ -17,7 +17,16 @@ import { publishEncodedEvent, publishEventBatch } from "./jetstream.js";
 import { type SanitizeReport, sanitizeValue } from "./log-value.js";
 
 export interface Outbox {
-  enqueue<C extends EventContract<AnySchema>>(contract: C, payload: PayloadOf<C>, eventId: string): void;
+  /**
+   * Queue one event; its publish joins `trace` (the request's context, passed explicitly from after an await) or
+   * the context active when it is queued.
+   */
+  enqueue<C extends EventContract<AnySchema>>(
+    contract: C,
+    payload: PayloadOf<C>,
+    eventId: string,
+    trace?: TraceContext | undefined,
+  ): void;
   /** Events waiting or being published. */
   pending(): number;
   dropped(): number;
@@ -208,13 +217,13 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
   };
 
   return {
-    enqueue(contract, payload, eventId) {
+    enqueue(contract, payload, eventId, trace) {
       if (pendingCount() >= maxBuffered) {
         dropped += 1;
         log.error({ eventId, subject: contract.subject }, "event buffer full; event dropped");
         return;
       }
-      queue.push({ contract, payload, eventId, trace: captureContext() });
+      queue.push({ contract, payload, eventId, trace: trace ?? captureContext() });
       schedulePump();
     },
     pending: pendingCount,

@@ -1,6 +1,7 @@
 /** The edge's first step on every request: a presented, valid key that is enabled for this gateway surface. */
 import { AppError } from "@thinkwatch/errors";
 import type { ApiKeyInfo, Surface } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 import { extractPresentedKey, type HeaderLookup } from "./extract-key.js";
 import type { KeyVerifier } from "./key-verifier.js";
 
@@ -9,7 +10,12 @@ const SURFACE_NAMES: Record<Surface, string> = { ai_gateway: "AI gateway", mcp_g
 /** What a key is read from: the request, or (cheaper on Node) its headers by name and its URL. */
 export type PresentedRequest = Request | { header: HeaderLookup; url: string };
 
-export async function authenticateSurface(keys: KeyVerifier, request: PresentedRequest, surface: Surface): Promise<ApiKeyInfo> {
+export async function authenticateSurface(
+  keys: KeyVerifier,
+  request: PresentedRequest,
+  surface: Surface,
+  trace?: TraceContext,
+): Promise<ApiKeyInfo> {
   const presented = extractPresentedKey(request instanceof Request ? request.headers : request.header, request.url);
   if (presented === null) {
     throw new AppError(
@@ -17,7 +23,7 @@ export async function authenticateSurface(keys: KeyVerifier, request: PresentedR
       "missing API key: send a ThinkWatch key (tw-…) as Authorization: Bearer, x-api-key, x-goog-api-key or api-key",
     );
   }
-  const key = await keys.verify(presented);
+  const key = await keys.verify(presented, trace);
   if (!key.surfaces.includes(surface))
     throw new AppError("forbidden", `this API key is not enabled for the ${SURFACE_NAMES[surface]}`);
   return key;

@@ -12,6 +12,7 @@ import { hashVirtualKey, looksLikeVirtualKey } from "@thinkwatch/crypto";
 import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import { type ApiKeyInfo, KeysChanged, KeysTouch, KeysVerify } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 
 const DEFAULT_TTL_MS = 60_000;
 const NEGATIVE_TTL_MS = 5_000;
@@ -31,7 +32,8 @@ export interface KeyVerifierOptions {
 }
 
 export interface KeyVerifier {
-  verify(plaintext: string): Promise<ApiKeyInfo>;
+  /** `trace`: the request's context, parent of the key-service request span when the key is not cached. */
+  verify(plaintext: string, trace?: TraceContext): Promise<ApiKeyInfo>;
   size(): number;
   /** Report the keys used since the last report now (also runs on a timer). */
   flushUsage(): Promise<void>;
@@ -69,11 +71,11 @@ export function createKeyVerifier(bus: Bus, options: KeyVerifierOptions = {}): K
     cache.set(hash, entry);
   };
 
-  const lookup = async (hash: string): Promise<Entry> => {
+  const lookup = async (hash: string, trace: TraceContext | undefined): Promise<Entry> => {
     const generation = invalidations;
     let entry: Entry;
     try {
-      const { key } = await bus.request(KeysVerify, { keyHash: hash });
+      const { key } = await bus.request(KeysVerify, { keyHash: hash }, { trace });
       entry = { ok: true, key, expiresAt: now() + ttlMs() };
     } catch (caught) {
       if (!(caught instanceof AppError && caught.code === "invalid_api_key")) throw caught;
@@ -104,7 +106,7 @@ export function createKeyVerifier(bus: Bus, options: KeyVerifierOptions = {}): K
   timer.unref();
 
   return {
-    async verify(plaintext) {
+    async verify(plaintext, trace) {
       if (!looksLikeVirtualKey(plaintext)) throw NOT_A_KEY;
       const hash = hashVirtualKey(plaintext);
       let entry = cache.get(hash);
@@ -112,7 +114,7 @@ export function createKeyVerifier(bus: Bus, options: KeyVerifierOptions = {}): K
       if (entry === undefined || entry.expiresAt <= at) {
         let pending = inFlight.get(hash);
         if (pending === undefined) {
-          pending = lookup(hash).finally(() => inFlight.delete(hash));
+          pending = lookup(hash, trace).finally(() => inFlight.delete(hash));
           inFlight.set(hash, pending);
         }
         entry = await pending;

@@ -8,10 +8,12 @@
 import type { Bus } from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
 import { QuotaCheckBatch, type QuotaCheckRequest, type QuotaDecision, RATE_LIMITER_UNAVAILABLE } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 
 export interface QuotaClient {
   /** The decision; null when quota could not be asked and the fail policy let the request through unchecked. */
-  check(request: QuotaCheckRequest): Promise<QuotaDecision | null>;
+  /** `trace`: the request's context; a batch's request span joins the trace of its first traced check. */
+  check(request: QuotaCheckRequest, trace?: TraceContext): Promise<QuotaDecision | null>;
   /** Requests the fail policy decided since start (`gateway_rate_limiter_fail_open` / `_fail_closed`). */
   failures(): { failOpen: number; failClosed: number };
 }
@@ -29,7 +31,11 @@ const MAX_BATCH = 500;
 export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOptions = {}): QuotaClient {
   const timeoutMs = options.timeoutMs ?? 2000;
   const failClosed = options.failClosed ?? (() => false);
-  let pending: Array<{ request: QuotaCheckRequest; resolve: (decision: QuotaDecision | null) => void }> = [];
+  let pending: Array<{
+    request: QuotaCheckRequest;
+    resolve: (decision: QuotaDecision | null) => void;
+    trace: TraceContext | undefined;
+  }> = [];
   let scheduled = false;
   // Per policy, so the first refusal after switching to fail closed is logged even right after a fail-open line.
   const lastWarnAt = { open: 0, closed: 0 };
@@ -70,7 +76,8 @@ export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOpt
   };
 
   const send = (batch: typeof pending) => {
-    bus.request(QuotaCheckBatch, { checks: batch.map((entry) => entry.request) }, { timeoutMs }).then(
+    const trace = batch.find((entry) => entry.trace !== undefined)?.trace;
+    bus.request(QuotaCheckBatch, { checks: batch.map((entry) => entry.request) }, { timeoutMs, trace }).then(
       ({ decisions }) => {
         const missing = batch.filter((_, index) => decisions[index] === undefined);
         batch.forEach((entry, index) => {
@@ -91,9 +98,9 @@ export function createQuotaClient(bus: Bus, log: Logger, options: QuotaClientOpt
   };
 
   return {
-    check(request) {
+    check(request, trace) {
       return new Promise((resolve) => {
-        pending.push({ request, resolve });
+        pending.push({ request, resolve, trace });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

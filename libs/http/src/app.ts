@@ -5,6 +5,7 @@
  */
 import { type AppError, toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
+import { type TraceContext, withContext } from "@thinkwatch/tracing";
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { consoleErrorBody } from "./console-error.js";
@@ -13,7 +14,11 @@ import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 import { traceRequests } from "./trace-requests.js";
 
 export interface AppEnv {
-  Variables: { requestId: string };
+  Variables: {
+    requestId: string;
+    /** The request span's context when tracing is on: the parent of the spans the handler makes after an await. */
+    trace?: TraceContext;
+  };
 }
 
 export interface HttpAppOptions {
@@ -51,7 +56,9 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
 
   app.onError((caught, c) => {
     const error = toAppError(caught);
-    if (error.status >= 500) options.log.error({ err: caught, requestId: c.get("requestId") }, "request failed");
+    if (error.status >= 500) {
+      withContext(c.get("trace"), () => options.log.error({ err: caught, requestId: c.get("requestId") }, "request failed"));
+    }
     const response = format(error, c);
     response.headers.set(REQUEST_ID_HEADER, c.get("requestId") ?? "");
     return response;

@@ -1,13 +1,15 @@
 /**
  * A server span per HTTP request when tracing is on, child of the caller's W3C `traceparent`/`tracestate` when it
- * sent one. The span covers the handler up to the response head; a streamed body flows after it ends.
+ * sent one. The span covers the handler up to the response head; a streamed body flows after it ends. Its context is
+ * the request's `trace` variable: handlers pass it to whatever makes child spans after an `await`.
  */
-import { endSpan, extractTraceContext, SpanKind, startSpan, tracingEnabled, withSpan } from "@thinkwatch/tracing";
+import { contextOf, endSpan, extractTraceContext, SpanKind, startSpan, tracingEnabled, withContext } from "@thinkwatch/tracing";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import type { AppEnv } from "./app.js";
 import { requestHeader } from "./request-header.js";
 
-export function traceRequests(scope: string): MiddlewareHandler {
+export function traceRequests(scope: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!tracingEnabled()) return next();
     const method = c.req.method;
@@ -17,8 +19,10 @@ export function traceRequests(scope: string): MiddlewareHandler {
       parent: extractTraceContext({ get: (name) => requestHeader(c, name) }),
       attributes: { "http.request.method": method, "url.path": c.req.path },
     });
+    const trace = contextOf(span);
+    c.set("trace", trace);
     try {
-      await withSpan(span, next);
+      await withContext(trace, next);
     } finally {
       const route = routePath(c, -1);
       span?.updateName(`${method} ${route}`);

@@ -2,6 +2,7 @@
 export {
   activeTraceId,
   captureContext,
+  contextOf,
   endSpan,
   extractTraceContext,
   type HeaderSink,
@@ -15,8 +16,9 @@ export {
   setTracingEnabled,
   startSpan,
   type TraceContext,
+  traceFieldsOf,
   tracingEnabled,
   withContext,
   withSpan,
 } from "./spans.js";
-export { tracingRequested } from "./switch.js";
+export { tracingContextMode, tracingRequested } from "./switch.js";

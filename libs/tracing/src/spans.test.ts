@@ -6,16 +6,18 @@ import { startTracing, type Tracing } from "./sdk.js";
 import {
   activeTraceId,
   captureContext,
+  contextOf,
   endSpan,
   extractTraceContext,
   injectTraceHeaders,
   SpanKind,
   startSpan,
+  traceFieldsOf,
   tracingEnabled,
   withContext,
   withSpan,
 } from "./spans.js";
-import { tracingRequested } from "./switch.js";
+import { tracingContextMode, tracingRequested } from "./switch.js";
 
 const headerMap = () => {
   const map = new Map<string, string>();
@@ -37,12 +39,27 @@ describe("tracing switch", () => {
   });
 });
 
+describe("context manager choice", () => {
+  it.each([
+    [{}, "20.20.2", "explicit"],
+    [{}, "22.11.0", "explicit"],
+    [{}, "24.1.0", "async"],
+    [{ THINKWATCH_TRACING_CONTEXT: "async" }, "20.20.2", "async"],
+    [{ THINKWATCH_TRACING_CONTEXT: " Explicit " }, "24.1.0", "explicit"],
+    [{ THINKWATCH_TRACING_CONTEXT: "bogus" }, "20.20.2", "explicit"],
+  ])("%j on Node %s → %s", (env, version, expected) => {
+    expect(tracingContextMode(env, version)).toBe(expected);
+  });
+});
+
 describe("spans when tracing is off", () => {
   it("makes nothing: no span, no context, no trace id, no parent from headers", async () => {
     const off = await startTracing({ env: {}, defaultServiceName: "test" });
     expect(tracingEnabled()).toBe(false);
     expect(startSpan("test", "anything")).toBeUndefined();
     expect(captureContext()).toBeUndefined();
+    expect(contextOf(undefined)).toBeUndefined();
+    expect(traceFieldsOf(undefined)).toEqual({});
     expect(activeTraceId()).toBeNull();
     expect(withSpan(undefined, () => 42)).toBe(42);
     await off.shutdown();
@@ -118,5 +135,47 @@ describe("spans when tracing is on (in-memory exporter)", () => {
 
     const line = JSON.parse(lines.find((l) => l.includes("inside the served span")) ?? "{}");
     expect(line).toMatchObject({ traceId, spanId: served?.spanContext().spanId });
+  });
+
+  it("keeps a context active only while withContext runs synchronously; after an await it is passed explicitly", async () => {
+    exporter.reset();
+    const request = startSpan("test", "request", { kind: SpanKind.SERVER });
+    const trace = contextOf(request);
+    if (request === undefined || trace === undefined) throw new Error("expected a span");
+    const { traceId, spanId } = request.spanContext();
+    expect(activeTraceId(trace)).toBe(traceId);
+    expect(traceFieldsOf(trace)).toEqual({ traceId, spanId });
+    let afterAwait: string | null = "unset";
+    let explicitChild: ReturnType<typeof startSpan>;
+    await withContext(trace, async () => {
+      // Synchronously inside: the active context is the request's.
+      expect(activeTraceId()).toBe(traceId);
+      const inside = startSpan("test", "sync child", { requireParent: true });
+      endSpan(inside);
+      await new Promise((resolve) => setImmediate(resolve));
+      // After the await nothing is active (no async hooks): a child needs its parent passed.
+      afterAwait = activeTraceId();
+      expect(startSpan("test", "lost child", { requireParent: true })).toBeUndefined();
+      explicitChild = startSpan("test", "explicit child", { requireParent: true, parent: trace });
+      endSpan(explicitChild);
+    });
+    expect(afterAwait).toBeNull();
+    // A throw inside restores the previous context.
+    expect(() =>
+      withContext(trace, () => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    expect(activeTraceId()).toBeNull();
+    endSpan(request);
+    const spans = await vi.waitFor(() => {
+      const finished = exporter.getFinishedSpans();
+      if (finished.length < 3) throw new Error(`${finished.length} spans exported so far`);
+      return finished;
+    });
+    const byName = new Map(spans.map((s) => [s.name, s]));
+    expect(byName.get("sync child")?.parentSpanContext?.spanId).toBe(spanId);
+    expect(byName.get("explicit child")?.parentSpanContext?.spanId).toBe(spanId);
+    expect(byName.has("lost child")).toBe(false);
   });
 });

@@ -2,6 +2,11 @@
  * Manual spans at ThinkWatch's own boundaries (HTTP in, NATS request/serve, JetStream publish/consume, upstream
  * calls). Off by default: until the SDK is started (sdk.ts) every function here returns at the first line, so a
  * request allocates no span, context or header when tracing is off.
+ *
+ * A parent is passed explicitly wherever work crosses an `await`: the HTTP span's context travels with the request
+ * (`c.get("trace")`, the gateway's request record) into the calls that make child spans (`parent`, or `withContext`
+ * around a call whose span starts synchronously). The active context (`context.active()`) is only what a synchronous
+ * `withSpan`/`withContext` set (explicit-context.ts), unless the process runs the AsyncLocalStorage manager.
  */
 import {
   type Attributes,
@@ -87,6 +92,11 @@ export function captureContext(): Context | undefined {
   return enabled ? context.active() : undefined;
 }
 
+/** The context in which the span is the parent, to pass along explicitly; undefined without a span. */
+export function contextOf(span: Span | undefined): Context | undefined {
+  return span === undefined ? undefined : trace.setSpan(context.active(), span);
+}
+
 /** Run fn inside a context captured earlier. */
 export function withContext<T>(captured: Context | undefined, fn: () => T): T {
   return captured === undefined ? fn() : context.with(captured, fn);
@@ -133,13 +143,24 @@ export function extractTraceContext(source: HeaderSource | undefined): Context {
   return propagation.extract(ROOT_CONTEXT, source, sourceGetter);
 }
 
-/** The trace id (32 hex) of the active span when it is sampled; null when tracing is off or nothing is traced. */
-export function activeTraceId(): string | null {
+/**
+ * The trace id (32 hex) of the span in the given context (the active one by default) when it is sampled; null when
+ * tracing is off or nothing is traced.
+ */
+export function activeTraceId(captured?: Context): string | null {
   if (!enabled) return null;
-  const span = trace.getActiveSpan();
+  const span = trace.getSpan(captured ?? context.active());
   if (span === undefined) return null;
   const spanContext = span.spanContext();
   return (spanContext.traceFlags & 1) === 1 ? spanContext.traceId : null;
+}
+
+/** The trace and span ids of the context's span for a log line's fields (sampled spans only); empty otherwise. */
+export function traceFieldsOf(captured: Context | undefined): { traceId?: string; spanId?: string } {
+  const span = captured === undefined ? undefined : trace.getSpan(captured);
+  if (span === undefined) return {};
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return (traceFlags & 1) === 1 ? { traceId, spanId } : {};
 }
 
 /** A link to the span of another piece of work (a batch's other members). */

@@ -13,3 +13,14 @@ export function tracingRequested(env: Record<string, string | undefined>): boole
   if (set("OTEL_TRACES_EXPORTER")) return (env.OTEL_TRACES_EXPORTER ?? "").trim().toLowerCase() !== "none";
   return set("OTEL_EXPORTER_OTLP_ENDPOINT") || set("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
 }
+
+/**
+ * How a span's parent is found: `explicit` (ThinkWatch passes each request's context along; no async hooks) or
+ * `async` (AsyncLocalStorage finds it across awaits). `THINKWATCH_TRACING_CONTEXT=explicit|async` decides; by
+ * default `async` on Node 24 and later, where AsyncLocalStorage no longer hooks every promise, `explicit` before.
+ */
+export function tracingContextMode(env: Record<string, string | undefined>, nodeVersion: string): "explicit" | "async" {
+  const asked = (env.THINKWATCH_TRACING_CONTEXT ?? "").trim().toLowerCase();
+  if (asked === "explicit" || asked === "async") return asked;
+  return Number(nodeVersion.split(".")[0]) >= 24 ? "async" : "explicit";
+}

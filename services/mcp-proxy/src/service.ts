@@ -89,7 +89,7 @@ export const mcpProxyService = defineService({
       grants,
       onToolCall: (outcome) => {
         observeToolCall(outcome);
-        publishToolCall(outbox, toolCallEvent(outcome));
+        publishToolCall(outbox, toolCallEvent(outcome), outcome.trace);
       },
     });
     const unwatchSessions = whenCollected(metrics, (sources) => sources.mcpSessions(() => sessions.counts()));

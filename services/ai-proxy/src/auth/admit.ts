@@ -12,9 +12,10 @@ import {
   type QuotaClient,
   type QuotaIndexHolder,
 } from "@thinkwatch/gateway-auth";
-import { requestHeader } from "@thinkwatch/http";
+import { type AppEnv, requestHeader } from "@thinkwatch/http";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo, ModelPrice, QuotaDecision, QuotaHeadroom, QuotaSubject } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 import type { Context } from "hono";
 import { costOf } from "../pricing/model-cost.js";
 import type { PricingHolder } from "../pricing/pricing-watch.js";
@@ -31,8 +32,13 @@ export interface AdmitDeps {
 }
 
 /** Step 1: the caller's key, checked for the AI gateway surface. */
-export function authenticate(deps: AdmitDeps, c: Context): Promise<ApiKeyInfo> {
-  return authenticateSurface(deps.keys, { header: (name) => requestHeader(c, name), url: c.req.url }, "ai_gateway");
+export function authenticate(deps: AdmitDeps, c: Context<AppEnv>): Promise<ApiKeyInfo> {
+  return authenticateSurface(
+    deps.keys,
+    { header: (name) => requestHeader(c, name), url: c.req.url },
+    "ai_gateway",
+    c.get("trace"),
+  );
 }
 
 /** Step 2: the routes that serve the model, and whether this key may use it. */
@@ -85,6 +91,7 @@ export async function checkQuota(
   route: Route,
   requestId: string,
   estimate: QuotaEstimate,
+  trace?: TraceContext,
 ): Promise<QuotaHeadroom | null> {
   const subjects = quotaSubjects(key, route.provider.id);
   if (!deps.quotaIndex.anyApplies("ai_gateway", subjects)) return null;
@@ -93,16 +100,19 @@ export async function checkQuota(
     cachedTokens: 0,
     outputTokens: estimate.maxOutputTokens,
   });
-  const decision = await deps.quota.check({
-    surface: "ai_gateway",
-    subjects,
-    requestId,
-    reservation: {
-      id: estimate.eventId,
-      weightedTokens: cost.weightedInputTokens + cost.weightedOutputTokens,
-      usd: cost.costUsd,
+  const decision = await deps.quota.check(
+    {
+      surface: "ai_gateway",
+      subjects,
+      requestId,
+      reservation: {
+        id: estimate.eventId,
+        weightedTokens: cost.weightedInputTokens + cost.weightedOutputTokens,
+        usd: cost.costUsd,
+      },
     },
-  });
+    trace,
+  );
   if (decision === null) return null;
   if (!decision.allowed) throw quotaRefusal(decision);
   return decision.tightest ?? null;

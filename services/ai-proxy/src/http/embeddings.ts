@@ -26,7 +26,7 @@ import { clientIpOf, userAgentOf } from "./client-info.js";
 export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): void {
   app.post("/v1/embeddings", async (c) => {
     const requestId = c.get("requestId");
-    const record = new RequestRecord(requestId, "openai_embeddings", clientIpOf(c), userAgentOf(c));
+    const record = new RequestRecord(requestId, "openai_embeddings", clientIpOf(c), userAgentOf(c), c.get("trace"));
     try {
       record.key = await authenticate(deps, c);
       const intake = deps.intake.admit(record.key.id);

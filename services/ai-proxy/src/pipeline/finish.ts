@@ -12,5 +12,5 @@ export function finishRequest(deps: GatewayDeps, record: RequestRecord): void {
   // After toEvent: usage an upstream did not report is estimated there, and counts against the route's cap too.
   if (record.route !== null) deps.caps.addTokens(record.route, record.usage.inputTokens + record.usage.outputTokens);
   deps.observeRequest(record, event);
-  if (event !== null) deps.outbox.enqueue(GatewayRequestCompleted, event, event.eventId);
+  if (event !== null) deps.outbox.enqueue(GatewayRequestCompleted, event, event.eventId, record.trace);
 }

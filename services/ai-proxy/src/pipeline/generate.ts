@@ -8,6 +8,7 @@
 import { AppError, toAppError } from "@thinkwatch/errors";
 import { type AppEnv, requestHeader } from "@thinkwatch/http";
 import { countTokensEstimate, decodeRequest } from "@thinkwatch/providers";
+import { withContext } from "@thinkwatch/tracing";
 import type { Context } from "hono";
 import { authenticate, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
@@ -46,7 +47,7 @@ export async function handleGenerate(
   url: UrlOptions = {},
 ): Promise<Response> {
   const requestId = c.get("requestId");
-  const record = new RequestRecord(requestId, spec.audit, clientIpOf(c), userAgentOf(c));
+  const record = new RequestRecord(requestId, spec.audit, clientIpOf(c), userAgentOf(c), c.get("trace"));
   // Aborted by the server when the client goes away; passed to the upstream call so it is cancelled too.
   const clientGone = c.req.raw.signal;
   try {
@@ -79,7 +80,7 @@ export async function handleGenerate(
     const sent = await sendWithRoutes(
       deps.routing,
       routes,
-      { stream: canonical.stream, signal: clientGone, requestId },
+      { stream: canonical.stream, signal: clientGone, requestId, trace: record.trace },
       (route) => {
         const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
         const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, formatChoice);
@@ -161,7 +162,9 @@ export async function handleGenerate(
     return streamed;
   } catch (caught) {
     const error = toAppError(caught);
-    if (error.code === "internal") deps.log.error({ err: caught, requestId }, "gateway request failed");
+    if (error.code === "internal") {
+      withContext(record.trace, () => deps.log.error({ err: caught, requestId }, "gateway request failed"));
+    }
     record.statusCode = error.status;
     record.errorCode = error.code;
     finishRequest(deps, record);

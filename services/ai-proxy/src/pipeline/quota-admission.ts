@@ -22,12 +22,19 @@ export function admitQuota(
 ): Promise<QuotaHeadroom | null> {
   record.price = deps.pricing.priceOf(route.model, route.upstreamModel);
   record.estimateInputTokens = estimate.inputTokens;
-  return checkQuota(deps, key, route, record.requestId, {
-    eventId: record.eventId,
-    inputTokens: () => record.estimatedInputTokens(),
-    maxOutputTokens: estimate.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-    price: record.price,
-  });
+  return checkQuota(
+    deps,
+    key,
+    route,
+    record.requestId,
+    {
+      eventId: record.eventId,
+      inputTokens: () => record.estimatedInputTokens(),
+      maxOutputTokens: estimate.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+      price: record.price,
+    },
+    record.trace,
+  );
 }
 
 /** The route that finally served (a fallback may be another upstream model): its price is the one recorded. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ApiKeyInfo, GatewayRequestEvent, InboundApi, ModelPrice } from "@thinkwatch/proto";
-import { activeTraceId } from "@thinkwatch/tracing";
+import { activeTraceId, type TraceContext } from "@thinkwatch/tracing";
 import { costOf, UNPRICED } from "../pricing/model-cost.js";
 import type { Route } from "../routing/model-router.js";
 
@@ -21,7 +21,7 @@ export class RequestRecord {
   readonly eventId = randomUUID();
   readonly startedAt = Date.now();
   /** The trace this request belongs to, for the audit row (null when tracing is off or the request is not sampled). */
-  readonly traceId = activeTraceId();
+  readonly traceId: string | null;
   private readonly startedHr = performance.now();
   key: ApiKeyInfo | null = null;
   route: Route | null = null;
@@ -52,7 +52,11 @@ export class RequestRecord {
     readonly inboundApi: InboundApi,
     readonly clientIp: string | null,
     readonly userAgent: string | null,
-  ) {}
+    /** The request span's context: the parent of the spans made for this request (quota, upstream, audit publish). */
+    readonly trace: TraceContext | undefined,
+  ) {
+    this.traceId = activeTraceId(trace);
+  }
 
   markFirstToken(): void {
     if (this.firstTokenAtMs === null) this.firstTokenAtMs = Math.round(performance.now() - this.startedHr);

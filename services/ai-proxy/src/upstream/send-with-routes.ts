@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AppError, toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { GatewaySettingsSchema } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Admission, CircuitBreakers } from "../routing/circuit-breakers.js";
 import type { ModelRoutes, Route } from "../routing/model-router.js";
@@ -54,6 +55,8 @@ export interface RouteSendOptions {
   /** The client's signal: when it aborts, the upstream call is cancelled and no further attempt is made. */
   signal: AbortSignal;
   requestId: string;
+  /** The gateway request's trace context, parent of each attempt's upstream span. */
+  trace?: TraceContext | undefined;
 }
 
 type Failure = { kind: "response"; response: UpstreamResponse; retryAfter: number | null } | { kind: "error"; error: AppError };
@@ -106,7 +109,13 @@ export async function sendWithRoutes<T>(
       }
       const { request, plan } = built;
       attempts++;
-      const outcome = await attempt(deps, route, admission, { ...request, signal: options.signal }, options.stream);
+      const outcome = await attempt(
+        deps,
+        route,
+        admission,
+        { ...request, signal: options.signal, trace: options.trace },
+        options.stream,
+      );
       if ("response" in outcome) return { route, plan, response: outcome.response, attempts };
       last = outcome.failure;
       lastAttempt = { route, plan };

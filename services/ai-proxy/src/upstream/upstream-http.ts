@@ -8,6 +8,7 @@
  */
 import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
+import type { TraceContext } from "@thinkwatch/tracing";
 import { Agent, type Dispatcher } from "undici";
 import { startUpstreamSpan } from "./upstream-span.js";
 
@@ -17,6 +18,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body?: Uint8Array | string;
   signal?: AbortSignal;
+  /** The gateway request's trace context: the parent of the upstream call's span. */
+  trace?: TraceContext | undefined;
 }
 
 export interface UpstreamTimeouts {
@@ -88,7 +91,7 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
     async send(request) {
       const timeouts = options.timeouts();
       const url = parsedUrl(request.url);
-      const traced = startUpstreamSpan(request.method, url, request.headers);
+      const traced = startUpstreamSpan(request.method, url, request.headers, request.trace);
       // One controller for the total timeout and the client's abort (AbortSignal.any costs far more per request).
       const controller = new AbortController();
       let timedOut = false;

@@ -3,7 +3,7 @@
  * (or a proxy in front of it) that traces joins the gateway's trace. Ends when the response head arrives; nothing
  * is made when tracing is off or the call happens outside a traced request.
  */
-import { endSpan, injectTraceRecord, SpanKind, startSpan } from "@thinkwatch/tracing";
+import { endSpan, injectTraceRecord, SpanKind, startSpan, type TraceContext } from "@thinkwatch/tracing";
 
 export interface UpstreamSpan {
   /** The request's headers plus traceparent/tracestate (a copy; the caller's record is not changed). */
@@ -12,10 +12,16 @@ export interface UpstreamSpan {
   fail(error: unknown): void;
 }
 
-export function startUpstreamSpan(method: string, url: URL, headers: Record<string, string>): UpstreamSpan | undefined {
+export function startUpstreamSpan(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  parent: TraceContext | undefined,
+): UpstreamSpan | undefined {
   const span = startSpan("ai-proxy", `${method} upstream`, {
     kind: SpanKind.CLIENT,
     requireParent: true,
+    ...(parent === undefined ? {} : { parent }),
     attributes: {
       "http.request.method": method,
       "server.address": url.hostname,

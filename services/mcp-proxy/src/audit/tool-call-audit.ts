@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Outbox } from "@thinkwatch/bus";
 import { McpToolCallCompleted, type McpToolCallEvent } from "@thinkwatch/proto";
-import { activeTraceId } from "@thinkwatch/tracing";
+import { activeTraceId, type TraceContext } from "@thinkwatch/tracing";
 import type { ToolCallOutcome } from "../session/gateway-session.js";
 
 const SECRET_NAME = /secret|token|password|passwd|api[_-]?key|authorization|credential|private[_-]?key|cookie/i;
@@ -27,7 +27,7 @@ export function redactArguments(value: unknown): string {
   return json.length > MAX_ARGUMENTS_CHARS ? `${json.slice(0, MAX_ARGUMENTS_CHARS)}…[truncated]` : json;
 }
 
-/** Built while the call's span is active, so the event carries its trace id (null when tracing is off). */
+/** The event carries the call's trace id (null when tracing is off or the call was not traced). */
 export function toolCallEvent(outcome: ToolCallOutcome): McpToolCallEvent {
   const session = outcome.session;
   const clientInfo = session.record.initialize.clientInfo as { name?: unknown; version?: unknown } | undefined;
@@ -36,7 +36,7 @@ export function toolCallEvent(outcome: ToolCallOutcome): McpToolCallEvent {
     eventId: randomUUID(),
     occurredAt: Date.now() - outcome.latencyMs,
     requestId: outcome.requestId,
-    traceId: activeTraceId(),
+    traceId: activeTraceId(outcome.trace),
     userId: session.key.userId,
     apiKeyId: session.key.id,
     teamId: session.key.teamId,
@@ -58,6 +58,6 @@ export function toolCallEvent(outcome: ToolCallOutcome): McpToolCallEvent {
   };
 }
 
-export function publishToolCall(outbox: Outbox, event: McpToolCallEvent): void {
-  outbox.enqueue(McpToolCallCompleted, event, event.eventId);
+export function publishToolCall(outbox: Outbox, event: McpToolCallEvent, trace: TraceContext | undefined): void {
+  outbox.enqueue(McpToolCallCompleted, event, event.eventId, trace);
 }

@@ -80,7 +80,7 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     if (!originAllowed(c, deps.allowedOrigins)) return fail(c, 403, JSON_RPC.invalidRequest, "Forbidden: origin not allowed");
     let key: ApiKeyInfo;
     try {
-      key = await authenticateSurface(deps.keys, c.req.raw, "mcp_gateway");
+      key = await authenticateSurface(deps.keys, c.req.raw, "mcp_gateway", c.get("trace"));
     } catch (caught) {
       const error = toAppError(caught);
       const headers: Record<string, string> =
@@ -186,6 +186,7 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
         serverId: admitted.serverId,
         requestId: c.get("requestId"),
         clientIp: clientIpOf(c),
+        trace: c.get("trace"),
       });
     }
     const batch = Array.isArray(json);
@@ -223,7 +224,7 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
         token: "",
         clientId: admitted.key.id,
         scopes: [],
-        extra: { requestId: c.get("requestId"), clientIp: clientIpOf(c) },
+        extra: { requestId: c.get("requestId"), clientIp: clientIpOf(c), trace: c.get("trace") },
       },
     };
     const requestIds = messages.filter((m) => "method" in m && "id" in m).map((m) => (m as { id: string | number }).id);
@@ -235,6 +236,7 @@ export function registerMcpEndpoint(app: Hono<AppEnv>, deps: McpEndpointDeps): v
     const quota = await admitToolCalls(deps.quota, session, admitted.key, messages, {
       requestId: c.get("requestId"),
       clientIp: clientIpOf(c),
+      trace: c.get("trace"),
     });
     const [lone] = quota.refused.values();
     if (lone !== undefined && messages.length === 1) {

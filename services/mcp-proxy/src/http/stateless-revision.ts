@@ -24,6 +24,7 @@ import {
 import type { Bus } from "@thinkwatch/bus";
 import type { Logger } from "@thinkwatch/log";
 import { type ApiKeyInfo, mcpStatelessResume, type QuotaHeadroom } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 import { headroomHeaders, refusalHeaders, type ToolCallQuotaDeps } from "../quota/tool-call-quota.js";
 import type { ServerRegistry } from "../registry/registry-watch.js";
 import { type DispatchOutcome, GATEWAY_SERVER_INFO, type GatewaySession, RpcAnswerError } from "../session/gateway-session.js";
@@ -44,6 +45,8 @@ export interface StatelessCaller {
   serverId: string | null;
   requestId: string;
   clientIp: string | null;
+  /** The HTTP request span's context: the parent of the tool call's span. */
+  trace: TraceContext | undefined;
   /** Set once quota admitted this request's tools/call before the SDK saw it (see serve). */
   admitted?: boolean;
 }
@@ -130,7 +133,7 @@ export function createStatelessRevision(
       session,
       caller.key,
       [{ jsonrpc: "2.0", id, method: "tools/call", params } as JSONRPCMessage],
-      { requestId: caller.requestId, clientIp: caller.clientIp },
+      { requestId: caller.requestId, clientIp: caller.clientIp, trace: caller.trace },
     );
     return { refused: admission.refused.get(String(id)) ?? null, headroom: admission.headroom };
   };
@@ -227,7 +230,7 @@ export function createStatelessRevision(
           token: "",
           clientId: caller.key.id,
           scopes: [],
-          extra: { requestId: caller.requestId, clientIp: caller.clientIp },
+          extra: { requestId: caller.requestId, clientIp: caller.clientIp, trace: caller.trace },
         },
       });
       return answerOf(outcome, caller.key.id);

@@ -6,6 +6,7 @@
  */
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { ApiKeyInfo, QuotaHeadroom } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 import { admitToolCall, type ToolCallQuotaDeps, type ToolCallRefusal } from "../quota/tool-call-quota.js";
 import type { GatewaySession } from "../session/gateway-session.js";
 import { JSON_RPC, rpcError } from "./json-rpc.js";
@@ -45,7 +46,7 @@ export async function admitToolCalls(
   session: GatewaySession,
   key: ApiKeyInfo,
   messages: JSONRPCMessage[],
-  context: { requestId: string; clientIp: string | null },
+  context: { requestId: string; clientIp: string | null; trace: TraceContext | undefined },
 ): Promise<ToolCallsAdmission> {
   const admission: ToolCallsAdmission = { refused: new Map(), headroom: null };
   // The cheap path: no rule on the MCP gateway anywhere, nothing to resolve or ask.
@@ -57,7 +58,7 @@ export async function admitToolCalls(
       // Calls the session refuses anyway (not allowed, unknown tool) are left to it and not counted.
       const target = await session.toolTarget(call.name).catch(() => null);
       if (target === null) return;
-      const result = await admitToolCall(deps, key, target.server.id, context.requestId);
+      const result = await admitToolCall(deps, key, target.server.id, context.requestId, context.trace);
       if (result.allowed) {
         const headroom = result.headroom;
         if (headroom !== null && (admission.headroom === null || headroom.remaining < admission.headroom.remaining)) {

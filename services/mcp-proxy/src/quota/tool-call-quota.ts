@@ -5,6 +5,7 @@
  */
 import type { QuotaClient, QuotaIndexHolder } from "@thinkwatch/gateway-auth";
 import type { ApiKeyInfo, QuotaHeadroom, QuotaSubject } from "@thinkwatch/proto";
+import type { TraceContext } from "@thinkwatch/tracing";
 
 export interface ToolCallQuotaDeps {
   quota: QuotaClient;
@@ -38,10 +39,11 @@ export async function admitToolCall(
   key: ApiKeyInfo,
   serverId: string,
   requestId: string,
+  trace?: TraceContext,
 ): Promise<ToolCallAdmission> {
   const subjects = mcpQuotaSubjects(key, serverId);
   if (!deps.quotaIndex.anyApplies("mcp_gateway", subjects)) return { allowed: true, headroom: null };
-  const decision = await deps.quota.check({ surface: "mcp_gateway", subjects, requestId });
+  const decision = await deps.quota.check({ surface: "mcp_gateway", subjects, requestId }, trace);
   if (decision === null) return { allowed: true, headroom: null };
   if (decision.allowed) return { allowed: true, headroom: decision.tightest ?? null };
   const rejected = decision.rejectedBy;

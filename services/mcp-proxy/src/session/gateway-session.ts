@@ -32,7 +32,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
 import type { ApiKeyInfo } from "@thinkwatch/proto";
-import { endSpan, startSpan, withSpan } from "@thinkwatch/tracing";
+import { contextOf, endSpan, startSpan, type TraceContext, withContext } from "@thinkwatch/tracing";
 import { exposedName, exposedUri, PREFIX_SEPARATOR, parseExposedUri } from "../catalog/names.js";
 import { type Located, paginate, SessionCatalog } from "../catalog/session-catalog.js";
 import type { ToolPolicy } from "../policy/tool-policy.js";
@@ -63,6 +63,8 @@ export interface ToolCallOutcome {
   errorMessage: string | null;
   result: unknown;
   latencyMs: number;
+  /** The tool call span's context when traced: its audit event carries the trace id and its publish joins it. */
+  trace?: TraceContext | undefined;
 }
 
 export interface SessionOptions {
@@ -239,7 +241,11 @@ export class GatewaySession {
   }
 
   /** One tools/call: policy, locate, relay with progress, audit (the span around it is opened by the handler). */
-  private async callTool(request: CallToolRequest, extra: ToolCallExtra): Promise<CallToolResult> {
+  private async callTool(
+    request: CallToolRequest,
+    extra: ToolCallExtra,
+    trace: TraceContext | undefined,
+  ): Promise<CallToolResult> {
     const started = performance.now();
     const exposed = request.params.name;
     const via = (extra.authInfo?.extra ?? {}) as { requestId?: unknown; clientIp?: unknown };
@@ -254,6 +260,7 @@ export class GatewaySession {
         exposedToolName: exposed,
         arguments: request.params.arguments ?? {},
         latencyMs: Math.round(performance.now() - started),
+        trace,
       });
     const single = this.record.serverId === null ? undefined : this.servers()[0];
     if (!this.options.policy.allows(single === undefined ? exposed : exposedName(single.prefix, exposed))) {
@@ -282,30 +289,33 @@ export class GatewaySession {
     const progressToken = request.params._meta?.progressToken;
     const relayed: Array<Promise<unknown>> = [];
     try {
-      const result = (await this.upstreams.withClient(located.server, (client) =>
-        client.callTool(
-          {
-            name: located.original,
-            ...(request.params.arguments === undefined ? {} : { arguments: request.params.arguments }),
-          },
-          undefined,
-          {
-            signal: extra.signal,
-            timeout: this.options.callTimeoutMs,
-            resetTimeoutOnProgress: true,
-            ...(progressToken === undefined
-              ? {}
-              : {
-                  onprogress: (progress) => {
-                    relayed.push(
-                      extra
-                        .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
-                        .catch(() => undefined),
-                    );
-                  },
-                }),
-          },
-        ),
+      const result = (await this.upstreams.withClient(
+        located.server,
+        (client) =>
+          client.callTool(
+            {
+              name: located.original,
+              ...(request.params.arguments === undefined ? {} : { arguments: request.params.arguments }),
+            },
+            undefined,
+            {
+              signal: extra.signal,
+              timeout: this.options.callTimeoutMs,
+              resetTimeoutOnProgress: true,
+              ...(progressToken === undefined
+                ? {}
+                : {
+                    onprogress: (progress) => {
+                      relayed.push(
+                        extra
+                          .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
+                          .catch(() => undefined),
+                      );
+                    },
+                  }),
+            },
+          ),
+        trace,
       )) as CallToolResult;
       // The client must see every progress notification before the result that ends the request.
       await Promise.all(relayed);
@@ -391,8 +401,10 @@ export class GatewaySession {
     arguments: unknown;
     errorCode: string;
     errorMessage: string;
+    trace?: TraceContext | undefined;
   }): void {
     this.options.onToolCall({
+      trace: call.trace,
       session: this,
       requestId: call.requestId,
       clientIp: call.clientIp,
@@ -440,11 +452,15 @@ export class GatewaySession {
     });
 
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+      // The parent is the HTTP request's span, handed over with the message (the SDK's dispatch crosses awaits).
+      const parent = (extra.authInfo?.extra as { trace?: TraceContext } | undefined)?.trace;
       const span = startSpan("mcp-proxy", "tools/call", {
         requireParent: true,
         attributes: { "mcp.tool.name": request.params.name },
+        ...(parent === undefined ? {} : { parent }),
       });
-      return withSpan(span, () => this.callTool(request, extra)).then(
+      const trace = contextOf(span);
+      return withContext(trace, () => this.callTool(request, extra, trace)).then(
         (result) => {
           endSpan(span, result.isError === true ? new Error("tool_error") : undefined);
           return result;

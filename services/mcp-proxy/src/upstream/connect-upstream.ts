@@ -12,7 +12,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import type { UpstreamServer } from "../registry/registry-watch.js";
 import { deliverResponsesAfterNotifications } from "./ordered-delivery.js";
-import type { UpstreamFetch } from "./upstream-fetch.js";
+import type { UpstreamFetch, UpstreamTrace } from "./upstream-fetch.js";
 
 export const GATEWAY_CLIENT_INFO = { name: "thinkwatch-mcp-gateway", version: "0.1.0" };
 
@@ -20,12 +20,14 @@ export const GATEWAY_CLIENT_INFO = { name: "thinkwatch-mcp-gateway", version: "0
 export type AuthHeaders = () => Promise<Record<string, string>>;
 const NO_AUTH: AuthHeaders = async () => ({});
 
-function transportFor(server: UpstreamServer, http: UpstreamFetch, auth: AuthHeaders): Transport {
+function transportFor(server: UpstreamServer, http: UpstreamFetch, auth: AuthHeaders, trace: UpstreamTrace): Transport {
   switch (server.transport) {
     case "streamable_http":
-      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets, auth) });
+      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), {
+        fetch: http.withHeaders(server.secrets, auth, trace),
+      });
     case "sse":
-      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets, auth) });
+      return new SSEClientTransport(new URL(requireUrl(server)), { fetch: http.withHeaders(server.secrets, auth, trace) });
     case "stdio": {
       if (server.command === null) throw new Error(`stdio server ${server.name} has no command`);
       return new StdioClientTransport({
@@ -49,9 +51,10 @@ export async function connectUpstream(
   timeoutMs: number,
   http: UpstreamFetch,
   auth: AuthHeaders = NO_AUTH,
+  trace: UpstreamTrace = () => undefined,
 ): Promise<Client> {
   const client = new Client(GATEWAY_CLIENT_INFO, { capabilities });
-  const transport = transportFor(server, http, auth);
+  const transport = transportFor(server, http, auth, trace);
   try {
     await client.connect(transport, { timeout: timeoutMs });
   } catch (caught) {

@@ -17,6 +17,7 @@ import {
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "@thinkwatch/log";
+import type { TraceContext } from "@thinkwatch/tracing";
 import type { UpstreamServer } from "../registry/registry-watch.js";
 import { type AuthHeaders, connectUpstream } from "./connect-upstream.js";
 import type { UpstreamFetch } from "./upstream-fetch.js";
@@ -50,6 +51,8 @@ function relayableCapabilities(downstream: ClientCapabilities): ClientCapabiliti
 export class SessionUpstreams {
   private readonly entries = new Map<string, Entry>();
   private closed = false;
+  /** Per server, the trace contexts of the traced calls in flight on it (see traceOf). */
+  private readonly tracedCalls = new Map<string, Set<TraceContext>>();
 
   constructor(
     private readonly relay: DownstreamRelay,
@@ -72,8 +75,39 @@ export class SessionUpstreams {
     return client;
   }
 
-  /** Run `call` on the server's client; if the upstream lost our session, reconnect once and run it again. */
-  async withClient<T>(server: UpstreamServer, call: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * Run `call` on the server's client; if the upstream lost our session, reconnect once and run it again. `trace`:
+   * the calling tool call's context, the parent of the upstream HTTP spans made meanwhile (connecting included).
+   */
+  async withClient<T>(server: UpstreamServer, call: (client: Client) => Promise<T>, trace?: TraceContext): Promise<T> {
+    if (trace === undefined) return this.run(server, call);
+    let inFlight = this.tracedCalls.get(server.id);
+    if (inFlight === undefined) {
+      inFlight = new Set();
+      this.tracedCalls.set(server.id, inFlight);
+    }
+    inFlight.add(trace);
+    try {
+      return await this.run(server, call);
+    } finally {
+      inFlight.delete(trace);
+      if (inFlight.size === 0 && this.tracedCalls.get(server.id) === inFlight) this.tracedCalls.delete(server.id);
+    }
+  }
+
+  /**
+   * The parent of an HTTP request the SDK's transport makes to the server now. The SDK calls our fetch from inside
+   * its own promise chains, so the call that caused it is known only when it is the one traced call in flight on
+   * that server; with several, the request gets no span rather than one in another call's (another trace's) tree.
+   */
+  private traceOf(serverId: string): TraceContext | undefined {
+    const inFlight = this.tracedCalls.get(serverId);
+    if (inFlight === undefined || inFlight.size !== 1) return undefined;
+    for (const trace of inFlight) return trace;
+    return undefined;
+  }
+
+  private async run<T>(server: UpstreamServer, call: (client: Client) => Promise<T>): Promise<T> {
     const first = await this.client(server);
     try {
       return await call(first);
@@ -103,7 +137,9 @@ export class SessionUpstreams {
 
   private async open(server: UpstreamServer): Promise<Client> {
     const offered = relayableCapabilities(this.relay.capabilities());
-    const client = await connectUpstream(server, offered, this.connectTimeoutMs, this.http, this.authFor(server));
+    const client = await connectUpstream(server, offered, this.connectTimeoutMs, this.http, this.authFor(server), () =>
+      this.traceOf(server.id),
+    );
     const relay = this.relay;
     const forward = (request: { method: string; params?: unknown }) =>
       relay.request(server, request.method, request.params) as never;

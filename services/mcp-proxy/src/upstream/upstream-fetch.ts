@@ -6,7 +6,7 @@
  * upstream names cannot reach what the upstream itself could not.
  */
 import { createEgressConnector, createEgressFetch, type EgressPolicy } from "@thinkwatch/egress";
-import { endSpan, injectTraceHeaders, SpanKind, startSpan } from "@thinkwatch/tracing";
+import { endSpan, injectTraceHeaders, SpanKind, startSpan, type TraceContext } from "@thinkwatch/tracing";
 import { Agent, fetch as undiciFetch } from "undici";
 
 function hostOf(input: string | URL | Request): string {
@@ -17,12 +17,15 @@ function hostOf(input: string | URL | Request): string {
   }
 }
 
+/** The trace context of the tool call an upstream request is made for, asked when the request is made. */
+export type UpstreamTrace = () => TraceContext | undefined;
+
 export interface UpstreamFetch {
   /**
    * fetch() for the SDK's client transports: the server's configured headers on every request and, asked afresh each
    * time (so a refreshed token is used at once), its auth headers.
    */
-  withHeaders(extra: Record<string, string>, auth?: () => Promise<Record<string, string>>): typeof fetch;
+  withHeaders(extra: Record<string, string>, auth?: () => Promise<Record<string, string>>, trace?: UpstreamTrace): typeof fetch;
   /** fetch() for OAuth discovery and token requests on an upstream's behalf: the egress policy, no server headers. */
   oauthFetch: typeof fetch;
   close(): Promise<void>;
@@ -38,8 +41,9 @@ export function createUpstreamFetch(
   const agent = new Agent({ connect: createEgressConnector({ policy, timeout: connectTimeoutMs }), keepAliveTimeout: 30_000 });
   const oauth = createEgressFetch({ policy, timeout: connectTimeoutMs });
   return {
-    withHeaders(extra, auth) {
+    withHeaders(extra, auth, trace) {
       return (async (input: string | URL | Request, init?: RequestInit) => {
+        const parent = trace?.();
         const headers = new Headers(init?.headers);
         for (const [name, value] of Object.entries(extra)) headers.set(name, value);
         if (auth !== undefined) for (const [name, value] of Object.entries(await auth())) headers.set(name, value);
@@ -48,6 +52,7 @@ export function createUpstreamFetch(
           kind: SpanKind.CLIENT,
           requireParent: true,
           attributes: { "http.request.method": init?.method ?? "GET", "server.address": hostOf(input) },
+          ...(parent === undefined ? {} : { parent }),
         });
         if (span === undefined) return undiciFetch(input as never, { ...(init as object), headers, dispatcher: agent } as never);
         injectTraceHeaders(span, headers);

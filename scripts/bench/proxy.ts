@@ -9,7 +9,9 @@
  * machine. Two fleets side by side (each in its own namespace), one with tracing off and one with tracing on, loaded
  * in interleaved rounds (off/on, then on/off, …) so a burst of other work hits both alike; prints req/s and the fleet
  * process's CPU per 1,000 requests for each round, and the medians. `--rate` holds both at the same request rate
- * (below saturation), so CPU per request compares the same work with the same batching.
+ * (below saturation), so CPU per request compares the same work with the same batching. `--sampler always_off`
+ * (any OTEL_TRACES_SAMPLER value) runs the "on" fleet with that sampler instead of sampling 1.0: spans are made but not
+ * recorded, which separates the cost of carrying trace context from the cost of recording and exporting spans.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     compare: { type: "boolean", default: false },
     rounds: { type: "string", default: "4" },
     rate: { type: "string" },
+    sampler: { type: "string", default: "parentbased_traceidratio" },
   },
 });
 const connections = Number(values.connections);
@@ -85,9 +88,11 @@ async function loadGateway(gateway: BenchGateway, lane: string, seconds: number)
   return { result, cpuMsPerRequest: cpuMs / Math.max(1, result.requests) };
 }
 
+const samplerName = values.sampler === "parentbased_traceidratio" ? "1.0" : values.sampler;
+
 const tracingEnv = (sinkUrl: string) => ({
   OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
-  OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+  OTEL_TRACES_SAMPLER: values.sampler,
   OTEL_TRACES_SAMPLER_ARG: "1.0",
 });
 
@@ -108,7 +113,7 @@ if (values.compare) {
     await prepare(off);
     await prepare(on);
     console.log(
-      `proxy tracing cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; tracing on = sampling 1.0, OTLP to a local sink`,
+      `proxy tracing cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; tracing on = sampler ${samplerName}, OTLP to a local sink`,
     );
     // A warm-up of each (JIT, pools), not measured.
     await loadGateway(off, "warm-up", 3);
@@ -156,7 +161,7 @@ if (values.compare) {
   try {
     await prepare(gateway);
     console.log(
-      `proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions, tracing ${sink === null ? "off" : "on (sampling 1.0, OTLP to a local sink)"}`,
+      `proxy benchmark: ${connections} connections, ${durationSeconds} s per lane, non-streaming chat completions, tracing ${sink === null ? "off" : `on (sampler ${samplerName}, OTLP to a local sink)`}`,
     );
     // A short warm-up per lane (JIT, pools), not measured.
     const direct = {

@@ -10,6 +10,18 @@ const SURFACE_NAMES: Record<Surface, string> = { ai_gateway: "AI gateway", mcp_g
 export type PresentedRequest = Request | { header: HeaderLookup; url: string };
 
 export async function authenticateSurface(keys: KeyVerifier, request: PresentedRequest, surface: Surface): Promise<ApiKeyInfo> {
+  return authenticateSurfaceNow(keys, request, surface);
+}
+
+/**
+ * As authenticateSurface, without a promise when the key cache decides (the gateway's hot path): returns the key or
+ * throws at once; a promise only when key-service is asked.
+ */
+export function authenticateSurfaceNow(
+  keys: KeyVerifier,
+  request: PresentedRequest,
+  surface: Surface,
+): ApiKeyInfo | Promise<ApiKeyInfo> {
   const presented = extractPresentedKey(request instanceof Request ? request.headers : request.header, request.url);
   if (presented === null) {
     throw new AppError(
@@ -17,7 +29,11 @@ export async function authenticateSurface(keys: KeyVerifier, request: PresentedR
       "missing API key: send a ThinkWatch key (tw-…) as Authorization: Bearer, x-api-key, x-goog-api-key or api-key",
     );
   }
-  const key = await keys.verify(presented);
+  const key = keys.verifyNow(presented);
+  return key instanceof Promise ? key.then((verified) => enabledFor(verified, surface)) : enabledFor(key, surface);
+}
+
+function enabledFor(key: ApiKeyInfo, surface: Surface): ApiKeyInfo {
   if (!key.surfaces.includes(surface))
     throw new AppError("forbidden", `this API key is not enabled for the ${SURFACE_NAMES[surface]}`);
   return key;

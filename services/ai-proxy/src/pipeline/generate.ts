@@ -7,7 +7,7 @@
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
 import { type AppEnv, requestHeader } from "@thinkwatch/http";
-import { countTokensEstimate, decodeRequest } from "@thinkwatch/providers";
+import { countTokensEstimate, decodeRequest, type UpstreamFormat } from "@thinkwatch/providers";
 import type { Context } from "hono";
 import { authenticate, routeModel } from "../auth/admit.js";
 import type { GatewayDeps } from "../deps.js";
@@ -15,7 +15,7 @@ import { clientIpOf, userAgentOf } from "../http/client-info.js";
 import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
-import { sendWithRoutes } from "../upstream/send-with-routes.js";
+import { type RoutedResponse, sendWithRoutes } from "../upstream/send-with-routes.js";
 import { conversionPolicy, forwardedQuery, withDroppedHeader } from "./conversion-policy.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
@@ -23,7 +23,7 @@ import { admitQuota, priceServedRoute } from "./quota-admission.js";
 import { RequestRecord } from "./request-record.js";
 import { streamResponse } from "./stream-response.js";
 import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
-import { upstreamBody } from "./upstream-body.js";
+import { type UpstreamBody as PlannedBody, upstreamBody } from "./upstream-body.js";
 import { upstreamFormatFor } from "./upstream-format.js";
 import { startTokensEstimate } from "./usage.js";
 
@@ -50,7 +50,10 @@ export async function handleGenerate(
   // Aborted by the server when the client goes away; passed to the upstream call so it is cancelled too.
   const clientGone = c.req.raw.signal;
   try {
-    record.key = await authenticate(deps, c);
+    // The steps below answer without a promise when nothing must be waited for (a cached key, no quota rule): each
+    // await costs the hot path a few promises and a trip through the microtask queue.
+    const key = authenticate(deps, c);
+    record.key = key instanceof Promise ? await key : key;
     const intake = deps.intake.admit(record.key.id);
     record.atFinish.push(intake.release);
     const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);
@@ -68,19 +71,18 @@ export async function handleGenerate(
     const reasoning = canonical.reasoning?.enabled === true;
     const formatChoice = deps.conversionDefaults();
     const policy = conversionPolicy(c, deps, record.key);
-    const headroom = await admitQuota(deps, record.key, record, record.route, {
+    const admitted = admitQuota(deps, record.key, record, record.route, {
       inputTokens: () => countTokensEstimate(canonical),
       maxOutputTokens: canonical.maxTokens,
     });
+    const headroom = admitted instanceof Promise ? await admitted : admitted;
 
     // Each route may be another provider and format: the format, body and headers are planned per route as the
     // router tries them (a route whose conversion strict mode refuses is skipped for the others).
     record.markUpstreamStart();
-    const sent = await sendWithRoutes(
-      deps.routing,
-      routes,
-      { stream: canonical.stream, signal: clientGone, requestId },
-      (route) => {
+    let sent: RoutedResponse<{ format: UpstreamFormat; planned: PlannedBody }>;
+    try {
+      sent = await sendWithRoutes(deps.routing, routes, { stream: canonical.stream, signal: clientGone, requestId }, (route) => {
         const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
         const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, formatChoice);
         const planned = upstreamBody(
@@ -112,8 +114,10 @@ export async function handleGenerate(
           passHeaders,
         });
         return { request, plan: { format, planned } };
-      },
-    ).finally(intake.releaseBody);
+      });
+    } finally {
+      intake.releaseBody();
+    }
     const { format, planned } = sent.plan;
     const upstream = sent.response;
     record.route = sent.route;
@@ -136,7 +140,7 @@ export async function handleGenerate(
       return answer;
     }
     if (!canonical.stream) {
-      const response = await unaryResponse(context, upstream);
+      const response = unaryResponse(context, upstream.body.buffered ?? (await upstream.body.bytes()));
       finishRequest(deps, record);
       setRateLimitHeaders(response.headers, headroom);
       return withDroppedHeader(response, planned.dropped);

@@ -24,9 +24,9 @@ export interface UnaryContext {
   requestId: string;
 }
 
-export async function unaryResponse(ctx: UnaryContext, upstream: UpstreamResponse): Promise<Response> {
+/** `bytes`: the whole upstream body (already read inside the retry loop). */
+export function unaryResponse(ctx: UnaryContext, bytes: Uint8Array): Response {
   const headers = { "content-type": "application/json", "x-request-id": ctx.requestId };
-  const bytes = new Uint8Array(await upstream.body.arrayBuffer());
   ctx.record.markFirstToken();
   let json: unknown;
   try {

@@ -57,8 +57,8 @@ describe("the listener's mount dispatch", () => {
 
   it("passes the env on to the mounted app", async () => {
     const root = new Hono();
-    const app = new Hono<{ Bindings: { tag: string } }>();
-    app.get("*", (c) => c.text(c.env.tag));
+    const app = new Hono();
+    app.get("*", (c) => c.text((c.env as { tag: string }).tag));
     const fetch = createMountDispatch(root, [{ path: "/v1/*", app }]);
     const response = await fetch(new Request("http://localhost/v1/x"), { tag: "node" });
     expect(await response.text()).toBe("node");

@@ -9,7 +9,7 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { consoleErrorBody } from "./console-error.js";
 import { requestHeader } from "./request-header.js";
-import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
+import { isCarryingRequestId, REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 import { traceRequests } from "./trace-requests.js";
 
 export interface AppEnv {
@@ -55,7 +55,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
  * headers prepared up front would be thrown away by every handler that returns its own Response.
  */
 function addRequestId(c: Context<AppEnv>, requestId: string): void {
-  if (c.res.headers.has(REQUEST_ID_HEADER)) return;
+  if (isCarryingRequestId(c.res) || c.res.headers.has(REQUEST_ID_HEADER)) return;
   try {
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
   } catch {

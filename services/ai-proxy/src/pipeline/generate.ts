@@ -140,10 +140,10 @@ export async function handleGenerate(
       return answer;
     }
     if (!canonical.stream) {
-      const response = unaryResponse(context, upstream.body.buffered ?? (await upstream.body.bytes()));
+      const bytes = upstream.body.buffered ?? (await upstream.body.bytes());
+      const response = unaryResponse(context, bytes, headroom, planned.dropped);
       finishRequest(deps, record);
-      setRateLimitHeaders(response.headers, headroom);
-      return withDroppedHeader(response, planned.dropped);
+      return response;
     }
     record.streamed = true;
     const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);

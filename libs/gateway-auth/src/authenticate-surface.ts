@@ -16,6 +16,20 @@ export async function authenticateSurface(
   surface: Surface,
   trace?: TraceContext,
 ): Promise<ApiKeyInfo> {
+  return authenticateSurfaceNow(keys, request, surface, trace);
+}
+
+/**
+ * As authenticateSurface, without a promise when the key cache decides (the gateway's hot path): returns the key or
+ * throws at once; a promise only when key-service is asked (`trace`: the request's context, parent of that request's
+ * span).
+ */
+export function authenticateSurfaceNow(
+  keys: KeyVerifier,
+  request: PresentedRequest,
+  surface: Surface,
+  trace?: TraceContext,
+): ApiKeyInfo | Promise<ApiKeyInfo> {
   const presented = extractPresentedKey(request instanceof Request ? request.headers : request.header, request.url);
   if (presented === null) {
     throw new AppError(
@@ -23,7 +37,11 @@ export async function authenticateSurface(
       "missing API key: send a ThinkWatch key (tw-…) as Authorization: Bearer, x-api-key, x-goog-api-key or api-key",
     );
   }
-  const key = await keys.verify(presented, trace);
+  const key = keys.verifyNow(presented, trace);
+  return key instanceof Promise ? key.then((verified) => enabledFor(verified, surface)) : enabledFor(key, surface);
+}
+
+function enabledFor(key: ApiKeyInfo, surface: Surface): ApiKeyInfo {
   if (!key.surfaces.includes(surface))
     throw new AppError("forbidden", `this API key is not enabled for the ${SURFACE_NAMES[surface]}`);
   return key;

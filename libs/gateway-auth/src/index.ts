@@ -4,7 +4,7 @@
  * memory and concurrency of what a key sends (intake limits).
  */
 
-export { authenticateSurface, type PresentedRequest } from "./authenticate-surface.js";
+export { authenticateSurface, authenticateSurfaceNow, type PresentedRequest } from "./authenticate-surface.js";
 export { extractPresentedKey, type HeaderLookup } from "./extract-key.js";
 export {
   BODY_MEMORY_FACTOR,

@@ -23,9 +23,12 @@ export interface IntakeSettings {
 /** Memory one body byte costs while its request is handled (see above). */
 export const BODY_MEMORY_FACTOR = 4;
 
+/** A request body as read: its bytes and their JSON. */
+export type ReadBody = { raw: Uint8Array; json: unknown };
+
 export interface IntakeLease {
   /** Read the JSON body, counting its bytes against the process budget until `releaseBody()`. */
-  readBody(c: Context, limitBytes: number): Promise<{ raw: Uint8Array; json: unknown }>;
+  readBody(c: Context, limitBytes: number): Promise<ReadBody>;
   /** The body is no longer needed (the upstream call is over). */
   releaseBody(): void;
   /** The request is over: frees the key's slot (and the body bytes, if still held). */
@@ -72,15 +75,23 @@ export function createIntakeLimits(settings: () => IntakeSettings): IntakeLimits
         held = 0;
       };
       return {
-        async readBody(c, limitBytes) {
+        readBody(c, limitBytes) {
+          // Not an async function: the Node path settles one promise of its own, and refusals still reject.
           const declared = Number(requestHeader(c, "content-length") ?? "NaN");
           if (Number.isFinite(declared) && declared > limitBytes) {
-            throw new AppError("payload_too_large", `request body is ${declared} bytes; the limit is ${limitBytes} bytes`);
+            return Promise.reject(
+              new AppError("payload_too_large", `request body is ${declared} bytes; the limit is ${limitBytes} bytes`),
+            );
           }
           // A declared length is reserved before reading a byte; a chunked body is reserved as it arrives.
-          if (Number.isFinite(declared)) reserve(declared);
-          const raw = await readCounted(c, limitBytes, Number.isFinite(declared) ? () => undefined : reserve);
-          return { raw, json: parseJsonBody(raw) };
+          if (Number.isFinite(declared)) {
+            try {
+              reserve(declared);
+            } catch (caught) {
+              return Promise.reject(caught);
+            }
+          }
+          return readCounted(c, limitBytes, Number.isFinite(declared) ? () => undefined : reserve);
         },
         releaseBody,
         release() {
@@ -96,9 +107,13 @@ export function createIntakeLimits(settings: () => IntakeSettings): IntakeLimits
   };
 }
 
-async function readCounted(c: Context, limitBytes: number, reserve: (bytes: number) => void): Promise<Uint8Array> {
+function readCounted(c: Context, limitBytes: number, reserve: (bytes: number) => void): Promise<ReadBody> {
   const incoming: IncomingMessage | null = nodeIncoming(c);
   if (incoming !== null) return readNodeCounted(incoming, limitBytes, reserve);
+  return readWebCounted(c, limitBytes, reserve).then(parsed);
+}
+
+async function readWebCounted(c: Context, limitBytes: number, reserve: (bytes: number) => void): Promise<Uint8Array> {
   const source = c.req.raw.body as AsyncIterable<Uint8Array> | null;
   if (source === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
@@ -116,12 +131,17 @@ async function readCounted(c: Context, limitBytes: number, reserve: (bytes: numb
  * The Node request's body by its events (an async iterator over the stream costs several promises per chunk). On a
  * refusal the rest of the upload is discarded by the server, not kept.
  */
-function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve: (bytes: number) => void): Promise<Uint8Array> {
+function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve: (bytes: number) => void): Promise<ReadBody> {
   if (incoming.destroyed || incoming.readableEnded) {
     // Gone (or already read) before the gateway got to the body: nothing more will arrive.
-    return incoming.complete && incoming.readableEnded
-      ? Promise.resolve(new Uint8Array(0))
-      : Promise.reject(new AppError("bad_request", "the client closed the request", { status: 499 }));
+    if (!(incoming.complete && incoming.readableEnded)) {
+      return Promise.reject(new AppError("bad_request", "the client closed the request", { status: 499 }));
+    }
+    try {
+      return Promise.resolve(parsed(new Uint8Array(0)));
+    } catch (caught) {
+      return Promise.reject(caught);
+    }
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -150,7 +170,11 @@ function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve:
     };
     const onEnd = () => {
       cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+      try {
+        resolve(parsed(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)));
+      } catch (caught) {
+        reject(caught);
+      }
     };
     const onError = (error: Error) => fail(error);
     // The client went away before the body was complete.
@@ -162,4 +186,9 @@ function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve:
     incoming.on("error", onError);
     incoming.on("close", onClose);
   });
+}
+
+/** The body's bytes and their JSON (parsed as the read ends, in the same settlement). */
+function parsed(raw: Uint8Array): ReadBody {
+  return { raw, json: parseJsonBody(raw) };
 }

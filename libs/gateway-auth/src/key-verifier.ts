@@ -34,6 +34,11 @@ export interface KeyVerifierOptions {
 export interface KeyVerifier {
   /** `trace`: the request's context, parent of the key-service request span when the key is not cached. */
   verify(plaintext: string, trace?: TraceContext): Promise<ApiKeyInfo>;
+  /**
+   * As verify, without a promise when the cache decides (a hit, or a remembered refusal): the key, or the error
+   * thrown at once; a promise only when key-service must be asked. The gateway's hot path.
+   */
+  verifyNow(plaintext: string, trace?: TraceContext): ApiKeyInfo | Promise<ApiKeyInfo>;
   size(): number;
   /** Report the keys used since the last report now (also runs on a timer). */
   flushUsage(): Promise<void>;
@@ -105,29 +110,37 @@ export function createKeyVerifier(bus: Bus, options: KeyVerifierOptions = {}): K
   const timer = setInterval(() => void flushUsage(), options.usageFlushMs ?? DEFAULT_USAGE_FLUSH_MS);
   timer.unref();
 
+  /** The key of a cache entry, if it may be used at `at` (expiry and rotation grace are checked here, not cached). */
+  const admitEntry = (entry: Entry, at: number): ApiKeyInfo => {
+    if (!entry.ok) throw entry.error;
+    const key = entry.key;
+    if (key.expiresAt !== null && key.expiresAt <= at) throw new AppError("invalid_api_key", "this API key has expired");
+    if (key.graceEndsAt !== null && key.graceEndsAt <= at) {
+      throw new AppError("invalid_api_key", "this API key was rotated and its grace period has ended; use its successor");
+    }
+    used.add(key.id);
+    return key;
+  };
+
+  const verifyNow = (plaintext: string, trace?: TraceContext): ApiKeyInfo | Promise<ApiKeyInfo> => {
+    if (!looksLikeVirtualKey(plaintext)) throw NOT_A_KEY;
+    const hash = hashVirtualKey(plaintext);
+    const entry = cache.get(hash);
+    const at = now();
+    if (entry !== undefined && entry.expiresAt > at) return admitEntry(entry, at);
+    let pending = inFlight.get(hash);
+    if (pending === undefined) {
+      pending = lookup(hash, trace).finally(() => inFlight.delete(hash));
+      inFlight.set(hash, pending);
+    }
+    return pending.then((looked) => admitEntry(looked, at));
+  };
+
   return {
     async verify(plaintext, trace) {
-      if (!looksLikeVirtualKey(plaintext)) throw NOT_A_KEY;
-      const hash = hashVirtualKey(plaintext);
-      let entry = cache.get(hash);
-      const at = now();
-      if (entry === undefined || entry.expiresAt <= at) {
-        let pending = inFlight.get(hash);
-        if (pending === undefined) {
-          pending = lookup(hash, trace).finally(() => inFlight.delete(hash));
-          inFlight.set(hash, pending);
-        }
-        entry = await pending;
-      }
-      if (!entry.ok) throw entry.error;
-      const key = entry.key;
-      if (key.expiresAt !== null && key.expiresAt <= at) throw new AppError("invalid_api_key", "this API key has expired");
-      if (key.graceEndsAt !== null && key.graceEndsAt <= at) {
-        throw new AppError("invalid_api_key", "this API key was rotated and its grace period has ended; use its successor");
-      }
-      used.add(key.id);
-      return key;
+      return verifyNow(plaintext, trace);
     },
+    verifyNow,
     size: () => cache.size,
     flushUsage,
     async stop() {

@@ -1,11 +1,22 @@
 import { createLogger } from "@thinkwatch/log";
 import { describe, expect, it } from "vitest";
 import { createHttpApp } from "./app.js";
+import { carryingRequestId } from "./request-id.js";
 
 const app = createHttpApp({ log: createLogger({ service: "test", level: "silent" }) });
 app.get("/json", (c) => c.json({ ok: true }));
 app.get("/own", () => new Response("x", { headers: { "x-request-id": "set-by-handler" } }));
 app.get("/plain", () => new Response("x"));
+/** A response marked as built with its id, whose headers must not be read (reading them throws here). */
+app.get("/carrying", () => {
+  const response = new Response("carried");
+  Object.defineProperty(response, "headers", {
+    get: () => {
+      throw new Error("headers read");
+    },
+  });
+  return carryingRequestId(response);
+});
 /** Headers that refuse changes, as those of a Response handed out by fetch do. */
 function immutableHeaders(): Headers {
   const headers = new Headers();
@@ -37,6 +48,12 @@ describe("the request id on every response", () => {
   it("keeps the one a handler set on its own response", async () => {
     const response = await app.request("/own", { headers: { "x-request-id": "req-12345678" } });
     expect(response.headers.get("x-request-id")).toBe("set-by-handler");
+  });
+
+  it("is not looked for on a response marked as carrying it (its headers are never read)", async () => {
+    const response = await app.request("/carrying", { headers: { "x-request-id": "req-12345678" } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("carried");
   });
 
   it("is on error responses and 404s", async () => {

@@ -4,6 +4,6 @@ export { type ConsoleErrorBody, consoleErrorBody } from "./console-error.js";
 export { WHOLE_BYTES as LARGE_JSON_BYTES } from "./parse-json-bytes.js";
 export { nodeIncoming, parseJsonBody, readJsonBody } from "./read-json-body.js";
 export { requestHeader } from "./request-header.js";
-export { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
+export { carryingRequestId, REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 export { stringifyJsonBytes } from "./stringify-json-bytes.js";
 export { readValidatedJson, validate } from "./validated-body.js";

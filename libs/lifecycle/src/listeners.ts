@@ -8,7 +8,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Logger } from "@thinkwatch/log";
-import { Hono } from "hono";
+import { type Handler, Hono } from "hono";
+import { createMountDispatch, type RootRoute } from "./mount-dispatch.js";
 import type { HttpMount } from "./service.js";
 
 export type ListenerName = "gateway" | "console" | "mcp" | "health";
@@ -39,15 +40,24 @@ export async function startListener(
   log: Logger,
 ): Promise<StartedListener> {
   const root = new Hono();
-  root.get("/health/live", (c) => c.json({ status: "ok" }));
-  root.get("/health/ready", async (c) => {
+  // Every root route is listed for the mount dispatch too, in the order Hono will try them.
+  const routes: RootRoute[] = [];
+  const own = (path: string, handler: Handler) => {
+    root.get(path, handler);
+    routes.push({ path });
+  };
+  own("/health/live", (c) => c.json({ status: "ok" }));
+  own("/health/ready", async (c) => {
     const report = await readiness();
     return c.json({ status: report.ready ? "ready" : "not_ready", services: report.services }, report.ready ? 200 : 503);
   });
   const scrape = spec.metrics;
-  root.get("/metrics", (c) => (scrape === undefined ? c.notFound() : scrape(c.req.raw)));
+  own("/metrics", (c) => (scrape === undefined ? c.notFound() : scrape(c.req.raw)));
   for (const mount of spec.mounts) {
-    for (const path of mount.paths) root.all(path, (c) => mount.app.fetch(c.req.raw, c.env));
+    for (const path of mount.paths) {
+      root.all(path, (c) => mount.app.fetch(c.req.raw, c.env));
+      routes.push({ path, app: mount.app });
+    }
   }
   root.notFound((c) =>
     c.json(
@@ -63,7 +73,8 @@ export async function startListener(
   );
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: root.fetch, port: spec.port, hostname: host }, () => resolve(created as Server)) as Server;
+    const fetch = createMountDispatch(root, routes);
+    const created = serve({ fetch, port: spec.port, hostname: host }, () => resolve(created as Server)) as Server;
     created.once("error", reject);
   });
   // Long streams must not be cut by Node's default timeouts; idle keep-alive sockets close after 65 s (above most LBs).

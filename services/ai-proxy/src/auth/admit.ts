@@ -7,7 +7,7 @@ import type { Bus } from "@thinkwatch/bus";
 import { AppError } from "@thinkwatch/errors";
 import {
   allowedByPatterns,
-  authenticateSurface,
+  authenticateSurfaceNow,
   type KeyVerifier,
   type QuotaClient,
   type QuotaIndexHolder,
@@ -31,9 +31,9 @@ export interface AdmitDeps {
   log: Logger;
 }
 
-/** Step 1: the caller's key, checked for the AI gateway surface. */
-export function authenticate(deps: AdmitDeps, c: Context<AppEnv>): Promise<ApiKeyInfo> {
-  return authenticateSurface(
+/** Step 1: the caller's key, checked for the AI gateway surface (synchronous when the key cache decides). */
+export function authenticate(deps: AdmitDeps, c: Context<AppEnv>): ApiKeyInfo | Promise<ApiKeyInfo> {
+  return authenticateSurfaceNow(
     deps.keys,
     { header: (name) => requestHeader(c, name), url: c.req.url },
     "ai_gateway",
@@ -85,16 +85,27 @@ export interface QuotaEstimate {
  * its budgets. Skipped (null) when the rule index says no subject has a rule or budget. Returns the tightest
  * counter for `x-ratelimit-*`.
  */
-export async function checkQuota(
+export function checkQuota(
   deps: AdmitDeps,
   key: ApiKeyInfo,
   route: Route,
   requestId: string,
   estimate: QuotaEstimate,
   trace?: TraceContext,
-): Promise<QuotaHeadroom | null> {
+): QuotaHeadroom | null | Promise<QuotaHeadroom | null> {
   const subjects = quotaSubjects(key, route.provider.id);
+  // No rule or budget applies: answered here, without a promise.
   if (!deps.quotaIndex.anyApplies("ai_gateway", subjects)) return null;
+  return askQuota(deps, subjects, requestId, estimate, trace);
+}
+
+async function askQuota(
+  deps: AdmitDeps,
+  subjects: QuotaSubject[],
+  requestId: string,
+  estimate: QuotaEstimate,
+  trace: TraceContext | undefined,
+): Promise<QuotaHeadroom | null> {
   const cost = costOf(estimate.price, {
     inputTokens: estimate.inputTokens(),
     cachedTokens: 0,

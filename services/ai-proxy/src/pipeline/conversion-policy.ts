@@ -26,8 +26,17 @@ export function conversionPolicy(
 }
 
 export function withDroppedHeader(response: Response, dropped: ReadonlySet<string>): Response {
-  if (dropped.size > 0) response.headers.set(DROPPED_HEADER, [...dropped].sort().join(", "));
+  if (dropped.size > 0) response.headers.set(DROPPED_HEADER, droppedHeaderValue(dropped));
   return response;
+}
+
+/** The same header on a response's headers before it is built. */
+export function addDroppedHeader(headers: Record<string, string>, dropped: ReadonlySet<string>): void {
+  if (dropped.size > 0) headers[DROPPED_HEADER] = droppedHeaderValue(dropped);
+}
+
+function droppedHeaderValue(dropped: ReadonlySet<string>): string {
+  return [...dropped].sort().join(", ");
 }
 
 /** Query parameters that authenticate (the Gemini SDK's `key`) stay at the gateway. */

@@ -7,7 +7,7 @@
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
 import { type AppEnv, requestHeader } from "@thinkwatch/http";
-import { countTokensEstimate, decodeRequest } from "@thinkwatch/providers";
+import { countTokensEstimate, decodeRequest, type UpstreamFormat } from "@thinkwatch/providers";
 import { withContext } from "@thinkwatch/tracing";
 import type { Context } from "hono";
 import { authenticate, routeModel } from "../auth/admit.js";
@@ -16,7 +16,7 @@ import { clientIpOf, userAgentOf } from "../http/client-info.js";
 import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
-import { sendWithRoutes } from "../upstream/send-with-routes.js";
+import { type RoutedResponse, sendWithRoutes } from "../upstream/send-with-routes.js";
 import { conversionPolicy, forwardedQuery, withDroppedHeader } from "./conversion-policy.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
@@ -24,7 +24,7 @@ import { admitQuota, priceServedRoute } from "./quota-admission.js";
 import { RequestRecord } from "./request-record.js";
 import { streamResponse } from "./stream-response.js";
 import { unaryResponse, upstreamErrorResponse } from "./unary-response.js";
-import { upstreamBody } from "./upstream-body.js";
+import { type UpstreamBody as PlannedBody, upstreamBody } from "./upstream-body.js";
 import { upstreamFormatFor } from "./upstream-format.js";
 import { startTokensEstimate } from "./usage.js";
 
@@ -51,7 +51,10 @@ export async function handleGenerate(
   // Aborted by the server when the client goes away; passed to the upstream call so it is cancelled too.
   const clientGone = c.req.raw.signal;
   try {
-    record.key = await authenticate(deps, c);
+    // The steps below answer without a promise when nothing must be waited for (a cached key, no quota rule): each
+    // await costs the hot path a few promises and a trip through the microtask queue.
+    const key = authenticate(deps, c);
+    record.key = key instanceof Promise ? await key : key;
     const intake = deps.intake.admit(record.key.id);
     record.atFinish.push(intake.release);
     const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);
@@ -69,52 +72,58 @@ export async function handleGenerate(
     const reasoning = canonical.reasoning?.enabled === true;
     const formatChoice = deps.conversionDefaults();
     const policy = conversionPolicy(c, deps, record.key);
-    const headroom = await admitQuota(deps, record.key, record, record.route, {
+    const admitted = admitQuota(deps, record.key, record, record.route, {
       inputTokens: () => countTokensEstimate(canonical),
       maxOutputTokens: canonical.maxTokens,
     });
+    const headroom = admitted instanceof Promise ? await admitted : admitted;
 
     // Each route may be another provider and format: the format, body and headers are planned per route as the
     // router tries them (a route whose conversion strict mode refuses is skipped for the others).
     record.markUpstreamStart();
-    const sent = await sendWithRoutes(
-      deps.routing,
-      routes,
-      { stream: canonical.stream, signal: clientGone, requestId, trace: record.trace },
-      (route) => {
-        const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
-        const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, formatChoice);
-        const planned = upstreamBody(
-          spec.format,
-          format,
-          endpoint,
-          route,
-          canonical,
-          raw,
-          json,
-          policy,
-          !sse && canonical.stream,
-        );
-        const passHeaders: Record<string, string> = {};
-        if (format === spec.format) {
-          for (const name of PASSED_HEADERS) {
-            const value = requestHeader(c, name);
-            if (value !== undefined) passHeaders[name] = value;
+    let sent: RoutedResponse<{ format: UpstreamFormat; planned: PlannedBody }>;
+    try {
+      sent = await sendWithRoutes(
+        deps.routing,
+        routes,
+        { stream: canonical.stream, signal: clientGone, requestId, trace: record.trace },
+        (route) => {
+          const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
+          const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, formatChoice);
+          const planned = upstreamBody(
+            spec.format,
+            format,
+            endpoint,
+            route,
+            canonical,
+            raw,
+            json,
+            policy,
+            !sse && canonical.stream,
+          );
+          const passHeaders: Record<string, string> = {};
+          if (format === spec.format) {
+            for (const name of PASSED_HEADERS) {
+              const value = requestHeader(c, name);
+              if (value !== undefined) passHeaders[name] = value;
+            }
           }
-        }
-        const request = endpoint.build({
-          format,
-          ...(format === spec.format && url.model === undefined ? { passQuery: forwardedQuery(c.req.url) } : {}),
-          provider: route.provider,
-          upstreamModel: route.upstreamModel,
-          stream: canonical.stream,
-          operation: "generate",
-          body: planned.body,
-          passHeaders,
-        });
-        return { request, plan: { format, planned } };
-      },
-    ).finally(intake.releaseBody);
+          const request = endpoint.build({
+            format,
+            ...(format === spec.format && url.model === undefined ? { passQuery: forwardedQuery(c.req.url) } : {}),
+            provider: route.provider,
+            upstreamModel: route.upstreamModel,
+            stream: canonical.stream,
+            operation: "generate",
+            body: planned.body,
+            passHeaders,
+          });
+          return { request, plan: { format, planned } };
+        },
+      );
+    } finally {
+      intake.releaseBody();
+    }
     const { format, planned } = sent.plan;
     const upstream = sent.response;
     record.route = sent.route;
@@ -137,10 +146,10 @@ export async function handleGenerate(
       return answer;
     }
     if (!canonical.stream) {
-      const response = await unaryResponse(context, upstream);
+      const bytes = upstream.body.buffered ?? (await upstream.body.bytes());
+      const response = unaryResponse(context, bytes, headroom, planned.dropped);
       finishRequest(deps, record);
-      setRateLimitHeaders(response.headers, headroom);
-      return withDroppedHeader(response, planned.dropped);
+      return response;
     }
     record.streamed = true;
     const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);

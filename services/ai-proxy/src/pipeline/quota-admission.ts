@@ -1,7 +1,7 @@
 /**
  * The quota step of a request: price the model, estimate the request (prompt estimate + its max output tokens) and
  * ask quota to admit it, reserving that estimate against the subjects' budgets. The record keeps the price so the
- * audit event carries the real cost computed at request time.
+ * audit event carries the real cost computed at request time. Synchronous (no promise) when no rule applies.
  */
 import type { ApiKeyInfo, QuotaHeadroom } from "@thinkwatch/proto";
 import { checkQuota } from "../auth/admit.js";
@@ -19,7 +19,7 @@ export function admitQuota(
   route: Route,
   /** Estimating the prompt costs a walk over it: done only when a limit applies or usage must be estimated. */
   estimate: { inputTokens: () => number; maxOutputTokens: number | undefined },
-): Promise<QuotaHeadroom | null> {
+): QuotaHeadroom | null | Promise<QuotaHeadroom | null> {
   record.price = deps.pricing.priceOf(route.model, route.upstreamModel);
   record.estimateInputTokens = estimate.inputTokens;
   return checkQuota(

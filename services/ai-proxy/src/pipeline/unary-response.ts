@@ -4,6 +4,8 @@
  * object when forwarding).
  */
 import { AppError } from "@thinkwatch/errors";
+import { carryingRequestId } from "@thinkwatch/http";
+import type { QuotaHeadroom } from "@thinkwatch/proto";
 import {
   decodeResponse,
   encodeResponse,
@@ -12,7 +14,9 @@ import {
   readResponseUsage,
   type UpstreamFormat,
 } from "@thinkwatch/providers";
+import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import type { UpstreamResponse } from "../upstream/upstream-http.js";
+import { addDroppedHeader } from "./conversion-policy.js";
 import type { RequestRecord } from "./request-record.js";
 import { toRecordUsage } from "./usage.js";
 
@@ -24,9 +28,19 @@ export interface UnaryContext {
   requestId: string;
 }
 
-export async function unaryResponse(ctx: UnaryContext, upstream: UpstreamResponse): Promise<Response> {
-  const headers = { "content-type": "application/json", "x-request-id": ctx.requestId };
-  const bytes = new Uint8Array(await upstream.body.arrayBuffer());
+/**
+ * `bytes`: the whole upstream body (already read inside the retry loop). Every header is set before the Response is
+ * built, as a plain object: on Node, touching a built response's headers makes a Headers object per answer.
+ */
+export function unaryResponse(
+  ctx: UnaryContext,
+  bytes: Uint8Array,
+  headroom: QuotaHeadroom | null,
+  dropped: ReadonlySet<string>,
+): Response {
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": ctx.requestId };
+  setRateLimitHeaders(headers, headroom);
+  addDroppedHeader(headers, dropped);
   ctx.record.markFirstToken();
   let json: unknown;
   try {
@@ -41,12 +55,12 @@ export async function unaryResponse(ctx: UnaryContext, upstream: UpstreamRespons
     } catch {
       ctx.record.errorCode = "usage_unreadable";
     }
-    return new Response(bytes, { status: 200, headers });
+    return carryingRequestId(new Response(bytes, { status: 200, headers }));
   }
   const canonical = decodeResponse(ctx.upstreamFormat, json);
   ctx.record.setUsage(toRecordUsage(canonical.usage));
   const body = encodeResponse(ctx.inbound, canonical, { model: ctx.record.model, requestId: ctx.requestId });
-  return new Response(JSON.stringify(body), { status: 200, headers });
+  return carryingRequestId(new Response(JSON.stringify(body), { status: 200, headers }));
 }
 
 /**

@@ -25,8 +25,11 @@ return 1
 `;
 
 export interface RouteCaps {
-  /** Counts one request against the route; false when the route is at a cap (nothing counted then). */
-  take(route: Route): Promise<boolean>;
+  /**
+   * Counts one request against the route; false when the route is at a cap (nothing counted then). Synchronous for a
+   * route without caps.
+   */
+  take(route: Route): boolean | Promise<boolean>;
   /** Tokens a finished request used, for routes with a tokens-per-minute cap. */
   addTokens(route: Route, tokens: number): void;
   usage(routeIds: readonly string[]): Promise<Map<string, { requests: number; tokens: number }>>;
@@ -38,17 +41,20 @@ const tokenKey = (routeId: string, m: number) => `cap:${routeId}:t:${m}`;
 
 export function createRedisRouteCaps(redis: Redis, log: Logger, now: () => number = Date.now): RouteCaps {
   const take = defineScript<number>(redis, "route_cap_take", TAKE, 2);
+  const takeCapped = async (route: Route): Promise<boolean> => {
+    const m = minute(now());
+    try {
+      return (await take([requestKey(route.id, m), tokenKey(route.id, m)], [route.rpmLimit ?? -1, route.tpmLimit ?? -1])) === 1;
+    } catch (caught) {
+      // A cap protects an upstream's quota, not the gateway: without Redis, serve rather than refuse.
+      log.warn({ err: caught, route: route.id }, "route cap unavailable; the route serves uncapped");
+      return true;
+    }
+  };
   return {
-    async take(route) {
+    take(route) {
       if (route.rpmLimit === null && route.tpmLimit === null) return true;
-      const m = minute(now());
-      try {
-        return (await take([requestKey(route.id, m), tokenKey(route.id, m)], [route.rpmLimit ?? -1, route.tpmLimit ?? -1])) === 1;
-      } catch (caught) {
-        // A cap protects an upstream's quota, not the gateway: without Redis, serve rather than refuse.
-        log.warn({ err: caught, route: route.id }, "route cap unavailable; the route serves uncapped");
-        return true;
-      }
+      return takeCapped(route);
     },
     addTokens(route, tokens) {
       if (route.tpmLimit === null || tokens <= 0) return;

@@ -96,12 +96,15 @@ export async function sendWithRoutes<T>(
         }
         builds.set(route.id, built);
       }
-      const admission = await deps.breakers.admit(route);
+      // Both answer synchronously in the common case (a cached closed breaker, a route without caps): no await then.
+      const admitted = deps.breakers.admit(route);
+      const admission = typeof admitted === "string" ? admitted : await admitted;
       if (admission === "deny") {
         skippedOpen++;
         continue;
       }
-      if (!(await deps.caps.take(route))) {
+      const taken = deps.caps.take(route);
+      if (!(typeof taken === "boolean" ? taken : await taken)) {
         // A half-open probe handed out for a route that is not tried goes back, or the breaker stays half-open.
         await deps.breakers.release(route, admission);
         skippedCapped++;

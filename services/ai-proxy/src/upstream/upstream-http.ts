@@ -6,6 +6,7 @@
  * (`upstream_timeout` / `upstream_error`), never as raw transport errors. Every new connection passes the egress
  * policy (the address it actually goes to, so a DNS change after saving is caught).
  */
+import type { Readable } from "node:stream";
 import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
 import type { TraceContext } from "@thinkwatch/tracing";
@@ -34,6 +35,8 @@ export interface UpstreamBody extends AsyncIterable<Uint8Array> {
   text(): Promise<string>;
   bytes(): Promise<Uint8Array>;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The whole body when it is already in memory (read inside the retry loop), so no promise is needed to get it. */
+  readonly buffered: Uint8Array | undefined;
 }
 
 export interface UpstreamResponse {
@@ -190,20 +193,59 @@ function wrapBody(body: Dispatcher.ResponseData["body"], fail: (caught: unknown)
       },
     };
   };
-  const bytes = async () => {
-    const parts: Uint8Array[] = [];
-    for await (const chunk of { [Symbol.asyncIterator]: chunks }) parts.push(chunk);
-    return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-  };
+  const bytes = () => readWhole(body, fail, done);
   return {
     [Symbol.asyncIterator]: chunks,
     bytes,
-    text: async () => Buffer.from(await bytes()).toString("utf8"),
-    arrayBuffer: async () => {
-      const all = await bytes();
-      return all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-    },
+    buffered: undefined,
+    text: () => bytes().then((all) => Buffer.from(all.buffer, all.byteOffset, all.byteLength).toString("utf8")),
+    arrayBuffer: () => bytes().then((all) => all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer),
   };
+}
+
+/**
+ * A whole body by the stream's events: one promise per body (an async iterator costs several promises and ticks per
+ * chunk). Failures are those the iterator would give: the stream's error, or a premature close.
+ */
+function readWhole(body: Readable, fail: (caught: unknown) => AppError, done: () => void): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    if (body.destroyed) {
+      done();
+      reject(fail(body.errored ?? prematureClose()));
+      return;
+    }
+    const parts: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      body.off("close", onClose);
+      done();
+    };
+    const onData = (chunk: Buffer) => {
+      parts.push(chunk);
+      total += chunk.length;
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total));
+    };
+    const onError = (caught: unknown) => {
+      cleanup();
+      reject(fail(caught));
+    };
+    // Destroyed without an error (and before its end): the body was cut short.
+    const onClose = () => onError(body.errored ?? prematureClose());
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+    body.on("close", onClose);
+  });
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" });
 }
 
 /** A body already read into memory (a buffered answer handed on after the retry loop). */
@@ -212,6 +254,7 @@ export function bufferedBody(data: Uint8Array): UpstreamBody {
     async *[Symbol.asyncIterator]() {
       yield data;
     },
+    buffered: data,
     bytes: async () => data,
     text: async () => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8"),
     arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,

@@ -252,4 +252,31 @@ describe("tracing across the fleet", () => {
     );
     expect(rows).toEqual([{ trace_id: traceId, tool_name: "echo" }]);
   });
+
+  it("gives an MCP call no upstream span while another traced call is in flight on the same server", async () => {
+    const client = clientTraceparent();
+    const mcp = new Client({ name: "tracing-overlap-test", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(new URL(`${edge.gatewayUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}`, traceparent: client.header } },
+    });
+    await mcp.connect(transport);
+    await mcp.callTool({ name: "web__get-sum", arguments: { a: 1, b: 2 } }); // opens the upstream session
+    // The slow call's upstream request goes out while it is alone on the server: it is that call's child. The echo
+    // sent meanwhile cannot be told apart from it inside the SDK's transport, so it gets no span (not a wrong parent).
+    const slow = mcp.callTool({ name: "web__trigger-long-running-operation", arguments: { duration: 2, steps: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await mcp.callTool({ name: "web__echo", arguments: { message: "overlapping" } });
+    await slow;
+    await mcp.close();
+    const { traceId } = client;
+
+    const toolCall = (name: string) =>
+      spanOf(traceId, (s) => s.name === "tools/call" && s.attributes["mcp.tool.name"] === name, name);
+    const [slowCall, echoCall] = [await toolCall("web__trigger-long-running-operation"), await toolCall("web__echo")];
+    const childrenOf = (span: ReceivedSpan) => receiver.spans.filter((s) => s.parentSpanId === span.spanId && s.kind === CLIENT);
+    // Spans are exported in the order they end: the slow call ended last, so everything before it has arrived.
+    // (POSTs only: a GET stream the transport happens to reopen while the slow call is alone would be its child too.)
+    expect(childrenOf(slowCall).filter((s) => s.name.startsWith("POST"))).toHaveLength(1);
+    expect(childrenOf(echoCall)).toEqual([]);
+  });
 });

@@ -85,7 +85,8 @@ beforeAll(async () => {
   expect(server.status, JSON.stringify(server.body)).toBe(201);
   key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "traced" })).body.plaintext;
   edge = await startFleetProcess({
-    env: { ...testEnv.env, ...tracingEnv("thinkwatch-edge", receiver.url) },
+    // Warnings too: a failed upstream attempt's line is checked for its trace id.
+    env: { ...testEnv.env, ...tracingEnv("thinkwatch-edge", receiver.url), LOG_LEVEL: "warn" },
     services: ["ai-proxy", "mcp-proxy"],
   });
 }, 180_000);
@@ -189,6 +190,26 @@ describe("tracing across the fleet", () => {
       `SELECT trace_id, status_code FROM gateway_logs WHERE trace_id = '${traceId}'`,
     );
     expect(rows).toEqual([{ trace_id: traceId, status_code: 200 }]);
+  });
+
+  it("writes the request's trace id on the log line of a failed upstream attempt", async () => {
+    const client = clientTraceparent();
+    upstream.failNext(1);
+    const response = await fetch(`${edge.gatewayUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", traceparent: client.header },
+      body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "retried" }] }),
+    });
+    expect(response.status).toBe(200); // the retry succeeded
+    const line = await waitFor(
+      () =>
+        edge
+          .output()
+          .split("\n")
+          .find((l) => l.includes("upstream attempt failed") && l.includes(client.traceId)) ?? null,
+      { timeoutMs: 10_000, what: "the attempt's log line" },
+    );
+    expect(JSON.parse(line)).toMatchObject({ traceId: client.traceId, status: 503 });
   });
 
   it("starts a new trace when the client sends none, and still records it on the row", async () => {

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AppError, toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import type { GatewaySettingsSchema } from "@thinkwatch/proto";
-import type { TraceContext } from "@thinkwatch/tracing";
+import { type TraceContext, withContext } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Admission, CircuitBreakers } from "../routing/circuit-breakers.js";
 import type { ModelRoutes, Route } from "../routing/model-router.js";
@@ -122,15 +122,19 @@ export async function sendWithRoutes<T>(
       if ("response" in outcome) return { route, plan, response: outcome.response, attempts };
       last = outcome.failure;
       lastAttempt = { route, plan };
-      deps.log.warn(
-        {
-          requestId: options.requestId,
-          route: route.id,
-          provider: route.provider.name,
-          attempt: attempts,
-          ...(last.kind === "response" ? { status: last.response.status } : { err: last.error.message }),
-        },
-        "upstream attempt failed",
+      const failed = last;
+      // With the request's trace id on the line (the context is not active here, after awaits).
+      withContext(options.trace, () =>
+        deps.log.warn(
+          {
+            requestId: options.requestId,
+            route: route.id,
+            provider: route.provider.name,
+            attempt: attempts,
+            ...(failed.kind === "response" ? { status: failed.response.status } : { err: failed.error.message }),
+          },
+          "upstream attempt failed",
+        ),
       );
     }
     if (last === undefined) break;

@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
-import { nodeIncoming, parseJsonBody, requestHeader } from "@thinkwatch/http";
+import { collectStream, nodeIncoming, parseJsonBody, requestHeader } from "@thinkwatch/http";
 import type { Context } from "hono";
 
 /** The two gateway settings the intake reads (read on every admission, so changes apply without a restart). */
@@ -143,48 +143,16 @@ function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve:
       return Promise.reject(caught);
     }
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const cleanup = () => {
-      incoming.off("data", onData);
-      incoming.off("end", onEnd);
-      incoming.off("error", onError);
-      incoming.off("close", onClose);
-    };
-    const fail = (error: unknown) => {
-      cleanup();
-      incoming.resume();
-      reject(error);
-    };
-    const onData = (chunk: Buffer) => {
+  let total = 0;
+  return collectStream(incoming, {
+    onChunk: (chunk) => {
       total += chunk.length;
-      try {
-        if (total > limitBytes) throw new AppError("payload_too_large", `request body exceeds the limit of ${limitBytes} bytes`);
-        reserve(chunk.length);
-      } catch (caught) {
-        fail(caught);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      try {
-        resolve(parsed(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)));
-      } catch (caught) {
-        reject(caught);
-      }
-    };
-    const onError = (error: Error) => fail(error);
+      if (total > limitBytes) throw new AppError("payload_too_large", `request body exceeds the limit of ${limitBytes} bytes`);
+      reserve(chunk.length);
+    },
     // The client went away before the body was complete.
-    const onClose = () => {
-      if (!incoming.complete) fail(new AppError("bad_request", "the client closed the request", { status: 499 }));
-    };
-    incoming.on("data", onData);
-    incoming.on("end", onEnd);
-    incoming.on("error", onError);
-    incoming.on("close", onClose);
+    closedEarly: () => new AppError("bad_request", "the client closed the request", { status: 499 }),
+    finish: parsed,
   });
 }
 

@@ -9,6 +9,7 @@
 import type { Readable } from "node:stream";
 import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
+import { collectStream } from "@thinkwatch/http";
 import type { TraceContext } from "@thinkwatch/tracing";
 import { Agent, type Dispatcher } from "undici";
 import { startUpstreamSpan } from "./upstream-span.js";
@@ -203,44 +204,22 @@ function wrapBody(body: Dispatcher.ResponseData["body"], fail: (caught: unknown)
   };
 }
 
-/**
- * A whole body by the stream's events: one promise per body (an async iterator costs several promises and ticks per
- * chunk). Failures are those the iterator would give: the stream's error, or a premature close.
- */
+/** A whole body by the stream's events. Failures are those the iterator would give: the stream's error, or a premature close. */
 function readWhole(body: Readable, fail: (caught: unknown) => AppError, done: () => void): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    if (body.destroyed) {
+  if (body.destroyed) {
+    done();
+    return Promise.reject(fail(body.errored ?? prematureClose()));
+  }
+  return collectStream(body, {
+    closedEarly: prematureClose,
+    finish: (bytes) => {
       done();
-      reject(fail(body.errored ?? prematureClose()));
-      return;
-    }
-    const parts: Buffer[] = [];
-    let total = 0;
-    const cleanup = () => {
-      body.off("data", onData);
-      body.off("end", onEnd);
-      body.off("error", onError);
-      body.off("close", onClose);
+      return bytes;
+    },
+    failed: (caught) => {
       done();
-    };
-    const onData = (chunk: Buffer) => {
-      parts.push(chunk);
-      total += chunk.length;
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total));
-    };
-    const onError = (caught: unknown) => {
-      cleanup();
-      reject(fail(caught));
-    };
-    // Destroyed without an error (and before its end): the body was cut short.
-    const onClose = () => onError(body.errored ?? prematureClose());
-    body.on("data", onData);
-    body.on("end", onEnd);
-    body.on("error", onError);
-    body.on("close", onClose);
+      return fail(caught);
+    },
   });
 }
 

@@ -33,7 +33,14 @@ export {
   startOidcTestProvider,
   type TestIdentity,
 } from "./oidc-test-provider.js";
-export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./otlp-receiver.js";
+export { decodeOtlpTraces } from "./otlp-protobuf.js";
+export {
+  type OtlpReceiver,
+  type ReceivedEvent,
+  type ReceivedLink,
+  type ReceivedSpan,
+  startOtlpReceiver,
+} from "./otlp-receiver.js";
 export { CLICKHOUSE_SERVER_PATH, type OwnClickHouse, startOwnClickHouse } from "./own-clickhouse.js";
 export { type RecordedCall, type RecordingProxy, startRecordingProxy } from "./recording-proxy.js";
 export { ensureRsyslog, type ReceivedSyslog, type RsyslogReceiver, startRsyslog } from "./rsyslog.js";

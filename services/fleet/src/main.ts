@@ -6,6 +6,7 @@
  */
 import { runRotateEncryptionKey } from "@thinkwatch/admin-api";
 import { runMain } from "@thinkwatch/lifecycle";
+import { createLogger } from "@thinkwatch/log";
 import { startTracing } from "@thinkwatch/tracing/sdk";
 import { runMigrations } from "./migrate.js";
 import { ALL_SERVICES } from "./services.js";
@@ -23,7 +24,12 @@ if (argv[0] === "rotate-encryption-key") {
 }
 
 // Before any service starts, so their first spans already have a provider; a no-op unless tracing is asked for.
-const tracing = await startTracing({ env: process.env, defaultServiceName: "thinkwatch" });
+const tracingLog = createLogger({ service: "tracing", ...(process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : {}) });
+const tracing = await startTracing({
+  env: process.env,
+  defaultServiceName: "thinkwatch",
+  report: (message, fields) => tracingLog.warn(fields, message),
+});
 const fleet = await runMain({ available: ALL_SERVICES, argv, env: process.env });
 if (fleet === null) {
   await tracing.shutdown();

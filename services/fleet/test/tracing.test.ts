@@ -41,10 +41,14 @@ let edge: FleetProcess;
 let admin: ConsoleClient;
 let key: string;
 
-const tracingEnv = (service: string, url: string) => ({
+/**
+ * The core exports OTLP/JSON, so it runs the SDK's tracer; the edge exports the default OTLP/protobuf, so it runs
+ * ThinkWatch's light tracer: one trace tree across both shows that they propagate and export alike.
+ */
+const tracingEnv = (service: string, url: string, protocol: "http/json" | "http/protobuf") => ({
   OTEL_SERVICE_NAME: service,
   OTEL_EXPORTER_OTLP_ENDPOINT: url,
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json",
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol,
   OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
   OTEL_TRACES_SAMPLER_ARG: "1.0",
   OTEL_BSP_SCHEDULE_DELAY: "100",
@@ -58,7 +62,7 @@ beforeAll(async () => {
     startEverythingHttp(),
   ]);
   core = await startFleetProcess({
-    env: { ...testEnv.env, ...tracingEnv("thinkwatch-core", receiver.url) },
+    env: { ...testEnv.env, ...tracingEnv("thinkwatch-core", receiver.url, "http/json") },
     services: ["key-service", "quota", "audit-ingest", "admin-api"],
   });
   admin = createConsoleClient(core.consoleUrl);
@@ -86,7 +90,7 @@ beforeAll(async () => {
   key = (await admin.call<{ plaintext: string }>("POST", "/api/keys", { name: "traced" })).body.plaintext;
   edge = await startFleetProcess({
     // Warnings too: a failed upstream attempt's line is checked for its trace id.
-    env: { ...testEnv.env, ...tracingEnv("thinkwatch-edge", receiver.url), LOG_LEVEL: "warn" },
+    env: { ...testEnv.env, ...tracingEnv("thinkwatch-edge", receiver.url, "http/protobuf"), LOG_LEVEL: "warn" },
     services: ["ai-proxy", "mcp-proxy"],
   });
 }, 180_000);
@@ -190,6 +194,10 @@ describe("tracing across the fleet", () => {
       `SELECT trace_id, status_code FROM gateway_logs WHERE trace_id = '${traceId}'`,
     );
     expect(rows).toEqual([{ trace_id: traceId, status_code: 200 }]);
+    // The edge's spans came through the light tracer (protobuf), the core's through the SDK (JSON).
+    const tree = receiver.spans.filter((s) => s.traceId === traceId);
+    expect(new Set(tree.filter((s) => s.service === "thinkwatch-edge").map((s) => s.encoding))).toEqual(new Set(["protobuf"]));
+    expect(new Set(tree.filter((s) => s.service === "thinkwatch-core").map((s) => s.encoding))).toEqual(new Set(["json"]));
   });
 
   it("writes the request's trace id on the log line of a failed upstream attempt", async () => {

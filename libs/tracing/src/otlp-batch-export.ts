@@ -1,0 +1,173 @@
+/**
+ * The light tracer's exporter: ended spans, already encoded, wait in a bounded queue and go to the collector as
+ * OTLP/HTTP protobuf in batches (when a batch is full or the schedule delay passes), one request at a time, retried
+ * with backoff on the statuses OTLP calls retryable. Spans past the queue's bound are dropped and reported, as the
+ * SDK's batch processor does; the request path never waits for an export.
+ */
+import { gzipSync } from "node:zlib";
+import type { Attributes } from "@opentelemetry/api";
+import { request } from "undici";
+import type { SpanSink } from "./light-tracer.js";
+import {
+  encodeExportRequest,
+  encodeResource,
+  encodeScope,
+  encodeSpan,
+  type FinishedSpan,
+  type ScopeBatch,
+} from "./otlp-encode.js";
+import { ProtobufWriter } from "./protobuf-writer.js";
+
+export interface OtlpExportConfig {
+  /** The full traces URL (…/v1/traces). */
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  gzip: boolean;
+  /** OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE, OTEL_BSP_SCHEDULE_DELAY. */
+  maxQueueSize: number;
+  maxBatchSize: number;
+  scheduleDelayMs: number;
+}
+
+/** What the exporter tells its owner: failed exports and dropped spans (never silently lost). */
+export type ExportReport = (message: string, fields: Record<string, unknown>) => void;
+
+const RETRYABLE = new Set([429, 502, 503, 504]);
+const MAX_ATTEMPTS = 5;
+
+interface Queued {
+  scope: number;
+  bytes: Buffer;
+}
+
+export class OtlpBatchExporter implements SpanSink {
+  private readonly writer = new ProtobufWriter();
+  private readonly scopes: Buffer[] = [];
+  private readonly scopeKeys = new Map<string, number>();
+  private readonly resource: Buffer;
+  private queue: Queued[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private dropped = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly config: OtlpExportConfig,
+    resourceAttributes: Attributes,
+    private readonly report: ExportReport,
+  ) {
+    this.resource = encodeResource(resourceAttributes);
+  }
+
+  scopeIndex(name: string, version: string | undefined): number {
+    const key = `${name}@${version ?? ""}`;
+    let index = this.scopeKeys.get(key);
+    if (index === undefined) {
+      index = this.scopes.push(encodeScope(name, version)) - 1;
+      this.scopeKeys.set(key, index);
+    }
+    return index;
+  }
+
+  ended(span: FinishedSpan, endMs: number, scope: number): void {
+    if (this.stopped) return;
+    if (this.queue.length >= this.config.maxQueueSize) {
+      this.dropped++;
+      return;
+    }
+    this.writer.reset();
+    encodeSpan(this.writer, span, endMs);
+    this.queue.push({ scope, bytes: this.writer.take() });
+    if (this.queue.length >= this.config.maxBatchSize) this.exportSoon(0);
+    else this.exportSoon(this.config.scheduleDelayMs);
+  }
+
+  /** Send what is queued (every batch) and wait for it; for shutdown and tests. */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    while (this.inFlight !== undefined || this.queue.length > 0) {
+      if (this.inFlight === undefined) this.startExport();
+      await this.inFlight;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** An export after `delayMs`, unless one is already due sooner or running (it continues when it finishes). */
+  private exportSoon(delayMs: number): void {
+    if (this.inFlight !== undefined) return;
+    if (this.timer !== undefined && delayMs > 0) return;
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.startExport();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private startExport(): void {
+    if (this.inFlight !== undefined || this.queue.length === 0) return;
+    const batch = this.queue.slice(0, this.config.maxBatchSize);
+    this.queue = this.queue.slice(batch.length);
+    const dropped = this.dropped;
+    this.dropped = 0;
+    if (dropped > 0) {
+      this.report("trace spans dropped: the export queue was full", { dropped, maxQueueSize: this.config.maxQueueSize });
+    }
+    this.inFlight = this.send(batch)
+      .catch((error: unknown) => {
+        this.report("trace export failed; its spans are lost", { spans: batch.length, error: String(error) });
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.stopped || this.queue.length === 0) return;
+        this.exportSoon(this.queue.length >= this.config.maxBatchSize ? 0 : this.config.scheduleDelayMs);
+      });
+  }
+
+  private async send(batch: Queued[]): Promise<void> {
+    const byScope = new Map<number, ScopeBatch>();
+    for (const { scope, bytes } of batch) {
+      let group = byScope.get(scope);
+      if (group === undefined) {
+        group = { scope: this.scopes[scope] as Buffer, spans: [] };
+        byScope.set(scope, group);
+      }
+      group.spans.push(bytes);
+    }
+    const encoded = encodeExportRequest(this.resource, [...byScope.values()]);
+    const body = this.config.gzip ? gzipSync(encoded) : encoded;
+    const headers: Record<string, string> = {
+      ...this.config.headers,
+      "content-type": "application/x-protobuf",
+      ...(this.config.gzip ? { "content-encoding": "gzip" } : {}),
+    };
+    const deadline = Date.now() + this.config.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const response = await request(this.config.url, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+      });
+      const text = await response.body.text();
+      if (response.statusCode >= 200 && response.statusCode < 300) return;
+      const retryAfter = Number(response.headers["retry-after"]);
+      const backoffMs =
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 2 ** attempt * 100 * (0.5 + Math.random());
+      if (!RETRYABLE.has(response.statusCode) || attempt >= MAX_ATTEMPTS || Date.now() + backoffMs >= deadline) {
+        throw new Error(`the collector answered ${response.statusCode}: ${text.slice(0, 200)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs).unref());
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The few protobuf wire-format writes OTLP needs (varints, fixed64/32, doubles, length-delimited fields), into one
+ * growable buffer that is reused for every span: a finished span is encoded here and copied out at its exact size.
+ */
+
+/** Wire types of a field's tag. */
+const VARINT = 0;
+const FIXED64 = 1;
+const LEN = 2;
+const FIXED32 = 5;
+
+export function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+export class ProtobufWriter {
+  buffer: Buffer;
+  pos = 0;
+
+  constructor(initialSize = 16 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialSize);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** Room for `bytes` more bytes. */
+  ensure(bytes: number): void {
+    if (this.pos + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.pos + bytes));
+    this.buffer.copy(grown, 0, 0, this.pos);
+    this.buffer = grown;
+  }
+
+  /** A non-negative integer below 2^53 as a varint. */
+  varint(value: number): void {
+    this.ensure(10);
+    const buffer = this.buffer;
+    while (value >= 0x80) {
+      buffer[this.pos++] = (value & 0x7f) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    buffer[this.pos++] = value;
+  }
+
+  tag(field: number, wireType: number): void {
+    this.varint(field * 8 + wireType);
+  }
+
+  uint(field: number, value: number): void {
+    this.tag(field, VARINT);
+    this.varint(value);
+  }
+
+  /** An int64 field (negative values as ten-byte two's complement, as protobuf writes them). */
+  int64(field: number, value: number): void {
+    this.tag(field, VARINT);
+    if (value >= 0) {
+      this.varint(value);
+      return;
+    }
+    this.ensure(10);
+    let big = BigInt.asUintN(64, BigInt(value));
+    while (big >= 0x80n) {
+      this.buffer[this.pos++] = Number(big & 0x7fn) | 0x80;
+      big >>= 7n;
+    }
+    this.buffer[this.pos++] = Number(big);
+  }
+
+  bool(field: number, value: boolean): void {
+    this.uint(field, value ? 1 : 0);
+  }
+
+  double(field: number, value: number): void {
+    this.tag(field, FIXED64);
+    this.ensure(8);
+    this.buffer.writeDoubleLE(value, this.pos);
+    this.pos += 8;
+  }
+
+  fixed32(field: number, value: number): void {
+    this.tag(field, FIXED32);
+    this.ensure(4);
+    this.buffer.writeUInt32LE(value >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  /** Nanoseconds since the epoch from milliseconds (sub-millisecond part kept to the nanosecond it holds). */
+  fixed64Nanos(field: number, epochMs: number): void {
+    this.tag(field, FIXED64);
+    this.ensure(8);
+    const seconds = Math.floor(epochMs / 1000);
+    const nanos = Math.round((epochMs - seconds * 1000) * 1e6);
+    this.buffer.writeBigUInt64LE(BigInt(seconds) * 1_000_000_000n + BigInt(nanos), this.pos);
+    this.pos += 8;
+  }
+
+  string(field: number, value: string): void {
+    this.tag(field, LEN);
+    // A string's UTF-8 length is its length when it is ASCII, which nearly every span name and attribute is.
+    const length = Buffer.byteLength(value, "utf8");
+    this.varint(length);
+    this.ensure(length);
+    this.pos += this.buffer.write(value, this.pos, length, "utf8");
+  }
+
+  /** An id given as hex (trace and span ids) written as its bytes. */
+  hexBytes(field: number, hex: string): void {
+    const length = hex.length >>> 1;
+    this.tag(field, LEN);
+    this.varint(length);
+    this.ensure(length);
+    this.pos += this.buffer.write(hex, this.pos, length, "hex");
+  }
+
+  bytes(field: number, value: Uint8Array): void {
+    this.tag(field, LEN);
+    this.varint(value.length);
+    this.ensure(value.length);
+    this.buffer.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /**
+   * A nested message written by `write`: one byte is kept for its length, which is moved along when the message
+   * turns out to need a longer varint.
+   */
+  message(field: number, write: () => void): void {
+    this.tag(field, LEN);
+    this.ensure(1);
+    const start = this.pos++;
+    write();
+    const length = this.pos - start - 1;
+    if (length < 0x80) {
+      this.buffer[start] = length;
+      return;
+    }
+    const extra = varintSize(length) - 1;
+    this.ensure(extra);
+    this.buffer.copyWithin(start + 1 + extra, start + 1, this.pos);
+    const end = this.pos + extra;
+    this.pos = start;
+    this.varint(length);
+    this.pos = end;
+  }
+
+  /** The bytes written so far, copied out. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buffer.copy(out, 0, 0, this.pos);
+    return out;
+  }
+}

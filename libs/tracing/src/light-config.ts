@@ -4,14 +4,8 @@
  * setting, propagator or sampler the light path does not implement hands the process to the SDK, which reads the same
  * variables. `THINKWATCH_TRACING_PIPELINE=sdk` chooses the SDK outright.
  */
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  type Sampler,
-  TraceIdRatioBasedSampler,
-} from "@opentelemetry/sdk-trace-base";
-import type { SpanLimits } from "./light-tracer.js";
+import { AlwaysOffSampler, AlwaysOnSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace-base";
+import type { SamplingPolicy, SpanLimits } from "./light-tracer.js";
 import type { OtlpExportConfig } from "./otlp-batch-export.js";
 
 type Env = Record<string, string | undefined>;
@@ -99,22 +93,26 @@ export function exportConfigFrom(env: Env): OtlpExportConfig {
   };
 }
 
-/** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG as the SDK's samplers (the ratio is clamped to 0…1, default 1). */
-export function samplerFrom(env: Env): Sampler {
+/**
+ * OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (the ratio clamped to 0…1, default 1). The `parentbased_*` samplers
+ * follow a parent's sampled flag, as the SDK's ParentBasedSampler does with its default delegates; the light tracer
+ * applies that rule itself (the parent's validity is already known) and asks the SDK's sampler only for roots.
+ */
+export function samplingFrom(env: Env): SamplingPolicy {
   const ratio = Math.min(1, number(env, ["OTEL_TRACES_SAMPLER_ARG"], 1));
   switch ((text(env, "OTEL_TRACES_SAMPLER") ?? "parentbased_always_on").toLowerCase()) {
     case "always_on":
-      return new AlwaysOnSampler();
+      return { parentBased: false, root: new AlwaysOnSampler() };
     case "always_off":
-      return new AlwaysOffSampler();
+      return { parentBased: false, root: new AlwaysOffSampler() };
     case "traceidratio":
-      return new TraceIdRatioBasedSampler(ratio);
+      return { parentBased: false, root: new TraceIdRatioBasedSampler(ratio) };
     case "parentbased_always_off":
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return { parentBased: true, root: new AlwaysOffSampler() };
     case "parentbased_traceidratio":
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+      return { parentBased: true, root: new TraceIdRatioBasedSampler(ratio) };
     default:
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return { parentBased: true, root: new AlwaysOnSampler() };
   }
 }
 

@@ -1,9 +1,20 @@
 import { createServer } from "node:http";
+import { context, propagation } from "@opentelemetry/api";
 import { type OtlpReceiver, startOtlpReceiver } from "@thinkwatch/testkit";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { lightPipelineApplies } from "./light-config.js";
 import { startTracing, type Tracing } from "./sdk.js";
-import { contextOf, endSpan, extractTraceContext, injectTraceHeaders, linkTo, SpanKind, startSpan, withSpan } from "./spans.js";
+import {
+  contextOf,
+  endSpan,
+  extractTraceContext,
+  injectTraceHeaders,
+  linkTo,
+  SpanKind,
+  startSpan,
+  withContext,
+  withSpan,
+} from "./spans.js";
 
 const headerMap = () => {
   const map = new Map<string, string>();
@@ -165,6 +176,17 @@ describe("the light tracer exporting OTLP/protobuf", () => {
     });
   });
 
+  it("writes baggage through the API's propagators when the active context has some", async () => {
+    await start();
+    const span = startSpan("light.test", "with baggage");
+    const sink = headerMap();
+    const withBaggage = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: "a" } }));
+    if (span !== undefined) withContext(withBaggage, () => injectTraceHeaders(span, sink));
+    endSpan(span);
+    expect(sink.map.get("baggage")).toBe("tenant=a");
+    expect(sink.map.get("traceparent")).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
+  });
+
   it("gzips the export when OTEL_EXPORTER_OTLP_COMPRESSION=gzip", async () => {
     await start({ OTEL_EXPORTER_OTLP_COMPRESSION: "gzip" });
     endSpan(startSpan("light.test", "zipped"));
@@ -274,8 +296,10 @@ describe("the light tracer exporting OTLP/protobuf", () => {
           };
         })
         .sort((a, b) => a.name.localeCompare(b.name));
+    const headersOf = (sent: Map<string, string>) =>
+      [...sent].map(([name, value]) => [name, value.replace(/-[0-9a-f]{16}-/, "-<span>-")]);
     await start();
-    scenario();
+    const lightHeaders = headersOf(scenario());
     await tracing?.shutdown();
     const light = shape();
     receiver.spans.length = 0;
@@ -284,7 +308,7 @@ describe("the light tracer exporting OTLP/protobuf", () => {
     vi.stubEnv("OTEL_SERVICE_NAME", "light-test");
     try {
       await start({ THINKWATCH_TRACING_PIPELINE: "sdk" });
-      scenario();
+      expect(headersOf(scenario())).toEqual(lightHeaders);
       await tracing?.shutdown();
       tracing = undefined;
     } finally {

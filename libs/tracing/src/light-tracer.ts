@@ -3,8 +3,8 @@
  * protobuf): a span is a small object that is encoded to OTLP bytes when it ends and then dropped, so nothing a
  * request made outlives it until the next export. The SDK's tracer keeps each span as a rich object (sanitised
  * attributes, high-resolution time tuples, a processor chain) until a batch of 512 is serialised; at the gateway that
- * cost as much as the request's own work (`npm run bench -- proxy --compare`). Sampling uses the SDK's samplers, so
- * OTEL_TRACES_SAMPLER means the same on both paths.
+ * cost as much as the request's own work (`npm run bench -- proxy --compare`). Roots are sampled by the SDK's samplers,
+ * so OTEL_TRACES_SAMPLER means the same on both paths.
  */
 import { randomFillSync } from "node:crypto";
 import {
@@ -27,7 +27,7 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
-import { type Sampler, SamplingDecision } from "@opentelemetry/sdk-trace-base";
+import { type Sampler, SamplingDecision, type SamplingResult } from "@opentelemetry/sdk-trace-base";
 import { epochMsOf, type FinishedSpan, type RecordedEvent, type RecordedLink } from "./otlp-encode.js";
 
 /** Where ended spans go (the OTLP batch exporter). */
@@ -35,6 +35,12 @@ export interface SpanSink {
   /** A sampled span ended at `endMs`; `scope` is the index its tracer was given by `scopeIndex`. */
   ended(span: FinishedSpan, endMs: number, scope: number): void;
   scopeIndex(name: string, version: string | undefined): number;
+}
+
+/** How spans are sampled: a root (or every span, when not parent-based) by the sampler; a child as its parent was. */
+export interface SamplingPolicy {
+  parentBased: boolean;
+  root: Sampler;
 }
 
 export interface SpanLimits {
@@ -67,6 +73,8 @@ class IdPool {
 }
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+const SAMPLED: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
+const NOT_SAMPLED: SamplingResult = { decision: SamplingDecision.NOT_RECORD };
 
 function limitValue(value: AttributeValue, limit: number): AttributeValue {
   if (typeof value === "string") return value.length > limit ? value.slice(0, limit) : value;
@@ -219,7 +227,7 @@ export class LightTracer implements Tracer {
   constructor(
     readonly sink: SpanSink,
     readonly scope: number,
-    readonly sampler: Sampler,
+    readonly sampling: SamplingPolicy,
     readonly limits: SpanLimits,
     private readonly ids: IdPool,
   ) {}
@@ -237,7 +245,12 @@ export class LightTracer implements Tracer {
     const spanId = this.ids.hex(8);
     const kind = options.kind ?? SpanKind.INTERNAL;
     const links = options.links ?? [];
-    const sampling = this.sampler.shouldSample(parentContext, traceId, name, kind, options.attributes ?? NO_ATTRIBUTES, links);
+    const sampling: SamplingResult =
+      parent !== undefined && this.sampling.parentBased
+        ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0
+          ? SAMPLED
+          : NOT_SAMPLED
+        : this.sampling.root.shouldSample(parentContext, traceId, name, kind, options.attributes ?? NO_ATTRIBUTES, links);
     const traceState = sampling.traceState ?? parent?.traceState;
     if (sampling.decision === SamplingDecision.NOT_RECORD) {
       return trace.wrapSpanContext({
@@ -286,7 +299,7 @@ export class LightTracerProvider implements TracerProvider {
 
   constructor(
     private readonly sink: SpanSink,
-    private readonly sampler: Sampler,
+    private readonly sampling: SamplingPolicy,
     private readonly limits: SpanLimits,
   ) {}
 
@@ -294,7 +307,7 @@ export class LightTracerProvider implements TracerProvider {
     const key = `${name}@${version ?? ""}`;
     let tracer = this.tracers.get(key);
     if (tracer === undefined) {
-      tracer = new LightTracer(this.sink, this.sink.scopeIndex(name, version), this.sampler, this.limits, this.ids);
+      tracer = new LightTracer(this.sink, this.sink.scopeIndex(name, version), this.sampling, this.limits, this.ids);
       this.tracers.set(key, tracer);
     }
     return tracer;

@@ -8,6 +8,15 @@ const VARINT = 0;
 const FIXED64 = 1;
 const LEN = 2;
 const FIXED32 = 5;
+const TWO_32 = 2 ** 32;
+
+/** Hex digit values by char code (0–9, a–f, A–F). */
+const HEX = new Uint8Array(128);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX[97 + i] = 10 + i;
+  HEX[65 + i] = 10 + i;
+}
 
 export function varintSize(value: number): number {
   let size = 1;
@@ -92,32 +101,65 @@ export class ProtobufWriter {
     this.pos += 4;
   }
 
-  /** Nanoseconds since the epoch from milliseconds (sub-millisecond part kept to the nanosecond it holds). */
+  /**
+   * Nanoseconds since the epoch from milliseconds, as fixed64: the 64-bit sum is built from exact 32-bit halves
+   * (seconds split in 16-bit parts so every product stays below 2^53), so no BigInt is made per timestamp.
+   */
   fixed64Nanos(field: number, epochMs: number): void {
     this.tag(field, FIXED64);
     this.ensure(8);
     const seconds = Math.floor(epochMs / 1000);
     const nanos = Math.round((epochMs - seconds * 1000) * 1e6);
-    this.buffer.writeBigUInt64LE(BigInt(seconds) * 1_000_000_000n + BigInt(nanos), this.pos);
+    const upper = Math.floor(seconds / 65536) * 1e9; // times 2^16 below
+    const lower = (seconds % 65536) * 1e9 + nanos;
+    let lo = (upper % 65536) * 65536 + (lower % TWO_32);
+    let hi = Math.floor(upper / 65536) + Math.floor(lower / TWO_32);
+    if (lo >= TWO_32) {
+      lo -= TWO_32;
+      hi += 1;
+    }
+    this.buffer.writeUInt32LE(lo, this.pos);
+    this.buffer.writeUInt32LE(hi, this.pos + 4);
     this.pos += 8;
   }
 
   string(field: number, value: string): void {
     this.tag(field, LEN);
-    // A string's UTF-8 length is its length when it is ASCII, which nearly every span name and attribute is.
-    const length = Buffer.byteLength(value, "utf8");
-    this.varint(length);
-    this.ensure(length);
-    this.pos += this.buffer.write(value, this.pos, length, "utf8");
+    const length = value.length;
+    // Span names, attribute keys and most values are short ASCII: copied by char code, no UTF-8 length pass.
+    if (length < 0x80) {
+      this.ensure(1 + length);
+      const buffer = this.buffer;
+      const start = this.pos + 1;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) break;
+        buffer[start + i] = code;
+      }
+      if (i === length) {
+        buffer[this.pos] = length;
+        this.pos = start + length;
+        return;
+      }
+    }
+    const bytes = Buffer.byteLength(value, "utf8");
+    this.varint(bytes);
+    this.ensure(bytes);
+    this.pos += this.buffer.write(value, this.pos, bytes, "utf8");
   }
 
-  /** An id given as hex (trace and span ids) written as its bytes. */
+  /** An id given as lower-case hex (trace and span ids) written as its bytes. */
   hexBytes(field: number, hex: string): void {
     const length = hex.length >>> 1;
     this.tag(field, LEN);
     this.varint(length);
     this.ensure(length);
-    this.pos += this.buffer.write(hex, this.pos, length, "hex");
+    const buffer = this.buffer;
+    for (let i = 0; i < length; i++) {
+      buffer[this.pos + i] = (HEX[hex.charCodeAt(2 * i)] as number) * 16 + (HEX[hex.charCodeAt(2 * i + 1)] as number);
+    }
+    this.pos += length;
   }
 
   bytes(field: number, value: Uint8Array): void {

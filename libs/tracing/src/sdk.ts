@@ -14,7 +14,7 @@
 import { type ContextManager, context, propagation, trace } from "@opentelemetry/api";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ExplicitContextManager } from "./explicit-context.js";
-import { exportConfigFrom, lightPipelineApplies, limitsFrom, samplerFrom } from "./light-config.js";
+import { exportConfigFrom, lightPipelineApplies, limitsFrom, samplingFrom } from "./light-config.js";
 import { LightTracerProvider } from "./light-tracer.js";
 import { type ExportReport, OtlpBatchExporter } from "./otlp-batch-export.js";
 import { setTracingEnabled } from "./spans.js";
@@ -117,8 +117,8 @@ async function startLight(options: StartTracingOptions, mode: "explicit" | "asyn
   propagation.setGlobalPropagator(
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
-  trace.setGlobalTracerProvider(new LightTracerProvider(exporter, samplerFrom(options.env), limitsFrom(options.env)));
-  setTracingEnabled(true);
+  trace.setGlobalTracerProvider(new LightTracerProvider(exporter, samplingFrom(options.env), limitsFrom(options.env)));
+  setTracingEnabled(true, { directW3C: true });
   return {
     async shutdown() {
       setTracingEnabled(false);

@@ -26,12 +26,15 @@ export type { Context as TraceContext, Span } from "@opentelemetry/api";
 export { SpanKind } from "@opentelemetry/api";
 
 let enabled = false;
+/** The light tracer's propagators are W3C trace context and baggage: their headers are written without the API. */
+let directW3C = false;
 /** One tracer per scope, looked up once: the global provider's lookup builds a key string on every call. */
 const tracers = new Map<string, Tracer>();
 
 /** Turned on by startTracing (or a test that installs its own provider); nothing else flips it. */
-export function setTracingEnabled(on: boolean): void {
+export function setTracingEnabled(on: boolean, options: { directW3C?: boolean } = {}): void {
   enabled = on;
+  directW3C = on && options.directW3C === true;
   tracers.clear();
 }
 
@@ -123,13 +126,33 @@ const sourceGetter = {
   keys: () => ["traceparent", "tracestate", "baggage"],
 };
 
+/**
+ * traceparent and tracestate of a span, written straight from its context when the process's propagators are W3C
+ * (the light tracer) and no baggage is active; false when the API's propagators have to do it.
+ */
+function setW3C(span: Span, set: (name: string, value: string) => void): boolean {
+  if (!directW3C || propagation.getActiveBaggage() !== undefined) return false;
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  set("traceparent", `00-${traceId}-${spanId}-${(traceFlags & 1) === 1 ? "01" : "00"}`);
+  const state = traceState?.serialize();
+  if (state !== undefined && state !== "") set("tracestate", state);
+  return true;
+}
+
 /** Write the W3C trace context (traceparent, tracestate) of the span into outgoing headers. */
 export function injectTraceHeaders(span: Span, sink: HeaderSink): void {
+  if (setW3C(span, (name, value) => sink.set(name, value))) return;
   propagation.inject(trace.setSpan(context.active(), span), sink, sinkSetter);
 }
 
 /** Same, into a plain header record (undici requests). */
 export function injectTraceRecord(span: Span, record: Record<string, string>): void {
+  if (
+    setW3C(span, (name, value) => {
+      record[name] = value;
+    })
+  )
+    return;
   propagation.inject(trace.setSpan(context.active(), span), record, recordSetter);
 }
 

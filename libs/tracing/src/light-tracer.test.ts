@@ -187,6 +187,17 @@ describe("the light tracer exporting OTLP/protobuf", () => {
     expect(sink.map.get("traceparent")).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
   });
 
+  it("sends full batches as they fill, each scope's spans under their scope", async () => {
+    await start({ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "3" });
+    for (let i = 0; i < 7; i++) endSpan(startSpan(i % 2 === 0 ? "scope.even" : "scope.odd", `span ${i}`));
+    await tracing?.shutdown();
+    tracing = undefined;
+    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.spans.map((span) => [span.scope, span.name]).sort()).toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((i) => [i % 2 === 0 ? "scope.even" : "scope.odd", `span ${i}`]).sort(),
+    );
+  });
+
   it("gzips the export when OTEL_EXPORTER_OTLP_COMPRESSION=gzip", async () => {
     await start({ OTEL_EXPORTER_OTLP_COMPRESSION: "gzip" });
     endSpan(startSpan("light.test", "zipped"));

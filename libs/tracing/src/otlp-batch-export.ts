@@ -1,8 +1,9 @@
 /**
- * The light tracer's exporter: ended spans, already encoded, wait in a bounded queue and go to the collector as
- * OTLP/HTTP protobuf in batches (when a batch is full or the schedule delay passes), one request at a time, retried
- * with backoff on the statuses OTLP calls retryable. Spans past the queue's bound are dropped and reported, as the
- * SDK's batch processor does; the request path never waits for an export.
+ * The light tracer's exporter: an ended span is encoded into the open batch (one writer per instrumentation scope);
+ * a batch is sealed when it holds OTEL_BSP_MAX_EXPORT_BATCH_SIZE spans or the schedule delay passes, and goes to the
+ * collector as OTLP/HTTP protobuf, one request at a time, retried with backoff on the statuses OTLP calls retryable.
+ * Spans past the queue's bound (open and sealed batches together) are dropped and reported, as the SDK's batch
+ * processor does; the request path never waits for an export.
  */
 import { gzipSync } from "node:zlib";
 import type { Attributes } from "@opentelemetry/api";
@@ -36,17 +37,21 @@ export type ExportReport = (message: string, fields: Record<string, unknown>) =>
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const MAX_ATTEMPTS = 5;
 
-interface Queued {
-  scope: number;
-  bytes: Buffer;
+/** Spans encoded for one export: per scope index, a writer holding that scope's `spans` fields. */
+interface Batch {
+  scopes: Map<number, ProtobufWriter>;
+  spans: number;
 }
 
+const emptyBatch = (): Batch => ({ scopes: new Map(), spans: 0 });
+
 export class OtlpBatchExporter implements SpanSink {
-  private readonly writer = new ProtobufWriter();
   private readonly scopes: Buffer[] = [];
   private readonly scopeKeys = new Map<string, number>();
   private readonly resource: Buffer;
-  private queue: Queued[] = [];
+  private open: Batch = emptyBatch();
+  private readonly sealed: Batch[] = [];
+  private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private dropped = 0;
@@ -72,21 +77,31 @@ export class OtlpBatchExporter implements SpanSink {
 
   ended(span: FinishedSpan, endMs: number, scope: number): void {
     if (this.stopped) return;
-    if (this.queue.length >= this.config.maxQueueSize) {
+    if (this.queued >= this.config.maxQueueSize) {
       this.dropped++;
       return;
     }
-    this.writer.reset();
-    encodeSpan(this.writer, span, endMs);
-    this.queue.push({ scope, bytes: this.writer.take() });
-    if (this.queue.length >= this.config.maxBatchSize) this.exportSoon(0);
-    else this.exportSoon(this.config.scheduleDelayMs);
+    let writer = this.open.scopes.get(scope);
+    if (writer === undefined) {
+      writer = new ProtobufWriter(8 * 1024);
+      this.open.scopes.set(scope, writer);
+    }
+    const start = writer.begin(2);
+    encodeSpan(writer, span, endMs);
+    writer.end(start);
+    this.open.spans++;
+    this.queued++;
+    if (this.open.spans >= this.config.maxBatchSize) {
+      this.sealed.push(this.open);
+      this.open = emptyBatch();
+      this.exportSoon(0);
+    } else this.exportSoon(this.config.scheduleDelayMs);
   }
 
-  /** Send what is queued (every batch) and wait for it; for shutdown and tests. */
+  /** Send every span held (open and sealed batches) and wait for it; for shutdown and tests. */
   async flush(): Promise<void> {
     this.clearTimer();
-    while (this.inFlight !== undefined || this.queue.length > 0) {
+    while (this.inFlight !== undefined || this.queued > 0) {
       if (this.inFlight === undefined) this.startExport();
       await this.inFlight;
     }
@@ -114,37 +129,38 @@ export class OtlpBatchExporter implements SpanSink {
     this.timer.unref();
   }
 
+  /** Export the oldest sealed batch, or the open one when none is sealed. */
   private startExport(): void {
-    if (this.inFlight !== undefined || this.queue.length === 0) return;
-    const batch = this.queue.slice(0, this.config.maxBatchSize);
-    this.queue = this.queue.slice(batch.length);
+    if (this.inFlight !== undefined || this.queued === 0) return;
+    let batch = this.sealed.shift();
+    if (batch === undefined) {
+      batch = this.open;
+      this.open = emptyBatch();
+    }
+    this.queued -= batch.spans;
     const dropped = this.dropped;
     this.dropped = 0;
     if (dropped > 0) {
       this.report("trace spans dropped: the export queue was full", { dropped, maxQueueSize: this.config.maxQueueSize });
     }
+    const spans = batch.spans;
     this.inFlight = this.send(batch)
       .catch((error: unknown) => {
-        this.report("trace export failed; its spans are lost", { spans: batch.length, error: String(error) });
+        this.report("trace export failed; its spans are lost", { spans, error: String(error) });
       })
       .finally(() => {
         this.inFlight = undefined;
-        if (this.stopped || this.queue.length === 0) return;
-        this.exportSoon(this.queue.length >= this.config.maxBatchSize ? 0 : this.config.scheduleDelayMs);
+        if (this.stopped || this.queued === 0) return;
+        this.exportSoon(this.sealed.length > 0 ? 0 : this.config.scheduleDelayMs);
       });
   }
 
-  private async send(batch: Queued[]): Promise<void> {
-    const byScope = new Map<number, ScopeBatch>();
-    for (const { scope, bytes } of batch) {
-      let group = byScope.get(scope);
-      if (group === undefined) {
-        group = { scope: this.scopes[scope] as Buffer, spans: [] };
-        byScope.set(scope, group);
-      }
-      group.spans.push(bytes);
+  private async send(batch: Batch): Promise<void> {
+    const parts: ScopeBatch[] = [];
+    for (const [scope, writer] of batch.scopes) {
+      parts.push({ scope: this.scopes[scope] as Buffer, spans: writer.buffer.subarray(0, writer.pos) });
     }
-    const encoded = encodeExportRequest(this.resource, [...byScope.values()]);
+    const encoded = encodeExportRequest(this.resource, parts);
     const body = this.config.gzip ? gzipSync(encoded) : encoded;
     const headers: Record<string, string> = {
       ...this.config.headers,

@@ -1,7 +1,7 @@
 /**
  * OTLP/protobuf encoding (opentelemetry/proto trace/v1 and collector/trace/v1) of what the light tracer records: a
- * span is encoded once, when it ends, and the export request is the encoded spans put together under their
- * resource and instrumentation scope, without decoding anything again.
+ * span is encoded once, when it ends, straight into its scope's part of the next batch, and the export request is
+ * those parts put together under the resource, without decoding or copying a span again.
  */
 import type { Attributes, AttributeValue, HrTime, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { ProtobufWriter, varintSize } from "./protobuf-writer.js";
@@ -72,10 +72,12 @@ function writeAttributes(w: ProtobufWriter, field: number, attributes: Attribute
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined) continue;
-    w.message(field, () => {
-      w.string(1, key);
-      w.message(2, () => writeValue(w, value));
-    });
+    const keyValue = w.begin(field);
+    w.recurring(1, key);
+    const anyValue = w.begin(2);
+    writeValue(w, value);
+    w.end(anyValue);
+    w.end(keyValue);
   }
 }
 
@@ -85,7 +87,7 @@ export function encodeSpan(w: ProtobufWriter, span: FinishedSpan, endMs: number)
   w.hexBytes(2, span.spanId);
   if (span.traceState !== undefined && span.traceState !== "") w.string(3, span.traceState);
   if (span.parentSpanId !== undefined) w.hexBytes(4, span.parentSpanId);
-  w.string(5, span.name);
+  w.recurring(5, span.name);
   // OTLP counts kinds from 1 (internal); the API from 0.
   w.uint(6, span.kind + 1);
   w.fixed64Nanos(7, span.startMs);
@@ -95,7 +97,7 @@ export function encodeSpan(w: ProtobufWriter, span: FinishedSpan, endMs: number)
   for (const event of span.events ?? []) {
     w.message(11, () => {
       w.fixed64Nanos(1, event.timeMs);
-      w.string(2, event.name);
+      w.recurring(2, event.name);
       writeAttributes(w, 3, event.attributes);
     });
   }
@@ -138,16 +140,15 @@ function delimitedSize(length: number): number {
   return 1 + varintSize(length) + length;
 }
 
+/** One scope's spans of a batch: each already written as a `spans` field (2) of ScopeSpans. */
 export interface ScopeBatch {
   scope: Buffer;
-  spans: Buffer[];
+  spans: Uint8Array;
 }
 
 /** ExportTraceServiceRequest { ResourceSpans { resource, ScopeSpans { scope, spans… }… } } from encoded parts. */
 export function encodeExportRequest(resource: Buffer, batches: ScopeBatch[]): Buffer {
-  const scopeSpansLengths = batches.map(
-    (batch) => delimitedSize(batch.scope.length) + batch.spans.reduce((sum, span) => sum + delimitedSize(span.length), 0),
-  );
+  const scopeSpansLengths = batches.map((batch) => delimitedSize(batch.scope.length) + batch.spans.length);
   const resourceSpansLength =
     delimitedSize(resource.length) + scopeSpansLengths.reduce((sum, length) => sum + delimitedSize(length), 0);
   const w = new ProtobufWriter(delimitedSize(resourceSpansLength));
@@ -160,7 +161,8 @@ export function encodeExportRequest(resource: Buffer, batches: ScopeBatch[]): Bu
   batches.forEach((batch, i) => {
     lengthDelimited(2, scopeSpansLengths[i] as number);
     w.bytes(1, batch.scope);
-    for (const span of batch.spans) w.bytes(2, span);
+    w.buffer.set(batch.spans, w.pos);
+    w.pos += batch.spans.length;
   });
   return w.buffer.subarray(0, w.pos);
 }

@@ -50,4 +50,17 @@ describe("protobuf writer", () => {
     expect(varintSize(128)).toBe(2);
     expect(varintSize(2 ** 35)).toBe(6);
   });
+
+  it("writes a recurring string the same from its cache, whatever the writer held since", () => {
+    const w = new ProtobufWriter(4);
+    w.recurring(5, "POST upstream");
+    const first = w.take().toString("hex");
+    w.reset();
+    w.string(1, "something else entirely, longer than the cached string");
+    w.reset();
+    w.recurring(5, "POST upstream");
+    w.recurring(1, "POST upstream");
+    expect(first).toBe(`2a0d${Buffer.from("POST upstream").toString("hex")}`);
+    expect(w.take().toString("hex")).toBe(`${first}0a0d${Buffer.from("POST upstream").toString("hex")}`);
+  });
 });

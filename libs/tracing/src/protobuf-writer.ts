@@ -10,6 +10,10 @@ const LEN = 2;
 const FIXED32 = 5;
 const TWO_32 = 2 ** 32;
 
+/** Encoded recurring strings (length prefix + UTF-8), shared by every writer of the process. */
+const RECURRING = new Map<string, Uint8Array>();
+const RECURRING_BOUND = 4096;
+
 /** Hex digit values by char code (0–9, a–f, A–F). */
 const HEX = new Uint8Array(128);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
@@ -149,6 +153,33 @@ export class ProtobufWriter {
     this.pos += this.buffer.write(value, this.pos, bytes, "utf8");
   }
 
+  /**
+   * A string that recurs from span to span (attribute keys, span names): its length prefix and bytes are encoded
+   * once and copied after that. Values are not cached; the cache stops growing at its bound.
+   */
+  recurring(field: number, value: string): void {
+    let encoded = RECURRING.get(value);
+    if (encoded === undefined) {
+      if (RECURRING.size >= RECURRING_BOUND) {
+        this.string(field, value);
+        return;
+      }
+      const start = this.pos;
+      this.string(field, value);
+      // A copy: Buffer's slice() would be a view of this writer's reused buffer.
+      encoded = new Uint8Array(this.buffer.subarray(start + varintSize(field * 8 + LEN), this.pos));
+      RECURRING.set(value, encoded);
+      return;
+    }
+    this.tag(field, LEN);
+    const length = encoded.length;
+    this.ensure(length);
+    const buffer = this.buffer;
+    const pos = this.pos;
+    for (let i = 0; i < length; i++) buffer[pos + i] = encoded[i] as number;
+    this.pos = pos + length;
+  }
+
   /** An id given as lower-case hex (trace and span ids) written as its bytes. */
   hexBytes(field: number, hex: string): void {
     const length = hex.length >>> 1;
@@ -171,14 +202,16 @@ export class ProtobufWriter {
   }
 
   /**
-   * A nested message written by `write`: one byte is kept for its length, which is moved along when the message
-   * turns out to need a longer varint.
+   * The start of a nested message at `field`: one byte is kept for its length, which `end` fills in (moving the
+   * message along when the length needs a longer varint). Returns the position to give to `end`.
    */
-  message(field: number, write: () => void): void {
+  begin(field: number): number {
     this.tag(field, LEN);
     this.ensure(1);
-    const start = this.pos++;
-    write();
+    return this.pos++;
+  }
+
+  end(start: number): void {
     const length = this.pos - start - 1;
     if (length < 0x80) {
       this.buffer[start] = length;
@@ -191,6 +224,13 @@ export class ProtobufWriter {
     this.pos = start;
     this.varint(length);
     this.pos = end;
+  }
+
+  /** A nested message written by `write`. */
+  message(field: number, write: () => void): void {
+    const start = this.begin(field);
+    write();
+    this.end(start);
   }
 
   /** The bytes written so far, copied out. */

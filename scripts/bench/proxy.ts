@@ -12,6 +12,8 @@
  * (below saturation), so CPU per request compares the same work with the same batching. `--sampler always_off`
  * (any OTEL_TRACES_SAMPLER value) runs the "on" fleet with that sampler instead of sampling 1.0: spans are made but not
  * recorded, which separates the cost of carrying trace context from the cost of recording and exporting spans.
+ * `--cost metrics` compares metrics off and on the same way (the "on" fleet has METRICS_BEARER_TOKEN set and tracing
+ * off; leave METRICS_BEARER_TOKEN unset in the shell, or both fleets get it).
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "4" },
     rate: { type: "string" },
     sampler: { type: "string", default: "parentbased_traceidratio" },
+    cost: { type: "string", default: "tracing" },
   },
 });
 const connections = Number(values.connections);
@@ -107,13 +110,19 @@ const profileArgs = values.profile ? ["--cpu-prof", "--cpu-prof-dir=bench/profil
 if (values.compare) {
   const rounds = Number(values.rounds);
   const sink = await startOtlpReceiver({ keep: false });
+  const metrics = values.cost === "metrics";
   const off = await startBenchGateway(["openai"], {}, profileArgs);
-  const on = await startBenchGateway(["openai"], tracingEnv(sink.url), profileArgs);
+  const on = await startBenchGateway(
+    ["openai"],
+    metrics ? { METRICS_BEARER_TOKEN: "bench-metrics-token" } : tracingEnv(sink.url),
+    profileArgs,
+  );
   try {
     await prepare(off);
     await prepare(on);
+    const what = metrics ? "metrics" : "tracing";
     console.log(
-      `proxy tracing cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; tracing on = sampler ${samplerName}, OTLP to a local sink`,
+      `proxy ${what} cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; ${metrics ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted" : `tracing on = sampler ${samplerName}, OTLP to a local sink`}`,
     );
     // A warm-up of each (JIT, pools), not measured.
     await loadGateway(off, "warm-up", 3);
@@ -135,14 +144,14 @@ if (values.compare) {
         ]);
       }
     }
-    console.log(formatTable(["round", "tracing", "req/s", "p99 ms", "fleet CPU ms/1k req", "errors"], rows));
+    console.log(formatTable(["round", what, "req/s", "p99 ms", "fleet CPU ms/1k req", "errors"], rows));
     const rps = (which: "off" | "on") => median(runs[which].map((m) => m.result.requestsPerSecond));
     const cpu = (which: "off" | "on") => median(runs[which].map((m) => m.cpuMsPerRequest * 1000));
     console.log(
-      `median req/s: off ${rps("off").toFixed(0)}, on ${rps("on").toFixed(0)} (${((1 - rps("on") / rps("off")) * 100).toFixed(1)} % fewer with tracing)`,
+      `median req/s: off ${rps("off").toFixed(0)}, on ${rps("on").toFixed(0)} (${((1 - rps("on") / rps("off")) * 100).toFixed(1)} % fewer with ${what})`,
     );
     console.log(
-      `median fleet CPU per 1,000 requests: off ${cpu("off").toFixed(0)} ms, on ${cpu("on").toFixed(0)} ms (${((cpu("on") / cpu("off") - 1) * 100).toFixed(1)} % more with tracing)`,
+      `median fleet CPU per 1,000 requests: off ${cpu("off").toFixed(0)} ms, on ${cpu("on").toFixed(0)} ms (${((cpu("on") / cpu("off") - 1) * 100).toFixed(1)} % more with ${what})`,
     );
     // Each round's two runs are next to each other in time, so their ratio is the least disturbed by other work.
     const ratio = (pick: (m: Measured) => number) => median(runs.on.map((m, i) => pick(m) / pick(runs.off[i] as Measured)));

@@ -220,6 +220,21 @@ describe("tracing across the fleet", () => {
     expect(JSON.parse(line)).toMatchObject({ traceId: client.traceId, status: 503 });
   });
 
+  it("makes the console API's NATS calls children of its HTTP span", async () => {
+    const client = clientTraceparent();
+    const response = await fetch(`${core.consoleUrl}/api/keys`, {
+      headers: { authorization: `Bearer ${admin.token}`, traceparent: client.header },
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const http = await spanOf(client.traceId, (s) => s.scope === "admin-api" && s.kind === SERVER, "console request");
+    expect(http).toMatchObject({ service: "thinkwatch-core", kind: SERVER, parentSpanId: client.parentId });
+    expect(http.attributes["url.path"]).toBe("/api/keys");
+    const request = await spanOf(client.traceId, (s) => s.name === "keys.v1.list request", "keys.v1.list request");
+    expect(request).toMatchObject({ kind: CLIENT, parentSpanId: http.spanId });
+    const served = await spanOf(client.traceId, (s) => s.name === "keys.v1.list process", "keys.v1.list process");
+    expect(served).toMatchObject({ kind: SERVER, parentSpanId: request.spanId });
+  });
+
   it("starts a new trace when the client sends none, and still records it on the row", async () => {
     const response = await fetch(`${edge.gatewayUrl}/v1/chat/completions`, {
       method: "POST",

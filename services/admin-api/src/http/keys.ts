@@ -97,26 +97,30 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     }
     // The key is minted here: only its hash and prefix go to key-service, so the plaintext never crosses the bus.
     const { plaintext, ...minted } = mintVirtualKey();
-    const created = await deps.bus.request(KeysCreate, {
-      minted,
-      userId: input.userId ?? actor.userId,
-      ...(input.ownerKind === undefined ? {} : { ownerKind: input.ownerKind }),
-      name: input.name,
-      ...(input.surfaces === undefined ? {} : { surfaces: input.surfaces }),
-      ...(input.allowedModels === undefined ? {} : { allowedModels: input.allowedModels }),
-      ...(input.allowedMcpTools === undefined ? {} : { allowedMcpTools: input.allowedMcpTools }),
-      ...(input.strictConversion === undefined ? {} : { strictConversion: input.strictConversion }),
-      ...(input.teamId === undefined ? {} : { teamId: input.teamId }),
-      ...(input.costCenter === undefined ? {} : { costCenter: input.costCenter }),
-      ...(input.expiresInDays !== undefined
-        ? { expiresAt: Date.now() + input.expiresInDays * DAY_MS }
-        : input.expiresAt !== undefined
-          ? { expiresAt: input.expiresAt }
-          : {}),
-      ...(input.inactivityTimeoutDays === undefined ? {} : { inactivityTimeoutDays: input.inactivityTimeoutDays }),
-      ...(input.rotationPeriodDays === undefined ? {} : { rotationPeriodDays: input.rotationPeriodDays }),
-      actor,
-    });
+    const created = await deps.bus.request(
+      KeysCreate,
+      {
+        minted,
+        userId: input.userId ?? actor.userId,
+        ...(input.ownerKind === undefined ? {} : { ownerKind: input.ownerKind }),
+        name: input.name,
+        ...(input.surfaces === undefined ? {} : { surfaces: input.surfaces }),
+        ...(input.allowedModels === undefined ? {} : { allowedModels: input.allowedModels }),
+        ...(input.allowedMcpTools === undefined ? {} : { allowedMcpTools: input.allowedMcpTools }),
+        ...(input.strictConversion === undefined ? {} : { strictConversion: input.strictConversion }),
+        ...(input.teamId === undefined ? {} : { teamId: input.teamId }),
+        ...(input.costCenter === undefined ? {} : { costCenter: input.costCenter }),
+        ...(input.expiresInDays !== undefined
+          ? { expiresAt: Date.now() + input.expiresInDays * DAY_MS }
+          : input.expiresAt !== undefined
+            ? { expiresAt: input.expiresAt }
+            : {}),
+        ...(input.inactivityTimeoutDays === undefined ? {} : { inactivityTimeoutDays: input.inactivityTimeoutDays }),
+        ...(input.rotationPeriodDays === undefined ? {} : { rotationPeriodDays: input.rotationPeriodDays }),
+        actor,
+      },
+      { trace: c.get("trace") },
+    );
     return c.json({ key: created.key, plaintext }, 201);
   });
 
@@ -125,12 +129,18 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     const query = readRouteQuery(c, KeyListQuerySchema);
     const all = query.all === "true" && user.permissions.has("api_keys:read_all");
     const includeDeleted = query.includeDeleted === "true";
-    const listed = await deps.bus.request(KeysList, all ? { includeDeleted } : { userId: user.id, includeDeleted });
+    const listed = await deps.bus.request(KeysList, all ? { includeDeleted } : { userId: user.id, includeDeleted }, {
+      trace: c.get("trace"),
+    });
     return c.json({ keys: listed.keys });
   });
 
   router.route("GET", "/api/keys/:id", "api_keys:read", async (c) => {
-    const got = await deps.bus.request(KeysGet, { id: keyId(c), actor: actorOf(c, "api_keys:read_all") });
+    const got = await deps.bus.request(
+      KeysGet,
+      { id: keyId(c), actor: actorOf(c, "api_keys:read_all") },
+      { trace: c.get("trace") },
+    );
     return c.json({ key: got.key });
   });
 
@@ -140,7 +150,7 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     const actor = actorOf(c, "api_keys:write_all");
     if (patch.teamId != null && !actor.mayActOnOthers) throw new AppError("forbidden", "only admins may scope a key to a team");
     futureExpiry(patch.expiresAt);
-    const updated = await deps.bus.request(KeysUpdate, { id, actor, patch });
+    const updated = await deps.bus.request(KeysUpdate, { id, actor, patch }, { trace: c.get("trace") });
     return c.json({ key: updated.key });
   });
 
@@ -148,29 +158,45 @@ export function registerKeyRoutes(router: ConsoleRouter, deps: AdminDeps): void 
     const id = keyId(c);
     const input = await readOptionalJson(c, RotateKeyRequestSchema);
     const { plaintext, ...minted } = mintVirtualKey();
-    const rotated = await deps.bus.request(KeysRotate, {
-      id,
-      actor: actorOf(c, "api_keys:write_all"),
-      minted,
-      ...(input.graceHours === undefined ? {} : { graceHours: input.graceHours }),
-    });
+    const rotated = await deps.bus.request(
+      KeysRotate,
+      {
+        id,
+        actor: actorOf(c, "api_keys:write_all"),
+        minted,
+        ...(input.graceHours === undefined ? {} : { graceHours: input.graceHours }),
+      },
+      { trace: c.get("trace") },
+    );
     return c.json({ ...rotated, plaintext }, 201);
   });
 
   router.route("POST", "/api/keys/:id/reveal", "api_keys:write", async (c) => {
-    const revealed = await deps.bus.request(KeysReveal, { id: keyId(c), actor: actorOf(c, "api_keys:write_all") });
+    const revealed = await deps.bus.request(
+      KeysReveal,
+      { id: keyId(c), actor: actorOf(c, "api_keys:write_all") },
+      { trace: c.get("trace") },
+    );
     return c.json({ key: revealed.key, plaintext: deps.keyring.decrypt(revealed.sealedPlaintext) });
   });
 
   router.route("POST", "/api/keys/:id/revoke", "api_keys:write", { query: RevokeQuerySchema }, async (c) => {
     const id = keyId(c);
     const force = readRouteQuery(c, RevokeQuerySchema).force === "true";
-    const revoked = await deps.bus.request(KeysRevoke, { id, actor: actorOf(c, "api_keys:write_all"), force });
+    const revoked = await deps.bus.request(
+      KeysRevoke,
+      { id, actor: actorOf(c, "api_keys:write_all"), force },
+      { trace: c.get("trace") },
+    );
     return c.json(revoked);
   });
 
   router.route("DELETE", "/api/keys/:id", "api_keys:write", async (c) => {
-    const deleted = await deps.bus.request(KeysDelete, { id: keyId(c), actor: actorOf(c, "api_keys:write_all") });
+    const deleted = await deps.bus.request(
+      KeysDelete,
+      { id: keyId(c), actor: actorOf(c, "api_keys:write_all") },
+      { trace: c.get("trace") },
+    );
     return c.json(deleted);
   });
 }

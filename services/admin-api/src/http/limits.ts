@@ -42,22 +42,24 @@ export function registerLimitRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     });
 
   const replaceRules = async (c: Context<ConsoleEnv>, subject: QuotaSubject, rules: unknown[]) => {
-    const before = await deps.bus.request(QuotaRulesList, { subject });
-    const after = await deps.bus.request(QuotaRulesSet, { subject, rules: rules as never });
+    const before = await deps.bus.request(QuotaRulesList, { subject }, { trace: c.get("trace") });
+    const after = await deps.bus.request(QuotaRulesSet, { subject, rules: rules as never }, { trace: c.get("trace") });
     audit(c, "rate_limit_rules.replaced", subject, before.rules, after.rules);
     return after;
   };
   const replaceBudgets = async (c: Context<ConsoleEnv>, subject: QuotaSubject, budgets: unknown[]) => {
-    const before = await deps.bus.request(QuotaBudgetsList, { subject });
-    const after = await deps.bus.request(QuotaBudgetsSet, { subject, budgets: budgets as never });
+    const before = await deps.bus.request(QuotaBudgetsList, { subject }, { trace: c.get("trace") });
+    const after = await deps.bus.request(QuotaBudgetsSet, { subject, budgets: budgets as never }, { trace: c.get("trace") });
     audit(c, "budget_caps.replaced", subject, before.budgets, after.budgets);
     return after;
   };
 
-  router.route("GET", "/api/admin/limits", "limits:read", async (c) => c.json(await deps.bus.request(QuotaSubjectsList, {})));
+  router.route("GET", "/api/admin/limits", "limits:read", async (c) =>
+    c.json(await deps.bus.request(QuotaSubjectsList, {}, { trace: c.get("trace") })),
+  );
 
   router.route("GET", "/api/admin/limits/:kind/:id/rules", "limits:read", async (c) =>
-    c.json(await deps.bus.request(QuotaRulesList, { subject: subjectOf(c) })),
+    c.json(await deps.bus.request(QuotaRulesList, { subject: subjectOf(c) }, { trace: c.get("trace") })),
   );
 
   router.route("PUT", "/api/admin/limits/:kind/:id/rules", "limits:write", { body: ReplaceRulesBodySchema }, async (c) => {
@@ -67,7 +69,7 @@ export function registerLimitRoutes(router: ConsoleRouter, deps: AdminDeps): voi
   });
 
   router.route("GET", "/api/admin/limits/:kind/:id/budgets", "limits:read", async (c) =>
-    c.json(await deps.bus.request(QuotaBudgetsList, { subject: subjectOf(c) })),
+    c.json(await deps.bus.request(QuotaBudgetsList, { subject: subjectOf(c) }, { trace: c.get("trace") })),
   );
 
   router.route("PUT", "/api/admin/limits/:kind/:id/budgets", "limits:write", { body: ReplaceBudgetsBodySchema }, async (c) => {
@@ -78,7 +80,7 @@ export function registerLimitRoutes(router: ConsoleRouter, deps: AdminDeps): voi
 
   router.route("GET", "/api/admin/limits/:kind/:id/usage", "limits:read", async (c) => {
     const subject = subjectOf(c);
-    const [usage] = (await deps.bus.request(QuotaUsage, { subjects: [subject] })).subjects;
+    const [usage] = (await deps.bus.request(QuotaUsage, { subjects: [subject] }, { trace: c.get("trace") })).subjects;
     return c.json({ subject, rules: usage?.rules ?? [], budgets: usage?.budgets ?? [] });
   });
 

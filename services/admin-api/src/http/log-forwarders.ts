@@ -134,7 +134,7 @@ export function registerLogForwarderRoutes(router: ConsoleRouter, deps: AdminDep
 
   router.route("POST", "/api/admin/log-forwarders/:id/test", "log_forwarders:write", async (c) => {
     const channel = await found(deps, c.req.param("id") ?? "");
-    const result = await deps.bus.request(ForwarderTestChannel, { channel }, { timeoutMs: 20_000 });
+    const result = await deps.bus.request(ForwarderTestChannel, { channel }, { trace: c.get("trace"), timeoutMs: 20_000 });
     return c.json({ result });
   });
 

@@ -85,7 +85,11 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
       const entry = await servers.entryOf(id);
       if (entry === null) throw new AppError("not_found", `no MCP server with id ${id}`);
       return c.json(
-        await deps.bus.request(McpServerTest, { server: entry, userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS }),
+        await deps.bus.request(
+          McpServerTest,
+          { server: entry, userId: c.get("user").id },
+          { trace: c.get("trace"), timeoutMs: TEST_TIMEOUT_MS },
+        ),
       );
     },
     { summary: "Connect to a saved server and list what it offers", response: McpServerTestResultSchema },
@@ -102,7 +106,7 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
         await deps.bus.request(
           McpServerTest,
           { server: servers.entryFromInput(input), userId: c.get("user").id },
-          { timeoutMs: TEST_TIMEOUT_MS },
+          { trace: c.get("trace"), timeoutMs: TEST_TIMEOUT_MS },
         ),
       );
     },
@@ -117,7 +121,10 @@ export function registerMcpServerRoutes(router: ConsoleRouter, deps: AdminDeps, 
     "GET",
     "/api/mcp/tools",
     "mcp_tools:read",
-    async (c) => c.json(await deps.bus.request(McpCatalog, { userId: c.get("user").id }, { timeoutMs: TEST_TIMEOUT_MS })),
+    async (c) =>
+      c.json(
+        await deps.bus.request(McpCatalog, { userId: c.get("user").id }, { trace: c.get("trace"), timeoutMs: TEST_TIMEOUT_MS }),
+      ),
     { summary: "Every enabled server's tools under their exposed names", response: McpCatalogResultSchema },
   );
 }

@@ -90,10 +90,14 @@ function modelId(c: Context<ConsoleEnv>): string {
 }
 
 /** Breaker state of every route, from whichever ai-proxy replica answers (they share it through Redis). */
-async function routeHealth(deps: AdminDeps, routeIds: string[]): Promise<Map<string, RouteHealth>> {
+async function routeHealth(
+  deps: AdminDeps,
+  routeIds: string[],
+  trace: ConsoleEnv["Variables"]["trace"],
+): Promise<Map<string, RouteHealth>> {
   if (routeIds.length === 0) return new Map();
   try {
-    const reply = await deps.bus.request(RouteHealthQuery, { routeIds }, { timeoutMs: HEALTH_TIMEOUT_MS });
+    const reply = await deps.bus.request(RouteHealthQuery, { routeIds }, { trace, timeoutMs: HEALTH_TIMEOUT_MS });
     return new Map(reply.routes.map((r) => [r.routeId, r]));
   } catch (caught) {
     deps.log.warn({ err: caught }, "no ai-proxy reported route health; the Models page shows it as unknown");
@@ -107,6 +111,7 @@ export function registerModelRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     const health = await routeHealth(
       deps,
       models.flatMap((m) => m.routes.map((r) => r.id)),
+      c.get("trace"),
     );
     return c.json({ models: models.map((m) => modelView(m, names, health)) });
   });
@@ -117,6 +122,7 @@ export function registerModelRoutes(router: ConsoleRouter, deps: AdminDeps): voi
     const health = await routeHealth(
       deps,
       model.routes.map((r) => r.id),
+      c.get("trace"),
     );
     return c.json({ model: modelView(model, await providerNames(deps), health) });
   });

@@ -13,7 +13,8 @@
  * (any OTEL_TRACES_SAMPLER value) runs the "on" fleet with that sampler instead of sampling 1.0: spans are made but not
  * recorded, which separates the cost of carrying trace context from the cost of recording and exporting spans.
  * `--cost metrics` compares metrics off and on the same way (the "on" fleet has METRICS_BEARER_TOKEN set and tracing
- * off; leave METRICS_BEARER_TOKEN unset in the shell, or both fleets get it).
+ * off; leave METRICS_BEARER_TOKEN unset in the shell, or both fleets get it). `--cost none` is the control: two
+ * identical fleets, so the difference it shows is the bench's own bias and noise.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -111,18 +112,19 @@ if (values.compare) {
   const rounds = Number(values.rounds);
   const sink = await startOtlpReceiver({ keep: false });
   const metrics = values.cost === "metrics";
+  const control = values.cost === "none";
   const off = await startBenchGateway(["openai"], {}, profileArgs);
   const on = await startBenchGateway(
     ["openai"],
-    metrics ? { METRICS_BEARER_TOKEN: "bench-metrics-token" } : tracingEnv(sink.url),
+    control ? {} : metrics ? { METRICS_BEARER_TOKEN: "bench-metrics-token" } : tracingEnv(sink.url),
     profileArgs,
   );
   try {
     await prepare(off);
     await prepare(on);
-    const what = metrics ? "metrics" : "tracing";
+    const what = control ? "nothing (two identical fleets)" : metrics ? "metrics" : "tracing";
     console.log(
-      `proxy ${what} cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; ${metrics ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted" : `tracing on = sampler ${samplerName}, OTLP to a local sink`}`,
+      `proxy ${what} cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; ${control ? "the control: whatever differs between the two fleets is the machine" : metrics ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted" : `tracing on = sampler ${samplerName}, OTLP to a local sink`}`,
     );
     // A warm-up of each (JIT, pools), not measured.
     await loadGateway(off, "warm-up", 3);

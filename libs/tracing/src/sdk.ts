@@ -4,14 +4,13 @@
  * sampler, service name and resource come from the standard OTEL_* variables, read by the SDK itself.
  *
  * The context manager: explicit by default (explicit-context.ts: ThinkWatch passes each request's context along
- * itself); `THINKWATCH_TRACING_CONTEXT=async` installs the SDK's AsyncLocalStorage manager instead, which also parents
- * spans that ThinkWatch does not pass a context to (the console API's NATS calls), at the price of an async hook on
- * every promise. On Node 24 and later AsyncLocalStorage needs no such hook, so it is the default there.
+ * itself); `THINKWATCH_TRACING_CONTEXT=async` installs the AsyncLocalStorage manager instead, which also parents
+ * spans and log lines that ThinkWatch does not pass a context to, at the price of an async hook on every promise. On Node 24 and later AsyncLocalStorage needs no such hook, so it is the default there.
  *
  * The tracer: for the default export (OTLP/HTTP protobuf) ThinkWatch's light tracer (light-tracer.ts), which encodes
  * each span when it ends; for anything else it does not implement (light-config.ts), the SDK's tracer and exporters.
  */
-import { type ContextManager, context, propagation, trace } from "@opentelemetry/api";
+import { type Attributes, type ContextManager, context, propagation, trace } from "@opentelemetry/api";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ExplicitContextManager } from "./explicit-context.js";
 import { exportConfigFrom, lightPipelineApplies, limitsFrom, samplingFrom } from "./light-config.js";
@@ -72,7 +71,7 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
  * The resource as NodeSDK makes it: the SDK's defaults, then the detectors OTEL_NODE_RESOURCE_DETECTORS names (`all`,
  * `none`, or a list; env, process and host when unset), then the service name.
  */
-async function resourceOf(options: StartTracingOptions): Promise<Record<string, unknown>> {
+async function resourceOf(options: StartTracingOptions): Promise<Attributes> {
   const resources = await import("@opentelemetry/resources");
   const byName = {
     env: resources.envDetector,
@@ -106,7 +105,7 @@ async function startLight(options: StartTracingOptions, mode: "explicit" | "asyn
   ]);
   const exporter = new OtlpBatchExporter(
     exportConfigFrom(options.env),
-    attributes as never,
+    attributes,
     options.report ??
       ((message, fields) => process.stderr.write(`${JSON.stringify({ level: "warn", msg: message, ...fields })}\n`)),
   );

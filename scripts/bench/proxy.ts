@@ -14,7 +14,8 @@
  * recorded, which separates the cost of carrying trace context from the cost of recording and exporting spans.
  * `--cost metrics` compares metrics off and on the same way (the "on" fleet has METRICS_BEARER_TOKEN set and tracing
  * off; leave METRICS_BEARER_TOKEN unset in the shell, or both fleets get it). `--cost none` is the control: two
- * identical fleets, so the difference it shows is the bench's own bias and noise.
+ * identical fleets, so the difference it shows is the bench's own bias and noise. `--on-first` starts the "on" fleet
+ * first (by default it starts second).
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     rate: { type: "string" },
     sampler: { type: "string", default: "parentbased_traceidratio" },
     cost: { type: "string", default: "tracing" },
+    "on-first": { type: "boolean", default: false },
   },
 });
 const connections = Number(values.connections);
@@ -113,12 +115,15 @@ if (values.compare) {
   const sink = await startOtlpReceiver({ keep: false });
   const metrics = values.cost === "metrics";
   const control = values.cost === "none";
-  const off = await startBenchGateway(["openai"], {}, profileArgs);
-  const on = await startBenchGateway(
-    ["openai"],
-    control ? {} : metrics ? { METRICS_BEARER_TOKEN: "bench-metrics-token" } : tracingEnv(sink.url),
-    profileArgs,
-  );
+  const onEnv: Record<string, string> = control
+    ? {}
+    : metrics
+      ? { METRICS_BEARER_TOKEN: "bench-metrics-token" }
+      : tracingEnv(sink.url);
+  // The fleet started second has run faster in the control; `--on-first` swaps the order to see that bias.
+  const first = await startBenchGateway(["openai"], values["on-first"] ? onEnv : {}, profileArgs);
+  const second = await startBenchGateway(["openai"], values["on-first"] ? {} : onEnv, profileArgs);
+  const [off, on] = values["on-first"] ? [second, first] : [first, second];
   try {
     await prepare(off);
     await prepare(on);

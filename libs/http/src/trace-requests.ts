@@ -24,7 +24,9 @@ export function traceRequests(scope: string): MiddlewareHandler<AppEnv> {
     try {
       await withContext(trace, next);
     } finally {
-      const route = routePath(c, -1);
+      // The handler that answered (after next(), the request's route index is the last handler run), not the last
+      // route that matched: a catch-all registered after the routes (the console's SPA fallback) matches every path.
+      const route = routePath(c, c.req.routeIndex);
       span?.updateName(`${method} ${route}`);
       const status = c.res.status;
       endSpan(span, c.error ?? (status >= 500 ? new Error(`HTTP ${status}`) : undefined), {

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import { context, propagation } from "@opentelemetry/api";
 import { type OtlpReceiver, startOtlpReceiver } from "@thinkwatch/testkit";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -243,6 +244,30 @@ describe("the light tracer exporting OTLP/protobuf", () => {
     expect(reported).toEqual([
       { message: "trace spans dropped: the export queue was full", fields: { dropped: 5, maxQueueSize: 5 } },
     ]);
+  });
+
+  it("retries when the connection to the collector is lost", async () => {
+    let connections = 0;
+    const dropsFirst = createNetServer((socket) => {
+      connections++;
+      if (connections === 1) {
+        socket.destroy();
+        return;
+      }
+      socket.on("data", () => socket.end("HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"));
+    });
+    await new Promise<void>((resolve) => dropsFirst.listen(0, "127.0.0.1", resolve));
+    const { port } = dropsFirst.address() as { port: number };
+    try {
+      await start({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces` });
+      endSpan(startSpan("light.test", "delivered after a reset"));
+      await tracing?.shutdown();
+      tracing = undefined;
+      expect(connections).toBe(2);
+      expect(reported).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => dropsFirst.close(() => resolve()));
+    }
   });
 
   it("retries a collector answering 503 and reports an export that cannot be delivered", async () => {

@@ -5,7 +5,8 @@
  * Spans past the queue's bound (open and sealed batches together) are dropped and reported, as the SDK's batch
  * processor does; the request path never waits for an export.
  */
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import type { Attributes } from "@opentelemetry/api";
 import { request } from "undici";
 import type { SpanSink } from "./light-tracer.js";
@@ -35,6 +36,7 @@ export interface OtlpExportConfig {
 export type ExportReport = (message: string, fields: Record<string, unknown>) => void;
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
+const gzipAsync = promisify(gzip);
 const MAX_ATTEMPTS = 5;
 
 /** Spans encoded for one export: per scope index, a writer holding that scope's `spans` fields. */
@@ -161,7 +163,8 @@ export class OtlpBatchExporter implements SpanSink {
       parts.push({ scope: this.scopes[scope] as Buffer, spans: writer.buffer.subarray(0, writer.pos) });
     }
     const encoded = encodeExportRequest(this.resource, parts);
-    const body = this.config.gzip ? gzipSync(encoded) : encoded;
+    // Compressed off the event loop (zlib's thread pool): a full batch is a few hundred kilobytes.
+    const body = this.config.gzip ? await gzipAsync(encoded) : encoded;
     const headers: Record<string, string> = {
       ...this.config.headers,
       "content-type": "application/x-protobuf",
@@ -169,21 +172,44 @@ export class OtlpBatchExporter implements SpanSink {
     };
     const deadline = Date.now() + this.config.timeoutMs;
     for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(body, headers, deadline);
+      if (outcome === "delivered") return;
+      const backoffMs = outcome.retryAfterMs ?? 2 ** attempt * 100 * (0.5 + Math.random());
+      if (!outcome.retryable || attempt >= MAX_ATTEMPTS || Date.now() + backoffMs >= deadline) {
+        throw new Error(outcome.failure);
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs).unref());
+    }
+  }
+
+  /** One POST: delivered, or why not and whether OTLP says to try again (retryable statuses, a lost connection). */
+  private async attempt(
+    body: Uint8Array,
+    headers: Record<string, string>,
+    deadline: number,
+  ): Promise<"delivered" | { failure: string; retryable: boolean; retryAfterMs?: number }> {
+    let statusCode: number;
+    let text: string;
+    let retryAfter: number;
+    try {
       const response = await request(this.config.url, {
         method: "POST",
         headers,
         body,
         signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
-      const text = await response.body.text();
-      if (response.statusCode >= 200 && response.statusCode < 300) return;
-      const retryAfter = Number(response.headers["retry-after"]);
-      const backoffMs =
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 2 ** attempt * 100 * (0.5 + Math.random());
-      if (!RETRYABLE.has(response.statusCode) || attempt >= MAX_ATTEMPTS || Date.now() + backoffMs >= deadline) {
-        throw new Error(`the collector answered ${response.statusCode}: ${text.slice(0, 200)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, backoffMs).unref());
+      text = await response.body.text();
+      statusCode = response.statusCode;
+      retryAfter = Number(response.headers["retry-after"]);
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      return { failure: `the collector could not be reached: ${String(error)}`, retryable: !timedOut };
     }
+    if (statusCode >= 200 && statusCode < 300) return "delivered";
+    return {
+      failure: `the collector answered ${statusCode}: ${text.slice(0, 200)}`,
+      retryable: RETRYABLE.has(statusCode),
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    };
   }
 }

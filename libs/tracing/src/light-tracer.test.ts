@@ -16,11 +16,7 @@ import {
   withContext,
   withSpan,
 } from "./spans.js";
-
-const headerMap = () => {
-  const map = new Map<string, string>();
-  return { map, set: (k: string, v: string) => map.set(k, v), get: (k: string) => map.get(k) };
-};
+import { headerMap } from "./testing.js";
 
 type Reported = Array<{ message: string; fields: Record<string, unknown> }>;
 
@@ -43,6 +39,18 @@ describe("which tracer runs", () => {
   });
 });
 
+/** The server span's attributes: every value type, a string longer than one length byte, and non-ASCII text. */
+const SERVER_ATTRIBUTES = {
+  "http.request.method": "POST",
+  "http.response.status_code": 200,
+  "negative.int": -42,
+  ratio: 0.5,
+  flag: true,
+  list: ["a", "b"],
+  long: "x".repeat(300),
+  unicode: "naïve ✓",
+};
+
 /** Spans of every kind and field, as a gateway request makes them; returns the upstream call's propagated headers. */
 function scenario(): Map<string, string> {
   // A remote parent from a client's headers, with vendor trace state.
@@ -56,16 +64,7 @@ function scenario(): Map<string, string> {
   const server = startSpan("light.test", "POST /v1/chat", {
     kind: SpanKind.SERVER,
     parent: remote,
-    attributes: {
-      "http.request.method": "POST",
-      "http.response.status_code": 200,
-      "negative.int": -42,
-      ratio: 0.5,
-      flag: true,
-      list: ["a", "b"],
-      long: "x".repeat(300),
-      unicode: "naïve ✓",
-    },
+    attributes: SERVER_ATTRIBUTES,
   });
   const upstream = startSpan("light.test", "POST upstream", { kind: SpanKind.CLIENT, parent: contextOf(server) });
   const sink = headerMap();
@@ -140,17 +139,7 @@ describe("the light tracer exporting OTLP/protobuf", () => {
       kind: 2,
       flags: 0x301,
       statusCode: 0,
-      attributes: {
-        "http.request.method": "POST",
-        "http.response.status_code": 200,
-        "negative.int": -42,
-        ratio: 0.5,
-        flag: true,
-        list: ["a", "b"],
-        long: "x".repeat(300),
-        unicode: "naïve ✓",
-        "gen_ai.usage.input_tokens": 12,
-      },
+      attributes: { ...SERVER_ATTRIBUTES, "gen_ai.usage.input_tokens": 12 },
     });
     expect(client).toMatchObject({ parentSpanId: root?.spanId, kind: 3, flags: 0x101, statusCode: 2 });
     expect(client?.statusMessage).toBe("upstream refused");

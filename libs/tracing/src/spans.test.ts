@@ -18,11 +18,7 @@ import {
   withSpan,
 } from "./spans.js";
 import { tracingContextMode, tracingRequested } from "./switch.js";
-
-const headerMap = () => {
-  const map = new Map<string, string>();
-  return { map, set: (k: string, v: string) => map.set(k, v), get: (k: string) => map.get(k) };
-};
+import { headerMap } from "./testing.js";
 
 describe("tracing switch", () => {
   it.each([

@@ -16,3 +16,13 @@ export async function startInMemoryTracing(serviceName = "test"): Promise<InMemo
   });
   return { spans: () => exporter.getFinishedSpans(), shutdown: () => tracing.shutdown() };
 }
+
+/** Headers as a map, both a sink for injecting trace context and a source for extracting it. */
+export function headerMap(): {
+  map: Map<string, string>;
+  set(name: string, value: string): void;
+  get(name: string): string | undefined;
+} {
+  const map = new Map<string, string>();
+  return { map, set: (name, value) => void map.set(name, value), get: (name) => map.get(name) };
+}

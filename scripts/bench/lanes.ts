@@ -4,7 +4,8 @@
  * generator and the upstream run on core 1 (taskset). Rounds interleave the lanes; each figure is the median of the
  * rounds. Per lane: req/s and p50/p99 at 1 and 50 connections, CPU seconds per 1,000 requests and peak RSS of the
  * serving process; streams: time to first token and the gaps between chunks; large bodies (200 KB, 1 MB): direct,
- * bare hop and pass-through. The tables go to stdout and to bench/RESULTS.md.
+ * bare hop and pass-through. The tables go to stdout and to bench/RESULTS.md. `--only pass-through,governed` runs
+ * those gateway lanes beside direct and the bare hop and prints without writing RESULTS.md (for profiling one lane).
  */
 import { parseArgs } from "node:util";
 import { waitFor } from "@thinkwatch/testkit";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     "no-portkey": { type: "boolean", default: false },
     "no-bodies": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const durationMs = Number(values.duration) * 1000;
@@ -56,7 +58,7 @@ try {
   const chat = (stream: boolean) =>
     JSON.stringify({ model: "gpt-4o-mini", stream, messages: [{ role: "user", content: "benchmark me" }] });
   const gw = servers.gateway.url;
-  const lanes: Lane[] = [
+  const allLanes: Lane[] = [
     {
       name: "direct",
       url: `${servers.upstreamBase}/chat/completions`,
@@ -95,7 +97,7 @@ try {
     },
   ];
   if (servers.portkey !== null) {
-    lanes.push({
+    allLanes.push({
       name: "portkey",
       url: `http://127.0.0.1:${servers.portkey.port}/v1/chat/completions`,
       headers: {
@@ -108,6 +110,11 @@ try {
       pid: servers.portkey.pid,
     });
   }
+
+  const only = values.only?.split(",").map((name) => name.trim());
+  const lanes = allLanes.filter(
+    (lane) => only === undefined || lane.name === "direct" || lane.name === "bare hop" || only.includes(lane.name),
+  );
 
   // Every lane answers before anything is measured (routing and keys reach the gateway through the config plane).
   for (const lane of lanes) {
@@ -293,7 +300,7 @@ try {
   ];
   const text = [unary, "", streams, "", bodyTable, "", ...notes.map((n) => `- ${n}`)].join("\n");
   console.log(`\n${text}`);
-  await writeResultsSection(values.split ? "lanes (one service per process)" : "lanes", command, text);
+  if (only === undefined) await writeResultsSection(values.split ? "lanes (one service per process)" : "lanes", command, text);
 } finally {
   await servers.close();
 }

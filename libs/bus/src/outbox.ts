@@ -1,9 +1,10 @@
 /**
  * Fire-and-forget event publishing for hot paths: the request handler enqueues and returns; a small pump publishes
  * to JetStream with bounded concurrency, retries with backoff while NATS is unreachable (the message id makes a retry
- * idempotent), and flushes on shutdown. With `batch`, the events of one subject enqueued in the same event-loop turn
- * travel as one JetStream message (up to `maxBatchEvents` / `maxBatchBytes`), which consumers unpack; a lone event
- * still travels alone. Values no consumer could store (lone surrogates, control characters, megabyte strings) are
+ * idempotent), and flushes on shutdown. With `batch`, the events of one subject enqueued within `lingerMs` of the
+ * first one (default 20 ms) travel as one JetStream message (up to `maxBatchEvents` / `maxBatchBytes`, and a full
+ * batch leaves at once), which consumers unpack: under load that is one publish and one acknowledgement for many
+ * requests instead of one each; a lone event still travels alone, at most `lingerMs` later. Values no consumer could store (lone surrogates, control characters, megabyte strings) are
  * made safe before publishing, so one hostile request cannot produce an event that is retried forever. Only a full
  * buffer or an event that cannot be encoded drops events, and each drop is counted and logged; an event outside its
  * contract is dead-lettered by its consumer.
@@ -42,6 +43,8 @@ export interface OutboxOptions {
   batch?: boolean;
   maxBatchEvents?: number;
   maxBatchBytes?: number;
+  /** Batching only: how long the first event of a batch waits for others (0: only those of the same event-loop turn). */
+  lingerMs?: number;
 }
 
 interface Entry {
@@ -66,6 +69,7 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
   const concurrency = options.concurrency ?? 64;
   const maxBatchEvents = options.batch === true ? (options.maxBatchEvents ?? 256) : 1;
   const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
+  const lingerMs = options.batch === true ? (options.lingerMs ?? 20) : 0;
   let queue: Entry[] = [];
   const retries: Unit[] = [];
   let active = 0;
@@ -83,16 +87,27 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
     }
   };
 
-  // Events enqueued in the same turn of the event loop are published together: as one message per subject when
-  // batching, otherwise written to the socket in one go instead of one syscall per event.
-  let scheduled = false;
+  // Events enqueued in the same turn of the event loop (or, when batching, within the linger) are published
+  // together: as one message per subject when batching, otherwise written to the socket in one go instead of one
+  // syscall per event. A full batch does not wait for the linger.
+  let immediate = false;
+  let lingering: NodeJS.Timeout | undefined;
+  const pumpNow = () => {
+    immediate = false;
+    if (lingering !== undefined) {
+      clearTimeout(lingering);
+      lingering = undefined;
+    }
+    pump();
+  };
   const schedulePump = () => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      pump();
-    });
+    if (immediate) return;
+    if (lingerMs === 0 || queue.length >= maxBatchEvents) {
+      immediate = true;
+      setImmediate(pumpNow);
+    } else {
+      lingering ??= setTimeout(pumpNow, lingerMs);
+    }
   };
 
   /**
@@ -209,6 +224,9 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
         publish(retry);
         continue;
       }
+      // Events inside their linger wait for its timer (a finished publish does not cut the batch short), unless a
+      // full batch is ready.
+      if (lingering !== undefined && queue.length < maxBatchEvents) break;
       const unit = nextUnit();
       if (unit === null) break;
       publish(unit);
@@ -230,6 +248,7 @@ export function createOutbox(bus: Bus, log: Logger, options: OutboxOptions = {})
     dropped: () => dropped,
     async flush(deadlineMs) {
       if (pendingCount() === 0) return;
+      if (lingering !== undefined) pumpNow();
       await Promise.race([
         new Promise<void>((resolve) => idleWaiters.push(resolve)),
         new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),

@@ -1,7 +1,7 @@
 /**
- * Batched events on the real NATS JetStream: the outbox sends the events of one tick as few messages, and both
- * consumer kinds unpack them — every event handled, a bad event dead-lettered alone, a transient failure bringing
- * the whole message back (handled idempotently by event id), acks only once every event of a message is resolved.
+ * Batched events on the real NATS JetStream: the outbox sends the events of one tick (or of its linger) as few
+ * messages, and both consumer kinds unpack them — every event handled, a bad event dead-lettered alone, a transient
+ * failure bringing the whole message back (handled idempotently by event id), acks only once every event of a message is resolved.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -96,6 +96,40 @@ describe("the batching outbox", () => {
     await waitFor(async () => (await deadLettersOf(name)) === 1, { what: "the bad event to be dead-lettered" });
     expect(seen.has("bad")).toBe(false);
     await consumer.stop(2000);
+  });
+});
+
+describe("the batching outbox's linger", () => {
+  const stored = async () => {
+    const jsm = await jetstreamManager(bus.nc);
+    return (await jsm.streams.info(bus.streamName(STREAM.name))).state.messages;
+  };
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("gathers events enqueued over several event-loop turns into one message", async () => {
+    const before = await stored();
+    const outbox = createOutbox(bus, log, { batch: true, lingerMs: 300 });
+    for (let n = 0; n < 6; n++) {
+      outbox.enqueue(Done, event(n), randomUUID());
+      await nextTurn();
+    }
+    await waitFor(async () => (await stored()) - before === 1, { what: "the lingered batch to be stored" });
+    expect(outbox.pending()).toBe(0);
+    // Still one message: the six events did not leave one per turn.
+    expect((await stored()) - before).toBe(1);
+  });
+
+  it("sends a full batch at once, and flush does not wait for the linger", async () => {
+    const before = await stored();
+    const outbox = createOutbox(bus, log, { batch: true, maxBatchEvents: 4, lingerMs: 60_000 });
+    for (let n = 0; n < 4; n++) outbox.enqueue(Done, event(n), randomUUID());
+    await waitFor(async () => (await stored()) - before === 1, { what: "the full batch to leave before its linger" });
+    outbox.enqueue(Done, event(4), randomUUID());
+    const started = Date.now();
+    await outbox.flush(10_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(outbox.pending()).toBe(0);
+    expect((await stored()) - before).toBe(2);
   });
 });
 

@@ -1,5 +1,6 @@
 /** HTTP building blocks shared by every service: the Hono app factory, request ids, the console error body. */
 export { type AppEnv, createHttpApp, type HttpAppOptions } from "./app.js";
+export { Abort, type AbortLike, clientAbort } from "./client-abort.js";
 export { type CollectOptions, collectStream } from "./collect-stream.js";
 export { type ConsoleErrorBody, consoleErrorBody } from "./console-error.js";
 export { WHOLE_BYTES as LARGE_JSON_BYTES } from "./parse-json-bytes.js";

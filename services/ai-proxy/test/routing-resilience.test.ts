@@ -480,4 +480,23 @@ describe("client disconnect", () => {
     await waitFor(() => a.clientAborts === 1, { what: "the fake upstream to see the gateway hang up", timeoutMs: 5000 });
     expect(a.requests).toHaveLength(1);
   });
+
+  it("cancels a non-streaming upstream call still waiting for its answer, and tries no other attempt", async () => {
+    resetFakes();
+    for (let i = 0; i <= SETTINGS.retryMaxAttempts; i++) a.script({ firstByteDelayMs: 5000 });
+    const client = new AbortController();
+    const sent = fetch(`${gateway}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: "single", messages: [{ role: "user", content: "hi" }] }),
+      signal: client.signal,
+    }).catch((e: unknown) => e);
+    await waitFor(() => a.requests.length === 1, { what: "the upstream call to start", intervalMs: 5 });
+    client.abort();
+    expect(await sent).toBeInstanceOf(Error);
+    await waitFor(() => a.clientAborts === 1, { what: "the fake upstream to see the gateway hang up", timeoutMs: 5000 });
+    // Long enough for the first-byte timeout and every retry round, had the gateway not seen its client leave.
+    await new Promise((done) => setTimeout(done, SETTINGS.retryMaxAttempts * 900 + 500));
+    expect(a.requests).toHaveLength(1);
+  });
 });

@@ -5,7 +5,7 @@
  * limits (key concurrency, body budget) like generation, but costs no quota.
  */
 import { toAppError } from "@thinkwatch/errors";
-import type { AppEnv } from "@thinkwatch/http";
+import { type AbortLike, type AppEnv, clientAbort } from "@thinkwatch/http";
 import {
   type CanonicalRequest,
   countTokensEstimate,
@@ -23,7 +23,7 @@ import { errorResponse } from "../pipeline/inbound-api.js";
 import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
 
-async function countTokens(deps: GatewayDeps, route: Route, canonical: CanonicalRequest, signal: AbortSignal): Promise<number> {
+async function countTokens(deps: GatewayDeps, route: Route, canonical: CanonicalRequest, signal: AbortLike): Promise<number> {
   const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
   if (!endpoint.operations.includes("count_tokens") || !hasCountTokensEndpoint(endpoint.format))
     return countTokensEstimate(canonical);
@@ -59,7 +59,7 @@ async function handleCount(
     const canonical = decode(json);
     // Counting is cheap and idempotent: the model's first route answers, without the retry machinery.
     const route = routeModel(deps, key, canonical.model).routes[0] as Route;
-    const tokens = await countTokens(deps, route, canonical, c.req.raw.signal);
+    const tokens = await countTokens(deps, route, canonical, clientAbort(c));
     return c.json(reply(tokens));
   } catch (caught) {
     return errorResponse(format, toAppError(caught), requestId);

@@ -3,7 +3,7 @@
  * Gemini gets batchEmbedContents and its answer converted back. Providers without embeddings get a clear 400.
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
-import type { AppEnv } from "@thinkwatch/http";
+import { type AppEnv, clientAbort } from "@thinkwatch/http";
 import {
   decodeGeminiEmbeddingsResponse,
   decodeOpenAiEmbeddingsRequest,
@@ -53,7 +53,7 @@ export function registerEmbeddingRoutes(app: Hono<AppEnv>, deps: GatewayDeps): v
         inputTokens: () => Math.ceil(raw.byteLength / 4),
         maxOutputTokens: 0,
       });
-      const sent = await sendWithRoutes(deps.routing, routes, { stream: false, signal: c.req.raw.signal, requestId }, (route) => {
+      const sent = await sendWithRoutes(deps.routing, routes, { stream: false, signal: clientAbort(c), requestId }, (route) => {
         const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
         const openAiFormat = endpoint.format === "openai_chat";
         const body = openAiFormat

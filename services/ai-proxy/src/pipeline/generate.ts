@@ -6,7 +6,7 @@
  * formats match) → publish the audit event.
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
-import { type AppEnv, requestHeader } from "@thinkwatch/http";
+import { type AppEnv, clientAbort, requestHeader } from "@thinkwatch/http";
 import { countTokensEstimate, decodeRequest, type UpstreamFormat } from "@thinkwatch/providers";
 import { withContext } from "@thinkwatch/tracing";
 import type { Context } from "hono";
@@ -49,7 +49,7 @@ export async function handleGenerate(
   const requestId = c.get("requestId");
   const record = new RequestRecord(requestId, spec.audit, clientIpOf(c), userAgentOf(c), c.get("trace"));
   // Aborted by the server when the client goes away; passed to the upstream call so it is cancelled too.
-  const clientGone = c.req.raw.signal;
+  const clientGone = clientAbort(c);
   try {
     // The steps below answer without a promise when nothing must be waited for (a cached key, no quota rule): each
     // await costs the hot path a few promises and a trip through the microtask queue.

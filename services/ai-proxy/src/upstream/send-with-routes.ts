@@ -9,8 +9,8 @@
  * (strict conversion refusing what its format cannot express) is skipped; when no route could be built, the first
  * such refusal is the answer.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { AppError, toAppError } from "@thinkwatch/errors";
+import type { AbortLike } from "@thinkwatch/http";
 import type { Logger } from "@thinkwatch/log";
 import type { GatewaySettingsSchema } from "@thinkwatch/proto";
 import { type TraceContext, withContext } from "@thinkwatch/tracing";
@@ -33,7 +33,7 @@ export interface RouteSendDeps {
   /** The random source of route order and backoff jitter (tests pass a fixed one to know the waits). */
   random?: () => number;
   /** Waits between retry rounds; rejects when the signal aborts (tests pass one that records the waits). */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<unknown>;
+  sleep?: (ms: number, signal: AbortLike) => Promise<unknown>;
 }
 
 export interface RoutedAttempt<T> {
@@ -52,8 +52,8 @@ export interface RoutedResponse<T> {
 export interface RouteSendOptions {
   /** Streams are handed on at their first 2xx headers; other answers are read whole before returning. */
   stream: boolean;
-  /** The client's signal: when it aborts, the upstream call is cancelled and no further attempt is made. */
-  signal: AbortSignal;
+  /** The client's abort: when it fires, the upstream call is cancelled and no further attempt is made. */
+  signal: AbortLike;
   requestId: string;
   /** The gateway request's trace context, parent of each attempt's upstream span. */
   trace?: TraceContext | undefined;
@@ -72,7 +72,7 @@ export async function sendWithRoutes<T>(
   const settings = deps.gatewaySettings();
   const deadline = Date.now() + settings.retryBudgetMs;
   const random = deps.random ?? Math.random;
-  const pause = deps.sleep ?? ((ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }));
+  const pause = deps.sleep ?? pauseUnlessAborted;
   let attempts = 0;
   let last: Failure | undefined;
   let lastAttempt: { route: Route; plan: T } | undefined;
@@ -200,4 +200,23 @@ async function attempt(
     await deps.breakers.record(route, false, admission);
     return { failure: { kind: "error", error } };
   }
+}
+
+/** Waits `ms`, or rejects as soon as the signal aborts. */
+function pauseUnlessAborted(ms: number, signal: AbortLike): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -9,7 +9,7 @@
 import type { Readable } from "node:stream";
 import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
-import { collectStream } from "@thinkwatch/http";
+import { Abort, type AbortLike, collectStream } from "@thinkwatch/http";
 import type { TraceContext } from "@thinkwatch/tracing";
 import { Agent, type Dispatcher } from "undici";
 import { startUpstreamSpan } from "./upstream-span.js";
@@ -19,7 +19,8 @@ export interface UpstreamRequest {
   method: "GET" | "POST";
   headers: Record<string, string>;
   body?: Uint8Array | string;
-  signal?: AbortSignal;
+  /** The client's abort (an AbortSignal will do): the upstream call is cancelled when it fires. */
+  signal?: AbortLike;
   /** The gateway request's trace context: the parent of the upstream call's span. */
   trace?: TraceContext | undefined;
 }
@@ -96,22 +97,22 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
       const timeouts = options.timeouts();
       const url = parsedUrl(request.url);
       const traced = startUpstreamSpan(request.method, url, request.headers, request.trace);
-      // One controller for the total timeout and the client's abort (AbortSignal.any costs far more per request).
-      const controller = new AbortController();
+      // One abort for the total timeout and the client's (an AbortController, or AbortSignal.any, costs far more
+      // per request than this plain flag, which undici accepts as the request's signal).
+      const signal = new Abort();
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        controller.abort();
+        signal.abort();
       }, timeouts.totalMs);
       const clientSignal = request.signal;
-      const onClientAbort = () => controller.abort(clientSignal?.reason);
+      const onClientAbort = () => signal.abort(clientSignal?.reason);
       if (clientSignal?.aborted === true) onClientAbort();
       else clientSignal?.addEventListener("abort", onClientAbort, { once: true });
       const settle = () => {
         clearTimeout(timer);
         clientSignal?.removeEventListener("abort", onClientAbort);
       };
-      const signal = controller.signal;
       const fail = (caught: unknown) => {
         settle();
         if (timedOut) {

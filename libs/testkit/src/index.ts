@@ -9,6 +9,7 @@ export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./
 export { buildConsoleWeb, type ConsoleBuild } from "./console-build.js";
 export { type ConsoleClient, type ConsoleResponse, createConsoleClient, DEFAULT_ADMIN } from "./console-client.js";
 export { type BrowserStep, type CookieBrowser, createCookieBrowser } from "./cookie-browser.js";
+export { eventsOf } from "./event-messages.js";
 export { createFakeClock, type FakeClock } from "./fake-clock.js";
 export * from "./fake-upstreams/index.js";
 export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";

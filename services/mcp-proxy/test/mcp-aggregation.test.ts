@@ -14,6 +14,7 @@ import {
   type ConsoleClient,
   createConsoleClient,
   createTestEnvironment,
+  eventsOf,
   everythingStdio,
   type FleetProcess,
   type McpHttpUpstream,
@@ -65,7 +66,7 @@ beforeAll(async () => {
   nats = await natsConnect({ servers: testEnv.env.NATS_URL as string });
   nats.subscribe(`${testEnv.id}.audit.v1.evt.mcp_tool_call.completed`, {
     callback: (_err, msg) => {
-      auditEvents.push(msg.json());
+      auditEvents.push(...eventsOf(msg));
     },
   });
   replica = await startFleetProcess({ env: testEnv.env, services: ["mcp-proxy"] });

@@ -15,6 +15,7 @@ import {
   type ConsoleClient,
   createConsoleClient,
   createTestEnvironment,
+  eventsOf,
   everythingStdio,
   type FleetProcess,
   memoryStdio,
@@ -54,7 +55,7 @@ beforeAll(async () => {
   nats = await natsConnect({ servers: testEnv.env.NATS_URL as string });
   nats.subscribe(`${testEnv.id}.audit.v1.evt.mcp_tool_call.completed`, {
     callback: (_err, msg) => {
-      auditEvents.push(msg.json());
+      auditEvents.push(...eventsOf(msg));
     },
   });
 }, 120_000);

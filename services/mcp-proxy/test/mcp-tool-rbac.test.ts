@@ -11,6 +11,7 @@ import {
   type ConsoleClient,
   createConsoleClient,
   createTestEnvironment,
+  eventsOf,
   everythingStdio,
   type FleetProcess,
   startFleetProcess,
@@ -74,7 +75,7 @@ beforeAll(async () => {
   ).body.plaintext;
   nats = await natsConnect({ servers: testEnv.env.NATS_URL as string });
   nats.subscribe(`${testEnv.id}.audit.v1.evt.mcp_tool_call.completed`, {
-    callback: (_err, msg) => void auditEvents.push(msg.json()),
+    callback: (_err, msg) => void auditEvents.push(...eventsOf(msg)),
   });
 }, 120_000);
 

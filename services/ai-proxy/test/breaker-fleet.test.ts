@@ -149,8 +149,10 @@ describe("a circuit breaker shared by two ai-proxy replicas", () => {
       },
       { what: "a half-open probe to reach the upstream", timeoutMs: 20_000 },
     );
-    const halfOpened = events.find((e) => e.action === "circuit_breaker.half_opened");
-    expect(halfOpened).toBeDefined();
+    // Audit records travel through the outbox, asynchronously: the probe can reach the upstream first.
+    const halfOpened = await waitFor(() => events.find((e) => e.action === "circuit_breaker.half_opened"), {
+      what: "the half-opened audit record",
+    });
     expect((halfOpened?.occurredAt ?? 0) - opened.occurredAt).toBeGreaterThanOrEqual(SETTINGS.breakerRecoverySeconds * 1000);
 
     // One probe at a time: while it is in flight, replica B still refuses.

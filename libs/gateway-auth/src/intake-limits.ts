@@ -29,6 +29,8 @@ export type ReadBody = { raw: Uint8Array; json: unknown };
 export interface IntakeLease {
   /** Read the JSON body, counting its bytes against the process budget until `releaseBody()`. */
   readBody(c: Context, limitBytes: number): Promise<ReadBody>;
+  /** The same, the bytes handed to `finish` (a reader of the caller's own, run as the read ends) instead of parsed whole. */
+  readBodyWith<T>(c: Context, limitBytes: number, finish: (raw: Uint8Array) => T): Promise<T>;
   /** The body is no longer needed (the upstream call is over). */
   releaseBody(): void;
   /** The request is over: frees the key's slot (and the body bytes, if still held). */
@@ -74,25 +76,27 @@ export function createIntakeLimits(settings: () => IntakeSettings): IntakeLimits
         bytesInFlight -= held;
         held = 0;
       };
+      const readBodyWith = <T>(c: Context, limitBytes: number, finish: (raw: Uint8Array) => T): Promise<T> => {
+        // Not an async function: the Node path settles one promise of its own, and refusals still reject.
+        const declared = Number(requestHeader(c, "content-length") ?? "NaN");
+        if (Number.isFinite(declared) && declared > limitBytes) {
+          return Promise.reject(
+            new AppError("payload_too_large", `request body is ${declared} bytes; the limit is ${limitBytes} bytes`),
+          );
+        }
+        // A declared length is reserved before reading a byte; a chunked body is reserved as it arrives.
+        if (Number.isFinite(declared)) {
+          try {
+            reserve(declared);
+          } catch (caught) {
+            return Promise.reject(caught);
+          }
+        }
+        return readCounted(c, limitBytes, Number.isFinite(declared) ? () => undefined : reserve, finish);
+      };
       return {
-        readBody(c, limitBytes) {
-          // Not an async function: the Node path settles one promise of its own, and refusals still reject.
-          const declared = Number(requestHeader(c, "content-length") ?? "NaN");
-          if (Number.isFinite(declared) && declared > limitBytes) {
-            return Promise.reject(
-              new AppError("payload_too_large", `request body is ${declared} bytes; the limit is ${limitBytes} bytes`),
-            );
-          }
-          // A declared length is reserved before reading a byte; a chunked body is reserved as it arrives.
-          if (Number.isFinite(declared)) {
-            try {
-              reserve(declared);
-            } catch (caught) {
-              return Promise.reject(caught);
-            }
-          }
-          return readCounted(c, limitBytes, Number.isFinite(declared) ? () => undefined : reserve);
-        },
+        readBody: (c, limitBytes) => readBodyWith(c, limitBytes, parsed),
+        readBodyWith,
         releaseBody,
         release() {
           if (released) return;
@@ -107,10 +111,15 @@ export function createIntakeLimits(settings: () => IntakeSettings): IntakeLimits
   };
 }
 
-function readCounted(c: Context, limitBytes: number, reserve: (bytes: number) => void): Promise<ReadBody> {
+function readCounted<T>(
+  c: Context,
+  limitBytes: number,
+  reserve: (bytes: number) => void,
+  finish: (raw: Uint8Array) => T,
+): Promise<T> {
   const incoming: IncomingMessage | null = nodeIncoming(c);
-  if (incoming !== null) return readNodeCounted(incoming, limitBytes, reserve);
-  return readWebCounted(c, limitBytes, reserve).then(parsed);
+  if (incoming !== null) return readNodeCounted(incoming, limitBytes, reserve, finish);
+  return readWebCounted(c, limitBytes, reserve).then(finish);
 }
 
 async function readWebCounted(c: Context, limitBytes: number, reserve: (bytes: number) => void): Promise<Uint8Array> {
@@ -131,14 +140,19 @@ async function readWebCounted(c: Context, limitBytes: number, reserve: (bytes: n
  * The Node request's body by its events (an async iterator over the stream costs several promises per chunk). On a
  * refusal the rest of the upload is discarded by the server, not kept.
  */
-function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve: (bytes: number) => void): Promise<ReadBody> {
+function readNodeCounted<T>(
+  incoming: IncomingMessage,
+  limitBytes: number,
+  reserve: (bytes: number) => void,
+  finish: (raw: Uint8Array) => T,
+): Promise<T> {
   if (incoming.destroyed || incoming.readableEnded) {
     // Gone (or already read) before the gateway got to the body: nothing more will arrive.
     if (!(incoming.complete && incoming.readableEnded)) {
       return Promise.reject(new AppError("bad_request", "the client closed the request", { status: 499 }));
     }
     try {
-      return Promise.resolve(parsed(new Uint8Array(0)));
+      return Promise.resolve(finish(new Uint8Array(0)));
     } catch (caught) {
       return Promise.reject(caught);
     }
@@ -152,11 +166,11 @@ function readNodeCounted(incoming: IncomingMessage, limitBytes: number, reserve:
     },
     // The client went away before the body was complete.
     closedEarly: () => new AppError("bad_request", "the client closed the request", { status: 499 }),
-    finish: parsed,
+    finish,
   });
 }
 
-/** The body's bytes and their JSON (parsed as the read ends, in the same settlement). */
+/** The body's bytes and their JSON (parsed as the read ends, in the same settlement): what `finish` is by default. */
 function parsed(raw: Uint8Array): ReadBody {
   return { raw, json: parseJsonBody(raw) };
 }

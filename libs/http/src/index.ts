@@ -4,7 +4,7 @@ export { Abort, type AbortLike, clientAbort } from "./client-abort.js";
 export { type CollectOptions, collectStream } from "./collect-stream.js";
 export { type ConsoleErrorBody, consoleErrorBody } from "./console-error.js";
 export { WHOLE_BYTES as LARGE_JSON_BYTES } from "./parse-json-bytes.js";
-export { nodeIncoming, parseJsonBody, readJsonBody } from "./read-json-body.js";
+export { nodeIncoming, parseJsonBody, parseJsonBodySkipping, readJsonBody } from "./read-json-body.js";
 export { requestHeader } from "./request-header.js";
 export { carryingRequestId, REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 export { stringifyJsonBytes } from "./stringify-json-bytes.js";

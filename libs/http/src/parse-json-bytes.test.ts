@@ -1,11 +1,12 @@
 /**
  * parseJsonBytes against JSON.parse itself: on random documents (cut into pieces of a few bytes, so every path of
  * the splitter runs on small inputs) and on random corruptions of them, both give the same value — same key order,
- * duplicate keys, `__proto__` as an own property — or both refuse the input.
+ * duplicate keys, `__proto__` as an own property — or both refuse the input. parseJsonObjectSkipping (the targeted
+ * read of a body's members around its conversation) against JSON.parse likewise, on the members it reads.
  */
 import { seededRandom as random } from "@thinkwatch/testkit";
 import { describe, expect, it } from "vitest";
-import { parseJsonBytes } from "./parse-json-bytes.js";
+import { parseJsonBytes, parseJsonObjectSkipping } from "./parse-json-bytes.js";
 
 const KEYS = ["a", "model", "messages", "__proto__", "content", "a", "é", 'x"y', "back\\slash", "1", "constructor"];
 const STRINGS = ["", "plain", 'quote " inside', "back \\ slash", "line\nbreak", "emoji 😀", "ünïcødé", "\u0000", "{[,]}:", '\\"'];
@@ -130,5 +131,74 @@ describe("parseJsonBytes", () => {
     const text = `${"[".repeat(100)}${"0,".repeat(300_000)}0${"]".repeat(100)}`;
     expect(JSON.stringify(parseJsonBytes(Buffer.from(text)))).toBe(JSON.stringify(JSON.parse(text)));
     expect(() => parseJsonBytes(Buffer.from(text.slice(0, -1)))).toThrow(SyntaxError);
+  });
+});
+
+describe("parseJsonObjectSkipping", () => {
+  const skip = new Set(["messages"]);
+  /** JSON.parse's members without the skipped ones, in comparable form (key order kept). */
+  const expectedMembers = (text: string) => {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    // fromEntries defines own properties (`__proto__` included), as JSON.parse does.
+    const members = Object.fromEntries(Object.entries(parsed).filter(([key]) => !skip.has(key)));
+    return { members: JSON.stringify(members), skipped: Object.keys(parsed).filter((key) => skip.has(key)) };
+  };
+
+  it("reads every member but the skipped ones as JSON.parse does, on 3,000 random objects", () => {
+    let objects = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const next = random(seed * 31);
+      const text = `${SPACES[seed % SPACES.length]}${document(next, 0)}`;
+      const read = parseJsonObjectSkipping(Buffer.from(text), skip);
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        expect(read, `seed ${seed}: ${text}`).toBeUndefined();
+        continue;
+      }
+      objects += 1;
+      expect(read, `seed ${seed}: ${text}`).toBeDefined();
+      expect({ members: JSON.stringify(read?.members), skipped: [...(read?.skipped ?? [])] }, `seed ${seed}: ${text}`).toEqual(
+        expectedMembers(text),
+      );
+    }
+    expect(objects).toBeGreaterThan(1000);
+  });
+
+  it("refuses or reads as JSON.parse does any corruption outside the skipped member", () => {
+    for (let seed = 1; seed <= 3000; seed++) {
+      const next = random(seed * 104_729);
+      // Objects without the skipped member: every byte is read, so the verdict must be JSON.parse's.
+      const text = corrupt(JSON.stringify({ model: "m", stream: next() < 0.5, n: [1, { a: 'x"y' }], e: "é" }), next);
+      const read = parseJsonObjectSkipping(Buffer.from(text), skip);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        expect(read, `seed ${seed}: ${text}`).toBeUndefined();
+        continue;
+      }
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        expect(JSON.stringify(read?.members), `seed ${seed}: ${text}`).toBe(JSON.stringify(parsed));
+      } else {
+        expect(read, `seed ${seed}: ${text}`).toBeUndefined();
+      }
+    }
+  });
+
+  it("only delimits the skipped member: its contents are not checked, its brackets and strings are", () => {
+    const body = (messages: string) => Buffer.from(`{"model":"m","messages":${messages},"stream":true}`);
+    expect(parseJsonObjectSkipping(body('[{"role":"user","content":"a ] } \\" ,"},]'), skip)).toEqual({
+      members: { model: "m", stream: true },
+      skipped: new Set(["messages"]),
+    });
+    expect(parseJsonObjectSkipping(body('[{"role":"user"}'), skip)).toBeUndefined();
+    expect(parseJsonObjectSkipping(body('["unterminated]'), skip)).toBeUndefined();
+    // A later duplicate wins, as in JSON.parse, and `__proto__` stays an own property.
+    const read = parseJsonObjectSkipping(Buffer.from('{"messages":[],"__proto__":{"x":1},"messages":1,"messages":[2]}'), skip);
+    expect(Object.getPrototypeOf(read?.members)).toBe(Object.prototype);
+    expect(Object.keys(read?.members ?? {})).toEqual(["__proto__"]);
+    expect(read?.skipped).toEqual(new Set(["messages"]));
+    const shadowed = parseJsonObjectSkipping(Buffer.from('{"model":"a","messages":[],"model":"b"}'), skip);
+    expect(shadowed?.members).toEqual({ model: "b" });
   });
 });

@@ -43,6 +43,55 @@ export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES, whol
 }
 
 /**
+ * A targeted read of a JSON object body: every member parsed except those named in `skip`, which are only delimited
+ * (their bytes are not decoded, and not checked beyond their brackets and strings). For a request forwarded as it
+ * came, where the conversation is most of the bytes and the gateway only needs the members around it. Undefined when
+ * the bytes are not one well-delimited JSON object: the caller then parses the whole body, which reports the error.
+ */
+export function parseJsonObjectSkipping(
+  bytes: Uint8Array,
+  skip: ReadonlySet<string>,
+): { members: Record<string, unknown>; skipped: Set<string> } | undefined {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = trimEnd(buffer, 0, buffer.length);
+  let at = skipSpace(buffer, 0, end);
+  if (buffer[at] !== OPEN_OBJECT) return undefined;
+  const members: Record<string, unknown> = {};
+  const skipped = new Set<string>();
+  try {
+    at = skipSpace(buffer, at + 1, end);
+    if (buffer[at] === CLOSE_OBJECT) return skipSpace(buffer, at + 1, end) === end ? { members, skipped } : undefined;
+    for (;;) {
+      if (buffer[at] !== QUOTE) return undefined;
+      const keyEnd = scanString(buffer, at, end);
+      const key = JSON.parse(buffer.toString("utf8", at, keyEnd)) as string;
+      at = skipSpace(buffer, keyEnd, end);
+      if (buffer[at] !== COLON) return undefined;
+      const valueStart = skipSpace(buffer, at + 1, end);
+      const valueEnd = scanValue(buffer, valueStart, end);
+      if (skip.has(key)) {
+        skipped.add(key);
+        // A later duplicate wins, as in JSON.parse.
+        delete members[key];
+      } else {
+        skipped.delete(key);
+        setOwn(members, key, parseSpan(buffer, valueStart, valueEnd, PIECE_BYTES, 1));
+      }
+      at = skipSpace(buffer, valueEnd, end);
+      if (buffer[at] === COMMA) {
+        at = skipSpace(buffer, at + 1, end);
+        continue;
+      }
+      if (buffer[at] === CLOSE_OBJECT && skipSpace(buffer, at + 1, end) === end) return { members, skipped };
+      return undefined;
+    }
+  } catch (caught) {
+    if (caught instanceof SyntaxError) return undefined;
+    throw caught;
+  }
+}
+
+/**
  * Containers this deep or deeper are parsed whole: request bodies are large in their first levels (the body, its
  * messages, a message's parts), and a bound keeps the scans linear in the body's size whatever its nesting.
  */

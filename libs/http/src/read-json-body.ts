@@ -8,7 +8,7 @@ import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
 import type { Context } from "hono";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.js";
-import { parseJsonBytes } from "./parse-json-bytes.js";
+import { parseJsonBytes, parseJsonObjectSkipping } from "./parse-json-bytes.js";
 
 export async function readJsonBody(c: Context, limitBytes: number): Promise<{ raw: Uint8Array; json: unknown }> {
   const declared = Number(c.req.header("content-length") ?? "NaN");
@@ -33,6 +33,18 @@ export function parseJsonBody(raw: Uint8Array): unknown {
     throw new AppError("bad_request", `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return json;
+}
+
+/**
+ * A targeted read of a JSON object body (parseJsonObjectSkipping): its members other than `skip`, or undefined when
+ * they cannot be read that way (not one JSON object, or nested too deep) and parseJsonBody must judge the body.
+ */
+export function parseJsonBodySkipping(
+  raw: Uint8Array,
+  skip: ReadonlySet<string>,
+): { members: Record<string, unknown>; skipped: Set<string> } | undefined {
+  const read = parseJsonObjectSkipping(raw, skip);
+  return read === undefined || exceedsJsonDepth(read.members) ? undefined : read;
 }
 
 /** The Node request behind a Hono context, when the app runs on @hono/node-server. */

@@ -31,6 +31,7 @@ export { type CanonicalResponse, FINISH_REASONS, type FinishReason, type OutputP
 export type { CanonicalStreamEvent, StreamBlock, StreamDecoder, StreamEncoder } from "./canonical/stream.js";
 export type { CanonicalUsage } from "./canonical/usage.js";
 export { type DecodeRequestOptions, decodeRequest, encodeRequest } from "./codecs/request-codecs.js";
+export { CONVERSATION_MEMBER, decodeRequestHead, type RequestHead, requestHeadOf } from "./codecs/request-head.js";
 export { decodeResponse, encodeResponse } from "./codecs/response-codecs.js";
 export {
   createByteStreamDecoder,

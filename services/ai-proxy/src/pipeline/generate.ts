@@ -1,13 +1,14 @@
 /**
  * One generation request, whatever API the client speaks and whatever provider serves the model:
- * authenticate → take a concurrency slot and read the body within the memory budget → decode and validate → route and
+ * authenticate → take a concurrency slot and read the body within the memory budget → decode and validate (a large
+ * body: its head only, the rest when a route needs it; ClientRequest) → route and
  * authorize the model → quota → call the upstream over the model's routes (breakers, caps, fallback, retries; the
  * upstream format, body and conversion planned per route) → answer in the client's API (forwarded untouched when
  * formats match) → publish the audit event.
  */
 import { AppError, toAppError } from "@thinkwatch/errors";
 import { type AppEnv, clientAbort, requestHeader } from "@thinkwatch/http";
-import { countTokensEstimate, decodeRequest, type UpstreamFormat } from "@thinkwatch/providers";
+import { countTokensEstimate, type UpstreamFormat } from "@thinkwatch/providers";
 import { withContext } from "@thinkwatch/tracing";
 import type { Context } from "hono";
 import { authenticate, routeModel } from "../auth/admit.js";
@@ -17,6 +18,7 @@ import { setRateLimitHeaders } from "../quota/rate-limit-headers.js";
 import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
 import { type RoutedResponse, sendWithRoutes } from "../upstream/send-with-routes.js";
+import { ClientRequest } from "./client-request.js";
 import { conversionPolicy, forwardedQuery, withDroppedHeader } from "./conversion-policy.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
@@ -57,24 +59,21 @@ export async function handleGenerate(
     record.key = key instanceof Promise ? await key : key;
     const intake = deps.intake.admit(record.key.id);
     record.atFinish.push(intake.release);
-    const { raw, json } = await intake.readBody(c, deps.maxBodyBytes);
-    const canonical = decodeRequest(
-      spec.format,
-      json,
-      url.model === undefined ? {} : { model: url.model, stream: url.stream === true },
-    );
-    record.model = canonical.model;
-    record.stream = canonical.stream;
-    const routes = routeModel(deps, record.key, canonical.model);
+    const decodeOptions = url.model === undefined ? {} : { model: url.model, stream: url.stream === true };
+    const asked = await intake.readBodyWith(c, deps.maxBodyBytes, (raw) => ClientRequest.read(spec.format, raw, decodeOptions));
+    const head = asked.head;
+    record.model = head.model;
+    record.stream = head.stream;
+    const routes = routeModel(deps, record.key, head.model);
     // Quota is admitted once, against the preferred route; the event names the route that finally served.
     record.route = routes.routes[0] as Route;
     const sse = url.sse !== false;
-    const reasoning = canonical.reasoning?.enabled === true;
+    const reasoning = head.reasoning?.enabled === true;
     const formatChoice = deps.conversionDefaults();
     const policy = conversionPolicy(c, deps, record.key);
     const admitted = admitQuota(deps, record.key, record, record.route, {
-      inputTokens: () => countTokensEstimate(canonical),
-      maxOutputTokens: canonical.maxTokens,
+      inputTokens: () => countTokensEstimate(asked.canonical()),
+      maxOutputTokens: head.maxTokens,
     });
     const headroom = admitted instanceof Promise ? await admitted : admitted;
 
@@ -86,21 +85,11 @@ export async function handleGenerate(
       sent = await sendWithRoutes(
         deps.routing,
         routes,
-        { stream: canonical.stream, signal: clientGone, requestId, trace: record.trace },
+        { stream: head.stream, signal: clientGone, requestId, trace: record.trace },
         (route) => {
           const endpoint = PROVIDER_ENDPOINTS[route.provider.kind];
           const format = upstreamFormatFor(endpoint, route, spec.format, reasoning, formatChoice);
-          const planned = upstreamBody(
-            spec.format,
-            format,
-            endpoint,
-            route,
-            canonical,
-            raw,
-            json,
-            policy,
-            !sse && canonical.stream,
-          );
+          const planned = upstreamBody(spec.format, format, endpoint, route, asked, policy, !sse && head.stream);
           const passHeaders: Record<string, string> = {};
           if (format === spec.format) {
             for (const name of PASSED_HEADERS) {
@@ -113,7 +102,7 @@ export async function handleGenerate(
             ...(format === spec.format && url.model === undefined ? { passQuery: forwardedQuery(c.req.url) } : {}),
             provider: route.provider,
             upstreamModel: route.upstreamModel,
-            stream: canonical.stream,
+            stream: head.stream,
             operation: "generate",
             body: planned.body,
             passHeaders,
@@ -145,20 +134,20 @@ export async function handleGenerate(
       setRateLimitHeaders(answer.headers, headroom);
       return answer;
     }
-    if (!canonical.stream) {
+    if (!head.stream) {
       const bytes = upstream.body.buffered ?? (await upstream.body.bytes());
       const response = unaryResponse(context, bytes, headroom, planned.dropped);
       finishRequest(deps, record);
       return response;
     }
     record.streamed = true;
-    const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, canonical);
+    const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, asked);
     const streamed = withDroppedHeader(
       streamResponse(
         {
           ...context,
           hideUsageChunk: planned.hideUsageChunk,
-          includeUsage: canonical.includeUsage,
+          includeUsage: head.includeUsage,
           sse,
           ...(estimatedInputTokens !== undefined && { estimatedInputTokens }),
           onFinish: () => finishRequest(deps, record),

@@ -5,9 +5,10 @@
  * every request is accounted; the extra usage chunk is removed from what the client sees.
  */
 import { LARGE_JSON_BYTES, stringifyJsonBytes } from "@thinkwatch/http";
-import { type CanonicalRequest, encodeRequest, type InboundFormat, type UpstreamFormat } from "@thinkwatch/providers";
+import { encodeRequest, type InboundFormat, type UpstreamFormat } from "@thinkwatch/providers";
 import type { Route } from "../routing/model-router.js";
 import type { ProviderEndpoint } from "../upstream/provider-endpoints.js";
+import type { ClientRequest } from "./client-request.js";
 
 export interface UpstreamBody {
   body: Uint8Array | string;
@@ -33,9 +34,7 @@ export function upstreamBody(
   format: UpstreamFormat,
   endpoint: ProviderEndpoint,
   route: Route,
-  canonical: CanonicalRequest,
-  raw: Uint8Array,
-  json: unknown,
+  request: ClientRequest,
   policy: ConversionPolicy,
   /** The client's framing differs from the upstream's even in the same format (Gemini streamed as a JSON array). */
   framingDiffers = false,
@@ -45,24 +44,26 @@ export function upstreamBody(
   if (sameFormat) {
     // Gemini carries the model in the URL, so its body never names it.
     const modelInBody = inbound !== "gemini";
-    const injectUsage = inbound === "openai_chat" && canonical.stream && !canonical.includeUsage && wantsUsage;
-    if (!injectUsage && (!modelInBody || route.upstreamModel === canonical.model)) {
+    const { head, raw } = request;
+    const injectUsage = inbound === "openai_chat" && head.stream && !head.includeUsage && wantsUsage;
+    if (!injectUsage && (!modelInBody || route.upstreamModel === head.model)) {
+      // Not even parsed when only its head was read.
       return { body: raw, passthrough: true, hideUsageChunk: false, dropped: NONE };
     }
-    const rewritten: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+    const rewritten: Record<string, unknown> = { ...(request.json() as Record<string, unknown>) };
     if (modelInBody) rewritten.model = route.upstreamModel;
     if (injectUsage) rewritten.stream_options = { ...(rewritten.stream_options as object | undefined), include_usage: true };
     return { body: encodeBody(rewritten, raw), passthrough: true, hideUsageChunk: injectUsage, dropped: NONE };
   }
   const dropped = new Set<string>();
-  const encoded = encodeRequest(format, canonical, {
+  const encoded = encodeRequest(format, request.canonical(), {
     upstreamModel: route.upstreamModel,
     dropped,
     strict: policy.strict,
     forwardMetadataUser: policy.forwardMetadataUser,
   });
   if (format === "openai_chat" && !wantsUsage) delete encoded.stream_options;
-  return { body: encodeBody(encoded, raw), passthrough: false, hideUsageChunk: false, dropped };
+  return { body: encodeBody(encoded, request.raw), passthrough: false, hideUsageChunk: false, dropped };
 }
 
 /** A body re-encoded from a large one is written as bytes piece by piece, never as one string (stringifyJsonBytes). */

@@ -1,11 +1,6 @@
 /** Canonical usage as the audit event counts it. */
-import {
-  type CanonicalRequest,
-  type CanonicalUsage,
-  countTokensEstimate,
-  type InboundFormat,
-  type UpstreamFormat,
-} from "@thinkwatch/providers";
+import { type CanonicalUsage, countTokensEstimate, type InboundFormat, type UpstreamFormat } from "@thinkwatch/providers";
+import type { ClientRequest } from "./client-request.js";
 import type { Usage } from "./request-record.js";
 
 export function toRecordUsage(usage: CanonicalUsage): Usage {
@@ -28,8 +23,8 @@ export function startTokensEstimate(
   inbound: InboundFormat,
   upstream: UpstreamFormat,
   passthrough: boolean,
-  canonical: CanonicalRequest,
+  request: ClientRequest,
 ): number | undefined {
-  if (inbound !== "anthropic_messages" || passthrough || !canonical.stream || USAGE_AT_START.has(upstream)) return undefined;
-  return countTokensEstimate(canonical);
+  if (inbound !== "anthropic_messages" || passthrough || !request.head.stream || USAGE_AT_START.has(upstream)) return undefined;
+  return countTokensEstimate(request.canonical());
 }

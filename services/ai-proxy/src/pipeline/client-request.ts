@@ -47,11 +47,6 @@ export class ClientRequest {
     return new ClientRequest(format, raw, requestHeadOf(canonical), options, json, canonical);
   }
 
-  /** Whether the body has been decoded whole (false while only its head was read). */
-  get decoded(): boolean {
-    return this.#canonical !== undefined;
-  }
-
   /** The body's JSON, parsed on first use. */
   json(): unknown {
     if (this.#json === undefined) this.#json = parseJsonBody(this.raw);

@@ -13,6 +13,8 @@ export async function startBenchGateway(
   kinds: Array<"openai" | "anthropic">,
   env: Record<string, string> = {},
   nodeArgs?: string[],
+  /** Another build of the fleet (a baseline checkout's services/fleet/dist/main.js). */
+  entry?: string,
 ): Promise<BenchGateway> {
   // The fleet gets only the environment given here: pass METRICS_BEARER_TOKEN through, to measure metrics on and off.
   const metrics = process.env.METRICS_BEARER_TOKEN;
@@ -22,6 +24,7 @@ export async function startBenchGateway(
     record: false,
     env: { LOG_LEVEL: "warn", ...metricsEnv, ...env },
     ...(nodeArgs === undefined ? {} : { nodeArgs }),
+    ...(entry === undefined ? {} : { entry }),
   });
   const fakes: BenchGateway["fakes"] = {};
   for (const kind of kinds) {

@@ -15,9 +15,12 @@
  * `--cost metrics` compares metrics off and on the same way (the "on" fleet has METRICS_BEARER_TOKEN set and tracing
  * off; leave METRICS_BEARER_TOKEN unset in the shell, or both fleets get it). `--cost none` is the control: two
  * identical fleets, so the difference it shows is the bench's own bias and noise. `--on-first` starts the "on" fleet
- * first (by default it starts second).
+ * first (by default it starts second). `--baseline DIR` compares builds instead: the "off" fleet runs the fleet built
+ * in another checkout (DIR/services/fleet/dist/main.js, e.g. a worktree at the commit before a change), the "on"
+ * fleet this checkout's, both with tracing and metrics off.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startOtlpReceiver, waitFor } from "@thinkwatch/testkit";
 import { type BenchGateway, startBenchGateway } from "./_gateway.js";
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     rate: { type: "string" },
     sampler: { type: "string", default: "parentbased_traceidratio" },
     cost: { type: "string", default: "tracing" },
+    baseline: { type: "string" },
     "on-first": { type: "boolean", default: false },
   },
 });
@@ -113,23 +117,34 @@ const profileArgs = values.profile ? ["--cpu-prof", "--cpu-prof-dir=bench/profil
 if (values.compare) {
   const rounds = Number(values.rounds);
   const sink = await startOtlpReceiver({ keep: false });
+  const baseline = values.baseline === undefined ? undefined : resolve(values.baseline, "services/fleet/dist/main.js");
   const metrics = values.cost === "metrics";
-  const control = values.cost === "none";
+  const control = values.cost === "none" || baseline !== undefined;
   const onEnv: Record<string, string> = control
     ? {}
     : metrics
       ? { METRICS_BEARER_TOKEN: "bench-metrics-token" }
       : tracingEnv(sink.url);
   // The fleet started second has run faster in the control; `--on-first` swaps the order to see that bias.
-  const first = await startBenchGateway(["openai"], values["on-first"] ? onEnv : {}, profileArgs);
-  const second = await startBenchGateway(["openai"], values["on-first"] ? {} : onEnv, profileArgs);
-  const [off, on] = values["on-first"] ? [second, first] : [first, second];
+  const offFirst = !values["on-first"];
+  const first = await startBenchGateway(["openai"], offFirst ? {} : onEnv, profileArgs, offFirst ? baseline : undefined);
+  const second = await startBenchGateway(["openai"], offFirst ? onEnv : {}, profileArgs, offFirst ? undefined : baseline);
+  const [off, on] = offFirst ? [first, second] : [second, first];
   try {
     await prepare(off);
     await prepare(on);
-    const what = control ? "nothing (two identical fleets)" : metrics ? "metrics" : "tracing";
+    const what =
+      baseline !== undefined ? "this build" : control ? "nothing (two identical fleets)" : metrics ? "metrics" : "tracing";
+    const setup =
+      baseline !== undefined
+        ? `off = the build in ${values.baseline}, on = this checkout's build`
+        : control
+          ? "the control: whatever differs between the two fleets is the machine"
+          : metrics
+            ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted"
+            : `tracing on = sampler ${samplerName}, OTLP to a local sink`;
     console.log(
-      `proxy ${what} cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; ${control ? "the control: whatever differs between the two fleets is the machine" : metrics ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted" : `tracing on = sampler ${samplerName}, OTLP to a local sink`}`,
+      `proxy ${what} cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; ${setup}`,
     );
     // A warm-up of each (JIT, pools), not measured.
     await loadGateway(off, "warm-up", 3);

@@ -34,6 +34,8 @@ export interface FleetProcessOptions {
   gatewayPort?: number;
   /** Extra Node flags, e.g. `--cpu-prof` when profiling a benchmark. */
   nodeArgs?: string[];
+  /** Another build of the fleet to run (a benchmark's baseline checkout); this checkout's by default. */
+  entry?: string;
 }
 
 export const FLEET_ENTRY = resolve(REPO_ROOT, "services/fleet/dist/main.js");
@@ -55,7 +57,7 @@ export async function startFleetProcess(options: FleetProcessOptions): Promise<F
     MCP_PORT: String(mcpPort),
     THINKWATCH_SERVICES: (options.services ?? ["all"]).join(","),
   };
-  const child = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), FLEET_ENTRY], {
+  const child = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), options.entry ?? FLEET_ENTRY], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

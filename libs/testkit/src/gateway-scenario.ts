@@ -18,6 +18,8 @@ export interface GatewayScenarioOptions {
   services?: string[];
   /** Extra Node flags for the fleet process (`--cpu-prof` when profiling a benchmark). */
   nodeArgs?: string[];
+  /** Another build of the fleet to run (FleetProcessOptions.entry). */
+  entry?: string;
 }
 
 export interface GatewayScenario {
@@ -46,6 +48,7 @@ export async function startGatewayScenario(options: GatewayScenarioOptions = {})
     env: { ...testEnv.env, ...options.env },
     ...(options.services === undefined ? {} : { services: options.services }),
     ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
+    ...(options.entry === undefined ? {} : { entry: options.entry }),
   });
   const admin = createConsoleClient(fleet.consoleUrl);
   await admin.initialize();

@@ -4,10 +4,11 @@
  * idempotent), and flushes on shutdown. With `batch`, the events of one subject enqueued within `lingerMs` of the
  * first one (default 20 ms) travel as one JetStream message (up to `maxBatchEvents` / `maxBatchBytes`, and a full
  * batch leaves at once), which consumers unpack: under load that is one publish and one acknowledgement for many
- * requests instead of one each; a lone event still travels alone, at most `lingerMs` later. Values no consumer could store (lone surrogates, control characters, megabyte strings) are
- * made safe before publishing, so one hostile request cannot produce an event that is retried forever. Only a full
- * buffer or an event that cannot be encoded drops events, and each drop is counted and logged; an event outside its
- * contract is dead-lettered by its consumer.
+ * requests instead of one each; a lone event still travels alone, at most `lingerMs` later. Values no consumer
+ * could store (lone surrogates, control characters, megabyte strings) are made safe before publishing, so one
+ * hostile request cannot produce an event that is retried forever. Only a full buffer or an event that cannot be
+ * encoded drops events, and each drop is counted and logged; an event outside its contract is dead-lettered by its
+ * consumer.
  */
 
 import type { Logger } from "@thinkwatch/log";

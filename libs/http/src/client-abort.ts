@@ -5,8 +5,8 @@
  * than the rest of a pass-through request's bookkeeping. `clientAbort(c)` is aborted when the client goes away
  * before its answer is finished.
  */
-import type { ServerResponse } from "node:http";
 import type { Context } from "hono";
+import { nodeOutgoing } from "./streamed-response.js";
 
 /** What code that must stop reads of an abort: satisfied by an AbortSignal and by `Abort`. */
 export interface AbortLike {
@@ -46,8 +46,8 @@ export class Abort implements AbortLike {
  * the response's close; elsewhere (a request built in a test with `app.request`) it is the request's own signal.
  */
 export function clientAbort(c: Context): AbortLike {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (outgoing === undefined || typeof outgoing.once !== "function") return c.req.raw.signal;
+  const outgoing = nodeOutgoing(c);
+  if (outgoing === null) return c.req.raw.signal;
   const abort = new Abort();
   const closed = () => {
     if (!outgoing.writableFinished) abort.abort(new DOMException("the client closed the request", "AbortError"));

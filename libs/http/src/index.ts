@@ -7,5 +7,6 @@ export { WHOLE_BYTES as LARGE_JSON_BYTES } from "./parse-json-bytes.js";
 export { nodeIncoming, parseJsonBody, parseJsonBodySkipping, readJsonBody } from "./read-json-body.js";
 export { requestHeader } from "./request-header.js";
 export { carryingRequestId, REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
+export { type ChunkSource, nodeOutgoing, type StreamedHead, streamedResponse } from "./streamed-response.js";
 export { stringifyJsonBytes } from "./stringify-json-bytes.js";
 export { readValidatedJson, validate } from "./validated-body.js";

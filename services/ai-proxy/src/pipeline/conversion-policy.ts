@@ -25,12 +25,7 @@ export function conversionPolicy(
   return { strict, forwardMetadataUser: defaults.forwardMetadataUser };
 }
 
-export function withDroppedHeader(response: Response, dropped: ReadonlySet<string>): Response {
-  if (dropped.size > 0) response.headers.set(DROPPED_HEADER, droppedHeaderValue(dropped));
-  return response;
-}
-
-/** The same header on a response's headers before it is built. */
+/** X-ThinkWatch-Dropped-Params on a response's headers before it is built. */
 export function addDroppedHeader(headers: Record<string, string>, dropped: ReadonlySet<string>): void {
   if (dropped.size > 0) headers[DROPPED_HEADER] = droppedHeaderValue(dropped);
 }

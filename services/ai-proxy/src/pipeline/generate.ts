@@ -19,7 +19,7 @@ import type { Route } from "../routing/model-router.js";
 import { PROVIDER_ENDPOINTS } from "../upstream/provider-endpoints.js";
 import { type RoutedResponse, sendWithRoutes } from "../upstream/send-with-routes.js";
 import { ClientRequest } from "./client-request.js";
-import { conversionPolicy, forwardedQuery, withDroppedHeader } from "./conversion-policy.js";
+import { addDroppedHeader, conversionPolicy, forwardedQuery } from "./conversion-policy.js";
 import { finishRequest } from "./finish.js";
 import { errorResponse, type InboundSpec } from "./inbound-api.js";
 import { admitQuota, priceServedRoute } from "./quota-admission.js";
@@ -142,22 +142,23 @@ export async function handleGenerate(
     }
     record.streamed = true;
     const estimatedInputTokens = startTokensEstimate(spec.format, format, planned.passthrough, asked);
-    const streamed = withDroppedHeader(
-      streamResponse(
-        {
-          ...context,
-          hideUsageChunk: planned.hideUsageChunk,
-          includeUsage: head.includeUsage,
-          sse,
-          ...(estimatedInputTokens !== undefined && { estimatedInputTokens }),
-          onFinish: () => finishRequest(deps, record),
-        },
-        upstream.body,
-      ),
-      planned.dropped,
+    const headers: Record<string, string> = {};
+    addDroppedHeader(headers, planned.dropped);
+    setRateLimitHeaders(headers, headroom);
+    return streamResponse(
+      c,
+      {
+        ...context,
+        hideUsageChunk: planned.hideUsageChunk,
+        includeUsage: head.includeUsage,
+        sse,
+        ...(estimatedInputTokens !== undefined && { estimatedInputTokens }),
+        onFinish: () => finishRequest(deps, record),
+      },
+      upstream.body,
+      headers,
+      deps.log,
     );
-    setRateLimitHeaders(streamed.headers, headroom);
-    return streamed;
   } catch (caught) {
     const error = toAppError(caught);
     if (error.code === "internal") {

@@ -5,6 +5,8 @@
  * API's error event; a client that goes away cancels the upstream request.
  */
 import { AppError } from "@thinkwatch/errors";
+import { type ChunkSource, streamedResponse } from "@thinkwatch/http";
+import type { Logger } from "@thinkwatch/log";
 import {
   type CanonicalStreamEvent,
   createByteStreamDecoder,
@@ -18,6 +20,7 @@ import {
   streamContentType,
   type UpstreamFormat,
 } from "@thinkwatch/providers";
+import type { Context } from "hono";
 import type { RequestRecord } from "./request-record.js";
 import { toRecordUsage } from "./usage.js";
 
@@ -45,7 +48,36 @@ interface ChunkMapper {
 
 const encoder = new TextEncoder();
 
-export function streamResponse(ctx: StreamContext, body: AsyncIterable<Uint8Array>): Response {
+/**
+ * The streamed answer: on the Node server its chunks go straight to the client's socket (see streamedResponse).
+ * `headers` are added to the stream's own (rate-limit headroom, dropped fields).
+ */
+export function streamResponse(
+  c: Context,
+  ctx: StreamContext,
+  body: AsyncIterable<Uint8Array>,
+  headers: Record<string, string>,
+  log: Logger,
+): Response {
+  const head = {
+    status: 200,
+    headers: {
+      "content-type": `${streamContentType(ctx.inbound, { sse: ctx.sse })}; charset=utf-8`,
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+      "x-request-id": ctx.requestId,
+      // Says that message_start's input_tokens is the gateway's estimate, not the upstream's count.
+      ...(ctx.estimatedInputTokens !== undefined && { "x-thinkwatch-estimated-input-tokens": String(ctx.estimatedInputTokens) }),
+      ...headers,
+    },
+  };
+  return streamedResponse(c, head, clientChunks(ctx, body), (caught) =>
+    log.error({ err: caught, requestId: ctx.requestId }, "writing a streamed answer failed"),
+  );
+}
+
+/** The client's bytes, one upstream chunk (or more, when one maps to nothing yet) at a time. */
+function clientChunks(ctx: StreamContext, body: AsyncIterable<Uint8Array>): ChunkSource {
   const mapper = ctx.passthrough ? passthroughMapper(ctx) : convertingMapper(ctx);
   const iterator = body[Symbol.asyncIterator]();
   let finished = false;
@@ -56,54 +88,43 @@ export function streamResponse(ctx: StreamContext, body: AsyncIterable<Uint8Arra
   };
   const toBytes = (out: string | Uint8Array) => (typeof out === "string" ? encoder.encode(out) : out);
 
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  return {
+    async next() {
+      if (finished) return null;
       try {
         for (;;) {
           const { done, value } = await iterator.next();
+          // The client went away while this chunk was awaited: the answer is settled already.
+          if (finished) return null;
           if (done) {
             const tail = mapper.end();
-            if (tail !== "") controller.enqueue(encoder.encode(tail));
-            controller.close();
             finish();
-            return;
+            return tail === "" ? null : encoder.encode(tail);
           }
           const out = mapper.map(value);
-          if (out.length > 0) {
-            controller.enqueue(toBytes(out));
-            return;
-          }
+          if (out.length > 0) return toBytes(out);
         }
       } catch (caught) {
+        if (finished) return null;
         const error =
           caught instanceof AppError && caught.code !== "internal"
             ? caught
             : new AppError("upstream_error", "the upstream provider stream failed before completing", { cause: caught });
         ctx.record.errorCode = error.code;
-        controller.enqueue(encoder.encode(mapper.fail(error)));
-        controller.close();
+        const tail = encoder.encode(mapper.fail(error));
         finish();
+        return tail;
       }
     },
     cancel() {
+      if (finished) return;
       ctx.record.errorCode = "client_closed";
       ctx.record.statusCode = 499;
       // Ending the upstream body iterator destroys the upstream response, which closes that request.
       void iterator.return?.();
       finish();
     },
-  });
-  return new Response(stream, {
-    status: 200,
-    headers: {
-      "content-type": `${streamContentType(ctx.inbound, { sse: ctx.sse })}; charset=utf-8`,
-      "cache-control": "no-cache",
-      "x-accel-buffering": "no",
-      "x-request-id": ctx.requestId,
-      // Says that message_start's input_tokens is the gateway's estimate, not the upstream's count.
-      ...(ctx.estimatedInputTokens !== undefined && { "x-thinkwatch-estimated-input-tokens": String(ctx.estimatedInputTokens) }),
-    },
-  });
+  };
 }
 
 function passthroughMapper(ctx: StreamContext): ChunkMapper {

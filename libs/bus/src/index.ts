@@ -23,7 +23,14 @@ export {
   publishEvent,
   publishEventBatch,
 } from "./jetstream.js";
-export { MAX_LOG_STRING_BYTES, type SanitizeReport, sanitizeString, sanitizeValue, TRUNCATION_MARKER } from "./log-value.js";
+export {
+  isSanitized,
+  MAX_LOG_STRING_BYTES,
+  type SanitizeReport,
+  sanitizeString,
+  sanitizeValue,
+  TRUNCATION_MARKER,
+} from "./log-value.js";
 export { type NatsLink, openNatsLink } from "./nats-link.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox.js";
 export { natsDependency, probeNats } from "./probe.js";

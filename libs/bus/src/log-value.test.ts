@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MAX_LOG_STRING_BYTES, type SanitizeReport, sanitizeString, sanitizeValue, TRUNCATION_MARKER } from "./log-value.js";
+import {
+  isSanitized,
+  MAX_LOG_STRING_BYTES,
+  type SanitizeReport,
+  sanitizeString,
+  sanitizeValue,
+  TRUNCATION_MARKER,
+} from "./log-value.js";
 
 describe("sanitizeString", () => {
   it.each([
@@ -69,5 +76,41 @@ describe("secrets never pass", () => {
 
   it("leaves ordinary text with = signs alone", () => {
     expect(sanitizeString("status=200 model=gpt-4o")).toEqual({ value: "status=200 model=gpt-4o", note: "" });
+  });
+});
+
+describe("isSanitized", () => {
+  const key = `tw-${"A1b2C3d4E5".repeat(4)}`;
+  let deep: unknown = "bottom";
+  for (let i = 0; i < 9; i++) deep = { d: deep };
+  const cases: Array<[string, unknown]> = [
+    ["a plain event", { eventId: "e1", model: "gpt-4o", tokens: [1, 2, 3], details: { ok: true, none: null } }],
+    ["an empty object", {}],
+    ["a secret in a value", { prompt: `use ${key}` }],
+    ["a secret in a key", { [`Bearer ${"x".repeat(12)}`]: 1 }],
+    ["a control character", { model: "m\u0000" }],
+    ["a lone surrogate in a key", { "k\ud800": "v" }],
+    ["a non-finite number", { cost: Number.POSITIVE_INFINITY }],
+    ["a string past the budget", { text: "a".repeat(20_000) }],
+    ["a string cut before", { text: `abc${TRUNCATION_MARKER}` }],
+    ["nesting past the cap", deep],
+    ["an array past the cap", { items: new Array(1001).fill(0) }],
+    ["a Date", { at: new Date(0) }],
+  ];
+
+  it.each(cases)("%s: clean exactly when sanitizeValue would change nothing", (_name, value) => {
+    for (const replace of [true, false]) {
+      const report: SanitizeReport = { notes: [] };
+      const copy = sanitizeValue(value, report, { replace });
+      const unchanged = report.notes.length === 0 && JSON.stringify(copy) === JSON.stringify(value);
+      // Never clean when something would change; a Date is refused though its copy would only differ in shape.
+      if (!unchanged) expect(isSanitized(value, { replace })).toBe(false);
+      if (unchanged && !(value as { at?: unknown }).at) expect(isSanitized(value, { replace })).toBe(true);
+    }
+  });
+
+  it("refuses control characters only when they would be replaced", () => {
+    expect(isSanitized({ model: "m\u0007" }, { replace: false })).toBe(true);
+    expect(isSanitized({ model: "m\u0007" })).toBe(false);
   });
 });

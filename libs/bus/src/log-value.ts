@@ -107,6 +107,34 @@ export function sanitizeValue(
   return sanitizeAt(value, report, options.maxBytes ?? MAX_LOG_STRING_BYTES, options.replace ?? true, path, "", depth);
 }
 
+/**
+ * True when sanitizeValue would hand back an equal copy and note nothing: the value can be used as it is, with no
+ * copy made (what almost every event is). Objects other than plain ones and arrays are never judged clean.
+ */
+export function isSanitized(value: unknown, options: SanitizeOptions = {}): boolean {
+  return isCleanAt(value, options.maxBytes ?? MAX_LOG_STRING_BYTES, options.replace ?? true, 0);
+}
+
+function isCleanAt(value: unknown, maxBytes: number, replace: boolean, depth: number): boolean {
+  if (typeof value === "string") return isClean(value, maxBytes, replace);
+  if (value === null || typeof value !== "object") return typeof value !== "number" || Number.isFinite(value);
+  if (depth >= 8) return false;
+  if (Array.isArray(value)) {
+    if (value.length > 1000) return false;
+    for (const item of value) if (!isCleanAt(item, maxBytes, replace, depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  let count = 0;
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
+    if (++count > 1000 || !isClean(name, 256, replace)) return false;
+    if (!isCleanAt((value as Record<string, unknown>)[name], maxBytes, replace, depth + 1)) return false;
+  }
+  return true;
+}
+
 /** `parent` + `key` name the value (joined only when a note needs the path or a container is entered). */
 function sanitizeAt(
   value: unknown,

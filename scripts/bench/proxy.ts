@@ -167,18 +167,20 @@ if (values.compare) {
       }
     }
     console.log(formatTable(["round", what, "req/s", "p99 ms", "fleet CPU ms/1k req", "errors"], rows));
+    // Signed: "+3.0 %" is more with "on" than with "off", "-3.0 %" less.
+    const change = (onOverOff: number) => `${onOverOff >= 1 ? "+" : "-"}${Math.abs((onOverOff - 1) * 100).toFixed(1)} %`;
     const rps = (which: "off" | "on") => median(runs[which].map((m) => m.result.requestsPerSecond));
     const cpu = (which: "off" | "on") => median(runs[which].map((m) => m.cpuMsPerRequest * 1000));
     console.log(
-      `median req/s: off ${rps("off").toFixed(0)}, on ${rps("on").toFixed(0)} (${((1 - rps("on") / rps("off")) * 100).toFixed(1)} % fewer with ${what})`,
+      `median req/s: off ${rps("off").toFixed(0)}, on ${rps("on").toFixed(0)} (${change(rps("on") / rps("off"))} with ${what})`,
     );
     console.log(
-      `median fleet CPU per 1,000 requests: off ${cpu("off").toFixed(0)} ms, on ${cpu("on").toFixed(0)} ms (${((cpu("on") / cpu("off") - 1) * 100).toFixed(1)} % more with ${what})`,
+      `median fleet CPU per 1,000 requests: off ${cpu("off").toFixed(0)} ms, on ${cpu("on").toFixed(0)} ms (${change(cpu("on") / cpu("off"))} with ${what})`,
     );
     // Each round's two runs are next to each other in time, so their ratio is the least disturbed by other work.
     const ratio = (pick: (m: Measured) => number) => median(runs.on.map((m, i) => pick(m) / pick(runs.off[i] as Measured)));
     console.log(
-      `median of the rounds' on/off ratios: req/s ${((1 - ratio((m) => m.result.requestsPerSecond)) * 100).toFixed(1)} % fewer, CPU per request ${((ratio((m) => m.cpuMsPerRequest) - 1) * 100).toFixed(1)} % more`,
+      `median of the rounds' on/off ratios: req/s ${change(ratio((m) => m.result.requestsPerSecond))}, CPU per request ${change(ratio((m) => m.cpuMsPerRequest))}`,
     );
   } finally {
     await on.close();

@@ -40,7 +40,7 @@ export {
   type StreamEncoderOptions,
   streamContentType,
 } from "./codecs/stream-codecs.js";
-export { readResponseUsage } from "./codecs/usage-readers.js";
+export { REPLY_CONTENT_MEMBER, readResponseUsage } from "./codecs/usage-readers.js";
 export { countTokensEstimate, estimateTextTokens } from "./count-tokens/estimate.js";
 export { decodeCountTokensResponse, encodeCountTokensRequest, hasCountTokensEndpoint } from "./count-tokens/upstream-count.js";
 export {

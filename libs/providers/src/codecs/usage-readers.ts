@@ -45,6 +45,18 @@ const READERS: Record<ApiFormat, Reader> = {
   bedrock_converse: reader("usage", BedrockUsageSchema, usageFromBedrock, "the Bedrock upstream's usage"),
 };
 
+/**
+ * The member that holds a reply's content in each format: most of a long answer's bytes, and never needed to read its
+ * usage (a targeted read skips it).
+ */
+export const REPLY_CONTENT_MEMBER: Readonly<Record<ApiFormat, string>> = {
+  openai_chat: "choices",
+  anthropic_messages: "content",
+  openai_responses: "output",
+  gemini: "candidates",
+  bedrock_converse: "output",
+};
+
 /** The reply's usage (zero when it reports none); a reply that is not a JSON object, or odd usage, throws. */
 export function readResponseUsage(format: ApiFormat, body: unknown): CanonicalUsage {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {

@@ -2,6 +2,7 @@
 // `npm start`: install what is missing, bring up PostgreSQL, Redis, NATS and ClickHouse if they are not reachable,
 // apply migrations, then run every ThinkWatch service in this one process tree and print where to go.
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildConsoleWeb, buildFleet } from "./lib/build.mjs";
 import { ensureDependencies } from "./lib/install.mjs";
@@ -20,10 +21,12 @@ async function main() {
   buildFleet(root);
   buildConsoleWeb(root);
   const entry = resolve(root, "services/fleet/dist/main.js");
-  const migrated = spawnSync(process.execPath, ["--enable-source-maps", entry, "migrate"], { env, stdio: "inherit" });
+  // The Node flags the fleet always runs with (the image's entrypoint has the same ones).
+  const flags = JSON.parse(readFileSync(resolve(root, "services/fleet/node-flags.json"), "utf8"));
+  const migrated = spawnSync(process.execPath, [...flags, entry, "migrate"], { env, stdio: "inherit" });
   if (migrated.status !== 0) throw new Error("migrations failed; see the output above");
 
-  const child = spawn(process.execPath, ["--enable-source-maps", entry, ...process.argv.slice(2)], { env, stdio: "inherit" });
+  const child = spawn(process.execPath, [...flags, entry, ...process.argv.slice(2)], { env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

@@ -17,7 +17,8 @@
  * identical fleets, so the difference it shows is the bench's own bias and noise. `--on-first` starts the "on" fleet
  * first (by default it starts second). `--baseline DIR` compares builds instead: the "off" fleet runs the fleet built
  * in another checkout (DIR/services/fleet/dist/main.js, e.g. a worktree at the commit before a change), the "on"
- * fleet this checkout's, both with tracing and metrics off.
+ * fleet this checkout's, both with tracing and metrics off. `--on-node-args="<flags>"` compares Node flags instead: the
+ * "on" fleet is started with them (e.g. `--max-semi-space-size=64`), both with tracing and metrics off.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     sampler: { type: "string", default: "parentbased_traceidratio" },
     cost: { type: "string", default: "tracing" },
     baseline: { type: "string" },
+    "on-node-args": { type: "string" },
     "on-first": { type: "boolean", default: false },
   },
 });
@@ -119,7 +121,8 @@ if (values.compare) {
   const sink = await startOtlpReceiver({ keep: false });
   const baseline = values.baseline === undefined ? undefined : resolve(values.baseline, "services/fleet/dist/main.js");
   const metrics = values.cost === "metrics";
-  const control = values.cost === "none" || baseline !== undefined;
+  const onNodeArgs = values["on-node-args"]?.split(/\s+/).filter((flag) => flag !== "");
+  const control = values.cost === "none" || baseline !== undefined || onNodeArgs !== undefined;
   const onEnv: Record<string, string> = control
     ? {}
     : metrics
@@ -127,22 +130,43 @@ if (values.compare) {
       : tracingEnv(sink.url);
   // The fleet started second has run faster in the control; `--on-first` swaps the order to see that bias.
   const offFirst = !values["on-first"];
-  const first = await startBenchGateway(["openai"], offFirst ? {} : onEnv, profileArgs, offFirst ? baseline : undefined);
-  const second = await startBenchGateway(["openai"], offFirst ? onEnv : {}, profileArgs, offFirst ? undefined : baseline);
+  const onArgs = onNodeArgs === undefined ? profileArgs : [...(profileArgs ?? []), ...onNodeArgs];
+  const first = await startBenchGateway(
+    ["openai"],
+    offFirst ? {} : onEnv,
+    offFirst ? profileArgs : onArgs,
+    offFirst ? baseline : undefined,
+  );
+  const second = await startBenchGateway(
+    ["openai"],
+    offFirst ? onEnv : {},
+    offFirst ? onArgs : profileArgs,
+    offFirst ? undefined : baseline,
+  );
   const [off, on] = offFirst ? [first, second] : [second, first];
   try {
     await prepare(off);
     await prepare(on);
     const what =
-      baseline !== undefined ? "this build" : control ? "nothing (two identical fleets)" : metrics ? "metrics" : "tracing";
+      baseline !== undefined
+        ? "this build"
+        : onNodeArgs !== undefined
+          ? `node ${onNodeArgs.join(" ")}`
+          : control
+            ? "nothing (two identical fleets)"
+            : metrics
+              ? "metrics"
+              : "tracing";
     const setup =
       baseline !== undefined
         ? `off = the build in ${values.baseline}, on = this checkout's build`
-        : control
-          ? "the control: whatever differs between the two fleets is the machine"
-          : metrics
-            ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted"
-            : `tracing on = sampler ${samplerName}, OTLP to a local sink`;
+        : onNodeArgs !== undefined
+          ? `on = the same fleet started with node ${onNodeArgs.join(" ")}`
+          : control
+            ? "the control: whatever differs between the two fleets is the machine"
+            : metrics
+              ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted"
+              : `tracing on = sampler ${samplerName}, OTLP to a local sink`;
     console.log(
       `proxy ${what} cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; ${setup}`,
     );

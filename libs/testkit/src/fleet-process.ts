@@ -4,6 +4,7 @@
  * SIGTERM draining, or the whole fleet exactly as a user starts it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { freePort } from "./free-port.js";
 import { REPO_ROOT } from "./test-environment.js";
@@ -39,6 +40,10 @@ export interface FleetProcessOptions {
 }
 
 export const FLEET_ENTRY = resolve(REPO_ROOT, "services/fleet/dist/main.js");
+/** The Node flags the fleet runs with everywhere (`npm start`, the image): tests and benchmarks run what ships. */
+export const FLEET_NODE_FLAGS: readonly string[] = JSON.parse(
+  readFileSync(resolve(REPO_ROOT, "services/fleet/node-flags.json"), "utf8"),
+) as string[];
 
 export async function startFleetProcess(options: FleetProcessOptions): Promise<FleetProcess> {
   const [gatewayPort, consolePort, healthPort, mcpPort] = [
@@ -57,7 +62,7 @@ export async function startFleetProcess(options: FleetProcessOptions): Promise<F
     MCP_PORT: String(mcpPort),
     THINKWATCH_SERVICES: (options.services ?? ["all"]).join(","),
   };
-  const child = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), options.entry ?? FLEET_ENTRY], {
+  const child = spawn(process.execPath, [...FLEET_NODE_FLAGS, ...(options.nodeArgs ?? []), options.entry ?? FLEET_ENTRY], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

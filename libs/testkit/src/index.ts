@@ -12,7 +12,13 @@ export { type BrowserStep, type CookieBrowser, createCookieBrowser } from "./coo
 export { eventsOf } from "./event-messages.js";
 export { createFakeClock, type FakeClock } from "./fake-clock.js";
 export * from "./fake-upstreams/index.js";
-export { FLEET_ENTRY, type FleetProcess, type FleetProcessOptions, startFleetProcess } from "./fleet-process.js";
+export {
+  FLEET_ENTRY,
+  FLEET_NODE_FLAGS,
+  type FleetProcess,
+  type FleetProcessOptions,
+  startFleetProcess,
+} from "./fleet-process.js";
 export { freePort } from "./free-port.js";
 export { type GatewayScenario, type GatewayScenarioOptions, startGatewayScenario } from "./gateway-scenario.js";
 export { connectHeapProbe, type HeapProbe } from "./heap-probe.js";

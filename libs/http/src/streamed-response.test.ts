@@ -129,6 +129,39 @@ describe("streamedResponse on the Node server", () => {
   });
 });
 
+describe("streamedResponse with a head Node refuses", () => {
+  it("cancels the source and throws, so the handler answers with the error instead", async () => {
+    const scripted = scriptedSource();
+    const app = createHttpApp({ log });
+    let thrown: unknown;
+    app.post("/stream", (c) => {
+      try {
+        return streamedResponse(c, { status: 200, headers: { "x-bad": "line\nbreak" } }, scripted.source, () => {});
+      } catch (caught) {
+        thrown = caught;
+        return c.json({ error: "refused head" }, 500);
+      }
+    });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const created = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(created));
+    });
+    try {
+      const answer = await request(`http://127.0.0.1:${(server.address() as AddressInfo).port}/stream`, {
+        method: "POST",
+        body: "{}",
+      });
+      expect(answer.statusCode).toBe(500);
+      expect(await answer.body.json()).toEqual({ error: "refused head" });
+      expect((thrown as { code?: string }).code).toBe("ERR_INVALID_CHAR");
+      expect(scripted.state.cancelled).toBe(1);
+      expect(scripted.state.asked).toBe(0);
+    } finally {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+    }
+  });
+});
+
 describe("streamedResponse without a Node server", () => {
   it("answers with the same head and chunks as a ReadableStream body, and cancels the source with it", async () => {
     const chunks = ["a", "b"];

@@ -43,9 +43,15 @@ export function streamedResponse(
   if (outgoing === null || outgoing.headersSent) {
     return new Response(readableOf(source), { status: head.status, headers: head.headers });
   }
-  outgoing.writeHead(head.status, head.headers);
-  // The head leaves now: a client learns the stream started even when the first token is slow to come.
-  outgoing.flushHeaders();
+  try {
+    outgoing.writeHead(head.status, head.headers);
+    // The head leaves now: a client learns the stream started even when the first token is slow to come.
+    outgoing.flushHeaders();
+  } catch (caught) {
+    // A head Node refuses (a header value it cannot send): nothing went out, the caller answers with the error.
+    source.cancel();
+    throw caught;
+  }
   writeToNode(outgoing, source).catch((caught: unknown) => {
     source.cancel();
     outgoing.destroy();

@@ -1,7 +1,8 @@
 /**
- * A NATS connection with typed, validated request/reply and broadcast on top. Every served handler is wrapped:
- * decode → validate → await → validate the reply → respond, errors mapped to a code header, in-flight counted so
- * shutdown can wait for it. A deployment namespace prefixes every subject, which isolates test runs and tenants.
+ * A NATS connection with typed, validated request/reply and broadcast on top: what arrives is validated where it
+ * arrives (a served request, a reply, a broadcast). Every served handler is wrapped: decode → validate → await →
+ * validate the reply (so nothing the contract does not name leaves the server) → respond, errors mapped to a code
+ * header, in-flight counted so shutdown can wait for it. A deployment namespace prefixes every subject, which isolates test runs and tenants.
  */
 
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
@@ -138,18 +139,14 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
     bucketName: (logical) => (options.namespace === "" ? logical : `${options.namespace}_${logical}`),
 
     async request(contract, payload, requestOptions) {
-      const checked = v.safeParse(contract.request, payload);
-      if (!checked.success) {
-        throw new AppError("internal", `outgoing ${contract.subject} request does not match its contract`, {
-          details: { issues: v.flatten(checked.issues).nested },
-        });
-      }
+      // Not validated here: this process built it under the contract's type, and the server validates every request
+      // it receives (its defaults apply there); a payload outside the contract comes back as validation_failed.
       const traced = startRequestSpan(contract.subject, requestOptions?.trace);
       let msg: Msg;
       try {
         msg = await mux.request(
           subject(contract.subject),
-          encodeJson(checked.output),
+          encodeJson(payload),
           requestOptions?.timeoutMs ?? requestTimeoutMs,
           traced?.headers,
         );

@@ -52,8 +52,11 @@ describe("bus request/serve", () => {
     expect((await client.request(Echo, { text: "ab", times: 2 })).echoed).toMatch(/^[ab]:abab$/);
   });
 
-  it("refuses to send a request outside its contract", async () => {
-    await expect(client.request(Echo, { text: 5 } as never)).rejects.toMatchObject({ code: "internal" });
+  it("has a request outside its contract refused by the server that receives it", async () => {
+    await expect(client.request(Echo, { text: 5 } as never)).rejects.toMatchObject({
+      code: "validation_failed",
+      message: expect.stringContaining("invalid test.v1.echo request"),
+    });
   });
 
   it("maps a handler's AppError to the same code on the caller, and hides unexpected errors", async () => {

@@ -147,26 +147,20 @@ if (values.compare) {
   try {
     await prepare(off);
     await prepare(on);
-    const what =
+    // What the "on" fleet differs by, and how.
+    const { what, setup } =
       baseline !== undefined
-        ? "this build"
+        ? { what: "this build", setup: `off = the build in ${values.baseline}, on = this checkout's build` }
         : onNodeArgs !== undefined
-          ? `node ${onNodeArgs.join(" ")}`
+          ? { what: `node ${onNodeArgs.join(" ")}`, setup: `on = the same fleet started with node ${onNodeArgs.join(" ")}` }
           : control
-            ? "nothing (two identical fleets)"
+            ? {
+                what: "nothing (two identical fleets)",
+                setup: "the control: whatever differs between the two fleets is the machine",
+              }
             : metrics
-              ? "metrics"
-              : "tracing";
-    const setup =
-      baseline !== undefined
-        ? `off = the build in ${values.baseline}, on = this checkout's build`
-        : onNodeArgs !== undefined
-          ? `on = the same fleet started with node ${onNodeArgs.join(" ")}`
-          : control
-            ? "the control: whatever differs between the two fleets is the machine"
-            : metrics
-              ? "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted"
-              : `tracing on = sampler ${samplerName}, OTLP to a local sink`;
+              ? { what: "metrics", setup: "metrics on = METRICS_BEARER_TOKEN set, /metrics mounted" }
+              : { what: "tracing", setup: `tracing on = sampler ${samplerName}, OTLP to a local sink` };
     console.log(
       `proxy ${what} cost: ${connections} connections, ${durationSeconds} s per run, ${rounds} interleaved rounds, non-streaming chat completions; ${setup}`,
     );

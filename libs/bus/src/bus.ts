@@ -2,7 +2,8 @@
  * A NATS connection with typed, validated request/reply and broadcast on top: what arrives is validated where it
  * arrives (a served request, a reply, a broadcast). Every served handler is wrapped: decode → validate → await →
  * validate the reply (so nothing the contract does not name leaves the server) → respond, errors mapped to a code
- * header, in-flight counted so shutdown can wait for it. A deployment namespace prefixes every subject, which isolates test runs and tenants.
+ * header, in-flight counted so shutdown can wait for it. A deployment namespace prefixes every subject, which isolates
+ * test runs and tenants.
  */
 
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";

@@ -7,6 +7,10 @@
 /** Longest string kept whole, in UTF-8 bytes; a 1 MB prompt fragment in a model name must not reach a SIEM. */
 export const MAX_LOG_STRING_BYTES = 16 * 1024;
 export const TRUNCATION_MARKER = "…[truncated]";
+/** How deep, how wide (array items, object members) and how long a key a sanitized value may be. */
+const MAX_DEPTH = 8;
+const MAX_ITEMS = 1000;
+const MAX_KEY_BYTES = 256;
 
 // C0 controls other than tab, line feed and carriage return, plus DEL.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -118,9 +122,9 @@ export function isSanitized(value: unknown, options: SanitizeOptions = {}): bool
 function isCleanAt(value: unknown, maxBytes: number, replace: boolean, depth: number): boolean {
   if (typeof value === "string") return isClean(value, maxBytes, replace);
   if (value === null || typeof value !== "object") return typeof value !== "number" || Number.isFinite(value);
-  if (depth >= 8) return false;
+  if (depth >= MAX_DEPTH) return false;
   if (Array.isArray(value)) {
-    if (value.length > 1000) return false;
+    if (value.length > MAX_ITEMS) return false;
     for (const item of value) if (!isCleanAt(item, maxBytes, replace, depth + 1)) return false;
     return true;
   }
@@ -129,7 +133,7 @@ function isCleanAt(value: unknown, maxBytes: number, replace: boolean, depth: nu
   let count = 0;
   for (const name in value) {
     if (!Object.hasOwn(value, name)) continue;
-    if (++count > 1000 || !isClean(name, 256, replace)) return false;
+    if (++count > MAX_ITEMS || !isClean(name, MAX_KEY_BYTES, replace)) return false;
     if (!isCleanAt((value as Record<string, unknown>)[name], maxBytes, replace, depth + 1)) return false;
   }
   return true;
@@ -159,12 +163,12 @@ function sanitizeAt(
     return value;
   }
   const path = joinPath(parent, key);
-  if (depth >= 8) {
+  if (depth >= MAX_DEPTH) {
     report.notes.push(`${path || "value"}:truncated`);
     return null;
   }
   if (Array.isArray(value)) {
-    const kept = value.slice(0, 1000);
+    const kept = value.slice(0, MAX_ITEMS);
     if (kept.length < value.length) report.notes.push(`${path || "value"}:truncated`);
     return kept.map((item, index) => sanitizeAt(item, report, maxBytes, replace, `${path}[${index}]`, "", depth + 1));
   }
@@ -172,11 +176,11 @@ function sanitizeAt(
   let count = 0;
   for (const name in value) {
     if (!Object.hasOwn(value, name)) continue;
-    if (++count > 1000) {
+    if (++count > MAX_ITEMS) {
       report.notes.push(`${path || "value"}:truncated`);
       break;
     }
-    const safeKey = isClean(name, 256, replace) ? name : sanitizeString(name, 256, replace).value;
+    const safeKey = isClean(name, MAX_KEY_BYTES, replace) ? name : sanitizeString(name, MAX_KEY_BYTES, replace).value;
     out[safeKey] = sanitizeAt((value as Record<string, unknown>)[name], report, maxBytes, replace, path, safeKey, depth + 1);
   }
   return out;

@@ -1,7 +1,8 @@
 /**
  * The bare proxy hop (_bare-hop.ts) plus the steps every pass-through gateway request must take, done with the
  * gateway's own libraries and nothing else around them: `--steps auth,decode,usage,audit,metrics,quota` (any
- * prefix of that list). The floor suite runs one process per prefix to price each step apart from the gateway's plumbing.
+ * prefix of that list). The floor suite runs one process per prefix to price each step apart from the gateway's
+ * plumbing.
  * - auth: the presented key's SHA-256 looked up in a map (keys are stored only as hashes);
  * - decode: the client's JSON parsed and validated into the canonical request (the trust boundary);
  * - usage: the upstream reply parsed and its usage read;

@@ -1,17 +1,17 @@
 /**
- * `npm run bench -- floor [--duration 4] [--rounds 5] [--split]`: what the work every pass-through request must do
- * costs by itself. Beside the direct call, the bare hop and ThinkWatch's pass-through lane, it runs the bare hop with
- * the mandatory steps added one at a time (_step-hop.ts: key hash lookup, client JSON decoded and validated, usage
- * read from the reply, the audit event queued on a batching outbox to JetStream, the Prometheus metrics), each in
- * its own process on the servers' core. That rung is the pass-through floor: a gateway doing only that work, with
+ * `npm run bench -- floor [--duration 4] [--rounds 5] [--split]`: what the work every request must do costs by
+ * itself. Beside the direct call, the bare hop and ThinkWatch's pass-through and governed lanes, it runs the bare hop
+ * with the mandatory steps added one at a time (_step-hop.ts: key hash lookup, client JSON decoded and validated,
+ * usage read from the reply, the audit event queued on a batching outbox to JetStream, the Prometheus metrics), each
+ * in its own process on the servers' core. That rung is the pass-through floor: a gateway doing only that work, with
  * the gateway's own libraries and none of its plumbing. One more rung adds a quota decision over NATS from a
- * responder that makes one Redis script call per message (_floor-responder.ts, on the load core as quota would be
- * in its own process): the governed floor. The gap from a floor to ThinkWatch's lane is what plumbing costs; the gap
- * from the hop to a floor is what no implementation of these steps on this stack avoids. 50 connections, unary;
- * each round runs every lane once, in its own shuffled order (a disturbance of the shared machine — a ClickHouse merge,
- * the other services' consumers — then lands on different lanes in different rounds). Req/s is the median of the
- * rounds; CPU per request is the least disturbed round's (disturbances only ever add to it). Results go to
- * bench/RESULTS.md.
+ * responder that makes one Redis script call per message (_floor-responder.ts, on the load core as quota would be in
+ * its own process): the governed floor. The gap from a floor to ThinkWatch's lane is what the gateway's plumbing
+ * costs; the gap from the hop to a floor is what the steps cost as the gateway's libraries implement them. 50
+ * connections, unary. Each round runs every lane once, in its own shuffled order (a disturbance of the shared
+ * machine — a ClickHouse merge, the other services' consumers — then lands on different lanes in different rounds).
+ * Req/s is the median of the rounds; CPU per request is the least disturbed round's (disturbances only add to it).
+ * Results go to bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
 import { seededRandom } from "@thinkwatch/testkit";

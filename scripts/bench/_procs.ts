@@ -27,9 +27,21 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** A TypeScript server script under scripts/bench that prints `{"port":N}` once listening. */
-export async function startServerScript(script: string, args: string[], core: number | undefined): Promise<ServerProcess> {
-  const command = pinned(core, [process.execPath, "--import", "tsx", resolve(REPO_ROOT, "scripts/bench", script), ...args]);
+/** A TypeScript server script under scripts/bench that prints `{"port":N}` once listening (`nodeArgs`: Node flags). */
+export async function startServerScript(
+  script: string,
+  args: string[],
+  core: number | undefined,
+  nodeArgs: readonly string[] = [],
+): Promise<ServerProcess> {
+  const command = pinned(core, [
+    process.execPath,
+    ...nodeArgs,
+    "--import",
+    "tsx",
+    resolve(REPO_ROOT, "scripts/bench", script),
+    ...args,
+  ]);
   return startPrintingPort(command, (line) => (JSON.parse(line) as { port: number }).port);
 }
 

@@ -14,7 +14,7 @@
  * Results go to bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
-import { seededRandom } from "@thinkwatch/testkit";
+import { FLEET_NODE_FLAGS, seededRandom } from "@thinkwatch/testkit";
 import { LOAD_CORE, SERVER_CORE, startLaneServers } from "./_lane-setup.js";
 import { type ServerProcess, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
@@ -58,6 +58,8 @@ try {
         "_step-hop.ts",
         ["--upstream", servers.upstreamBase, "--steps", rung.steps, "--quota-subject", QUOTA_SUBJECT],
         SERVER_CORE,
+        // The gateway's own Node flags: the floor is the gateway doing only this work, young generation included.
+        FLEET_NODE_FLAGS,
       ),
     );
   }
@@ -153,7 +155,7 @@ try {
     "",
     `- Mode: ${values.split ? "ThinkWatch with ai-proxy alone in its process" : "ThinkWatch all-in-one"}; every server on core ${SERVER_CORE} (one at a time under load), the load generator and the upstream on core ${LOAD_CORE}.`,
     "- CPU µs/req: the serving process's CPU time per request (user + system), least disturbed round (its minimum; req/s is the median). Lanes run in a shuffled order each round. Each ThinkWatch row's \"+µs vs its floor\" is the gateway's plumbing beyond the mandatory work; in all-in-one mode it also holds the other services' share (audit-ingest decoding and writing the events, quota, the consumers).",
-    "- The step hops run the gateway's own code for each step (@thinkwatch/providers decode and usage readers, @thinkwatch/bus outbox with batching, @thinkwatch/metrics) under tsx with Node's default flags, as the bare hop does.",
+    "- The step hops run the gateway's own code for each step (@thinkwatch/providers decode and usage readers, @thinkwatch/bus outbox with batching, @thinkwatch/metrics) under tsx with the fleet's Node flags (services/fleet/node-flags.json); the bare hop runs with Node's defaults.",
   ].join("\n");
   console.log(`\n${text}\n`);
   await writeResultsSection(values.split ? "floor (one service per process)" : "floor", command, text);

@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { connectBus } from "@thinkwatch/bus";
 import { createLogger } from "@thinkwatch/log";
 import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, QuotaRulesSet, type QuotaSubject } from "@thinkwatch/proto";
+import { createRedis } from "@thinkwatch/redis";
 import { createTestEnvironment, startFleetProcess } from "@thinkwatch/testkit";
 import { REPO_ROOT, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
@@ -67,6 +68,7 @@ const floor = await startServerScript(
   ["--subject", floorSubject, "--nats", testEnv.env.NATS_URL as string, "--redis", testEnv.env.REDIS_URL as string],
   undefined,
 );
+const redis = createRedis({ url: testEnv.env.REDIS_URL as string, keyPrefix: "" });
 const bus = await connectBus({
   url: testEnv.env.NATS_URL as string,
   namespace: testEnv.id,
@@ -104,6 +106,8 @@ interface Result {
   refused: number;
   /** CPU the quota process spent per decision: what the machine's load cannot inflate much. */
   cpuUsPerDecision: number;
+  /** CPU the Redis server spent per decision (its whole process: the scripts and everything around them). */
+  redisUsPerDecision: number;
   decisions: number;
 }
 
@@ -111,6 +115,13 @@ interface Result {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** user + system CPU seconds of the Redis server so far (INFO cpu). */
+async function redisCpuSeconds(): Promise<number> {
+  const info = await redis.info("cpu");
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return field("used_cpu_user") + field("used_cpu_sys");
 }
 
 async function run(lane: string, subjects: QuotaSubject[], perMessage: number, toFloor = false): Promise<Result> {
@@ -123,6 +134,7 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number, t
   let refused = 0;
   const pid = toFloor ? floor.pid : (quota.process.pid as number);
   const cpuBefore = cpuSeconds(pid);
+  const redisBefore = await redisCpuSeconds();
   const started = performance.now();
   const deadline = started + durationMs;
   const worker = async () => {
@@ -148,9 +160,19 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number, t
   await Promise.all(Array.from({ length: perMessage === 1 ? concurrency : Math.max(1, concurrency / perMessage) * 2 }, worker));
   const elapsed = (performance.now() - started) / 1000;
   const cpuUsPerDecision = ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, decisions);
+  const redisUsPerDecision = (((await redisCpuSeconds()) - redisBefore) * 1e6) / Math.max(1, decisions);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
-  return { lane, decisionsPerSecond: decisions / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), refused, cpuUsPerDecision, decisions };
+  return {
+    lane,
+    decisionsPerSecond: decisions / elapsed,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    refused,
+    cpuUsPerDecision,
+    redisUsPerDecision,
+    decisions,
+  };
 }
 
 try {
@@ -166,7 +188,16 @@ try {
       results.push(await run(`${rules} rule${rules === 1 ? "" : "s"}, batch ${batchSize}`, subjects, batchSize));
   }
   decisionsInAll = results.reduce((sum, r) => sum + r.decisions, 0);
-  const header = ["quota.v1.check", "decisions/s", "p50 ms", "p99 ms", "refused", "quota CPU µs/decision", "→ decisions/s/core"];
+  const header = [
+    "quota.v1.check",
+    "decisions/s",
+    "p50 ms",
+    "p99 ms",
+    "refused",
+    "quota CPU µs/decision",
+    "→ decisions/s/core",
+    "Redis CPU µs/decision",
+  ];
   const rows = results.map((r) => [
     r.lane,
     r.decisionsPerSecond.toFixed(0),
@@ -175,6 +206,7 @@ try {
     String(r.refused),
     r.cpuUsPerDecision.toFixed(0),
     (1e6 / Math.max(1, r.cpuUsPerDecision)).toFixed(0),
+    r.redisUsPerDecision.toFixed(0),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
@@ -229,6 +261,7 @@ try {
   }
 } finally {
   await bus.close(1000);
+  redis.disconnect();
   await floor.stop();
   await quota.stop();
   await testEnv.cleanup();

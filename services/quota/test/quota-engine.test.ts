@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { BudgetCap, QuotaSubject, RateLimitRule } from "@thinkwatch/proto";
 import { createRedis } from "@thinkwatch/redis";
+import { seededRandom } from "@thinkwatch/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { calendarPeriod } from "../src/engine/calendar-period.js";
@@ -108,6 +109,97 @@ describe("sliding windows (60 buckets)", () => {
     const refused = await engine.check({ rules: [tokens], budgets: [] });
     expect(refused.rejectedBy).toMatchObject({ label: "user:tokens/1d", limit: 1000 });
     expect((await engine.usage([tokens], [])).rules[0]).toMatchObject({ used: 1600, remaining: 0 });
+  });
+});
+
+describe("a window's running total (s) and oldest bucket (lo)", () => {
+  /** The hash's bucket fields (numbers), without its running total and oldest bucket. */
+  const bucketsOf = async (application: RuleApplication) => {
+    const fields = await redis.hgetall(windowKey(application));
+    return Object.entries(fields).filter(([field]) => /^\d+$/.test(field));
+  };
+
+  it("stay exact against a model over random traffic, buckets leaving one by one and idle gaps longer than the window", async () => {
+    const windowSeconds = 60;
+    const bucketMs = 1000;
+    const random = seededRandom(20261130);
+    now = Date.UTC(2026, 2, 3, 12);
+    const requests: RuleApplication = { subject: subject("api_key"), rule: rule(windowSeconds, 1_000_000) };
+    const tokens: RuleApplication = { subject: subject("api_key"), rule: rule(windowSeconds, 1_000_000_000, "tokens") };
+    const model: Array<{ bucket: number; requests: number; tokens: number }> = [];
+    const inWindow = () => model.filter((entry) => entry.bucket > Math.floor(now / bucketMs) - 60);
+    for (let step = 0; step < 600; step++) {
+      const roll = random();
+      // Mostly small steps inside the window; now and then a gap of one to three windows.
+      now += roll < 0.03 ? Math.floor((1 + random() * 2) * windowSeconds * 1000) : Math.floor(random() * 2500);
+      const bucket = Math.floor(now / bucketMs);
+      const decision = await engine.check({ rules: [requests, tokens], budgets: [] });
+      expect(decision.allowed).toBe(true);
+      const before = inWindow();
+      const usedRequests = before.reduce((total, entry) => total + entry.requests, 0);
+      const usedTokens = before.reduce((total, entry) => total + entry.tokens, 0);
+      const oldest = before.reduce((least, entry) => Math.min(least, entry.bucket), Number.POSITIVE_INFINITY);
+      // The tighter of the two is reported: compare both through usage, and the admitted check's own headroom.
+      const expectedRequestsRemaining = 1_000_000 - usedRequests - 1;
+      const expectedTokensRemaining = 1_000_000_000 - usedTokens;
+      const tightestIsRequests = expectedRequestsRemaining / 1_000_000 <= expectedTokensRemaining / 1_000_000_000;
+      expect(decision.tightest).toMatchObject(
+        tightestIsRequests
+          ? { label: "api_key:requests/1m", remaining: expectedRequestsRemaining }
+          : { label: "api_key:tokens/1m", remaining: expectedTokensRemaining },
+      );
+      const entry = model.find((each) => each.bucket === bucket) ?? { bucket, requests: 0, tokens: 0 };
+      if (!model.includes(entry)) model.push(entry);
+      entry.requests += 1;
+      if (random() < 0.7) {
+        const amount = 1 + Math.floor(random() * 5000);
+        await engine.settle({ eventId: randomUUID(), rules: [tokens], budgets: [], weightedTokens: amount, usd: 0 });
+        entry.tokens += amount;
+      }
+      if (step % 50 === 0 && Number.isFinite(oldest)) {
+        const resetSeconds = Math.ceil(((oldest + 60) * bucketMs - now) / 1000);
+        const usage = await engine.usage([requests], []);
+        expect(usage.rules[0]).toMatchObject({ used: usedRequests + 1, resetSeconds });
+      }
+    }
+    // The stored total is the sum of the bucket fields present, and no bucket older than the window survives a check.
+    await engine.check({ rules: [requests], budgets: [] });
+    const buckets = await bucketsOf(requests);
+    const stored = await redis.hmget(windowKey(requests), "s", "lo");
+    expect(Number(stored[0])).toBe(buckets.reduce((total, [, value]) => total + Number(value), 0));
+    expect(Math.min(...buckets.map(([field]) => Number(field)))).toBe(Number(stored[1]));
+    for (const [field] of buckets) expect(Number(field)).toBeGreaterThan(Math.floor(now / bucketMs) - 60);
+  });
+
+  it("a window holding buckets only (no s/lo: written before them, or the fields lost) is rebuilt from its buckets", async () => {
+    now = Date.UTC(2026, 2, 4, 12);
+    const limited: RuleApplication = { subject: subject("user"), rule: rule(60, 10) };
+    const key = windowKey(limited);
+    const bucket = Math.floor(now / 1000);
+    // Four requests in the window, and one bucket that left it long ago.
+    await redis.hset(key, String(bucket - 3), "3", String(bucket - 1), "1", String(bucket - 200), "50");
+    expect(await engine.check({ rules: [limited], budgets: [] })).toMatchObject({
+      allowed: true,
+      tightest: { remaining: 5, resetSeconds: 57 },
+    });
+    expect(await redis.hget(key, String(bucket - 200))).toBeNull();
+    expect(await redis.hmget(key, "s", "lo")).toEqual(["5", String(bucket - 3)]);
+    // Losing the total again (a partial restore) costs one rebuild, not a wrong answer.
+    await redis.hdel(key, "s");
+    const admitted = await Promise.all(Array.from({ length: 6 }, () => engine.check({ rules: [limited], budgets: [] })));
+    expect(admitted.map((decision) => decision.allowed)).toEqual([true, true, true, true, true, false]);
+  });
+
+  it("a refused check keeps the buckets it dropped out of the total", async () => {
+    now = Date.UTC(2026, 2, 5, 12);
+    const limited: RuleApplication = { subject: subject("user"), rule: rule(60, 2) };
+    await engine.check({ rules: [limited], budgets: [] });
+    now += 30_000;
+    await engine.check({ rules: [limited], budgets: [] });
+    now += 31_000; // the first request left the window; the second is still in it
+    expect((await engine.check({ rules: [limited], budgets: [] })).allowed).toBe(true);
+    expect((await engine.check({ rules: [limited], budgets: [] })).rejectedBy).toMatchObject({ retryAfterSeconds: 29 });
+    expect(await redis.hget(windowKey(limited), "s")).toBe("2");
   });
 });
 

@@ -15,7 +15,9 @@ const windowKeys = new WeakMap<RuleApplication["rule"], { kind: string; id: stri
 export function windowKey({ subject, rule }: RuleApplication): string {
   const known = windowKeys.get(rule);
   if (known !== undefined && known.kind === subject.kind && known.id === subject.id) return known.key;
-  const key = `rl:${subject.kind}:${subject.id}:${rule.surface}:${rule.metric}:${rule.windowSeconds}`;
+  // `rlw:`: windows that carry their running total (see check-script.ts). The earlier `rl:` hashes held buckets only
+  // and scripts of that layout cannot read these; the two never share a key, and `rl:` keys expire with their window.
+  const key = `rlw:${subject.kind}:${subject.id}:${rule.surface}:${rule.metric}:${rule.windowSeconds}`;
   windowKeys.set(rule, { kind: subject.kind, id: subject.id, key });
   return key;
 }

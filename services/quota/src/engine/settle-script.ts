@@ -26,8 +26,19 @@ for i = 1, nw do
   local bms, amount = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
   a = a + 2
   if amount > 0 then
-    redis.call('HINCRBY', KEYS[1 + i], math.floor(now / bms), amount)
-    redis.call('PEXPIRE', KEYS[1 + i], bms * (B + 1))
+    local key, b = KEYS[1 + i], math.floor(now / bms)
+    local m = redis.call('HMGET', key, 's', 'lo')
+    local sum, lo = tonumber(m[1]), tonumber(m[2])
+    redis.call('HINCRBY', key, b, amount)
+    -- Keep the check's running total and oldest bucket true; a window without them is rebuilt by its next check.
+    if sum ~= nil and lo ~= nil then
+      if sum <= 0 or b < lo then
+        redis.call('HSET', key, 's', sum + amount, 'lo', b)
+      else
+        redis.call('HINCRBY', key, 's', amount)
+      end
+    end
+    redis.call('PEXPIRE', key, bms * (B + 1))
   end
 end
 local out = {0}

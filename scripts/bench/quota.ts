@@ -21,6 +21,7 @@ import { createLogger } from "@thinkwatch/log";
 import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, QuotaRulesSet, type QuotaSubject } from "@thinkwatch/proto";
 import { createRedis } from "@thinkwatch/redis";
 import { createTestEnvironment, startFleetProcess } from "@thinkwatch/testkit";
+import { createQuotaEngine } from "../../services/quota/src/engine/quota-engine.js";
 import { REPO_ROOT, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
 import { formatTable } from "./_table.js";
@@ -95,7 +96,42 @@ async function subjectsWith(rules: number): Promise<QuotaSubject[]> {
     subjects.push(subject);
     left -= count;
   }
+  await fillWindows(subjects, rules);
   return subjects;
+}
+
+/**
+ * Every window of the subjects' rules holds 60 live buckets before the lane starts, as under steady traffic (a lane of
+ * a few seconds on fresh subjects would otherwise measure windows almost empty). Written with quota's own engine and a
+ * clock set to each bucket in the past, on the keys the quota process uses.
+ */
+async function fillWindows(subjects: QuotaSubject[], rules: number): Promise<void> {
+  const filler = createRedis({ url: testEnv.env.REDIS_URL as string, keyPrefix: `tw:${testEnv.id}:` });
+  let now = Date.now();
+  const engine = createQuotaEngine({ redis: filler, clock: () => now, reservationTtlMs: 60_000, markerTtlMs: 60_000 });
+  const start = Date.now();
+  for (const [index, subject] of subjects.entries()) {
+    const count = Math.min(4, rules - index * 4);
+    for (const windowSeconds of WINDOWS.slice(0, count)) {
+      const application = {
+        subject,
+        rule: {
+          surface: "ai_gateway" as const,
+          metric: "requests" as const,
+          windowSeconds,
+          limit: 1_000_000_000,
+          enabled: true,
+          expiresAt: null,
+          reason: null,
+        },
+      };
+      for (let bucket = 59; bucket >= 0; bucket--) {
+        now = start - bucket * ((windowSeconds * 1000) / 60) - 1;
+        await engine.check({ rules: [application], budgets: [] });
+      }
+    }
+  }
+  filler.disconnect();
 }
 
 interface Result {

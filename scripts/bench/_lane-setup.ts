@@ -18,6 +18,8 @@ export interface LaneServers {
   gateway: { url: string; pid: number; fleet: FleetProcess; admin: ConsoleClient };
   passKey: string;
   governedKey: string;
+  /** The Redis server the fleet uses. */
+  redisUrl: string;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startLaneServers(options: LaneServerOptions): Promise<Lane
       gateway: { url: fleet.gatewayUrl, pid: fleet.process.pid as number, fleet, admin },
       passKey,
       governedKey: governed.body.plaintext,
+      redisUrl: scenario.testEnv.env.REDIS_URL as string,
       close,
     };
   } catch (caught) {

@@ -8,6 +8,7 @@
  * those gateway lanes beside direct and the bare hop and prints without writing RESULTS.md (for profiling one lane).
  */
 import { parseArgs } from "node:util";
+import { createRedis } from "@thinkwatch/redis";
 import { waitFor } from "@thinkwatch/testkit";
 import { codingAgentBody } from "./_bodies.js";
 import { LOAD_CORE, SERVER_CORE, startLaneServers } from "./_lane-setup.js";
@@ -53,6 +54,8 @@ interface Lane {
   pid: number;
 }
 
+// The Redis server the fleet uses, read for its CPU counters only.
+const redis = createRedis({ url: servers.redisUrl, keyPrefix: "" });
 try {
   const json = { "content-type": "application/json" };
   const chat = (stream: boolean) =>
@@ -133,6 +136,13 @@ try {
 
   const run = (lane: Lane, job: Omit<LoadJob, "url" | "headers">) =>
     runLoadProcess({ url: lane.url, headers: lane.headers, ...job }, lane.pid, LOAD_CORE);
+  // The Redis server's CPU per request (quota's counters, the breakers' shared state): outside every lane's process.
+  const redisCpuSeconds = async () => {
+    const info = await redis.info("cpu");
+    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return field("used_cpu_user") + field("used_cpu_sys");
+  };
+  const redisUs = new Map<string, number[]>();
   const settle = () => new Promise((done) => setTimeout(done, 500));
 
   console.log(
@@ -163,7 +173,13 @@ try {
     console.log(`round ${round}/${rounds}`);
     for (const lane of lanes) {
       for (const c of [1, connections]) {
-        add(`${lane.name}|${c}`, await run(lane, { body: lane.body(false), connections: c, durationMs }));
+        const redisBefore = await redisCpuSeconds();
+        const result = await run(lane, { body: lane.body(false), connections: c, durationMs });
+        add(`${lane.name}|${c}`, result);
+        if (c === connections) {
+          const perRequest = (((await redisCpuSeconds()) - redisBefore) * 1e6) / Math.max(1, result.requests);
+          redisUs.set(lane.name, [...(redisUs.get(lane.name) ?? []), perRequest]);
+        }
         await settle();
       }
       add(`${lane.name}|stream`, await run(lane, { body: lane.body(true), connections: 1, durationMs, marker: "echo" }));
@@ -197,6 +213,7 @@ try {
       "+p50 c1 vs hop",
       "+p99 c1 vs hop",
       "CPU s/1k req",
+      `Redis CPU µs/req c${connections}`,
       "peak RSS MB",
     ],
     lanes.map((lane) => {
@@ -228,6 +245,7 @@ try {
           med(`${n}|${connections}`, (r) => r.cpuSecondsPer1k),
           3,
         ),
+        fixed(median(redisUs.get(n) ?? []), 0),
         fixed(Math.max(peak(`${n}|1`), peak(`${n}|${connections}`)), 0),
       ];
     }),
@@ -297,10 +315,12 @@ try {
       (values.split ? " (ai-proxy alone)" : " (all-in-one: every service in one process)"),
     `Mode: ${values.split ? "one service per process (ai-proxy alone on core 0; the other services on core 1)" : "all-in-one (one process, core 0)"}.`,
     "CPU s/1k req and RSS are the serving process's only (the upstream for direct); NATS, Redis and ClickHouse run outside it, unpinned.",
+    "Redis CPU µs/req: the Redis server's CPU (INFO cpu) during the lane's c50 run ÷ its requests: quota's counter scripts on governed requests, and whatever else touched Redis meanwhile.",
   ];
   const text = [unary, "", streams, "", bodyTable, "", ...notes.map((n) => `- ${n}`)].join("\n");
   console.log(`\n${text}`);
   if (only === undefined) await writeResultsSection(values.split ? "lanes (one service per process)" : "lanes", command, text);
 } finally {
+  redis.disconnect();
   await servers.close();
 }

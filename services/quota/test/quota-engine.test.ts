@@ -119,7 +119,7 @@ describe("a window's running total (s) and oldest bucket (lo)", () => {
     return Object.entries(fields).filter(([field]) => /^\d+$/.test(field));
   };
 
-  it("stay exact against a model over random traffic, buckets leaving one by one and idle gaps longer than the window", async () => {
+  it("stay exact against a model over random traffic: buckets leaving one by one, idle gaps, a clock stepping back", async () => {
     const windowSeconds = 60;
     const bucketMs = 1000;
     const random = seededRandom(20261130);
@@ -130,16 +130,20 @@ describe("a window's running total (s) and oldest bucket (lo)", () => {
     const inWindow = () => model.filter((entry) => entry.bucket > Math.floor(now / bucketMs) - 60);
     for (let step = 0; step < 600; step++) {
       const roll = random();
-      // Mostly small steps inside the window; now and then a gap of one to three windows.
-      now += roll < 0.03 ? Math.floor((1 + random() * 2) * windowSeconds * 1000) : Math.floor(random() * 2500);
+      // Mostly small steps inside the window; now and then a gap of one to three windows, or the clock stepping back
+      // a few seconds (an adjusted clock): a bucket below the oldest one recorded must still leave the window in time.
+      if (roll < 0.03) now += Math.floor((1 + random() * 2) * windowSeconds * 1000);
+      else if (roll < 0.08) now -= Math.floor(random() * 5000);
+      else now += Math.floor(random() * 2500);
       const bucket = Math.floor(now / bucketMs);
       const decision = await engine.check({ rules: [requests, tokens], budgets: [] });
       expect(decision.allowed).toBe(true);
       const before = inWindow();
+      // A check drops the buckets that left the window for good: a clock stepping back later does not revive them.
+      for (const gone of model.filter((entry) => !before.includes(entry))) model.splice(model.indexOf(gone), 1);
       const usedRequests = before.reduce((total, entry) => total + entry.requests, 0);
       const usedTokens = before.reduce((total, entry) => total + entry.tokens, 0);
-      const oldest = before.reduce((least, entry) => Math.min(least, entry.bucket), Number.POSITIVE_INFINITY);
-      // The tighter of the two is reported: compare both through usage, and the admitted check's own headroom.
+      // The admitted check reports the tighter of the two windows, by share of its limit.
       const expectedRequestsRemaining = 1_000_000 - usedRequests - 1;
       const expectedTokensRemaining = 1_000_000_000 - usedTokens;
       const tightestIsRequests = expectedRequestsRemaining / 1_000_000 <= expectedTokensRemaining / 1_000_000_000;
@@ -156,10 +160,16 @@ describe("a window's running total (s) and oldest bucket (lo)", () => {
         await engine.settle({ eventId: randomUUID(), rules: [tokens], budgets: [], weightedTokens: amount, usd: 0 });
         entry.tokens += amount;
       }
-      if (step % 50 === 0 && Number.isFinite(oldest)) {
-        const resetSeconds = Math.ceil(((oldest + 60) * bucketMs - now) / 1000);
+      if (step % 50 === 0) {
+        // usage() reports the buckets up to now (after a clock step back, those ahead of it are not shown yet).
+        const shown = inWindow().filter((each) => each.bucket <= bucket);
+        const first = Math.min(...shown.map((each) => each.bucket));
+        const resetSeconds = Math.ceil(((first + 60) * bucketMs - now) / 1000);
         const usage = await engine.usage([requests], []);
-        expect(usage.rules[0]).toMatchObject({ used: usedRequests + 1, resetSeconds });
+        expect(usage.rules[0]).toMatchObject({
+          used: shown.reduce((total, each) => total + each.requests, 0),
+          resetSeconds,
+        });
       }
     }
     // The stored total is the sum of the bucket fields present, and no bucket older than the window survives a check.
@@ -188,6 +198,38 @@ describe("a window's running total (s) and oldest bucket (lo)", () => {
     await redis.hdel(key, "s");
     const admitted = await Promise.all(Array.from({ length: 6 }, () => engine.check({ rules: [limited], budgets: [] })));
     expect(admitted.map((decision) => decision.allowed)).toEqual([true, true, true, true, true, false]);
+  });
+
+  it("a request counted after the clock stepped back below the oldest bucket still leaves the window in time", async () => {
+    const start = Date.UTC(2026, 2, 6, 12);
+    const limited: RuleApplication = { subject: subject("user"), rule: rule(60, 10) };
+    const remaining = async () => (await engine.check({ rules: [limited], budgets: [] })).tightest?.remaining;
+    now = start;
+    expect(await remaining()).toBe(9);
+    now = start - 3000; // an adjusted clock: this request lands three buckets below the first one
+    expect(await remaining()).toBe(8);
+    now = start - 3000 + 60_000; // the stepped-back request has left; the first is still in
+    expect(await remaining()).toBe(8);
+    now = start + 60_000; // the first has left too
+    expect(await remaining()).toBe(8);
+  });
+
+  it("tokens settled after the clock stepped back below the oldest bucket still leave the window in time", async () => {
+    const start = Date.UTC(2026, 2, 7, 12);
+    const tokens: RuleApplication = { subject: subject("user"), rule: rule(60, 1000, "tokens") };
+    const remaining = async () => (await engine.check({ rules: [tokens], budgets: [] })).tightest?.remaining;
+    const settle = (weightedTokens: number) =>
+      engine.settle({ eventId: randomUUID(), rules: [tokens], budgets: [], weightedTokens, usd: 0 });
+    now = start;
+    await settle(100);
+    expect(await remaining()).toBe(900);
+    now = start - 3000;
+    await settle(50);
+    expect(await remaining()).toBe(850);
+    now = start - 3000 + 60_000; // the 50 have left; the 100 are still in
+    expect(await remaining()).toBe(900);
+    now = start + 60_000;
+    expect(await remaining()).toBe(1000);
   });
 
   it("a refused check keeps the buckets it dropped out of the total", async () => {

@@ -141,7 +141,10 @@ for i = 1, nw do
   local key = KEYS[i]
   if wcost[i] > 0 then
     redis.call('HINCRBY', key, wb[i], wcost[i])
-    redis.call('HSET', key, 's', wsum[i] + wcost[i], 'lo', wlo[i] or wb[i])
+    -- The bucket written may lie below lo when the clock stepped back: lo must stay at or below every bucket.
+    local lo = wlo[i]
+    if lo == nil or wb[i] < lo then lo = wb[i] end
+    redis.call('HSET', key, 's', wsum[i] + wcost[i], 'lo', lo)
     redis.call('PEXPIRE', key, wms[i] * (B + 1))
   elseif wdirty[i] then
     redis.call('HSET', key, 's', wsum[i], 'lo', wlo[i] or wb[i])

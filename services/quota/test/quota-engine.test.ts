@@ -232,6 +232,37 @@ describe("a window's running total (s) and oldest bucket (lo)", () => {
     expect(await remaining()).toBe(1000);
   });
 
+  it("a check refused by a later window keeps the totals of the earlier windows whose old buckets it dropped", async () => {
+    const start = Date.UTC(2026, 2, 8, 12);
+    const roomy: RuleApplication = { subject: subject("api_key"), rule: rule(60, 100) };
+    const tight: RuleApplication = { subject: subject("user"), rule: rule(60, 1) };
+    now = start;
+    await engine.check({ rules: [roomy], budgets: [] });
+    now = start + 60_500;
+    await engine.check({ rules: [tight], budgets: [] });
+    now = start + 61_000; // roomy's first bucket has left; tight is full
+    expect((await engine.check({ rules: [roomy, tight], budgets: [] })).rejectedBy?.label).toBe("user:requests/1m");
+    const buckets = Object.entries(await redis.hgetall(windowKey(roomy))).filter(([field]) => /^\d+$/.test(field));
+    expect(buckets).toEqual([]);
+    expect(await redis.hget(windowKey(roomy), "s")).toBe("0");
+    now = start + 62_000;
+    expect((await engine.check({ rules: [roomy], budgets: [] })).tightest?.remaining).toBe(99);
+  });
+
+  it("a check refused by a budget keeps the totals of the windows whose old buckets it dropped", async () => {
+    const start = Date.UTC(2026, 2, 9, 12);
+    const roomy: RuleApplication = { subject: subject("api_key"), rule: rule(60, 100) };
+    const cap: BudgetApplication = { subject: subject("user"), budget: budget("monthly", 1, "usd") };
+    now = start;
+    await engine.check({ rules: [roomy], budgets: [] });
+    await engine.settle({ eventId: randomUUID(), rules: [], budgets: [cap], weightedTokens: 0, usd: 2 });
+    now = start + 61_000; // roomy's first bucket has left; the budget is spent
+    expect((await engine.check({ rules: [roomy], budgets: [cap] })).rejectedBy?.kind).toBe("budget");
+    expect(await redis.hget(windowKey(roomy), "s")).toBe("0");
+    now = start + 62_000;
+    expect((await engine.check({ rules: [roomy], budgets: [] })).tightest?.remaining).toBe(99);
+  });
+
   it("a refused check keeps the buckets it dropped out of the total", async () => {
     now = Date.UTC(2026, 2, 5, 12);
     const limited: RuleApplication = { subject: subject("user"), rule: rule(60, 2) };

@@ -102,6 +102,10 @@ for i = 1, nw do
       end
     end
     if retry < 1 then retry = 1 end
+    -- Nothing is counted, but the buckets this run dropped are gone: every window it changed keeps s/lo true.
+    for j = 1, i - 1 do
+      if wdirty[j] then redis.call('HSET', KEYS[j], 's', wsum[j], 'lo', wlo[j] or wb[j]) end
+    end
     if dirty then redis.call('HSET', key, 's', sum, 'lo', lo or nowb) end
     return {i, retry}
   end

@@ -1,10 +1,12 @@
 /**
  * Processes of a benchmark: start a script pinned to one CPU core (taskset) and read what the kernel counts for it —
- * CPU seconds (user + system) and resident memory, current and peak (the peak can be reset between lanes).
+ * CPU seconds (user + system) and resident memory, current and peak (the peak can be reset between lanes) — and what
+ * the Redis server says it has used.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Redis } from "ioredis";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
@@ -101,6 +103,13 @@ export function cpuSeconds(pid: number): number {
   // Fields after the command name (which may contain spaces) start at state; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** User + system CPU seconds the Redis server has used so far (INFO cpu): a server no lane's process accounts for. */
+export async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
+  return field("used_cpu_user") + field("used_cpu_sys");
 }
 
 function statusKb(pid: number, field: "VmRSS" | "VmHWM"): number {

@@ -13,7 +13,7 @@ import { waitFor } from "@thinkwatch/testkit";
 import { codingAgentBody } from "./_bodies.js";
 import { LOAD_CORE, SERVER_CORE, startLaneServers } from "./_lane-setup.js";
 import type { LoadJob } from "./_loadgen.js";
-import { HAS_TASKSET, rssMb } from "./_procs.js";
+import { HAS_TASKSET, redisCpuSeconds, rssMb } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
 import { median, type RunResult, runLoadProcess } from "./_run-load.js";
 import { formatTable } from "./_table.js";
@@ -137,11 +137,6 @@ try {
   const run = (lane: Lane, job: Omit<LoadJob, "url" | "headers">) =>
     runLoadProcess({ url: lane.url, headers: lane.headers, ...job }, lane.pid, LOAD_CORE);
   // The Redis server's CPU per request (quota's counters, the breakers' shared state): outside every lane's process.
-  const redisCpuSeconds = async () => {
-    const info = await redis.info("cpu");
-    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-    return field("used_cpu_user") + field("used_cpu_sys");
-  };
   const redisUs = new Map<string, number[]>();
   const settle = () => new Promise((done) => setTimeout(done, 500));
 
@@ -173,11 +168,11 @@ try {
     console.log(`round ${round}/${rounds}`);
     for (const lane of lanes) {
       for (const c of [1, connections]) {
-        const redisBefore = await redisCpuSeconds();
+        const redisBefore = await redisCpuSeconds(redis);
         const result = await run(lane, { body: lane.body(false), connections: c, durationMs });
         add(`${lane.name}|${c}`, result);
         if (c === connections) {
-          const perRequest = (((await redisCpuSeconds()) - redisBefore) * 1e6) / Math.max(1, result.requests);
+          const perRequest = (((await redisCpuSeconds(redis)) - redisBefore) * 1e6) / Math.max(1, result.requests);
           redisUs.set(lane.name, [...(redisUs.get(lane.name) ?? []), perRequest]);
         }
         await settle();

@@ -12,7 +12,7 @@
  * `--heapsnapshot-signal=SIGUSR2`).
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,7 +22,7 @@ import { QuotaCheck, QuotaCheckBatch, type QuotaCheckRequest, QuotaRulesSet, typ
 import { createRedis } from "@thinkwatch/redis";
 import { createTestEnvironment, startFleetProcess } from "@thinkwatch/testkit";
 import { createQuotaEngine } from "../../services/quota/src/engine/quota-engine.js";
-import { REPO_ROOT, startServerScript } from "./_procs.js";
+import { cpuSeconds, REPO_ROOT, redisCpuSeconds, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
 import { formatTable } from "./_table.js";
 
@@ -147,19 +147,6 @@ interface Result {
   decisions: number;
 }
 
-/** user + system CPU seconds of a process so far (Linux /proc; clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** user + system CPU seconds of the Redis server so far (INFO cpu). */
-async function redisCpuSeconds(): Promise<number> {
-  const info = await redis.info("cpu");
-  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return field("used_cpu_user") + field("used_cpu_sys");
-}
-
 async function run(lane: string, subjects: QuotaSubject[], perMessage: number, toFloor = false): Promise<Result> {
   const check = (n: number): QuotaCheckRequest => ({ surface: "ai_gateway", subjects, requestId: `b${n}` });
   // Warm the rule cache and the script cache.
@@ -170,7 +157,7 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number, t
   let refused = 0;
   const pid = toFloor ? floor.pid : (quota.process.pid as number);
   const cpuBefore = cpuSeconds(pid);
-  const redisBefore = await redisCpuSeconds();
+  const redisBefore = await redisCpuSeconds(redis);
   const started = performance.now();
   const deadline = started + durationMs;
   const worker = async () => {
@@ -196,7 +183,7 @@ async function run(lane: string, subjects: QuotaSubject[], perMessage: number, t
   await Promise.all(Array.from({ length: perMessage === 1 ? concurrency : Math.max(1, concurrency / perMessage) * 2 }, worker));
   const elapsed = (performance.now() - started) / 1000;
   const cpuUsPerDecision = ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, decisions);
-  const redisUsPerDecision = (((await redisCpuSeconds()) - redisBefore) * 1e6) / Math.max(1, decisions);
+  const redisUsPerDecision = (((await redisCpuSeconds(redis)) - redisBefore) * 1e6) / Math.max(1, decisions);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
   return {
@@ -284,7 +271,7 @@ try {
   const whole = values.rules === "1,4,16" && lanes.has("single") && lanes.has("batch");
   if (whole && !values.profile && values["node-args"] === "" && values.signal === undefined) {
     const text = [
-      `One quota process, ${concurrency} checks in flight, ${values.duration} s per lane; latency per message as the client sees it. The load generator is a separate process on the same 2 cores, as are NATS and Redis. The floor lane is a process that answers each request after one Redis script call and nothing else: what the machine costs before quota's own code.`,
+      `One quota process, ${concurrency} checks in flight, ${values.duration} s per lane; latency per message as the client sees it. The load generator is a separate process on the same 2 cores, as are NATS and Redis. The floor lane is a process that answers each request after one Redis script call and nothing else: what the machine costs before quota's own code. Every rule's window holds 60 live buckets before its lane (as under steady traffic); Redis CPU is the Redis server's own (INFO cpu) per decision.`,
       "",
       formatTable(header, rows),
       ...(gcNotes.length === 0 ? [] : ["", ...gcNotes.map((note) => `- ${note}`)]),

@@ -1,7 +1,7 @@
 /**
  * Processes of a benchmark: start a script pinned to one CPU core (taskset) and read what the kernel counts for it —
  * CPU seconds (user + system) and resident memory, current and peak (the peak can be reset between lanes) — and what
- * the Redis server says it has used.
+ * the Redis and ClickHouse servers have used.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -110,6 +110,24 @@ export async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info("cpu");
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
   return field("used_cpu_user") + field("used_cpu_sys");
+}
+
+/**
+ * User + system CPU seconds the local ClickHouse server has used so far (its processes found by name, as
+ * `npm run prepare:infra` starts it); NaN when none runs on this machine.
+ */
+export function clickhouseCpuSeconds(): number {
+  const found = spawnSync("pgrep", ["-f", "clickhouse-server"], { encoding: "utf8" });
+  const pids = (found.stdout ?? "").split("\n").filter(Boolean).map(Number);
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuSeconds(pid);
+    } catch {
+      // Exited between the listing and the read.
+    }
+  }
+  return pids.length === 0 ? Number.NaN : total;
 }
 
 function statusKb(pid: number, field: "VmRSS" | "VmHWM"): number {

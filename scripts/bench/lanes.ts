@@ -13,7 +13,7 @@ import { waitFor } from "@thinkwatch/testkit";
 import { codingAgentBody } from "./_bodies.js";
 import { LOAD_CORE, SERVER_CORE, startLaneServers } from "./_lane-setup.js";
 import type { LoadJob } from "./_loadgen.js";
-import { HAS_TASKSET, redisCpuSeconds, rssMb } from "./_procs.js";
+import { clickhouseCpuSeconds, HAS_TASKSET, redisCpuSeconds, rssMb } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
 import { median, type RunResult, runLoadProcess } from "./_run-load.js";
 import { formatTable } from "./_table.js";
@@ -138,6 +138,10 @@ try {
     runLoadProcess({ url: lane.url, headers: lane.headers, ...job }, lane.pid, LOAD_CORE);
   // The Redis server's CPU per request (quota's counters, the breakers' shared state): outside every lane's process.
   const redisUs = new Map<string, number[]>();
+  // ClickHouse's CPU per request: audit-ingest's inserts of the lane's events (and the merges they cause). Read once
+  // the last batch of the run has been written (audit-ingest flushes at most AUDIT_BATCH_WAIT_MS after an event).
+  const clickhouseUs = new Map<string, number[]>();
+  const auditFlush = () => new Promise((done) => setTimeout(done, 1500));
   const settle = () => new Promise((done) => setTimeout(done, 500));
 
   console.log(
@@ -169,11 +173,15 @@ try {
     for (const lane of lanes) {
       for (const c of [1, connections]) {
         const redisBefore = await redisCpuSeconds(redis);
+        const clickhouseBefore = clickhouseCpuSeconds();
         const result = await run(lane, { body: lane.body(false), connections: c, durationMs });
         add(`${lane.name}|${c}`, result);
         if (c === connections) {
           const perRequest = (((await redisCpuSeconds(redis)) - redisBefore) * 1e6) / Math.max(1, result.requests);
           redisUs.set(lane.name, [...(redisUs.get(lane.name) ?? []), perRequest]);
+          await auditFlush();
+          const clickhouse = ((clickhouseCpuSeconds() - clickhouseBefore) * 1e6) / Math.max(1, result.requests);
+          clickhouseUs.set(lane.name, [...(clickhouseUs.get(lane.name) ?? []), clickhouse]);
         }
         await settle();
       }
@@ -209,6 +217,7 @@ try {
       "+p99 c1 vs hop",
       "CPU s/1k req",
       `Redis CPU µs/req c${connections}`,
+      `ClickHouse CPU µs/req c${connections}`,
       "peak RSS MB",
     ],
     lanes.map((lane) => {
@@ -241,6 +250,7 @@ try {
           3,
         ),
         fixed(median(redisUs.get(n) ?? []), 0),
+        fixed(median(clickhouseUs.get(n) ?? []), 0),
         fixed(Math.max(peak(`${n}|1`), peak(`${n}|${connections}`)), 0),
       ];
     }),
@@ -311,6 +321,7 @@ try {
     `Mode: ${values.split ? "one service per process (ai-proxy alone on core 0; the other services on core 1)" : "all-in-one (one process, core 0)"}.`,
     "CPU s/1k req and RSS are the serving process's only (the upstream for direct); NATS, Redis and ClickHouse run outside it, unpinned.",
     "Redis CPU µs/req: the Redis server's CPU (INFO cpu) during the lane's c50 run ÷ its requests: quota's counter scripts on governed requests, and whatever else touched Redis meanwhile.",
+    "ClickHouse CPU µs/req: the local ClickHouse server's CPU from the start of the lane's c50 run until 1.5 s after it (audit-ingest's last batch written) ÷ its requests: the inserts of the lanes' audit events and the merges they cause (a batch left over from the lane's c1 run is counted too).",
   ];
   const text = [unary, "", streams, "", bodyTable, "", ...notes.map((n) => `- ${n}`)].join("\n");
   console.log(`\n${text}`);

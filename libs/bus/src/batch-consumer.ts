@@ -64,6 +64,9 @@ export interface BatchConsumer {
 
 type Handler<T> = (items: BatchItem<T>[], context: BatchContext) => Promise<{ failed: ItemFailure[] } | undefined>;
 
+/** Most bytes of messages the consumer holds before handing them over (unless one message is larger). */
+const PULL_BYTES = 32 * 1024 * 1024;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export async function consumeBatches<S extends AnySchema>(
@@ -73,7 +76,9 @@ export async function consumeBatches<S extends AnySchema>(
 ): Promise<BatchConsumer> {
   const js = jetstream(bus.nc);
   const consumer = await js.consumers.get(bus.streamName(options.stream), options.durable);
-  const messages = await consumer.consume({ max_messages: Math.max(options.maxBatch * 2, 100) });
+  // Bounded in bytes, not in messages: one message may carry a whole batch of events, so a count of messages would
+  // let a backlog fill the process. A pull must fit any one message, hence at least twice the largest allowed.
+  const messages = await consumer.consume({ max_bytes: Math.max(PULL_BYTES, 2 * (bus.nc.info?.max_payload ?? 0)) });
   const log = options.log.child({ consumer: options.durable });
   const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
   const prefix = bus.subject("");

@@ -9,6 +9,7 @@ import type { Logger } from "@thinkwatch/log";
 import { type SqlParams, sql } from "./bind.js";
 import { toClickHouseAppError } from "./client-error.js";
 import { connectionTarget } from "./connection-url.js";
+import { jsonEachRow } from "./json-each-row.js";
 import { quoteIdentifier } from "./typed-literal.js";
 
 export interface ClickHouseOptions {
@@ -101,7 +102,9 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
       if (rows.length === 0) return;
       const target = quoteIdentifier(table);
       try {
-        await client.insert({ table: target, values: rows as Record<string, unknown>[], format: "JSONEachRow" });
+        // exec rather than insert: insert takes a stream of JSON rows only as objects, which it encodes one by one.
+        const result = await client.exec({ query: `INSERT INTO ${target} FORMAT JSONEachRow`, values: jsonEachRow(rows) });
+        result.stream.resume();
       } catch (caught) {
         throw toClickHouseAppError(caught, `insert into ${table}`);
       }

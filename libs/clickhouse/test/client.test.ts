@@ -39,6 +39,29 @@ describe("createClickHouse against the real server", () => {
     ]);
   });
 
+  it("inserts a batch of many encoding slices whole", async () => {
+    await db.ch.command(
+      "CREATE TABLE sliced (id UInt32, at DateTime('UTC'), label String, score Nullable(Float64)) ENGINE = MergeTree ORDER BY id",
+    );
+    const at = Date.UTC(2025, 0, 16, 0, 0, 0);
+    const rows = Array.from({ length: 2_400 }, (_, i) => ({
+      id: i,
+      at: toClickHouseDateTime(at),
+      label: `row ${i} ${"x".repeat(200)}`,
+      score: i,
+    }));
+    await db.ch.insert("sliced", rows);
+    const [stored] = await db.ch.query<{ n: string; total: number }>("SELECT count() AS n, sum(score) AS total FROM sliced");
+    expect(stored).toEqual({ n: "2400", total: (2_399 * 2_400) / 2 });
+  });
+
+  it("fails an insert into a missing table with the server's reason, whatever its size", async () => {
+    const rows = Array.from({ length: 1_200 }, (_, i) => ({ id: i }));
+    const error = await db.ch.insert("no_such_table", rows).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "internal", retryable: false, details: { clickhouseCode: "60" } });
+  });
+
   it("does nothing for an empty insert", async () => {
     await db.ch.insert("events", []);
     expect(await db.ch.query("SELECT count() AS n FROM events WHERE id > 3")).toEqual([{ n: "0" }]);

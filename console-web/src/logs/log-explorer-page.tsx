@@ -54,7 +54,11 @@ export function LogExplorerPage() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    setQuery(draft.trim());
+    const next = draft.trim();
+    // Searching again for the same query asks the server again: logs keep arriving (audit-ingest stores an event
+    // within about a second), and an unchanged query key alone would show the cached answer.
+    if (next === query) void logs.refetch();
+    else setQuery(next);
   }
 
   return (

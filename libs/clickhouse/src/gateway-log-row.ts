@@ -1,7 +1,8 @@
 /**
  * The gateway_logs row (migrations/clickhouse/0001_gateway_logs.sql, 0002) and the pure mapping from the bus event to
- * it. audit-ingest validates each row with GatewayLogRowSchema before inserting. Fields other engineers add to the
- * event later (cost, weighted tokens, trace id) are read when present and default to 0 / '' otherwise.
+ * it. audit-ingest checks each row against GatewayLogRowSchema's limits (rowLimitsOf) before inserting. Fields other
+ * engineers add to the event later (cost, weighted tokens, trace id) are read when present and default to 0 / ''
+ * otherwise.
  */
 import type { GatewayRequestEvent } from "@thinkwatch/proto";
 import * as v from "valibot";
@@ -50,7 +51,7 @@ export type GatewayLogRow = v.InferOutput<typeof GatewayLogRowSchema>;
 
 export const GATEWAY_LOGS_TABLE = "gateway_logs";
 
-/** Maps a validated event to its row; the result still goes through GatewayLogRowSchema before the insert. */
+/** Maps a validated event to its row; the result is still checked against the schema's limits before the insert. */
 export function gatewayEventToRow(event: GatewayRequestEvent, sanitizeNotes: string[] = []): GatewayLogRow {
   return {
     event_id: event.eventId,

@@ -15,5 +15,6 @@ export { type McpLogRow, McpLogRowSchema, mcpEventToRow } from "./mcp-log-row.js
 export { type MigrationReport, migrateClickHouse } from "./migrate.js";
 export { type MigrationFile, readMigrationFiles, splitStatements } from "./migration-files.js";
 export { clickhouseDependency, type ProbeClickHouseOptions, probeClickHouse } from "./probe.js";
+export { rowLimitsOf } from "./row-limits.js";
 export { quoteString } from "./string-literal.js";
 export { quoteIdentifier, type SqlValue } from "./typed-literal.js";

@@ -1,7 +1,8 @@
 /**
  * One AUDIT message → the table and row it becomes: validated against its subject's contract, every value made safe
- * (lone surrogates, control characters, oversize strings) with notes kept on the row, then checked against the row
- * schema. A message that cannot become a row says why, and is dead-lettered with that reason.
+ * (lone surrogates, control characters, oversize strings) with notes kept on the row, then checked against what its
+ * row schema demands beyond the row's type (column ranges, DateTime text: rowLimitsOf). A message that cannot become
+ * a row says why, and is dead-lettered with that reason.
  */
 import { isSanitized, type SanitizeReport, sanitizeValue } from "@thinkwatch/bus";
 import {
@@ -13,6 +14,7 @@ import {
   gatewayEventToRow,
   McpLogRowSchema,
   mcpEventToRow,
+  rowLimitsOf,
 } from "@thinkwatch/clickhouse";
 import {
   AUDIT_SUBJECT_ROOT,
@@ -24,6 +26,11 @@ import {
 } from "@thinkwatch/proto";
 import * as v from "valibot";
 
+// Rows are built by typed mappings from validated events: only what their types cannot say is checked again.
+const GATEWAY_ROW_LIMITS = rowLimitsOf(GatewayLogRowSchema);
+const MCP_ROW_LIMITS = rowLimitsOf(McpLogRowSchema);
+const AUDIT_ROW_LIMITS = rowLimitsOf(AuditLogRowSchema);
+
 export type EventRow =
   | { ok: true; table: string; eventId: string; createdAtMs: number; row: Record<string, unknown> }
   | { ok: false; reason: string; eventId: string | null };
@@ -32,6 +39,16 @@ function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
   const issue = issues[0];
   const path = issue?.path?.map((p) => String(p.key)).join(".") ?? "";
   return `${path === "" ? "" : `${path}: `}${issue?.message ?? "invalid"}`;
+}
+
+/** The row itself when the checks pass (their output would be an equal copy). */
+function withinLimits<R extends object>(
+  limits: v.GenericSchema,
+  row: R,
+  what: string,
+): { ok: true; value: R } | { ok: false; reason: string } {
+  const parsed = v.safeParse(limits, row);
+  return parsed.success ? { ok: true, value: row } : { ok: false, reason: `${what}: ${firstIssue(parsed.issues)}` };
 }
 
 function checked<S extends v.GenericSchema>(
@@ -53,7 +70,7 @@ export function eventToRow(subject: string, raw: unknown): EventRow {
     if (subject === GatewayRequestCompleted.subject) {
       const event = checked(GatewayRequestEventSchema, payload, "gateway event outside its contract");
       if (!event.ok) return fail(event.reason);
-      const row = checked(GatewayLogRowSchema, gatewayEventToRow(event.value, report.notes), "gateway_logs row invalid");
+      const row = withinLimits(GATEWAY_ROW_LIMITS, gatewayEventToRow(event.value, report.notes), "gateway_logs row invalid");
       if (!row.ok) return fail(row.reason);
       return {
         ok: true,
@@ -66,7 +83,7 @@ export function eventToRow(subject: string, raw: unknown): EventRow {
     if (subject === McpToolCallCompleted.subject) {
       const event = checked(McpToolCallEventSchema, payload, "MCP event outside its contract");
       if (!event.ok) return fail(event.reason);
-      const row = checked(McpLogRowSchema, mcpEventToRow(event.value, report.notes), "mcp_logs row invalid");
+      const row = withinLimits(MCP_ROW_LIMITS, mcpEventToRow(event.value, report.notes), "mcp_logs row invalid");
       if (!row.ok) return fail(row.reason);
       return { ok: true, table: "mcp_logs", eventId: event.value.eventId, createdAtMs: event.value.occurredAt, row: row.value };
     }
@@ -76,7 +93,7 @@ export function eventToRow(subject: string, raw: unknown): EventRow {
       if (subject !== `${AUDIT_SUBJECT_ROOT}.${record.value.action}`) {
         return fail(`audit record action ${record.value.action} does not match its subject`);
       }
-      const row = checked(AuditLogRowSchema, auditRecordToRow(record.value, report.notes), "audit row invalid");
+      const row = withinLimits(AUDIT_ROW_LIMITS, auditRecordToRow(record.value, report.notes), "audit row invalid");
       if (!row.ok) return fail(row.reason);
       return {
         ok: true,

@@ -2,7 +2,7 @@
 export const STREAMS = {
   audit: { name: "AUDIT", subjects: ["audit.v1.evt.>"] },
   /** Messages consumers gave up on, with the reason (see dead-letter.ts). */
-  deadLetter: { name: "DEADLETTER", subjects: ["deadletter.v1.>"] },
+  deadLetter: { name: "DEADLETTER", subjects: ["deadletter.v1.>"], maxAgeDays: 30 },
 } as const;
 
 export const KV_BUCKETS = {

@@ -16,10 +16,12 @@ const DAY_NANOS = 24 * 60 * 60 * 1e9;
 export interface StreamDefinition {
   name: string;
   subjects: readonly string[];
+  /** How long messages are kept (default 7 days); every service that ensures the stream keeps the same. */
+  maxAgeDays?: number;
 }
 
 /** Create the stream if missing, update subjects/limits if it drifted. */
-export async function ensureStream(bus: Bus, stream: StreamDefinition, maxAgeDays = 7): Promise<string> {
+export async function ensureStream(bus: Bus, stream: StreamDefinition, maxAgeDays = stream.maxAgeDays ?? 7): Promise<string> {
   const jsm = await jetstreamManager(bus.nc);
   const name = bus.streamName(stream.name);
   const config: Partial<StreamConfig> & { name: string } = {

@@ -57,7 +57,7 @@ export const auditIngestService = defineService({
       observer: natsRequestObserver(metrics),
     });
     await ensureStream(bus, STREAMS.audit);
-    await ensureStream(bus, STREAMS.deadLetter, 30);
+    await ensureStream(bus, STREAMS.deadLetter);
     await ensureDurableConsumer(bus, {
       stream: STREAMS.audit.name,
       durable: CONSUMERS.auditIngest,

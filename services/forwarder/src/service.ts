@@ -32,7 +32,7 @@ export const forwarderService = defineService({
       observer: natsRequestObserver(metrics),
     });
     await ensureStream(bus, STREAMS.audit);
-    await ensureStream(bus, STREAMS.deadLetter, 30);
+    await ensureStream(bus, STREAMS.deadLetter);
     const keyring = createKeyring(config.ENCRYPTION_KEY, config.ENCRYPTION_PREVIOUS_KEYS);
     const sinkFor = (channel: LogChannel) =>
       createSink(channel, { timeoutMs: config.FORWARDER_WEBHOOK_TIMEOUT_MS, decrypt: (c) => keyring.decrypt(c) });

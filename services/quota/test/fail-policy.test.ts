@@ -8,12 +8,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { jetstream } from "@nats-io/jetstream";
-import { type Bus, connectBus, ensureDurableConsumer, openConfigStore, publishEvent } from "@thinkwatch/bus";
+import { type Bus, connectBus, ensureDurableConsumer, openConfigStore, publishEncodedEvent, publishEvent } from "@thinkwatch/bus";
 import { type Fleet, startFleet } from "@thinkwatch/lifecycle";
 import { createLogger } from "@thinkwatch/log";
 import {
   type AuditRecord,
   CONFIG_KEYS,
+  CONSUMERS,
   DEFAULT_SETTINGS,
   GatewayRequestCompleted,
   type GatewayRequestEvent,
@@ -102,6 +103,17 @@ async function counter(name: string): Promise<number> {
   return sample === undefined ? 0 : Number(sample.slice(name.length + 1));
 }
 
+/** quota's dead letters so far (audit_dead_letter_total{consumer="quota-usage"}). */
+async function quotaDeadLetters(): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${healthPort}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const line = (await response.text())
+    .split("\n")
+    .find((l) => l.startsWith("audit_dead_letter_total{") && l.includes(`"${CONSUMERS.quotaUsage}"`));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
 async function setFailClosed(failClosed: boolean, revision: number) {
   const store = await openConfigStore(bus, log);
   await store.put(CONFIG_KEYS.settings, {
@@ -159,6 +171,30 @@ describe("post-flight accounting from the AUDIT stream", () => {
       return found !== undefined && found >= 160 ? found : null;
     });
     expect(used).toBe(160);
+  });
+
+  it("checks the fields it counts: usage is counted despite an odd field it never reads, not with a bad count", async () => {
+    const keyId = randomUUID();
+    const subject = { kind: "api_key" as const, id: keyId };
+    await bus.request(QuotaBudgetsSet, { subject, budgets: [{ period: "daily", unit: "tokens", limit: 10_000 }] });
+    const deadBefore = await quotaDeadLetters();
+    // Outside the contract only where accounting never reads (audit-ingest dead-letters it): the tokens were spent.
+    const oddElsewhere = { ...event(keyId), inboundApi: "not_an_api", statusCode: 200.5 };
+    await publishEncodedEvent(bus, GatewayRequestCompleted.subject, JSON.stringify(oddElsewhere), oddElsewhere.eventId);
+    // A count outside the contract is never added to a counter.
+    const badCount = { ...event(keyId), weightedInputTokens: -1000 };
+    await publishEncodedEvent(bus, GatewayRequestCompleted.subject, JSON.stringify(badCount), badCount.eventId);
+    const last = event(keyId, { weightedInputTokens: 7, weightedOutputTokens: 3 });
+    await publishEvent(bus, GatewayRequestCompleted, last, last.eventId);
+    const used = await waitFor(async () => {
+      const { subjects } = await bus.request(QuotaUsage, { subjects: [subject] });
+      const found = subjects[0]?.budgets[0]?.used;
+      return found !== undefined && found >= 160 ? found : null;
+    });
+    expect(used).toBe(160);
+    expect(await waitFor(async () => ((await quotaDeadLetters()) > deadBefore ? await quotaDeadLetters() : null))).toBe(
+      deadBefore + 1,
+    );
   });
 });
 

@@ -1,7 +1,9 @@
 /** The quota subjects of one gateway request, the same set the edge sent at admission. */
 import type { GatewayRequestEvent, QuotaSubject } from "@thinkwatch/proto";
 
-export function subjectsOfEvent(event: GatewayRequestEvent): QuotaSubject[] {
+export function subjectsOfEvent(
+  event: Pick<GatewayRequestEvent, "apiKeyId" | "apiKeyLineageId" | "userId" | "providerId" | "teamId">,
+): QuotaSubject[] {
   const subjects: QuotaSubject[] = [
     { kind: "api_key", id: event.apiKeyLineageId ?? event.apiKeyId },
     { kind: "user", id: event.userId },

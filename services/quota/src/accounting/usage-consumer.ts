@@ -2,7 +2,9 @@
  * Post-flight accounting: quota's own durable consumer on the AUDIT stream, filtered to gateway request events.
  * Each event settles its reservation and counts its real weighted tokens / cost into the token windows and budgets of
  * its subjects — idempotent per event id, so a redelivery never double-counts. Events of subjects without token
- * rules or budgets cost nothing but the cache lookup.
+ * rules or budgets cost nothing but the cache lookup. Each event is validated for the fields accounting reads, not its
+ * whole contract: audit-ingest judges the rest (and dead-letters an event outside it), so a wrong field the counters
+ * never read neither costs every event a full check here nor loses usage that was really spent.
  */
 import {
   type BatchConsumer,
@@ -15,18 +17,28 @@ import {
 } from "@thinkwatch/bus";
 import { AppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
-import {
-  CONSUMERS,
-  GatewayRequestCompleted,
-  type GatewayRequestEvent,
-  GatewayRequestEventSchema,
-  STREAMS,
-} from "@thinkwatch/proto";
+import { CONSUMERS, GatewayRequestCompleted, GatewayRequestEventSchema, STREAMS } from "@thinkwatch/proto";
+import * as v from "valibot";
 import type { QuotaEngine, SettleInput } from "../engine/quota-engine.js";
 import { applicableLimits } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";
 import type { BudgetAlerter } from "./budget-alerts.js";
 import { subjectsOfEvent } from "./event-subjects.js";
+
+/** The fields of a gateway event that accounting reads (subjects, id, weighted tokens, cost). */
+export const GatewayUsageSchema = v.pick(GatewayRequestEventSchema, [
+  "eventId",
+  "requestId",
+  "apiKeyId",
+  "apiKeyLineageId",
+  "userId",
+  "providerId",
+  "teamId",
+  "weightedInputTokens",
+  "weightedOutputTokens",
+  "costUsd",
+]);
+export type GatewayUsage = v.InferOutput<typeof GatewayUsageSchema>;
 
 export interface UsageAccountingDeps {
   bus: Bus;
@@ -39,7 +51,7 @@ export interface UsageAccountingDeps {
   deadLetters?: DeadLetters;
 }
 
-export async function settleEvent(deps: Omit<UsageAccountingDeps, "bus" | "log">, event: GatewayRequestEvent): Promise<boolean> {
+export async function settleEvent(deps: Omit<UsageAccountingDeps, "bus" | "log">, event: GatewayUsage): Promise<boolean> {
   const [settled] = await settleEvents(deps, [event]);
   return settled === true;
 }
@@ -50,10 +62,7 @@ export async function settleEvent(deps: Omit<UsageAccountingDeps, "bus" | "log">
  * counted now (false: nothing applied, or already counted); rejects if any settlement failed, so the batch comes back
  * and the ones already counted are skipped as duplicates.
  */
-export async function settleEvents(
-  deps: Omit<UsageAccountingDeps, "bus" | "log">,
-  events: GatewayRequestEvent[],
-): Promise<boolean[]> {
+export async function settleEvents(deps: Omit<UsageAccountingDeps, "bus" | "log">, events: GatewayUsage[]): Promise<boolean[]> {
   const now = deps.clock();
   const found = await Promise.all(
     events.map((event) => applicableLimits(deps.cache, subjectsOfEvent(event), "ai_gateway", now, "settle")),
@@ -62,7 +71,7 @@ export async function settleEvents(
   const pending: Array<{ index: number; input: SettleInput }> = [];
   found.forEach((applicable, index) => {
     if (applicable.rules.length === 0 && applicable.budgets.length === 0) return;
-    const event = events[index] as GatewayRequestEvent;
+    const event = events[index] as GatewayUsage;
     pending.push({
       index,
       input: {
@@ -85,7 +94,7 @@ export async function settleEvents(
     }
     if (result.duplicate) return;
     settled[index] = true;
-    const event = events[index] as GatewayRequestEvent;
+    const event = events[index] as GatewayUsage;
     deps.alerter.fire(result.alerts, { requestId: event.requestId, teamId: event.teamId });
   });
   if (failure !== undefined) throw failure;
@@ -94,6 +103,8 @@ export async function settleEvents(
 
 export async function startUsageAccounting(deps: UsageAccountingDeps): Promise<BatchConsumer> {
   await ensureStream(deps.bus, STREAMS.audit);
+  // Where its dead letters go, whichever service starts first.
+  await ensureStream(deps.bus, STREAMS.deadLetter);
   await ensureDurableConsumer(deps.bus, {
     stream: STREAMS.audit.name,
     durable: CONSUMERS.quotaUsage,
@@ -106,7 +117,7 @@ export async function startUsageAccounting(deps: UsageAccountingDeps): Promise<B
     {
       stream: STREAMS.audit.name,
       durable: CONSUMERS.quotaUsage,
-      schema: GatewayRequestEventSchema,
+      schema: GatewayUsageSchema,
       maxBatch: 256,
       maxWaitMs: 10,
       deadLetters: deps.deadLetters ?? createDeadLetters(deps.bus, CONSUMERS.quotaUsage, deps.log),

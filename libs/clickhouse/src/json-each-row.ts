@@ -6,7 +6,7 @@
 import { PassThrough } from "node:stream";
 import { setImmediate as nextTurn } from "node:timers/promises";
 
-export const ROWS_PER_SLICE = 500;
+export const ROWS_PER_SLICE = 128;
 
 export function jsonEachRow(rows: readonly Record<string, unknown>[]): PassThrough {
   const out = new PassThrough();

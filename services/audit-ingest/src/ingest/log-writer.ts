@@ -10,7 +10,7 @@ import type { ClickHouse } from "@thinkwatch/clickhouse";
 import { eventToRow } from "./event-rows.js";
 import { insertIsolatingFailures, type PendingRow, storedEventIds } from "./table-insert.js";
 
-const EVENTS_PER_SLICE = 256;
+const EVENTS_PER_SLICE = 64;
 
 export interface WriteResult {
   failed: ItemFailure[];

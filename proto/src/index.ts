@@ -17,5 +17,6 @@ export * from "./mcp-log.js";
 export * from "./mcp-oauth.js";
 export * from "./quota.js";
 export * from "./routing.js";
+export * from "./schema-check.js";
 export * from "./settings.js";
 export * from "./streams.js";

@@ -13,6 +13,7 @@ import {
   type AnySchema,
   BUS_ERROR_HEADER,
   BusErrorBodySchema,
+  checkSchema,
   type EventContract,
   type PayloadOf,
   type ReplyOf,
@@ -168,7 +169,7 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           ...(body.success && body.output.details !== undefined ? { details: body.output.details } : {}),
         });
       }
-      const reply = v.safeParse(contract.reply, safeDecode(msg.data));
+      const reply = checkSchema(contract.reply, safeDecode(msg.data));
       if (!reply.success) {
         throw new AppError("internal", `reply to ${contract.subject} does not match its contract`, {
           details: { issues: v.flatten(reply.issues).nested },
@@ -191,14 +192,14 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           void tracedServe(contract.subject, msg, async (trace) => {
             const context = new RequestContext(contract.subject, log, trace);
             try {
-              const decoded = v.safeParse(contract.request, safeDecode(msg.data));
+              const decoded = checkSchema(contract.request, safeDecode(msg.data));
               if (!decoded.success) {
                 throw new AppError("validation_failed", `invalid ${contract.subject} request`, {
                   details: { issues: v.flatten(decoded.issues).nested },
                 });
               }
               const result = await handler(decoded.output as RequestOf<typeof contract>, context);
-              const reply = v.safeParse(contract.reply, result);
+              const reply = checkSchema(contract.reply, result);
               if (!reply.success) {
                 context.log.error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
                 throw new AppError("internal", `${contract.subject} produced an invalid reply`);
@@ -231,7 +232,7 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
       const sub = nc.subscribe(subject(contract.subject), {
         callback: (err, msg) => {
           if (err !== null) return;
-          const parsed = v.safeParse(contract.payload, safeDecode(msg.data));
+          const parsed = checkSchema(contract.payload, safeDecode(msg.data));
           if (!parsed.success) {
             log.warn({ subject: contract.subject }, "dropping broadcast outside its contract");
             return;

@@ -5,8 +5,8 @@
  */
 
 import type { JsMsg } from "@nats-io/jetstream";
-import { EVENT_BATCH_HEADER } from "@thinkwatch/proto";
-import * as v from "valibot";
+import { checkSchema, EVENT_BATCH_HEADER } from "@thinkwatch/proto";
+import type * as v from "valibot";
 import { decodeJson } from "./codec.js";
 
 export type CheckedPayload<T> = { ok: true; payload: T } | { ok: false; reason: string };
@@ -50,7 +50,7 @@ export function isBatch(msg: JsMsg): boolean {
 }
 
 function checkValue<S extends v.GenericSchema>(value: unknown, schema: S): CheckedPayload<v.InferOutput<S>> {
-  const parsed = v.safeParse(schema, value);
+  const parsed = checkSchema(schema, value);
   if (parsed.success) return { ok: true, payload: parsed.output };
   const first = parsed.issues[0];
   const path = first?.path?.map((p) => String(p.key)).join(".") ?? "";

@@ -19,12 +19,13 @@ import {
 import {
   AUDIT_SUBJECT_ROOT,
   AuditRecordSchema,
+  checkSchema,
   GatewayRequestCompleted,
   GatewayRequestEventSchema,
   McpToolCallCompleted,
   McpToolCallEventSchema,
 } from "@thinkwatch/proto";
-import * as v from "valibot";
+import type * as v from "valibot";
 
 // Rows are built by typed mappings from validated events: only what their types cannot say is checked again.
 const GATEWAY_ROW_LIMITS = rowLimitsOf(GatewayLogRowSchema);
@@ -47,7 +48,7 @@ function withinLimits<R extends object>(
   row: R,
   what: string,
 ): { ok: true; value: R } | { ok: false; reason: string } {
-  const parsed = v.safeParse(limits, row);
+  const parsed = checkSchema(limits, row);
   return parsed.success ? { ok: true, value: row } : { ok: false, reason: `${what}: ${firstIssue(parsed.issues)}` };
 }
 
@@ -56,7 +57,7 @@ function checked<S extends v.GenericSchema>(
   value: unknown,
   what: string,
 ): { ok: true; value: v.InferOutput<S> } | { ok: false; reason: string } {
-  const parsed = v.safeParse(schema, value);
+  const parsed = checkSchema(schema, value);
   return parsed.success ? { ok: true, value: parsed.output } : { ok: false, reason: `${what}: ${firstIssue(parsed.issues)}` };
 }
 

@@ -20,7 +20,7 @@ import type { Logger } from "@thinkwatch/log";
 import { CONSUMERS, GatewayRequestCompleted, GatewayRequestEventSchema, STREAMS } from "@thinkwatch/proto";
 import * as v from "valibot";
 import type { QuotaEngine, SettleInput } from "../engine/quota-engine.js";
-import { applicableLimits } from "../limits/applicable.js";
+import { type Applicable, applicableLimits, cachedApplicable } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";
 import type { BudgetAlerter } from "./budget-alerts.js";
 import { subjectsOfEvent } from "./event-subjects.js";
@@ -64,15 +64,21 @@ export async function settleEvent(deps: Omit<UsageAccountingDeps, "bus" | "log">
  */
 export async function settleEvents(deps: Omit<UsageAccountingDeps, "bus" | "log">, events: GatewayUsage[]): Promise<boolean[]> {
   const now = deps.clock();
-  const found = await Promise.all(
-    events.map((event) => applicableLimits(deps.cache, subjectsOfEvent(event), "ai_gateway", now, "settle")),
-  );
+  // Cached limits answer at once; only a batch with some to load waits (and then for all of its loads together).
+  const lookups = events.map((event) => {
+    const subjects = subjectsOfEvent(event);
+    return (
+      cachedApplicable(deps.cache, subjects, "ai_gateway", now, "settle") ??
+      applicableLimits(deps.cache, subjects, "ai_gateway", now, "settle")
+    );
+  });
+  const found = lookups.some((entry) => entry instanceof Promise) ? await Promise.all(lookups) : (lookups as Applicable[]);
   const settled = events.map(() => false);
-  const pending: Array<{ index: number; input: SettleInput }> = [];
+  const toSettle: Array<{ index: number; input: SettleInput }> = [];
   found.forEach((applicable, index) => {
     if (applicable.rules.length === 0 && applicable.budgets.length === 0) return;
     const event = events[index] as GatewayUsage;
-    pending.push({
+    toSettle.push({
       index,
       input: {
         eventId: event.eventId,
@@ -83,11 +89,11 @@ export async function settleEvents(deps: Omit<UsageAccountingDeps, "bus" | "log"
       },
     });
   });
-  if (pending.length === 0) return settled;
-  const results = await deps.engine.settleMany(pending.map((entry) => entry.input));
+  if (toSettle.length === 0) return settled;
+  const results = await deps.engine.settleMany(toSettle.map((entry) => entry.input));
   let failure: AppError | undefined;
   results.forEach((result, at) => {
-    const { index } = pending[at] as { index: number };
+    const { index } = toSettle[at] as { index: number };
     if (result instanceof AppError) {
       failure ??= result;
       return;

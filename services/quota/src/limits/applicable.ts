@@ -23,26 +23,48 @@ export async function applicableLimits(
   now: number,
   purpose: "check" | "settle",
 ): Promise<Applicable> {
-  let all: Array<{ subject: QuotaSubject; limits: SubjectLimits }> = [];
+  const cached = cachedApplicable(cache, subjects, surface, now, purpose);
+  if (cached !== undefined) return cached;
+  // Some limits are not loaded yet (or expired): load them all, concurrent first uses sharing one load.
+  const all = await Promise.all(subjects.map(async (subject) => ({ subject, limits: await cache.limitsOf(subject) })));
+  const found: Applicable = { rules: [], budgets: [] };
+  for (const { subject, limits } of all) collect(found, subject, limits, surface, now, purpose);
+  return found;
+}
+
+/**
+ * The same answer at once, with no promise, when every subject's limits are cached (what almost every check and
+ * settlement finds); undefined when some must be loaded first.
+ */
+export function cachedApplicable(
+  cache: LimitCache,
+  subjects: readonly QuotaSubject[],
+  surface: QuotaSurface,
+  now: number,
+  purpose: "check" | "settle",
+): Applicable | undefined {
+  const found: Applicable = { rules: [], budgets: [] };
   for (const subject of subjects) {
     const limits = cache.peek(subject);
-    if (limits === undefined) {
-      // Some limits are not loaded yet (or expired): load them all, concurrent first uses sharing one load.
-      all = await Promise.all(subjects.map(async (each) => ({ subject: each, limits: await cache.limitsOf(each) })));
-      break;
-    }
-    all.push({ subject, limits });
+    if (limits === undefined) return undefined;
+    collect(found, subject, limits, surface, now, purpose);
   }
-  const rules: RuleApplication[] = [];
-  const budgets: BudgetApplication[] = [];
-  for (const { subject, limits } of all) {
-    for (const rule of limits.rules) {
-      if (rule.surface !== surface || !live(rule, now)) continue;
-      if (purpose === "settle" && rule.metric !== "tokens") continue;
-      rules.push({ subject, rule });
-    }
-    if (surface !== "ai_gateway") continue;
-    for (const budget of limits.budgets) if (live(budget, now)) budgets.push({ subject, budget });
+  return found;
+}
+
+function collect(
+  found: Applicable,
+  subject: QuotaSubject,
+  limits: SubjectLimits,
+  surface: QuotaSurface,
+  now: number,
+  purpose: "check" | "settle",
+): void {
+  for (const rule of limits.rules) {
+    if (rule.surface !== surface || !live(rule, now)) continue;
+    if (purpose === "settle" && rule.metric !== "tokens") continue;
+    found.rules.push({ subject, rule });
   }
-  return { rules, budgets };
+  if (surface !== "ai_gateway") return;
+  for (const budget of limits.budgets) if (live(budget, now)) found.budgets.push({ subject, budget });
 }

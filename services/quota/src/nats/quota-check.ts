@@ -17,7 +17,7 @@ import {
   RATE_LIMITER_UNAVAILABLE,
 } from "@thinkwatch/proto";
 import type { CheckInput, QuotaEngine } from "../engine/quota-engine.js";
-import { type Applicable, applicableLimits } from "../limits/applicable.js";
+import { type Applicable, applicableLimits, cachedApplicable } from "../limits/applicable.js";
 import type { LimitCache } from "../limits/limit-cache.js";
 import type { CheckObserver } from "../metrics/quota-metrics.js";
 
@@ -60,8 +60,13 @@ export function createQuotaChecker(deps: QuotaCheckDeps): QuotaChecker {
     }
     return failClosed ? RATE_LIMITER_UNAVAILABLE : FAIL_OPEN;
   };
-  const applicableOf = (request: QuotaCheckRequest) =>
-    applicableLimits(deps.cache, request.subjects, request.surface, deps.clock(), "check");
+  const applicableOf = (request: QuotaCheckRequest) => {
+    const now = deps.clock();
+    return (
+      cachedApplicable(deps.cache, request.subjects, request.surface, now, "check") ??
+      applicableLimits(deps.cache, request.subjects, request.surface, now, "check")
+    );
+  };
 
   /** Decisions of checks whose limits are known; those with nothing to check never wait for Redis. */
   const decide = async (requests: QuotaCheckRequest[], applicable: Applicable[]): Promise<QuotaDecision[]> => {
@@ -98,7 +103,10 @@ export function createQuotaChecker(deps: QuotaCheckDeps): QuotaChecker {
 
     async checkBatch(requests) {
       const started = performance.now();
-      const applicable = await Promise.all(requests.map(applicableOf));
+      const lookups = requests.map(applicableOf);
+      const applicable = lookups.some((entry) => entry instanceof Promise)
+        ? await Promise.all(lookups)
+        : (lookups as Applicable[]);
       const decisions = await decide(requests, applicable);
       // Each check of the batch waited for the whole batch: that is its duration.
       const seconds = (performance.now() - started) / 1000;

@@ -42,7 +42,7 @@ function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
   return `${path === "" ? "" : `${path}: `}${issue?.message ?? "invalid"}`;
 }
 
-/** The row itself when the checks pass (their output would be an equal copy). */
+/** The row itself when it is within its limits (the check's own output holds only the columns it checks). */
 function withinLimits<R extends object>(
   limits: v.GenericSchema,
   row: R,

@@ -126,6 +126,8 @@ describe("checkSchema", () => {
     const transformed = v.object({ name: v.pipe(v.string(), v.trim()) });
     const defaulted = v.object({ n: v.optional(v.number(), () => 5) });
     const union = v.union([v.string(), v.number()]);
+    const stateful = v.object({ code: v.pipe(v.string(), v.regex(/^a/g)) });
+    expect(isCompiled(stateful)).toBe(false);
     expect(isCompiled(transformed)).toBe(false);
     expect(isCompiled(defaulted)).toBe(false);
     expect(isCompiled(union)).toBe(false);

@@ -21,6 +21,12 @@ type Run = (value: unknown) => unknown;
 
 const OPTIONAL_TYPES = new Set(["optional", "nullish"]);
 
+/** A global or sticky pattern keeps state between tests; checked twice (here, then by valibot) it could answer apart. */
+function patternTest(requirement: unknown): ((value: unknown) => boolean) | undefined {
+  if (!(requirement instanceof RegExp) || requirement.global || requirement.sticky) return undefined;
+  return (value) => requirement.test(value as string);
+}
+
 const ACTIONS: Record<string, (requirement: unknown) => ((value: unknown) => boolean) | undefined> = {
   integer: () => (value) => Number.isInteger(value),
   finite: () => (value) => Number.isFinite(value),
@@ -28,8 +34,8 @@ const ACTIONS: Record<string, (requirement: unknown) => ((value: unknown) => boo
   max_value: (requirement) => (value) => (value as number) <= (requirement as number),
   min_length: (requirement) => (value) => (value as string).length >= (requirement as number),
   max_length: (requirement) => (value) => (value as string).length <= (requirement as number),
-  regex: (requirement) => (requirement instanceof RegExp ? (value) => requirement.test(value as string) : undefined),
-  uuid: (requirement) => (requirement instanceof RegExp ? (value) => requirement.test(value as string) : undefined),
+  regex: (requirement) => patternTest(requirement),
+  uuid: (requirement) => patternTest(requirement),
 };
 
 function compileAction(action: Node): ((value: unknown) => boolean) | undefined {

@@ -91,28 +91,21 @@ afterAll(async () => {
 });
 
 /** A counter's value as quota's /metrics shows it (Prometheus text format). */
-async function counter(name: string): Promise<number> {
+async function counter(name: string, labels = ""): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${healthPort}/metrics`, {
     headers: { authorization: `Bearer ${METRICS_TOKEN}` },
   });
   expect(response.status).toBe(200);
   const text = await response.text();
   expect(text).toContain(`# TYPE ${name} counter`);
-  // An unlabelled counter has no sample line until its first increment.
-  const sample = text.split("\n").find((line) => line.startsWith(`${name} `));
-  return sample === undefined ? 0 : Number(sample.slice(name.length + 1));
+  // A counter has no sample line (for these labels) until its first increment.
+  const prefix = `${name}${labels} `;
+  const sample = text.split("\n").find((line) => line.startsWith(prefix));
+  return sample === undefined ? 0 : Number(sample.slice(prefix.length));
 }
 
-/** quota's dead letters so far (audit_dead_letter_total{consumer="quota-usage"}). */
-async function quotaDeadLetters(): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${healthPort}/metrics`, {
-    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-  });
-  const line = (await response.text())
-    .split("\n")
-    .find((l) => l.startsWith("audit_dead_letter_total{") && l.includes(`"${CONSUMERS.quotaUsage}"`));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1));
-}
+/** quota's dead letters so far. */
+const quotaDeadLetters = () => counter("audit_dead_letter_total", `{consumer="${CONSUMERS.quotaUsage}"}`);
 
 async function setFailClosed(failClosed: boolean, revision: number) {
   const store = await openConfigStore(bus, log);

@@ -39,6 +39,12 @@ export interface FleetProcessOptions {
   entry?: string;
 }
 
+/**
+ * How long a fleet may take to become ready: shorter than vitest's hook timeout (120 s), so a start that never
+ * completes fails with the readiness report and the fleet's output instead of a bare "hook timed out".
+ */
+const READY_TIMEOUT_MS = 90_000;
+
 export const FLEET_ENTRY = resolve(REPO_ROOT, "services/fleet/dist/main.js");
 /** The Node flags the fleet runs with everywhere (`npm start`, the image): tests and benchmarks run what ships. */
 export const FLEET_NODE_FLAGS: readonly string[] = JSON.parse(
@@ -111,16 +117,23 @@ export async function startFleetProcess(options: FleetProcessOptions): Promise<F
     void exited.then(() => {
       exitedEarly = true;
     });
+    // What the readiness probe last said, so a start that never completes names the service that was not ready.
+    let lastReadiness = "no answer yet";
     await waitFor(
       async () => {
         if (exitedEarly) throw new Error(`the fleet process exited:\n${output}`);
-        const response = await fetch(`${probeBase}/health/ready`).catch(() => null);
-        return response?.ok === true;
+        const response = await fetch(`${probeBase}/health/ready`).catch((error: Error) => {
+          lastReadiness = `unreachable (${error.message})`;
+          return null;
+        });
+        if (response === null) return false;
+        if (!response.ok) lastReadiness = `${response.status} ${await response.text()}`;
+        return response.ok;
       },
-      { timeoutMs: 120_000, what: `fleet (${services.join(",")}) to be ready` },
+      { timeoutMs: READY_TIMEOUT_MS, what: `fleet (${services.join(",")}) to be ready` },
     ).catch((error: Error) => {
       child.kill("SIGKILL");
-      throw new Error(`${error.message}\n--- fleet output ---\n${output}`);
+      throw new Error(`${error.message}\nlast readiness answer: ${lastReadiness}\n--- fleet output ---\n${output}`);
     });
   }
   return fleet;

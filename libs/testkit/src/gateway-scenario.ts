@@ -40,18 +40,28 @@ export interface GatewayScenario {
 export async function startGatewayScenario(options: GatewayScenarioOptions = {}): Promise<GatewayScenario> {
   const testEnv = await createTestEnvironment({ clickhouse: true });
   const fakes = new Map<FakeUpstreamKind, FakeUpstream>();
-  for (const fake of options.fakes ?? []) {
-    const fakeOptions = typeof fake === "string" ? { kind: fake } : fake;
-    fakes.set(fakeOptions.kind, await startFakeUpstream({ record: options.record ?? true, ...fakeOptions }));
-  }
-  const fleet = await startFleetProcess({
-    env: { ...testEnv.env, ...options.env },
-    ...(options.services === undefined ? {} : { services: options.services }),
-    ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
-    ...(options.entry === undefined ? {} : { entry: options.entry }),
+  let starting: FleetProcess | undefined;
+  const { fleet, admin } = await (async () => {
+    for (const fake of options.fakes ?? []) {
+      const fakeOptions = typeof fake === "string" ? { kind: fake } : fake;
+      fakes.set(fakeOptions.kind, await startFakeUpstream({ record: options.record ?? true, ...fakeOptions }));
+    }
+    starting = await startFleetProcess({
+      env: { ...testEnv.env, ...options.env },
+      ...(options.services === undefined ? {} : { services: options.services }),
+      ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
+      ...(options.entry === undefined ? {} : { entry: options.entry }),
+    });
+    const client = createConsoleClient(starting.consoleUrl);
+    await client.initialize();
+    return { fleet: starting, admin: client };
+  })().catch(async (caught: unknown) => {
+    // A scenario that did not start leaves nothing behind: its fleet, fakes and databases go with the error.
+    await starting?.kill();
+    for (const upstream of fakes.values()) await upstream.close();
+    await testEnv.cleanup();
+    throw caught;
   });
-  const admin = createConsoleClient(fleet.consoleUrl);
-  await admin.initialize();
   const fake = (kind: FakeUpstreamKind) => {
     const found = fakes.get(kind);
     if (found === undefined) throw new Error(`no ${kind} fake in this scenario`);

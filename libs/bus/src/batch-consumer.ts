@@ -1,6 +1,7 @@
 /**
  * A durable pull consumer that hands events to a handler in batches (size or time bound) and acks each message
  * only after the handler stored every event it carries (a message may carry a batch of events, EVENT_BATCH_HEADER).
+ * Messages wait for their batch as received; their events are decoded and checked when the batch is handed over.
  * Nothing is held back by one bad event:
  * - a message outside its contract is dead-lettered with the reason at once (an event of a batch on its own, the
  *   others go on);
@@ -11,10 +12,11 @@
  *   alive with in-progress acks, so an outage never uses up their deliveries.
  */
 
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
-import type { AnySchema } from "@thinkwatch/proto";
+import { type AnySchema, EVENT_BATCH_HEADER } from "@thinkwatch/proto";
 import { endSpan, type Span, withSpan } from "@thinkwatch/tracing";
 import type * as v from "valibot";
 import type { Bus } from "./bus.js";
@@ -69,6 +71,18 @@ const PULL_BYTES = 32 * 1024 * 1024;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
+/** Events decoded and checked per turn of the event loop when a batch is unpacked. */
+const EVENTS_PER_SLICE = 64;
+
+/**
+ * How many events a message says it carries: its batch header's count, or one. Only decides when a batch is full;
+ * the handler gets at most maxBatch events whatever a message claims.
+ */
+function announcedEvents(msg: JsMsg): number {
+  const count = Number(msg.headers?.get(EVENT_BATCH_HEADER) ?? "");
+  return Number.isSafeInteger(count) && count > 0 ? count : 1;
+}
+
 export async function consumeBatches<S extends AnySchema>(
   bus: Bus,
   options: BatchConsumerOptions<S>,
@@ -99,12 +113,20 @@ export async function consumeBatches<S extends AnySchema>(
     /** The first reason an event of it failed, for the span's status. */
     failure: string | null;
   }
-  let buffer: Array<{
+  interface Entry {
     tracker: Tracker;
     index: number;
     raw: () => string;
     item: BatchItem<v.InferOutput<S>>;
-  }> = [];
+  }
+  /**
+   * Messages received and not yet unpacked. Their events are decoded and checked only when the batch is handed over:
+   * while a batch waits for its time bound (up to a second for audit-ingest) it holds bytes, not thousands of decoded
+   * objects that every young-generation collection would copy and then promote.
+   */
+  let received: Array<{ tracker: Tracker; subject: string }> = [];
+  /** Events the received messages carry, as their batch headers say (only to decide when a batch is full). */
+  let receivedEvents = 0;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let flushed = 0;
@@ -158,7 +180,7 @@ export async function consumeBatches<S extends AnySchema>(
     else await giveUp(tracker.msg, tracker.retry, false);
   };
 
-  const process = async (batch: typeof buffer) => {
+  const process = async (batch: Entry[]) => {
     const items = batch.map((entry) => entry.item);
     let failed: ItemFailure[] = [];
     for (let attempt = 1; ; attempt++) {
@@ -196,46 +218,80 @@ export async function consumeBatches<S extends AnySchema>(
     flushed += 1;
   };
 
+  /**
+   * The received messages' events, checked against the contract (one outside it is resolved at once: dead-lettered),
+   * handed to the handler in batches of at most maxBatch. Decoding yields to the event loop between slices, so that
+   * requests served by the same process are not held up by a large batch.
+   */
+  const unpackAndProcess = async (messagesInHand: typeof received) => {
+    let batch: Entry[] = [];
+    let sinceYield = 0;
+    for (const { tracker, subject } of messagesInHand) {
+      if (sinceYield >= EVENTS_PER_SLICE) {
+        await nextTurn();
+        sinceYield = 0;
+      }
+      const { msg } = tracker;
+      const unpacked = checkedPayloads(msg, options.schema);
+      sinceYield += unpacked.length;
+      tracker.outstanding = unpacked.length;
+      tracker.events = unpacked.length;
+      if (unpacked.length === 0) {
+        endMessageSpan(tracker);
+        msg.ack();
+      }
+      for (const [index, { checked, raw }] of unpacked.entries()) {
+        if (!checked.ok) {
+          await resolveItem(tracker, index, raw, { index, reason: checked.reason, permanent: true });
+          continue;
+        }
+        batch.push({
+          tracker,
+          index,
+          raw,
+          item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 },
+        });
+        if (batch.length >= options.maxBatch) {
+          await process(batch);
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) await process(batch);
+  };
+
   const flush = (): Promise<void> => {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    const batch = buffer;
-    buffer = [];
-    if (batch.length === 0) return chain;
-    chain = chain.then(() => process(batch)).catch((caught) => log.error({ err: caught }, "batch handling failed"));
+    const messagesInHand = received;
+    received = [];
+    receivedEvents = 0;
+    if (messagesInHand.length === 0) return chain;
+    chain = chain
+      .then(() => unpackAndProcess(messagesInHand))
+      .catch((caught) => log.error({ err: caught }, "batch handling failed"));
     return chain;
   };
 
   const loop = (async () => {
     for await (const msg of messages) {
       const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject;
-      const unpacked = checkedPayloads(msg, options.schema);
+      // Counted once unpacked; the span starts now, so it covers the wait for the batch as before.
       const tracker: Tracker = {
         msg,
         batch: isBatch(msg),
-        outstanding: unpacked.length,
+        outstanding: 0,
         retry: null,
-        span: unpacked.length === 0 ? undefined : startConsumeSpan(subject, options.durable, msg.headers),
-        events: unpacked.length,
+        span: startConsumeSpan(subject, options.durable, msg.headers),
+        events: 0,
         failure: null,
       };
-      if (unpacked.length === 0) msg.ack();
-      for (const [index, { checked, raw }] of unpacked.entries()) {
-        if (!checked.ok) {
-          await resolveItem(tracker, index, raw, { index, reason: checked.reason, permanent: true });
-          continue;
-        }
-        buffer.push({
-          tracker,
-          index,
-          raw,
-          item: { payload: checked.payload, subject, redeliveries: msg.info.deliveryCount - 1 },
-        });
-        if (buffer.length >= options.maxBatch) await flush();
-      }
-      if (buffer.length > 0 && timer === undefined) timer = setTimeout(() => void flush(), options.maxWaitMs);
+      received.push({ tracker, subject });
+      receivedEvents += announcedEvents(msg);
+      if (receivedEvents >= options.maxBatch) await flush();
+      else timer ??= setTimeout(() => void flush(), options.maxWaitMs);
     }
   })().catch((caught) => log.error({ err: caught }, "consumer loop ended with an error"));
 

@@ -4,9 +4,10 @@
  * failure bringing the whole message back (handled idempotently by event id), acks only once every event of a message is resolved.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { headers } from "@nats-io/transport-node";
 import { createLogger } from "@thinkwatch/log";
-import { deadLetterContract, eventContract, STREAMS } from "@thinkwatch/proto";
+import { deadLetterContract, EVENT_BATCH_HEADER, eventContract, STREAMS } from "@thinkwatch/proto";
 import { waitFor } from "@thinkwatch/testkit";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -177,6 +178,63 @@ describe("consumers of batch messages", () => {
     // First delivery: 3 valid events (the poison one never reaches the handler); the redelivery: the same 3 again.
     expect(deliveries.slice(0, 2)).toEqual([3, 3]);
     await waitFor(async () => (await deadLettersOf(name)) === 1, { what: "the poison event's dead letter" });
+    await consumer.stop(2000);
+  });
+
+  it("hand over at most maxBatch events per call, whatever count a message's batch header announces", async () => {
+    const name = await durable();
+    const calls: number[][] = [];
+    const consumer = await consumeBatches(
+      bus,
+      {
+        stream: STREAM.name,
+        durable: name,
+        schema: Done.payload,
+        maxBatch: 3,
+        maxWaitMs: 200,
+        log,
+        deadLetters: createDeadLetters(bus, name, log),
+      },
+      async (items) => {
+        calls.push(items.map((item) => item.payload.n));
+        return { failed: [] };
+      },
+    );
+    // Seven events under a header that says one: the header only decides when a batch is full, never how large.
+    const h = headers();
+    h.set(EVENT_BATCH_HEADER, "1");
+    const events = [1, 2, 3, 4, 5, 6, 7].map(event);
+    await jetstream(bus.nc).publish(bus.subject(Done.subject), JSON.stringify(events), { headers: h });
+    await waitFor(() => calls.flat().length === 7, { what: "the seven events" });
+    expect(calls.every((call) => call.length <= 3)).toBe(true);
+    expect(calls.flat()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await deadLettersOf(name)).toBe(0);
+    await consumer.stop(2000);
+  });
+
+  it("hand a full batch over at once, without waiting for the time bound", async () => {
+    const name = await durable();
+    const calls: number[] = [];
+    const consumer = await consumeBatches(
+      bus,
+      {
+        stream: STREAM.name,
+        durable: name,
+        schema: Done.payload,
+        maxBatch: 5,
+        maxWaitMs: 60_000,
+        log,
+        deadLetters: createDeadLetters(bus, name, log),
+      },
+      async (items) => {
+        calls.push(items.length);
+        return { failed: [] };
+      },
+    );
+    const encoded = [1, 2, 3, 4, 5].map((n) => JSON.stringify(event(n)));
+    await publishEventBatch(bus, Done.subject, encoded, `batch:${randomUUID()}`);
+    await waitFor(() => calls.length === 1, { what: "the full batch, long before its minute", timeoutMs: 10_000 });
+    expect(calls).toEqual([5]);
     await consumer.stop(2000);
   });
 

@@ -3,7 +3,7 @@
  * the serving side starts its span as a child of what the headers say (never of whatever is active in this
  * process), and none when they carry no context. Nothing is allocated when tracing is off.
  */
-import { headers, type Msg, type MsgHdrs } from "@nats-io/transport-node";
+import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import type { AppError } from "@thinkwatch/errors";
 import {
   contextOf,
@@ -59,7 +59,7 @@ export function startRequestSpan(subject: string, parent?: TraceContext): Reques
  */
 export function tracedServe(
   subject: string,
-  msg: Msg,
+  msg: { headers?: MsgHdrs | undefined },
   handle: (trace: TraceContext | undefined) => Promise<AppError | undefined>,
 ): Promise<unknown> {
   return tracingEnabled() ? serveUnderSpan(subject, msg, handle) : handle(undefined);
@@ -67,7 +67,7 @@ export function tracedServe(
 
 async function serveUnderSpan(
   subject: string,
-  msg: Msg,
+  msg: { headers?: MsgHdrs | undefined },
   handle: (trace: TraceContext | undefined) => Promise<AppError | undefined>,
 ): Promise<void> {
   // Only as part of the requester's trace: a request made outside any trace (background work) starts none here.

@@ -6,7 +6,7 @@
  * test runs and tenants.
  */
 
-import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { headers, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { AppError, isErrorCode, toAppError } from "@thinkwatch/errors";
 import type { Logger } from "@thinkwatch/log";
 import {
@@ -27,7 +27,7 @@ import { startRequestSpan, tracedServe } from "./bus-tracing.js";
 import { decodeJson, encodeJson } from "./codec.js";
 import type { NatsLink } from "./nats-link.js";
 import { openNatsLink } from "./nats-link.js";
-import { NoRespondersError } from "./request-mux.js";
+import { NoRespondersError, type ReplyMsg, type ServedMsg } from "./request-mux.js";
 
 export interface BusOptions {
   url: string;
@@ -48,6 +48,11 @@ export interface ServeContext {
   trace: TraceContext | undefined;
 }
 
+/** A served contract. */
+export interface Served {
+  unsubscribe(): void;
+}
+
 export interface ServeOptions {
   /** Queue group; defaults to the subject, so replicas of one service share the work. */
   queue?: string;
@@ -65,13 +70,17 @@ export interface Bus {
     payload: RequestInputOf<C>,
     options?: { timeoutMs?: number; trace?: TraceContext | undefined },
   ): Promise<ReplyOf<C>>;
+  /**
+   * Serve a request contract: on NATS (a queue group, so replicas share the work) and, for requesters of this
+   * process's connection, in-process (RequestMux). `unsubscribe` stops both.
+   */
   serve<C extends RequestContract<AnySchema, AnySchema>>(
     contract: C,
     handler: (request: RequestOf<C>, context: ServeContext) => Promise<ReplyOf<C>>,
     options?: ServeOptions,
-  ): Subscription;
+  ): Served;
   /** Low-level request on a wire subject (already namespaced), for protocol messages such as JetStream publishes. */
-  requestRaw(wireSubject: string, data: Uint8Array, timeoutMs: number, headers?: MsgHdrs): Promise<Msg>;
+  requestRaw(wireSubject: string, data: Uint8Array, timeoutMs: number, headers?: MsgHdrs): Promise<ReplyMsg>;
   /** Core NATS broadcast: every subscriber gets it; nothing is stored. */
   broadcast<C extends EventContract<AnySchema>>(contract: C, payload: PayloadOf<C>): void;
   onBroadcast<C extends EventContract<AnySchema>>(contract: C, handler: (payload: PayloadOf<C>) => void): Subscription;
@@ -110,13 +119,13 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
   const prefix = options.namespace === "" ? "" : `${options.namespace}.`;
   const streamPrefix = options.namespace === "" ? "" : `${options.namespace.toUpperCase()}_`;
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
-  const subscriptions: Subscription[] = [];
+  const subscriptions: Array<Subscription | Served> = [];
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
 
   const subject = (logical: string) => prefix + logical;
 
-  function replyError(msg: Msg, error: AppError): void {
+  function replyError(msg: ServedMsg, error: AppError): void {
     const h = headers();
     h.set(BUS_ERROR_HEADER, error.code);
     msg.respond(encodeJson({ code: error.code, message: error.message, retryable: error.retryable, details: error.details }), {
@@ -144,7 +153,7 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
       // Not validated here: this process built it under the contract's type, and the server validates every request
       // it receives (its defaults apply there); a payload outside the contract comes back as validation_failed.
       const traced = startRequestSpan(contract.subject, requestOptions?.trace);
-      let msg: Msg;
+      let msg: ReplyMsg;
       try {
         msg = await mux.request(
           subject(contract.subject),
@@ -180,6 +189,36 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
 
     serve(contract, handler, serveOptions) {
       const wireSubject = subject(contract.subject);
+      const onRequest = (msg: ServedMsg) => {
+        if (msg.reply === undefined || msg.reply === "") return;
+        inFlight += 1;
+        void tracedServe(contract.subject, msg, async (trace) => {
+          const context = new RequestContext(contract.subject, log, trace);
+          try {
+            const decoded = checkSchema(contract.request, safeDecode(msg.data));
+            if (!decoded.success) {
+              throw new AppError("validation_failed", `invalid ${contract.subject} request`, {
+                details: { issues: v.flatten(decoded.issues).nested },
+              });
+            }
+            const result = await handler(decoded.output as RequestOf<typeof contract>, context);
+            const reply = checkSchema(contract.reply, result);
+            if (!reply.success) {
+              context.log.error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
+              throw new AppError("internal", `${contract.subject} produced an invalid reply`);
+            }
+            msg.respond(encodeJson(reply.output));
+          } catch (caught) {
+            const error = toAppError(caught);
+            if (error.code === "internal") context.log.error({ err: caught }, "bus handler failed");
+            replyError(msg, error);
+            return error;
+          } finally {
+            finishOne();
+          }
+          return undefined;
+        });
+      };
       const sub = nc.subscribe(wireSubject, {
         queue: serveOptions?.queue ?? wireSubject,
         callback: (err, msg) => {
@@ -187,38 +226,18 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
             log.error({ err, subject: contract.subject }, "subscription error");
             return;
           }
-          if (msg.reply === undefined || msg.reply === "") return;
-          inFlight += 1;
-          void tracedServe(contract.subject, msg, async (trace) => {
-            const context = new RequestContext(contract.subject, log, trace);
-            try {
-              const decoded = checkSchema(contract.request, safeDecode(msg.data));
-              if (!decoded.success) {
-                throw new AppError("validation_failed", `invalid ${contract.subject} request`, {
-                  details: { issues: v.flatten(decoded.issues).nested },
-                });
-              }
-              const result = await handler(decoded.output as RequestOf<typeof contract>, context);
-              const reply = checkSchema(contract.reply, result);
-              if (!reply.success) {
-                context.log.error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
-                throw new AppError("internal", `${contract.subject} produced an invalid reply`);
-              }
-              msg.respond(encodeJson(reply.output));
-            } catch (caught) {
-              const error = toAppError(caught);
-              if (error.code === "internal") context.log.error({ err: caught }, "bus handler failed");
-              replyError(msg, error);
-              return error;
-            } finally {
-              finishOne();
-            }
-            return undefined;
-          });
+          onRequest(msg);
         },
       });
-      subscriptions.push(sub);
-      return sub;
+      const stopLocal = mux.serveLocally(wireSubject, onRequest);
+      const served: Served = {
+        unsubscribe() {
+          stopLocal();
+          sub.unsubscribe();
+        },
+      };
+      subscriptions.push(served);
+      return served;
     },
 
     requestRaw: (wireSubject, data, timeoutMs, requestHeaders) => mux.request(wireSubject, data, timeoutMs, requestHeaders),

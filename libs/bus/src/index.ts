@@ -7,7 +7,7 @@ export {
   consumeBatches,
   type ItemFailure,
 } from "./batch-consumer.js";
-export { type Bus, type BusOptions, connectBus, createBus, type ServeContext, type ServeOptions } from "./bus.js";
+export { type Bus, type BusOptions, connectBus, createBus, type ServeContext, type Served, type ServeOptions } from "./bus.js";
 export { decodeJson, encodeJson } from "./codec.js";
 export { type ConfigStore, openConfigStore } from "./config-store.js";
 export { consumeEach, type EachConsumer, type EachConsumerOptions, type EachMessage } from "./consume-each.js";

@@ -5,7 +5,8 @@ import { eventContract, requestContract } from "@thinkwatch/proto";
 import { waitFor } from "@thinkwatch/testkit";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Bus, connectBus } from "../src/bus.js";
+import { type Bus, connectBus, createBus, type Served } from "../src/bus.js";
+import { type NatsLink, openNatsLink } from "../src/nats-link.js";
 
 const Echo = requestContract(
   "test.v1.echo",
@@ -17,6 +18,13 @@ const Nobody = requestContract("test.v1.nobody", v.object({}), v.object({}));
 const Fails = requestContract("test.v1.fails", v.object({ code: v.string() }), v.object({}));
 const Lies = requestContract("test.v1.lies", v.object({}), v.object({ n: v.number() }));
 const Tick = eventContract("test.v1.tick", v.object({ n: v.number() }));
+const Near = requestContract(
+  "test.v1.near.echo",
+  v.object({ text: v.string(), times: v.optional(v.number(), 1) }),
+  v.object({ echoed: v.string() }),
+);
+const NearFails = requestContract("test.v1.near.fails", v.object({}), v.object({}));
+const NearSilent = requestContract("test.v1.near.silent", v.object({}), v.object({}));
 
 const log = createLogger({ service: "test", level: "silent" });
 const namespace = `t${randomBytes(4).toString("hex")}`;
@@ -108,5 +116,72 @@ describe("bus request/serve", () => {
     // One publisher's messages arrive in order, so once 7 is seen the malformed one before it was already dropped.
     await waitFor(() => seen.every((list) => list.length > 0), { what: "the broadcast on both subscribers" });
     expect(seen).toEqual([[7], [7]]);
+  });
+});
+
+describe("a contract served on the requester's own connection (services sharing a process)", () => {
+  let link: NatsLink;
+  let local: Bus;
+  let caller: Bus;
+  let remote: Bus;
+  let localEcho: Served;
+  let handled = 0;
+
+  beforeAll(async () => {
+    link = await openNatsLink({ url, name: "shared", log });
+    local = createBus(link, { namespace, log });
+    caller = createBus(link, { namespace, log, requestTimeoutMs: 300 });
+    remote = await connectBus({ url, namespace, name: "remote", log });
+    localEcho = local.serve(Near, async (req) => {
+      handled += 1;
+      return { echoed: `local:${req.text.repeat(req.times)}` };
+    });
+    remote.serve(Near, async (req) => ({ echoed: `remote:${req.text.repeat(req.times)}` }));
+    local.serve(NearFails, async () => {
+      throw new AppError("forbidden", "not for you", { details: { why: "test" } });
+    });
+    local.serve(NearSilent, () => new Promise(() => undefined));
+    await Promise.all([link.nc.flush(), remote.nc.flush()]);
+  });
+
+  afterAll(async () => {
+    for (const bus of [caller, local, remote]) await bus?.close(200);
+    await link?.close();
+  });
+
+  it("is answered in-process, checked as over NATS, and sends nothing through the NATS server", async () => {
+    const sent = link.nc.stats().outMsgs;
+    const replies = await Promise.all(Array.from({ length: 20 }, () => caller.request(Near, { text: "ab", times: 2 })));
+    // A remote replica serves the same queue group, yet every request stayed in the process.
+    expect(new Set(replies.map((r) => r.echoed))).toEqual(new Set(["local:abab"]));
+    expect((await caller.request(Near, { text: "x" })).echoed).toBe("local:x");
+    await expect(caller.request(Near, { text: 5 } as never)).rejects.toMatchObject({
+      code: "validation_failed",
+      message: expect.stringContaining("invalid test.v1.near.echo request"),
+    });
+    await expect(caller.request(NearFails, {})).rejects.toMatchObject({
+      code: "forbidden",
+      message: "not for you",
+      details: { why: "test" },
+    });
+    await expect(caller.request(NearSilent, {})).rejects.toMatchObject({
+      code: "unavailable",
+      message: "no reply in time from test.v1.near.silent",
+    });
+    expect(link.nc.stats().outMsgs).toBe(sent);
+  });
+
+  it("goes through NATS for a request larger than the server's max_payload, and fails there as between processes", async () => {
+    const before = handled;
+    const tooLarge = "x".repeat((link.nc.info?.max_payload ?? 1024 * 1024) + 1);
+    await expect(caller.request(Near, { text: tooLarge })).rejects.toMatchObject({ code: "unavailable" });
+    expect(handled).toBe(before);
+  });
+
+  it("goes to the other replicas over NATS once the local server unsubscribes", async () => {
+    localEcho.unsubscribe();
+    const sent = link.nc.stats().outMsgs;
+    expect((await caller.request(Near, { text: "hi" })).echoed).toBe("remote:hi");
+    expect(link.nc.stats().outMsgs).toBeGreaterThan(sent);
   });
 });

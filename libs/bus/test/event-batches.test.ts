@@ -52,6 +52,17 @@ const durable = async () => {
   return name;
 };
 const event = (n: number) => ({ eventId: randomUUID(), n });
+/** A batch consumer of the test's events on the durable `name`, dead-lettering to its own subject. */
+const consumeDone = (
+  name: string,
+  bounds: { maxBatch: number; maxWaitMs: number },
+  handler: Parameters<typeof consumeBatches<typeof Done.payload>>[2],
+) =>
+  consumeBatches(
+    bus,
+    { stream: STREAM.name, durable: name, schema: Done.payload, ...bounds, log, deadLetters: createDeadLetters(bus, name, log) },
+    handler,
+  );
 const deadLettersOf = async (consumer: string) => {
   const jsm = await jetstreamManager(bus.nc);
   const info = await jsm.streams.info(bus.streamName(STREAMS.deadLetter.name), {
@@ -64,22 +75,10 @@ describe("the batching outbox", () => {
   it("sends the events of one tick as a few messages, every event once; one outside its contract is dead-lettered alone by the consumer", async () => {
     const name = await durable();
     const seen = new Map<string, number>();
-    const consumer = await consumeBatches(
-      bus,
-      {
-        stream: STREAM.name,
-        durable: name,
-        schema: Done.payload,
-        maxBatch: 50,
-        maxWaitMs: 20,
-        log,
-        deadLetters: createDeadLetters(bus, name, log),
-      },
-      async (items) => {
-        for (const item of items) seen.set(item.payload.eventId, (seen.get(item.payload.eventId) ?? 0) + 1);
-        return undefined;
-      },
-    );
+    const consumer = await consumeDone(name, { maxBatch: 50, maxWaitMs: 20 }, async (items) => {
+      for (const item of items) seen.set(item.payload.eventId, (seen.get(item.payload.eventId) ?? 0) + 1);
+      return undefined;
+    });
     const jsm = await jetstreamManager(bus.nc);
     const before = (await jsm.streams.info(bus.streamName(STREAM.name))).state.messages;
     const outbox = createOutbox(bus, log, { batch: true, maxBatchEvents: 64 });
@@ -140,30 +139,18 @@ describe("consumers of batch messages", () => {
     const stored = new Set<string>();
     let failOnce = true;
     const deliveries: number[] = [];
-    const consumer = await consumeBatches(
-      bus,
-      {
-        stream: STREAM.name,
-        durable: name,
-        schema: Done.payload,
-        maxBatch: 100,
-        maxWaitMs: 20,
-        log,
-        deadLetters: createDeadLetters(bus, name, log),
-      },
-      async (items) => {
-        deliveries.push(items.length);
-        const failed = items.flatMap((item, index) => {
-          if (item.payload.n === 2 && failOnce) {
-            failOnce = false;
-            return [{ index, reason: "store busy", permanent: false }];
-          }
-          stored.add(item.payload.eventId);
-          return [];
-        });
-        return { failed };
-      },
-    );
+    const consumer = await consumeDone(name, { maxBatch: 100, maxWaitMs: 20 }, async (items) => {
+      deliveries.push(items.length);
+      const failed = items.flatMap((item, index) => {
+        if (item.payload.n === 2 && failOnce) {
+          failOnce = false;
+          return [{ index, reason: "store busy", permanent: false }];
+        }
+        stored.add(item.payload.eventId);
+        return [];
+      });
+      return { failed };
+    });
     const good = [event(1), event(2), event(3)];
     const encoded = [
       JSON.stringify(good[0]),
@@ -184,22 +171,10 @@ describe("consumers of batch messages", () => {
   it("hand over at most maxBatch events per call, whatever count a message's batch header announces", async () => {
     const name = await durable();
     const calls: number[][] = [];
-    const consumer = await consumeBatches(
-      bus,
-      {
-        stream: STREAM.name,
-        durable: name,
-        schema: Done.payload,
-        maxBatch: 3,
-        maxWaitMs: 200,
-        log,
-        deadLetters: createDeadLetters(bus, name, log),
-      },
-      async (items) => {
-        calls.push(items.map((item) => item.payload.n));
-        return { failed: [] };
-      },
-    );
+    const consumer = await consumeDone(name, { maxBatch: 3, maxWaitMs: 200 }, async (items) => {
+      calls.push(items.map((item) => item.payload.n));
+      return { failed: [] };
+    });
     // Seven events under a header that says one: the header only decides when a batch is full, never how large.
     const h = headers();
     h.set(EVENT_BATCH_HEADER, "1");
@@ -215,22 +190,10 @@ describe("consumers of batch messages", () => {
   it("hand a full batch over at once, without waiting for the time bound", async () => {
     const name = await durable();
     const calls: number[] = [];
-    const consumer = await consumeBatches(
-      bus,
-      {
-        stream: STREAM.name,
-        durable: name,
-        schema: Done.payload,
-        maxBatch: 5,
-        maxWaitMs: 60_000,
-        log,
-        deadLetters: createDeadLetters(bus, name, log),
-      },
-      async (items) => {
-        calls.push(items.length);
-        return { failed: [] };
-      },
-    );
+    const consumer = await consumeDone(name, { maxBatch: 5, maxWaitMs: 60_000 }, async (items) => {
+      calls.push(items.length);
+      return { failed: [] };
+    });
     const encoded = [1, 2, 3, 4, 5].map((n) => JSON.stringify(event(n)));
     await publishEventBatch(bus, Done.subject, encoded, `batch:${randomUUID()}`);
     await waitFor(() => calls.length === 1, { what: "the full batch, long before its minute", timeoutMs: 10_000 });

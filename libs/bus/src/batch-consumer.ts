@@ -3,8 +3,8 @@
  * only after the handler stored every event it carries (a message may carry a batch of events, EVENT_BATCH_HEADER).
  * Messages wait for their batch as received; their events are decoded and checked when the batch is handed over.
  * Nothing is held back by one bad event:
- * - a message outside its contract is dead-lettered with the reason at once (an event of a batch on its own, the
- *   others go on);
+ * - a message outside its contract is dead-lettered with the reason when its batch is unpacked (an event of a batch
+ *   on its own, the others go on);
  * - the handler reports per-message failures: a permanent one is dead-lettered now, a transient one is nak'd with
  *   a growing delay and dead-lettered at its last allowed delivery (the consumer's max_deliver); a batch message
  *   comes back whole, and the handler skips its events already stored (idempotent by event id);

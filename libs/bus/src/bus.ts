@@ -152,15 +152,16 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
     async request(contract, payload, requestOptions) {
       // Not validated here: this process built it under the contract's type, and the server validates every request
       // it receives (its defaults apply there); a payload outside the contract comes back as validation_failed.
+      // A server of the contract in this process gets the payload itself, never encoded (see request-mux.ts).
+      const wireSubject = subject(contract.subject);
+      const data = mux.servedLocally(wireSubject) ? undefined : encodeJson(payload);
+      const timeoutMs = requestOptions?.timeoutMs ?? requestTimeoutMs;
       const traced = startRequestSpan(contract.subject, requestOptions?.trace);
       let msg: ReplyMsg;
       try {
-        msg = await mux.request(
-          subject(contract.subject),
-          encodeJson(payload),
-          requestOptions?.timeoutMs ?? requestTimeoutMs,
-          traced?.headers,
-        );
+        msg = await (data === undefined
+          ? mux.requestLocally(wireSubject, payload, timeoutMs, traced?.headers)
+          : mux.request(wireSubject, data, timeoutMs, traced?.headers));
       } catch (cause) {
         const what = cause instanceof NoRespondersError ? "no instance is serving" : "no reply in time from";
         const error = new AppError("unavailable", `${what} ${contract.subject}`, { cause, retryable: true });
@@ -178,6 +179,8 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
           ...(body.success && body.output.details !== undefined ? { details: body.output.details } : {}),
         });
       }
+      // An in-process server's reply is the output of its own check against this contract: not checked twice.
+      if (msg.local !== undefined) return msg.local.value as ReplyOf<typeof contract>;
       const reply = checkSchema(contract.reply, safeDecode(msg.data));
       if (!reply.success) {
         throw new AppError("internal", `reply to ${contract.subject} does not match its contract`, {
@@ -195,7 +198,7 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
         void tracedServe(contract.subject, msg, async (trace) => {
           const context = new RequestContext(contract.subject, log, trace);
           try {
-            const decoded = checkSchema(contract.request, safeDecode(msg.data));
+            const decoded = checkSchema(contract.request, msg.local === undefined ? safeDecode(msg.data) : msg.local.value);
             if (!decoded.success) {
               throw new AppError("validation_failed", `invalid ${contract.subject} request`, {
                 details: { issues: v.flatten(decoded.issues).nested },
@@ -207,7 +210,8 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
               context.log.error({ issues: v.flatten(reply.issues).nested }, "handler produced a reply outside its contract");
               throw new AppError("internal", `${contract.subject} produced an invalid reply`);
             }
-            msg.respond(encodeJson(reply.output));
+            if (msg.respondValue === undefined) msg.respond(encodeJson(reply.output));
+            else msg.respondValue(reply.output);
           } catch (caught) {
             const error = toAppError(caught);
             if (error.code === "internal") context.log.error({ err: caught }, "bus handler failed");

@@ -25,6 +25,11 @@ const Near = requestContract(
 );
 const NearFails = requestContract("test.v1.near.fails", v.object({}), v.object({}));
 const NearSilent = requestContract("test.v1.near.silent", v.object({}), v.object({}));
+const NearKeeps = requestContract(
+  "test.v1.near.keeps",
+  v.object({ text: v.string(), times: v.optional(v.number(), 1) }),
+  v.object({ echoed: v.string() }),
+);
 
 const log = createLogger({ service: "test", level: "silent" });
 const namespace = `t${randomBytes(4).toString("hex")}`;
@@ -171,11 +176,37 @@ describe("a contract served on the requester's own connection (services sharing 
     expect(link.nc.stats().outMsgs).toBe(sent);
   });
 
-  it("goes through NATS for a request larger than the server's max_payload, and fails there as between processes", async () => {
+  it("hands the server the request value and the requester the reply value, each checked once and never shared", async () => {
+    const payload = { text: "hi" };
+    let seen: unknown;
+    const served = local.serve(NearKeeps, async (req) => {
+      seen = req;
+      // A handler that changes its request changes its own copy, never the requester's object.
+      (req as { text: string }).text = "changed";
+      return { echoed: req.text, extra: "dropped" } as never;
+    });
+    try {
+      const sent = link.nc.stats().outMsgs;
+      const reply = await caller.request(NearKeeps, payload);
+      // The server's check applied the default and dropped the unknown key; nothing was encoded or sent.
+      expect(seen).toEqual({ text: "changed", times: 1 });
+      expect(seen).not.toBe(payload);
+      expect(payload).toEqual({ text: "hi" });
+      expect(reply).toEqual({ echoed: "changed" });
+      expect(link.nc.stats().outMsgs).toBe(sent);
+    } finally {
+      served.unsubscribe();
+    }
+  });
+
+  it("answers a typed request larger than max_payload in-process, while raw bytes that large go to NATS and fail", async () => {
     const before = handled;
     const tooLarge = "x".repeat((link.nc.info?.max_payload ?? 1024 * 1024) + 1);
-    await expect(caller.request(Near, { text: tooLarge })).rejects.toMatchObject({ code: "unavailable" });
-    expect(handled).toBe(before);
+    expect((await caller.request(Near, { text: tooLarge })).echoed).toHaveLength(tooLarge.length + "local:".length);
+    expect(handled).toBe(before + 1);
+    const bytes = new TextEncoder().encode(JSON.stringify({ text: tooLarge }));
+    await expect(caller.requestRaw(caller.subject(Near.subject), bytes, 300)).rejects.toThrow();
+    expect(handled).toBe(before + 1);
   });
 
   it("goes to the other replicas over NATS once the local server unsubscribes", async () => {

@@ -61,6 +61,27 @@ async function post(body: string) {
   return { status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text() };
 }
 
+/** A POST of `body` whose first 100 bytes are sent and the rest held back until `request.end(body.slice(100))`. */
+function holdPost(body: string) {
+  const held = request(`${fleet.gatewayUrl}/mcp`, {
+    method: "POST",
+    headers: { ...HEADERS, authorization: `Bearer ${key}`, "content-length": String(Buffer.byteLength(body)) },
+  });
+  let answered = false;
+  const status = new Promise<number>((resolve, reject) => {
+    held.on("response", (response) => {
+      answered = true;
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    held.on("error", reject);
+  });
+  // A replaced POST is destroyed; its rejection is expected and not awaited.
+  status.catch(() => undefined);
+  held.write(body.slice(0, 100));
+  return { request: held, status, answered: () => answered };
+}
+
 async function patchGatewaySettings(values: Record<string, number>) {
   const saved = await admin.call("PATCH", "/api/admin/settings/gateway", values);
   expect(saved.status).toBe(200);
@@ -89,22 +110,17 @@ describe("/mcp intake limits", () => {
 
   it("refuses a key's POST beyond its concurrency with 429 while another is in flight, and frees the slot after", async () => {
     await patchGatewaySettings({ perKeyConcurrency: 1, inFlightBodyBudgetBytes: 512 * MB });
-    // The first POST holds the key's only slot while its body is still arriving.
+    // A POST holds the key's only slot while its body is still arriving. Its connection is new, so a probe on the
+    // pooled connection can reach the gateway first and take the slot itself: the held POST is then the one refused,
+    // and a fresh one is opened before the next probe.
     const body = initialize(1000);
-    const held = request(`${fleet.gatewayUrl}/mcp`, {
-      method: "POST",
-      headers: { ...HEADERS, authorization: `Bearer ${key}`, "content-length": String(Buffer.byteLength(body)) },
-    });
-    const heldAnswer = new Promise<number>((resolve, reject) => {
-      held.on("response", (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
-      held.on("error", reject);
-    });
-    held.write(body.slice(0, 100));
+    let held = holdPost(body);
     const refused = await waitFor(
       async () => {
+        if (held.answered()) {
+          held.request.destroy();
+          held = holdPost(body);
+        }
         const answer = await post(initialize(100));
         return answer.status === 429 ? answer : null;
       },
@@ -116,8 +132,8 @@ describe("/mcp intake limits", () => {
       id: null,
       error: { code: -32000, message: "too many concurrent requests for this API key (limit 1)" },
     });
-    held.end(body.slice(100));
-    expect(await heldAnswer).toBe(200);
+    held.request.end(body.slice(100));
+    expect(await held.status).toBe(200);
     expect((await post(initialize(100))).status).toBe(200);
     await patchGatewaySettings({ perKeyConcurrency: 64 });
   });

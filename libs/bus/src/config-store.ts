@@ -39,12 +39,8 @@ export async function openConfigStore(bus: Bus, log: Logger): Promise<ConfigStor
       return v.parse(entry.schema, decodeJson(found.value));
     },
     async watch(entry, onValue) {
-      const initial = await kv.get(entry.key);
       let lastRevision = 0;
-      if (initial !== null && initial.operation === "PUT") {
-        deliver(initial.value, initial.revision);
-      }
-      const iterator = await kv.watch({ key: entry.key, include: "updates" });
+      let stopped = false;
       function deliver(data: Uint8Array, revision: number): void {
         if (revision <= lastRevision) return;
         lastRevision = revision;
@@ -55,12 +51,27 @@ export async function openConfigStore(bus: Bus, log: Logger): Promise<ConfigStor
         }
         onValue(parsed.output);
       }
+      // The watch starts before the current value is read, so a put between the two is not lost; a value seen both
+      // ways is delivered once (by revision).
+      const iterator = await kv.watch({ key: entry.key, include: "updates" });
+      const initial = await kv.get(entry.key);
+      if (initial !== null && initial.operation === "PUT") deliver(initial.value, initial.revision);
       void (async () => {
         for await (const change of iterator) {
           if (change.operation === "PUT") deliver(change.value, change.revision);
         }
-      })();
-      return { stop: () => iterator.stop() };
+      })().then(
+        () => {
+          if (!stopped) log.error({ key: entry.key }, "config watch ended; later changes to this key are not seen");
+        },
+        (caught: unknown) => log.error({ err: caught, key: entry.key }, "config watch failed; later changes are not seen"),
+      );
+      return {
+        stop: () => {
+          stopped = true;
+          iterator.stop();
+        },
+      };
     },
   };
 }

@@ -24,6 +24,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startOtlpReceiver, waitFor } from "@thinkwatch/testkit";
+import { codingAgentBody } from "./_bodies.js";
 import { type BenchGateway, startBenchGateway } from "./_gateway.js";
 import { type LoadResult, printTable, runLoad } from "./_load.js";
 import { formatTable } from "./_table.js";
@@ -42,6 +43,8 @@ const { values } = parseArgs({
     baseline: { type: "string" },
     "on-node-args": { type: "string" },
     "on-first": { type: "boolean", default: false },
+    "body-kb": { type: "string" },
+    "no-rule": { type: "boolean", default: false },
   },
 });
 const connections = Number(values.connections);
@@ -55,16 +58,21 @@ function fleetCpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "benchmark me" }] });
+const body =
+  values["body-kb"] === undefined
+    ? JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "benchmark me" }] })
+    : codingAgentBody(Number(values["body-kb"]) * 1024);
 const json = { "content-type": "application/json" };
 
 /** A fleet ready for the gateway lane: a generous limit so quota runs its Lua script on every request, provider routable. */
 async function prepare(gateway: BenchGateway): Promise<void> {
   const { fleet, admin, key } = gateway;
   const keyId = (await admin.call<{ keys: Array<{ id: string }> }>("GET", "/api/keys")).body.keys[0]?.id;
-  await admin.call("PUT", `/api/admin/limits/api_key/${keyId}/rules`, {
-    rules: [{ surface: "ai_gateway", metric: "requests", windowSeconds: 60, limit: 100_000_000 }],
-  });
+  if (!values["no-rule"]) {
+    await admin.call("PUT", `/api/admin/limits/api_key/${keyId}/rules`, {
+      rules: [{ surface: "ai_gateway", metric: "requests", windowSeconds: 60, limit: 100_000_000 }],
+    });
+  }
   await waitFor(
     async () =>
       (

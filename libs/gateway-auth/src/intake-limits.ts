@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
-import { collectStream, nodeIncoming, parseJsonBody, requestHeader } from "@thinkwatch/http";
+import { BodyChunks, collectChunks, nodeIncoming, parseJsonBody, requestHeader } from "@thinkwatch/http";
 import type { Context } from "hono";
 
 /** The two gateway settings the intake reads (read on every admission, so changes apply without a restart). */
@@ -29,8 +29,11 @@ export type ReadBody = { raw: Uint8Array; json: unknown };
 export interface IntakeLease {
   /** Read the JSON body, counting its bytes against the process budget until `releaseBody()`. */
   readBody(c: Context, limitBytes: number): Promise<ReadBody>;
-  /** The same, the bytes handed to `finish` (a reader of the caller's own, run as the read ends) instead of parsed whole. */
-  readBodyWith<T>(c: Context, limitBytes: number, finish: (raw: Uint8Array) => T): Promise<T>;
+  /**
+   * The same, the body handed to `finish` (a reader of the caller's own, run as the read ends) in the chunks it
+   * arrived in instead of parsed whole: a large body is then never joined into one buffer.
+   */
+  readBodyChunks<T>(c: Context, limitBytes: number, finish: (body: BodyChunks) => T): Promise<T>;
   /** The body is no longer needed (the upstream call is over). */
   releaseBody(): void;
   /** The request is over: frees the key's slot (and the body bytes, if still held). */
@@ -76,7 +79,7 @@ export function createIntakeLimits(settings: () => IntakeSettings): IntakeLimits
         bytesInFlight -= held;
         held = 0;
       };
-      const readBodyWith = <T>(c: Context, limitBytes: number, finish: (raw: Uint8Array) => T): Promise<T> => {
+      const readBodyChunks = <T>(c: Context, limitBytes: number, finish: (body: BodyChunks) => T): Promise<T> => {
         // Not an async function: the Node path settles one promise of its own, and refusals still reject.
         const declared = Number(requestHeader(c, "content-length") ?? "NaN");
         if (Number.isFinite(declared) && declared > limitBytes) {
@@ -95,8 +98,8 @@ export function createIntakeLimits(settings: () => IntakeSettings): IntakeLimits
         return readCounted(c, limitBytes, Number.isFinite(declared) ? () => undefined : reserve, finish);
       };
       return {
-        readBody: (c, limitBytes) => readBodyWith(c, limitBytes, parsed),
-        readBodyWith,
+        readBody: (c, limitBytes) => readBodyChunks(c, limitBytes, parsed),
+        readBodyChunks,
         releaseBody,
         release() {
           if (released) return;
@@ -115,11 +118,11 @@ function readCounted<T>(
   c: Context,
   limitBytes: number,
   reserve: (bytes: number) => void,
-  finish: (raw: Uint8Array) => T,
+  finish: (body: BodyChunks) => T,
 ): Promise<T> {
   const incoming: IncomingMessage | null = nodeIncoming(c);
   if (incoming !== null) return readNodeCounted(incoming, limitBytes, reserve, finish);
-  return readWebCounted(c, limitBytes, reserve).then(finish);
+  return readWebCounted(c, limitBytes, reserve).then((raw) => finish(BodyChunks.of(raw)));
 }
 
 async function readWebCounted(c: Context, limitBytes: number, reserve: (bytes: number) => void): Promise<Uint8Array> {
@@ -144,7 +147,7 @@ function readNodeCounted<T>(
   incoming: IncomingMessage,
   limitBytes: number,
   reserve: (bytes: number) => void,
-  finish: (raw: Uint8Array) => T,
+  finish: (body: BodyChunks) => T,
 ): Promise<T> {
   if (incoming.destroyed || incoming.readableEnded) {
     // Gone (or already read) before the gateway got to the body: nothing more will arrive.
@@ -152,13 +155,13 @@ function readNodeCounted<T>(
       return Promise.reject(new AppError("bad_request", "the client closed the request", { status: 499 }));
     }
     try {
-      return Promise.resolve(finish(new Uint8Array(0)));
+      return Promise.resolve(finish(new BodyChunks([], 0)));
     } catch (caught) {
       return Promise.reject(caught);
     }
   }
   let total = 0;
-  return collectStream(incoming, {
+  return collectChunks(incoming, {
     onChunk: (chunk) => {
       total += chunk.length;
       if (total > limitBytes) throw new AppError("payload_too_large", `request body exceeds the limit of ${limitBytes} bytes`);
@@ -171,6 +174,7 @@ function readNodeCounted<T>(
 }
 
 /** The body's bytes and their JSON (parsed as the read ends, in the same settlement): what `finish` is by default. */
-function parsed(raw: Uint8Array): ReadBody {
+function parsed(body: BodyChunks): ReadBody {
+  const raw = body.bytes();
   return { raw, json: parseJsonBody(raw) };
 }

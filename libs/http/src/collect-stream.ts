@@ -3,6 +3,7 @@
  * and ticks per chunk. Used for request bodies (intake) and upstream answers read whole.
  */
 import type { Readable } from "node:stream";
+import { BodyChunks } from "./body-chunks.js";
 
 export interface CollectOptions<T> {
   /** Sees each chunk before it is kept; throwing refuses the body (the rest is drained and discarded). */
@@ -15,7 +16,17 @@ export interface CollectOptions<T> {
   failed?: (caught: unknown) => unknown;
 }
 
+export interface ChunkCollectOptions<T> extends Omit<CollectOptions<T>, "finish"> {
+  finish: (body: BodyChunks) => T;
+}
+
 export function collectStream<T>(stream: Readable, options: CollectOptions<T>): Promise<T> {
+  const finish = options.finish;
+  return collectChunks(stream, { ...options, finish: (body) => finish(body.bytes()) });
+}
+
+/** The same, the content handed over as the chunks it arrived in (BodyChunks), not joined. */
+export function collectChunks<T>(stream: Readable, options: ChunkCollectOptions<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -45,7 +56,7 @@ export function collectStream<T>(stream: Readable, options: CollectOptions<T>): 
     const onEnd = () => {
       cleanup();
       try {
-        resolve(options.finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)));
+        resolve(options.finish(new BodyChunks(chunks, total)));
       } catch (caught) {
         reject(options.failed === undefined ? caught : options.failed(caught));
       }

@@ -1,7 +1,8 @@
 /** HTTP building blocks shared by every service: the Hono app factory, request ids, the console error body. */
 export { type AppEnv, createHttpApp, type HttpAppOptions } from "./app.js";
+export { BodyChunks } from "./body-chunks.js";
 export { Abort, type AbortLike, clientAbort } from "./client-abort.js";
-export { type CollectOptions, collectStream } from "./collect-stream.js";
+export { type ChunkCollectOptions, type CollectOptions, collectChunks, collectStream } from "./collect-stream.js";
 export { type ConsoleErrorBody, consoleErrorBody } from "./console-error.js";
 export { WHOLE_BYTES as LARGE_JSON_BYTES } from "./parse-json-bytes.js";
 export { nodeIncoming, parseJsonBody, parseJsonBodySkipping, readJsonBody } from "./read-json-body.js";

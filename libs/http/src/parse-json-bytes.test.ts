@@ -2,10 +2,12 @@
  * parseJsonBytes against JSON.parse itself: on random documents (cut into pieces of a few bytes, so every path of
  * the splitter runs on small inputs) and on random corruptions of them, both give the same value — same key order,
  * duplicate keys, `__proto__` as an own property — or both refuse the input. parseJsonObjectSkipping (the targeted
- * read of a body's members around its conversation) against JSON.parse likewise, on the members it reads.
+ * read of a body's members around its conversation) against JSON.parse likewise, on the members it reads, each body
+ * read both whole and cut into chunks of 0 to 6 bytes (so strings, escapes and tokens straddle chunk boundaries).
  */
 import { seededRandom as random } from "@thinkwatch/testkit";
 import { describe, expect, it } from "vitest";
+import { BodyChunks } from "./body-chunks.js";
 import { parseJsonBytes, parseJsonObjectSkipping } from "./parse-json-bytes.js";
 
 const KEYS = ["a", "model", "messages", "__proto__", "content", "a", "é", 'x"y', "back\\slash", "1", "constructor"];
@@ -134,8 +136,29 @@ describe("parseJsonBytes", () => {
   });
 });
 
+/** The text's UTF-8 bytes as chunks of 0 to 6 bytes (a multi-byte character may be cut too). */
+function chunked(text: string, next: () => number): BodyChunks {
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const size = Math.floor(next() * 7);
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return new BodyChunks(chunks, bytes.length);
+}
+
 describe("parseJsonObjectSkipping", () => {
   const skip = new Set(["messages"]);
+  /** The same read of the whole text and of the text in chunks. */
+  const read = (text: string, next: () => number) => {
+    const whole = parseJsonObjectSkipping(Buffer.from(text), skip);
+    const pieces = parseJsonObjectSkipping(chunked(text, next), skip);
+    expect(pieces === undefined ? undefined : { members: JSON.stringify(pieces.members), skipped: pieces.skipped }).toEqual(
+      whole === undefined ? undefined : { members: JSON.stringify(whole.members), skipped: whole.skipped },
+    );
+    return whole;
+  };
   /** JSON.parse's members without the skipped ones, in comparable form (key order kept). */
   const expectedMembers = (text: string) => {
     const parsed = JSON.parse(text) as Record<string, unknown>;
@@ -149,17 +172,18 @@ describe("parseJsonObjectSkipping", () => {
     for (let seed = 1; seed <= 3000; seed++) {
       const next = random(seed * 31);
       const text = `${SPACES[seed % SPACES.length]}${document(next, 0)}`;
-      const read = parseJsonObjectSkipping(Buffer.from(text), skip);
+      const members = read(text, next);
       const parsed = JSON.parse(text) as unknown;
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        expect(read, `seed ${seed}: ${text}`).toBeUndefined();
+        expect(members, `seed ${seed}: ${text}`).toBeUndefined();
         continue;
       }
       objects += 1;
-      expect(read, `seed ${seed}: ${text}`).toBeDefined();
-      expect({ members: JSON.stringify(read?.members), skipped: [...(read?.skipped ?? [])] }, `seed ${seed}: ${text}`).toEqual(
-        expectedMembers(text),
-      );
+      expect(members, `seed ${seed}: ${text}`).toBeDefined();
+      expect(
+        { members: JSON.stringify(members?.members), skipped: [...(members?.skipped ?? [])] },
+        `seed ${seed}: ${text}`,
+      ).toEqual(expectedMembers(text));
     }
     expect(objects).toBeGreaterThan(1000);
   });
@@ -169,18 +193,18 @@ describe("parseJsonObjectSkipping", () => {
       const next = random(seed * 104_729);
       // Objects without the skipped member: every byte is read, so the verdict must be JSON.parse's.
       const text = corrupt(JSON.stringify({ model: "m", stream: next() < 0.5, n: [1, { a: 'x"y' }], e: "é" }), next);
-      const read = parseJsonObjectSkipping(Buffer.from(text), skip);
+      const members = read(text, next);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
-        expect(read, `seed ${seed}: ${text}`).toBeUndefined();
+        expect(members, `seed ${seed}: ${text}`).toBeUndefined();
         continue;
       }
       if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-        expect(JSON.stringify(read?.members), `seed ${seed}: ${text}`).toBe(JSON.stringify(parsed));
+        expect(JSON.stringify(members?.members), `seed ${seed}: ${text}`).toBe(JSON.stringify(parsed));
       } else {
-        expect(read, `seed ${seed}: ${text}`).toBeUndefined();
+        expect(members, `seed ${seed}: ${text}`).toBeUndefined();
       }
     }
   });

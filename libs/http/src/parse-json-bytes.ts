@@ -9,6 +9,20 @@
  * the scan (punctuation between members) or inside a piece JSON.parse checks.
  */
 
+import { BodyChunks } from "./body-chunks.js";
+import {
+  BACKSLASH,
+  ChunkScanner,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+  syntaxError,
+} from "./chunk-scanner.js";
+
 /** Bytes of UTF-8 below which a piece is one JSON.parse: even as a two-byte string it stays under 128 KB. */
 export const PIECE_BYTES = 48 * 1024;
 /**
@@ -16,15 +30,6 @@ export const PIECE_BYTES = 48 * 1024;
  * mostly are) they stay under 128 KB, and splitting costs more than it saves.
  */
 export const WHOLE_BYTES = 100 * 1024;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 
 /** Parse UTF-8 JSON bytes; throws SyntaxError as JSON.parse does. */
 export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES, wholeBytes = WHOLE_BYTES): unknown {
@@ -45,44 +50,47 @@ export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES, whol
 /**
  * A targeted read of a JSON object body: every member parsed except those named in `skip`, which are only delimited
  * (their bytes are not decoded, and not checked beyond their brackets and strings). For a request forwarded as it
- * came, where the conversation is most of the bytes and the gateway only needs the members around it. Undefined when
- * the bytes are not one well-delimited JSON object: the caller then parses the whole body, which reports the error.
+ * came, where the conversation is most of the bytes and the gateway only needs the members around it. The body may
+ * be in chunks as it arrived: it is read across them, not joined. Undefined when the bytes are not one
+ * well-delimited JSON object: the caller then parses the whole body, which reports the error.
  */
 export function parseJsonObjectSkipping(
-  bytes: Uint8Array,
+  bytes: Uint8Array | BodyChunks,
   skip: ReadonlySet<string>,
 ): { members: Record<string, unknown>; skipped: Set<string> } | undefined {
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = trimEnd(buffer, 0, buffer.length);
-  let at = skipSpace(buffer, 0, end);
-  if (buffer[at] !== OPEN_OBJECT) return undefined;
+  const body = bytes instanceof BodyChunks ? bytes : BodyChunks.of(bytes);
+  const scan = new ChunkScanner(body);
+  const end = scan.trimEnd(0, body.length);
+  let at = scan.skipSpace(0, end);
+  if (at >= end || scan.byte(at) !== OPEN_OBJECT) return undefined;
   const members: Record<string, unknown> = {};
   const skipped = new Set<string>();
   try {
-    at = skipSpace(buffer, at + 1, end);
-    if (buffer[at] === CLOSE_OBJECT) return skipSpace(buffer, at + 1, end) === end ? { members, skipped } : undefined;
+    at = scan.skipSpace(at + 1, end);
+    if (at < end && scan.byte(at) === CLOSE_OBJECT) return at + 1 === end ? { members, skipped } : undefined;
     for (;;) {
-      if (buffer[at] !== QUOTE) return undefined;
-      const keyEnd = scanString(buffer, at, end);
-      const key = JSON.parse(buffer.toString("utf8", at, keyEnd)) as string;
-      at = skipSpace(buffer, keyEnd, end);
-      if (buffer[at] !== COLON) return undefined;
-      const valueStart = skipSpace(buffer, at + 1, end);
-      const valueEnd = scanValue(buffer, valueStart, end);
+      if (at >= end || scan.byte(at) !== QUOTE) return undefined;
+      const keyEnd = scan.scanString(at, end);
+      const key = JSON.parse(body.slice(at, keyEnd).toString("utf8")) as string;
+      at = scan.skipSpace(keyEnd, end);
+      if (at >= end || scan.byte(at) !== COLON) return undefined;
+      const valueStart = scan.skipSpace(at + 1, end);
+      const valueEnd = scan.scanValue(valueStart, end);
       if (skip.has(key)) {
         skipped.add(key);
         // A later duplicate wins, as in JSON.parse.
         delete members[key];
       } else {
         skipped.delete(key);
-        setOwn(members, key, parseSpan(buffer, valueStart, valueEnd, PIECE_BYTES, 1));
+        const value = body.slice(valueStart, valueEnd);
+        setOwn(members, key, parseSpan(value, 0, value.length, PIECE_BYTES, 1));
       }
-      at = skipSpace(buffer, valueEnd, end);
-      if (buffer[at] === COMMA) {
-        at = skipSpace(buffer, at + 1, end);
+      at = scan.skipSpace(valueEnd, end);
+      if (at < end && scan.byte(at) === COMMA) {
+        at = scan.skipSpace(at + 1, end);
         continue;
       }
-      if (buffer[at] === CLOSE_OBJECT && skipSpace(buffer, at + 1, end) === end) return { members, skipped };
+      if (at < end && scan.byte(at) === CLOSE_OBJECT && at + 1 === end) return { members, skipped };
       return undefined;
     }
   } catch (caught) {
@@ -259,8 +267,4 @@ function skipSpace(buffer: Buffer, at: number, end: number): number {
 function trimEnd(buffer: Buffer, start: number, end: number): number {
   while (end > start && isSpace(buffer[end - 1] as number)) end -= 1;
   return end;
-}
-
-function syntaxError(message: string, at: number): SyntaxError {
-  return new SyntaxError(`${message} at position ${at}`);
 }

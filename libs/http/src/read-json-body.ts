@@ -7,6 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@thinkwatch/errors";
 import type { Context } from "hono";
+import type { BodyChunks } from "./body-chunks.js";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.js";
 import { parseJsonBytes, parseJsonObjectSkipping } from "./parse-json-bytes.js";
 
@@ -40,7 +41,7 @@ export function parseJsonBody(raw: Uint8Array): unknown {
  * they cannot be read that way (not one JSON object, or nested too deep) and parseJsonBody must judge the body.
  */
 export function parseJsonBodySkipping(
-  raw: Uint8Array,
+  raw: Uint8Array | BodyChunks,
   skip: ReadonlySet<string>,
 ): { members: Record<string, unknown>; skipped: Set<string> } | undefined {
   const read = parseJsonObjectSkipping(raw, skip);

@@ -49,8 +49,11 @@ describe("large bodies through the gateway", () => {
     expect(answer.choices[0]?.message.content).toBeTruthy();
     const received = openai.requests.at(-1);
     expect(received?.rawBody.length).toBeGreaterThan(600_000);
-    // The SDK sends JSON.stringify of its parameters; the gateway forwards those bytes untouched.
+    // The SDK sends JSON.stringify of its parameters; the gateway forwards those bytes untouched, in the chunks they
+    // arrived in, with their length declared rather than chunked encoding.
     expect(received?.rawBody).toBe(JSON.stringify({ model: "gpt-4o-mini", messages }));
+    expect(received?.headers["content-length"]).toBe(String(Buffer.byteLength(received?.rawBody ?? "")));
+    expect(received?.headers["transfer-encoding"]).toBeUndefined();
   });
 
   it("converts a 600 KB Anthropic request for an OpenAI upstream with every message intact", async () => {

@@ -4,9 +4,10 @@
  * LARGE_JSON_BYTES is parsed and decoded whole as it arrives (validated field by field, and cheap). A larger one —
  * a coding agent's conversation — is read for its head only, its conversation delimited but not decoded: when its
  * route forwards it as it came, it is never parsed, and the upstream validates the conversation. A route that needs
- * it converted (or rewritten) decodes it then, with the same errors a whole decode gives.
+ * it converted (or rewritten) decodes it then, with the same errors a whole decode gives. The body is kept in the
+ * chunks it arrived in: a large one forwarded as it came is read across them and never joined into one buffer.
  */
-import { LARGE_JSON_BYTES, parseJsonBody, parseJsonBodySkipping } from "@thinkwatch/http";
+import { BodyChunks, LARGE_JSON_BYTES, parseJsonBody, parseJsonBodySkipping } from "@thinkwatch/http";
 import {
   type CanonicalRequest,
   CONVERSATION_MEMBER,
@@ -24,7 +25,8 @@ export class ClientRequest {
 
   private constructor(
     readonly format: InboundFormat,
-    readonly raw: Uint8Array,
+    /** The body's bytes, as they arrived. */
+    readonly body: BodyChunks,
     readonly head: RequestHead,
     private readonly options: DecodeRequestOptions,
     json: unknown,
@@ -35,21 +37,22 @@ export class ClientRequest {
   }
 
   /** Reads `raw` (see above); throws the 400 of an invalid body. */
-  static read(format: InboundFormat, raw: Uint8Array, options: DecodeRequestOptions = {}): ClientRequest {
-    if (raw.length > LARGE_JSON_BYTES) {
+  static read(format: InboundFormat, raw: Uint8Array | BodyChunks, options: DecodeRequestOptions = {}): ClientRequest {
+    const body = raw instanceof BodyChunks ? raw : BodyChunks.of(raw);
+    if (body.length > LARGE_JSON_BYTES) {
       const conversation = CONVERSATION_MEMBER[format];
-      const read = parseJsonBodySkipping(raw, new Set([conversation]));
+      const read = parseJsonBodySkipping(body, new Set([conversation]));
       const head = read?.skipped.has(conversation) === true ? headOrUndefined(format, read.members, options) : undefined;
-      if (head !== undefined) return new ClientRequest(format, raw, head, options, undefined, undefined);
+      if (head !== undefined) return new ClientRequest(format, body, head, options, undefined, undefined);
     }
-    const json = parseJsonBody(raw);
+    const json = parseJsonBody(body.bytes());
     const canonical = decodeRequest(format, json, options);
-    return new ClientRequest(format, raw, requestHeadOf(canonical), options, json, canonical);
+    return new ClientRequest(format, body, requestHeadOf(canonical), options, json, canonical);
   }
 
   /** The body's JSON, parsed on first use. */
   json(): unknown {
-    if (this.#json === undefined) this.#json = parseJsonBody(this.raw);
+    if (this.#json === undefined) this.#json = parseJsonBody(this.body.bytes());
     return this.#json;
   }
 

@@ -60,7 +60,9 @@ export async function handleGenerate(
     const intake = deps.intake.admit(record.key.id);
     record.atFinish.push(intake.release);
     const decodeOptions = url.model === undefined ? {} : { model: url.model, stream: url.stream === true };
-    const asked = await intake.readBodyWith(c, deps.maxBodyBytes, (raw) => ClientRequest.read(spec.format, raw, decodeOptions));
+    const asked = await intake.readBodyChunks(c, deps.maxBodyBytes, (body) =>
+      ClientRequest.read(spec.format, body, decodeOptions),
+    );
     const head = asked.head;
     record.model = head.model;
     record.stream = head.stream;

@@ -3,10 +3,11 @@
  * Generic gateway code asks this table and never branches on a provider name.
  */
 import { AppError } from "@thinkwatch/errors";
+import { BodyChunks } from "@thinkwatch/http";
 import type { ProviderKind } from "@thinkwatch/proto";
 import { bedrockRuntimePath, signAwsRequest, type UpstreamFormat } from "@thinkwatch/providers";
 import type { ResolvedProvider } from "../routing/model-router.js";
-import type { UpstreamRequest } from "./upstream-http.js";
+import type { UpstreamBytes, UpstreamRequest } from "./upstream-http.js";
 
 export type UpstreamOperation = "generate" | "embeddings" | "count_tokens";
 
@@ -15,7 +16,7 @@ export interface EndpointInput {
   upstreamModel: string;
   stream: boolean;
   operation: UpstreamOperation;
-  body: Uint8Array | string;
+  body: UpstreamBytes;
   /** Headers from the client worth passing on when the formats match (e.g. `anthropic-beta`). */
   passHeaders?: Record<string, string>;
   /** The client's query string (`?beta=true`), passed on when the formats match. */
@@ -167,7 +168,8 @@ const bedrock: ProviderEndpoint = {
       method: "POST",
       url,
       headers,
-      body,
+      // Bedrock's format is never a client's, so its body is always one the gateway encoded, never client chunks.
+      body: body instanceof BodyChunks ? body.bytes() : body,
       region,
       service: "bedrock",
       credentials: { accessKeyId, secretAccessKey: provider.apiKey },

@@ -9,16 +9,22 @@
 import type { Readable } from "node:stream";
 import { createEgressConnector, type EgressPolicy, type LookupFunction } from "@thinkwatch/egress";
 import { AppError } from "@thinkwatch/errors";
-import { Abort, type AbortLike, collectStream } from "@thinkwatch/http";
+import { Abort, type AbortLike, BodyChunks, collectStream } from "@thinkwatch/http";
 import type { TraceContext } from "@thinkwatch/tracing";
 import { Agent, type Dispatcher } from "undici";
 import { startUpstreamSpan } from "./upstream-span.js";
+
+/**
+ * What an upstream call sends: text, bytes, or a large client body still in the chunks it arrived in, written chunk
+ * by chunk with its length declared (never joined into one buffer).
+ */
+export type UpstreamBytes = Uint8Array | string | BodyChunks;
 
 export interface UpstreamRequest {
   url: string;
   method: "GET" | "POST";
   headers: Record<string, string>;
-  body?: Uint8Array | string;
+  body?: UpstreamBytes;
   /** The client's abort (an AbortSignal will do): the upstream call is cancelled when it fires. */
   signal?: AbortLike;
   /** The gateway request's trace context: the parent of the upstream call's span. */
@@ -130,8 +136,7 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
           origin: url.origin,
           path: url.pathname + url.search,
           method: request.method,
-          headers: traced?.headers ?? request.headers,
-          body: request.body ?? null,
+          ...wireBody(traced?.headers ?? request.headers, request.body),
           signal,
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.idleMs,
@@ -152,6 +157,17 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
       await Promise.all([agent.close(), ...retired.map((a) => a.close())]);
     },
   };
+}
+
+/** The headers and body as undici takes them: chunks as an iterable, with their length declared (not chunked encoding). */
+function wireBody(
+  headers: Record<string, string>,
+  body: UpstreamBytes | undefined,
+): { headers: Record<string, string>; body: Dispatcher.RequestOptions["body"] } {
+  if (!(body instanceof BodyChunks)) return { headers, body: body ?? null };
+  // undici writes any iterable body (lib/core/request.js accepts one); its type declarations omit iterables.
+  const chunks = body.chunks as unknown as Dispatcher.RequestOptions["body"];
+  return { headers: { ...headers, "content-length": String(body.length) }, body: chunks };
 }
 
 /**

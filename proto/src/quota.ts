@@ -217,6 +217,12 @@ export const QuotaIndexSchema = v.object({
   revision: v.number(),
   ai: v.array(v.string()),
   mcp: v.array(v.string()),
+  /**
+   * The AI subjects with a limit counted in tokens or USD (a token rule, a budget): only a request one of them
+   * applies to needs its prompt estimated for the reservation. Absent from an index an older quota published: every
+   * AI subject is then taken as metered.
+   */
+  aiMetered: v.optional(v.array(v.string())),
 });
 export type QuotaIndex = v.InferOutput<typeof QuotaIndexSchema>;
 

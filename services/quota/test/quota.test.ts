@@ -155,17 +155,27 @@ describe("rules with expiry, budgets, the rule index", () => {
     });
   });
 
-  it("publishes which subjects have limits to the config KV, per surface", async () => {
+  it("publishes which subjects have limits to the config KV, per surface, and which AI ones count tokens or USD", async () => {
     const user = { kind: "user" as const, id: randomUUID() };
     const server = { kind: "mcp_server" as const, id: randomUUID() };
+    const counted = { kind: "api_key" as const, id: randomUUID() };
+    const tokens = { kind: "team" as const, id: randomUUID() };
     await bus.request(QuotaBudgetsSet, { subject: user, budgets: [{ period: "monthly", unit: "usd", limit: 20 }] });
     await bus.request(QuotaRulesSet, { subject: server, rules: [{ ...rpm(5), surface: "mcp_gateway" }] });
+    await bus.request(QuotaRulesSet, { subject: counted, rules: [rpm(5)] });
+    await bus.request(QuotaRulesSet, { subject: tokens, rules: [rpm(5), { ...rpm(1000), metric: "tokens" }] });
     const store = await openConfigStore(bus, createLogger({ service: "test", level: "silent" }));
     const index = await waitFor(async () => {
       const found = await store.get(CONFIG_KEYS.quotaIndex);
-      return found?.ai.includes(`user:${user.id}`) && found.mcp.includes(`mcp_server:${server.id}`) ? found : null;
+      const all = [`user:${user.id}`, `api_key:${counted.id}`, `team:${tokens.id}`];
+      return all.every((key) => found?.ai.includes(key)) && found?.mcp.includes(`mcp_server:${server.id}`) ? found : null;
     });
     expect(index.ai).not.toContain(`mcp_server:${server.id}`);
+    // A budget or a token rule needs the request's estimate reserved; a request-count rule does not.
+    expect(index.aiMetered).toContain(`user:${user.id}`);
+    expect(index.aiMetered).toContain(`team:${tokens.id}`);
+    expect(index.aiMetered).not.toContain(`api_key:${counted.id}`);
+    expect(index.aiMetered).not.toContain(`mcp_server:${server.id}`);
     const listed = await bus.request(QuotaSubjectsList, {});
     expect(listed.subjects).toContainEqual({ subject: user, rules: 0, budgets: 1 });
   });

@@ -72,6 +72,8 @@ export function quotaSubjects(key: ApiKeyInfo, providerId: string | null): Quota
   return subjects;
 }
 
+const UNMETERED = { weightedInputTokens: 0, weightedOutputTokens: 0, costUsd: 0 };
+
 export interface QuotaEstimate {
   /** The gateway event id: the reservation is settled when quota accounts that event. */
   eventId: string;
@@ -86,7 +88,7 @@ export interface QuotaEstimate {
  * counter for `x-ratelimit-*`.
  */
 export function checkQuota(
-  deps: AdmitDeps,
+  deps: Pick<AdmitDeps, "quota" | "quotaIndex">,
   key: ApiKeyInfo,
   route: Route,
   requestId: string,
@@ -100,17 +102,16 @@ export function checkQuota(
 }
 
 async function askQuota(
-  deps: AdmitDeps,
+  deps: Pick<AdmitDeps, "quota" | "quotaIndex">,
   subjects: QuotaSubject[],
   requestId: string,
   estimate: QuotaEstimate,
   trace: TraceContext | undefined,
 ): Promise<QuotaHeadroom | null> {
-  const cost = costOf(estimate.price, {
-    inputTokens: estimate.inputTokens(),
-    cachedTokens: 0,
-    outputTokens: estimate.maxOutputTokens,
-  });
+  // Only a limit in tokens or USD counts the reservation: for request-count rules the prompt is not walked.
+  const cost = deps.quotaIndex.anyMetered(subjects)
+    ? costOf(estimate.price, { inputTokens: estimate.inputTokens(), cachedTokens: 0, outputTokens: estimate.maxOutputTokens })
+    : UNMETERED;
   const decision = await deps.quota.check(
     {
       surface: "ai_gateway",

@@ -24,6 +24,7 @@ function deps(listed: string[], decision: QuotaDecision | null) {
   const quotaIndex: QuotaIndexHolder = {
     anyApplies: (surface, subjects) => surface === "mcp_gateway" && subjects.some((s) => listed.includes(subjectKey(s))),
     anyOnSurface: (surface) => surface === "mcp_gateway" && listed.length > 0,
+    anyMetered: () => false,
     stop: () => undefined,
   };
   return { asked, deps: { quota, quotaIndex } };

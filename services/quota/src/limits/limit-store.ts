@@ -13,6 +13,8 @@ export interface SubjectSummary {
   rules: number;
   budgets: number;
   surfaces: Array<"ai_gateway" | "mcp_gateway">;
+  /** Has a limit counted in tokens or USD (an AI token rule, a budget): its requests need their prompt estimated. */
+  metered: boolean;
 }
 
 export interface LimitStore {
@@ -121,11 +123,12 @@ export function createPostgresLimitStore(db: Database): LimitStore {
           kind: rateLimitRules.subjectKind,
           id: rateLimitRules.subjectId,
           surface: rateLimitRules.surface,
+          metric: rateLimitRules.metric,
           count: sql<number>`count(*)::int`,
         })
         .from(rateLimitRules)
         .where(eq(rateLimitRules.enabled, true))
-        .groupBy(rateLimitRules.subjectKind, rateLimitRules.subjectId, rateLimitRules.surface);
+        .groupBy(rateLimitRules.subjectKind, rateLimitRules.subjectId, rateLimitRules.surface, rateLimitRules.metric);
       const budgetRows = await db
         .select({ kind: budgetCaps.subjectKind, id: budgetCaps.subjectId, count: sql<number>`count(*)::int` })
         .from(budgetCaps)
@@ -136,7 +139,7 @@ export function createPostgresLimitStore(db: Database): LimitStore {
         const key = `${kind}:${id}`;
         let found = byKey.get(key);
         if (found === undefined) {
-          found = { subject: { kind: kind as QuotaSubject["kind"], id }, rules: 0, budgets: 0, surfaces: [] };
+          found = { subject: { kind: kind as QuotaSubject["kind"], id }, rules: 0, budgets: 0, surfaces: [], metered: false };
           byKey.set(key, found);
         }
         return found;
@@ -146,11 +149,13 @@ export function createPostgresLimitStore(db: Database): LimitStore {
         found.rules += row.count;
         const surface = row.surface as SubjectSummary["surfaces"][number];
         if (!found.surfaces.includes(surface)) found.surfaces.push(surface);
+        if (surface === "ai_gateway" && row.metric === "tokens") found.metered = true;
       }
       // Budgets count AI spend only.
       for (const row of budgetRows) {
         const found = entry(row.kind, row.id);
         found.budgets += row.count;
+        found.metered = true;
         if (!found.surfaces.includes("ai_gateway")) found.surfaces.push("ai_gateway");
       }
       return [...byKey.values()].sort((a, b) =>

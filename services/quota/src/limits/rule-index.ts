@@ -1,6 +1,6 @@
 /**
  * The rule index read-model (`quota_index` in the config KV): which subjects have an enabled rule or budget on
- * each surface. Edges read it to skip the quota round trip when nothing can apply. Published after every change,
+ * each surface, and which AI subjects have one counted in tokens or USD. Edges read it to skip the quota round trip when nothing can apply. Published after every change,
  * under a lock shared by the replicas, so the last write always reflects the latest committed state.
  */
 import type { ConfigStore } from "@thinkwatch/bus";
@@ -22,6 +22,7 @@ export function createRuleIndexPublisher(store: LimitStore, config: ConfigStore)
           revision: lastRevision,
           ai: summaries.filter((s) => s.surfaces.includes("ai_gateway")).map((s) => `${s.subject.kind}:${s.subject.id}`),
           mcp: summaries.filter((s) => s.surfaces.includes("mcp_gateway")).map((s) => `${s.subject.kind}:${s.subject.id}`),
+          aiMetered: summaries.filter((s) => s.metered).map((s) => `${s.subject.kind}:${s.subject.id}`),
         };
         await config.put(CONFIG_KEYS.quotaIndex, index);
         return index;

@@ -13,8 +13,24 @@ describe("countTokensEstimate", () => {
     ["a partial token rounds up", "abcde", 2],
     ["CJK at one token a character", "你好世界", 4],
     ["an emoji counted once", "🎉", 1],
+    ["mixed text: ASCII by four, each other character once", "naïve 🎉 code — 你好 x", 9],
   ])("estimates %s", (_name, text, expected) => {
     expect(estimateTextTokens(text)).toBe(expected);
+  });
+
+  it("counts long mixed text as the character-by-character rule does", () => {
+    const pieces = ["const x = 1;\n", "naïve ", "—", "🎉", "你好", "\u0000", "\u007f", "\u0080", "\uffff", "tail"];
+    for (let seed = 1; seed <= 200; seed++) {
+      let text = "";
+      for (let i = 0; i < 300; i++) text += pieces[(seed * 31 + i * i * 7) % pieces.length];
+      let ascii = 0;
+      let other = 0;
+      for (const char of text) {
+        if (char.charCodeAt(0) < 128) ascii++;
+        else other++;
+      }
+      expect(estimateTextTokens(text)).toBe(Math.ceil(ascii / 4) + other);
+    }
   });
 
   it("adds framing per message and tool, a flat cost per image and per PDF page", () => {

@@ -81,6 +81,8 @@ export interface Bus {
   ): Served;
   /** Low-level request on a wire subject (already namespaced), for protocol messages such as JetStream publishes. */
   requestRaw(wireSubject: string, data: Uint8Array, timeoutMs: number, headers?: MsgHdrs): Promise<ReplyMsg>;
+  /** True when a request on this contract subject is answered in this process (no NATS hop). */
+  servedLocally(logicalSubject: string): boolean;
   /** Core NATS broadcast: every subscriber gets it; nothing is stored. */
   broadcast<C extends EventContract<AnySchema>>(contract: C, payload: PayloadOf<C>): void;
   onBroadcast<C extends EventContract<AnySchema>>(contract: C, handler: (payload: PayloadOf<C>) => void): Subscription;
@@ -148,6 +150,8 @@ export function createBus(link: NatsLink, options: Omit<BusOptions, "url" | "nam
     subject,
     streamName: (logical) => streamPrefix + logical,
     bucketName: (logical) => (options.namespace === "" ? logical : `${options.namespace}_${logical}`),
+
+    servedLocally: (logicalSubject) => mux.servedLocally(subject(logicalSubject)),
 
     async request(contract, payload, requestOptions) {
       // Not validated here: this process built it under the contract's type, and the server validates every request

@@ -34,7 +34,7 @@ export {
 export { type NatsLink, openNatsLink } from "./nats-link.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox.js";
 export { natsDependency, probeNats } from "./probe.js";
-export { observingRequests, type RequestObserver } from "./request-observer.js";
+export { observingRequests, type RequestObserver, type RequestTransport } from "./request-observer.js";
 export { connectServiceBus, type ServiceBusOptions, type SharedResources } from "./service-bus.js";
 export { type AnnounceOptions, announceInstance, type InstanceAnnouncement } from "./service-instance.js";
 export { type SettingsHolder, staticSettings, watchSettings } from "./settings-watch.js";

@@ -7,6 +7,7 @@ import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Bus, connectBus, createBus, type Served } from "../src/bus.js";
 import { type NatsLink, openNatsLink } from "../src/nats-link.js";
+import { observingRequests } from "../src/request-observer.js";
 
 const Echo = requestContract(
   "test.v1.echo",
@@ -207,6 +208,24 @@ describe("a contract served on the requester's own connection (services sharing 
     const bytes = new TextEncoder().encode(JSON.stringify({ text: tooLarge }));
     await expect(caller.requestRaw(caller.subject(Near.subject), bytes, 300)).rejects.toThrow();
     expect(handled).toBe(before + 1);
+  });
+
+  it("times each request for metrics with its transport: local when answered in-process, nats otherwise", async () => {
+    const seen: Array<{ subject: string; transport: string; errorCode: string | null }> = [];
+    const observed = observingRequests(caller, {
+      observe: (subject, transport, seconds, errorCode) => {
+        expect(seconds).toBeGreaterThanOrEqual(0);
+        seen.push({ subject, transport, errorCode });
+      },
+    });
+    await observed.request(Near, { text: "hi" });
+    await expect(observed.request(NearFails, {})).rejects.toMatchObject({ code: "forbidden" });
+    await expect(observed.request(Nobody, {})).rejects.toMatchObject({ code: "unavailable" });
+    expect(seen).toEqual([
+      { subject: Near.subject, transport: "local", errorCode: null },
+      { subject: NearFails.subject, transport: "local", errorCode: "forbidden" },
+      { subject: Nobody.subject, transport: "nats", errorCode: "unavailable" },
+    ]);
   });
 
   it("goes to the other replicas over NATS once the local server unsubscribes", async () => {

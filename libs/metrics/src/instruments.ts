@@ -118,8 +118,8 @@ export function defineInstruments(registry: Registry) {
     }),
     natsRequestDuration: new Histogram({
       name: "nats_request_duration_seconds",
-      help: "NATS request/reply latency seen by the caller, by subject.",
-      labelNames: ["subject"] as const,
+      help: "Bus request/reply latency seen by the caller, by subject and transport (local: answered in this process; nats: over NATS).",
+      labelNames: ["subject", "transport"] as const,
       buckets: FAST_BUCKETS,
       registers,
     }),

@@ -1,19 +1,22 @@
-/** NATS request latency and errors per subject (the bus's RequestObserver), with children bound once per subject. */
+/**
+ * Bus request latency and errors per subject and transport (the bus's RequestObserver: `local` when a server in the
+ * same process answered, `nats` over the wire), with children bound once per label set.
+ */
 import { ChildCache } from "./label-cache.js";
 import type { Metrics } from "./metrics.js";
 
 export interface NatsRequestObserver {
-  observe(subject: string, seconds: number, errorCode: string | null): void;
+  observe(subject: string, transport: "local" | "nats", seconds: number, errorCode: string | null): void;
 }
 
 export function natsRequestObserver(metrics: Metrics): NatsRequestObserver | null {
   if (!metrics.enabled) return null;
   const { natsRequestDuration, natsRequestErrors } = metrics.instruments;
-  const durations = new ChildCache((subject) => natsRequestDuration.labels(subject));
+  const durations = new ChildCache((subject, transport) => natsRequestDuration.labels(subject, transport));
   const errors = new ChildCache((subject, code) => natsRequestErrors.labels(subject, code));
   return {
-    observe(subject, seconds, errorCode) {
-      durations.get1(subject).observe(seconds);
+    observe(subject, transport, seconds, errorCode) {
+      durations.get2(subject, transport).observe(seconds);
       if (errorCode !== null) errors.get2(subject, errorCode).inc();
     },
   };

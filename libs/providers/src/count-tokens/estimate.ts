@@ -15,6 +15,7 @@ const PER_IMAGE = 1600;
 const PER_PDF_PAGE = 2000;
 
 /** Runs of ASCII characters, removed to leave the others to count. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: every ASCII character, control characters included
 const ASCII_RUNS = /[\u0000-\u007f]+/g;
 
 export function estimateTextTokens(text: string): number {

@@ -1,7 +1,7 @@
 /**
- * JSON delimiting over a body kept in chunks (BodyChunks): where a string or a value ends, found on the bytes as
- * parse-json-bytes does on one buffer — string contents skipped with indexOf, brackets counted — with positions
- * counted across the chunks, so a string, an escape or a token may straddle a chunk boundary.
+ * JSON delimiting on bytes, for parse-json-bytes: where a string or a value ends — string contents skipped with
+ * indexOf, brackets counted — over a body kept in the chunks it arrived in (BodyChunks; a whole buffer is one chunk),
+ * with positions counted across the chunks, so a string, an escape or a token may straddle a chunk boundary.
  */
 import type { BodyChunks } from "./body-chunks.js";
 

@@ -11,7 +11,6 @@
 
 import { BodyChunks } from "./body-chunks.js";
 import {
-  BACKSLASH,
   ChunkScanner,
   CLOSE_ARRAY,
   CLOSE_OBJECT,
@@ -36,14 +35,16 @@ export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES, whol
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length <= Math.max(pieceBytes, wholeBytes)) return JSON.parse(buffer.toString("utf8"));
   // A UTF-8 byte order mark is not JSON; JSON.parse refuses it, and so does the scan below.
-  const end = trimEnd(buffer, 0, buffer.length);
-  const start = skipSpace(buffer, 0, end);
+  const source = sourceOf(buffer);
+  const end = source.scan.trimEnd(0, buffer.length);
+  const start = source.scan.skipSpace(0, end);
   if (start >= end) return JSON.parse(buffer.toString("utf8"));
   const first = buffer[start];
   if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return JSON.parse(buffer.toString("utf8"));
   // The body itself is walked without a scan for its end first: its members are found as it is parsed.
-  const parsed = parseContainer(buffer, start, end, pieceBytes, 0);
-  if (skipSpace(buffer, parsed.end, end) !== end) throw syntaxError("Unexpected non-whitespace character after JSON", parsed.end);
+  const parsed = parseContainer(source, start, end, pieceBytes, 0);
+  if (source.scan.skipSpace(parsed.end, end) !== end)
+    throw syntaxError("Unexpected non-whitespace character after JSON", parsed.end);
   return parsed.value;
 }
 
@@ -83,7 +84,7 @@ export function parseJsonObjectSkipping(
       } else {
         skipped.delete(key);
         const value = body.slice(valueStart, valueEnd);
-        setOwn(members, key, parseSpan(value, 0, value.length, PIECE_BYTES, 1));
+        setOwn(members, key, parseSpan(sourceOf(value), 0, value.length, PIECE_BYTES, 1));
       }
       at = scan.skipSpace(valueEnd, end);
       if (at < end && scan.byte(at) === COMMA) {
@@ -105,13 +106,24 @@ export function parseJsonObjectSkipping(
  */
 const MAX_SPLIT_DEPTH = 4;
 
+/** Bytes being parsed, and the scanner that delimits their values (the same one parseJsonObjectSkipping reads chunks with). */
+interface Source {
+  buffer: Buffer;
+  scan: ChunkScanner;
+}
+
+function sourceOf(buffer: Buffer): Source {
+  return { buffer, scan: new ChunkScanner(BodyChunks.of(buffer)) };
+}
+
 /** The value in [start, end), which holds exactly one JSON value with no surrounding space. */
-function parseSpan(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): unknown {
+function parseSpan(source: Source, start: number, end: number, pieceBytes: number, depth: number): unknown {
+  const { buffer } = source;
   const first = buffer[start];
   if (end - start <= pieceBytes || depth >= MAX_SPLIT_DEPTH || (first !== OPEN_OBJECT && first !== OPEN_ARRAY)) {
     return JSON.parse(buffer.toString("utf8", start, end));
   }
-  const parsed = parseContainer(buffer, start, end, pieceBytes, depth);
+  const parsed = parseContainer(source, start, end, pieceBytes, depth);
   if (parsed.end !== end) throw syntaxError("Unexpected non-whitespace character after JSON", parsed.end);
   return parsed.value;
 }
@@ -127,7 +139,8 @@ interface Parsed {
  * object or array by JSON.parse; a member whose value is large is parsed on its own (split further when it is itself
  * a large container).
  */
-function parseContainer(buffer: Buffer, start: number, end: number, pieceBytes: number, depth: number): Parsed {
+function parseContainer(source: Source, start: number, end: number, pieceBytes: number, depth: number): Parsed {
+  const { buffer, scan } = source;
   const isObject = buffer[start] === OPEN_OBJECT;
   const close = isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
   const object: Record<string, unknown> = {};
@@ -150,39 +163,39 @@ function parseContainer(buffer: Buffer, start: number, end: number, pieceBytes: 
     if (isObject) setOwn(object, JSON.parse(buffer.toString("utf8", keyStart, keyEnd)) as string, value);
     else array.push(value);
   };
-  let at = skipSpace(buffer, start + 1, end);
+  let at = scan.skipSpace(start + 1, end);
   if (buffer[at] === close) return { value: isObject ? object : array, end: at + 1 };
   for (;;) {
     const memberStart = at;
     let keyEnd = at;
     if (isObject) {
       if (buffer[at] !== QUOTE) throw syntaxError("Expected property name", at);
-      keyEnd = scanString(buffer, at, end);
-      at = skipSpace(buffer, keyEnd, end);
+      keyEnd = scan.scanString(at, end);
+      at = scan.skipSpace(keyEnd, end);
       if (buffer[at] !== COLON) throw syntaxError("Expected ':' after property name", at);
-      at = skipSpace(buffer, at + 1, end);
+      at = scan.skipSpace(at + 1, end);
     }
     const valueStart = at;
     let valueEnd: number;
     if (walksInto(buffer, at, depth)) {
       flushRun();
-      const parsed = parseContainer(buffer, at, end, pieceBytes, depth + 1);
+      const parsed = parseContainer(source, at, end, pieceBytes, depth + 1);
       addAlone(memberStart, keyEnd, parsed.value);
       valueEnd = parsed.end;
     } else {
-      valueEnd = scanValue(buffer, at, end);
+      valueEnd = scan.scanValue(at, end);
       if (valueEnd - valueStart > pieceBytes) {
         flushRun();
-        addAlone(memberStart, keyEnd, parseSpan(buffer, valueStart, valueEnd, pieceBytes, depth + 1));
+        addAlone(memberStart, keyEnd, parseSpan(source, valueStart, valueEnd, pieceBytes, depth + 1));
       } else {
         if (runStart !== -1 && valueEnd - runStart > pieceBytes) flushRun();
         if (runStart === -1) runStart = memberStart;
         runEnd = valueEnd;
       }
     }
-    at = skipSpace(buffer, valueEnd, end);
+    at = scan.skipSpace(valueEnd, end);
     if (buffer[at] === COMMA) {
-      at = skipSpace(buffer, at + 1, end);
+      at = scan.skipSpace(at + 1, end);
       continue;
     }
     if (buffer[at] === close) {
@@ -206,65 +219,4 @@ function walksInto(buffer: Buffer, at: number, depth: number): boolean {
 function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   else object[key] = value;
-}
-
-/**
- * Where the value starting at `at` ends (exclusive). Strings and containers are delimited exactly; a container's
- * contents and any other token are left for JSON.parse (or a nested scan) to check.
- */
-function scanValue(buffer: Buffer, at: number, end: number): number {
-  if (at >= end) throw syntaxError("Unexpected end of JSON input", at);
-  const first = buffer[at];
-  if (first === QUOTE) return scanString(buffer, at, end);
-  if (first === OPEN_OBJECT || first === OPEN_ARRAY) {
-    let depth = 0;
-    for (let i = at; i < end; i++) {
-      const byte = buffer[i];
-      if (byte === QUOTE) {
-        i = scanString(buffer, i, end) - 1;
-      } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
-        depth += 1;
-      } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-        depth -= 1;
-        if (depth === 0) return i + 1;
-      }
-    }
-    throw syntaxError("Unexpected end of JSON input", end);
-  }
-  // A number or a literal: up to the next delimiter. An empty token is an error JSON.parse reports.
-  let i = at;
-  while (i < end) {
-    const byte = buffer[i] as number;
-    if (byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isSpace(byte)) break;
-    i += 1;
-  }
-  if (i === at) throw syntaxError(`Unexpected token '${String.fromCharCode(first as number)}'`, at);
-  return i;
-}
-
-/** The index just past the closing quote of the string that opens at `at`. */
-function scanString(buffer: Buffer, at: number, end: number): number {
-  let from = at + 1;
-  for (;;) {
-    const quote = buffer.indexOf(QUOTE, from);
-    if (quote === -1 || quote >= end) throw syntaxError("Unterminated string in JSON", at);
-    let backslashes = 0;
-    for (let i = quote - 1; i > at && buffer[i] === BACKSLASH; i--) backslashes += 1;
-    if (backslashes % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-function skipSpace(buffer: Buffer, at: number, end: number): number {
-  while (at < end && isSpace(buffer[at] as number)) at += 1;
-  return at;
-}
-
-function trimEnd(buffer: Buffer, start: number, end: number): number {
-  while (end > start && isSpace(buffer[end - 1] as number)) end -= 1;
-  return end;
 }

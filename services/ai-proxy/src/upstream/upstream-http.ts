@@ -130,13 +130,16 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
         }
         return upstreamFailure(caught, timeouts);
       };
+      const headers = traced?.headers ?? request.headers;
       let response: Dispatcher.ResponseData;
       try {
         response = await currentAgent(timeouts.connectMs).request({
           origin: url.origin,
           path: url.pathname + url.search,
           method: request.method,
-          ...wireBody(traced?.headers ?? request.headers, request.body),
+          // A body in chunks is written as an iterable, its length declared (not chunked encoding).
+          headers: request.body instanceof BodyChunks ? withLength(headers, request.body) : headers,
+          body: request.body instanceof BodyChunks ? chunksOf(request.body) : (request.body ?? null),
           signal,
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.idleMs,
@@ -159,15 +162,13 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
   };
 }
 
-/** The headers and body as undici takes them: chunks as an iterable, with their length declared (not chunked encoding). */
-function wireBody(
-  headers: Record<string, string>,
-  body: UpstreamBytes | undefined,
-): { headers: Record<string, string>; body: Dispatcher.RequestOptions["body"] } {
-  if (!(body instanceof BodyChunks)) return { headers, body: body ?? null };
+function withLength(headers: Record<string, string>, body: BodyChunks): Record<string, string> {
+  return { ...headers, "content-length": String(body.length) };
+}
+
+function chunksOf(body: BodyChunks): Dispatcher.RequestOptions["body"] {
   // undici writes any iterable body (lib/core/request.js accepts one); its type declarations omit iterables.
-  const chunks = body.chunks as unknown as Dispatcher.RequestOptions["body"];
-  return { headers: { ...headers, "content-length": String(body.length) }, body: chunks };
+  return body.chunks as unknown as Dispatcher.RequestOptions["body"];
 }
 
 /**

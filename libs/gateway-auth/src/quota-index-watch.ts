@@ -29,17 +29,13 @@ export async function watchQuotaIndex(store: ConfigStore, log: Logger): Promise<
     log.info({ revision: index.revision, ai: ai.size, mcp: mcp.size }, "quota rule index loaded");
   });
   return {
-    anyApplies(surface, subjects) {
-      const listed = surface === "ai_gateway" ? ai : mcp;
-      if (listed.size === 0) return false;
-      return subjects.some((subject) => listed.has(subjectKey(subject)));
-    },
+    anyApplies: (surface, subjects) => anyListed(surface === "ai_gateway" ? ai : mcp, subjects),
     anyOnSurface: (surface) => (surface === "ai_gateway" ? ai : mcp).size > 0,
-    anyMetered(subjects) {
-      const listed = metered ?? ai;
-      if (listed.size === 0) return false;
-      return subjects.some((subject) => listed.has(subjectKey(subject)));
-    },
+    anyMetered: (subjects) => anyListed(metered ?? ai, subjects),
     stop: () => watcher.stop(),
   };
+}
+
+function anyListed(listed: ReadonlySet<string>, subjects: QuotaSubject[]): boolean {
+  return listed.size > 0 && subjects.some((subject) => listed.has(subjectKey(subject)));
 }

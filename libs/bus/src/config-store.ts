@@ -54,7 +54,13 @@ export async function openConfigStore(bus: Bus, log: Logger): Promise<ConfigStor
       // The watch starts before the current value is read, so a put between the two is not lost; a value seen both
       // ways is delivered once (by revision).
       const iterator = await kv.watch({ key: entry.key, include: "updates" });
-      const initial = await kv.get(entry.key);
+      let initial: Awaited<ReturnType<KV["get"]>>;
+      try {
+        initial = await kv.get(entry.key);
+      } catch (caught) {
+        iterator.stop();
+        throw caught;
+      }
       if (initial !== null && initial.operation === "PUT") deliver(initial.value, initial.revision);
       void (async () => {
         for await (const change of iterator) {

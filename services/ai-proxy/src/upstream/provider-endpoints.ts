@@ -44,8 +44,27 @@ export interface ProviderEndpoint {
 const JSON_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 const ANTHROPIC_VERSION = "2023-06-01";
 
+/**
+ * What a provider contributes to every request, worked out once per provider object (the routing table resolves
+ * them once per revision): its base URL without a trailing slash, and its extra headers.
+ */
+interface ProviderParts {
+  base: string;
+  extraHeaders: Readonly<Record<string, string>>;
+}
+const partsOf = new WeakMap<ResolvedProvider, ProviderParts>();
+
+function parts(provider: ResolvedProvider): ProviderParts {
+  let found = partsOf.get(provider);
+  if (found === undefined) {
+    found = { base: provider.baseUrl.replace(/\/+$/, ""), extraHeaders: readExtraHeaders(provider) };
+    partsOf.set(provider, found);
+  }
+  return found;
+}
+
 function base(provider: ResolvedProvider): string {
-  return provider.baseUrl.replace(/\/+$/, "");
+  return parts(provider).base;
 }
 
 function settingString(provider: ResolvedProvider, name: string): string {
@@ -56,7 +75,11 @@ function settingString(provider: ResolvedProvider, name: string): string {
   return value;
 }
 
-function extraHeaders(provider: ResolvedProvider): Record<string, string> {
+function extraHeaders(provider: ResolvedProvider): Readonly<Record<string, string>> {
+  return parts(provider).extraHeaders;
+}
+
+function readExtraHeaders(provider: ResolvedProvider): Record<string, string> {
   const headers = provider.settings.headers;
   if (typeof headers !== "object" || headers === null) return {};
   return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === "string"));

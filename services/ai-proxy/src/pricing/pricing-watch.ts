@@ -18,21 +18,28 @@ const MAX_REMEMBERED = 10_000;
 
 export async function watchPricing(store: ConfigStore, log: Logger): Promise<PricingHolder> {
   let table: PricingTable = { revision: 0, models: {} };
-  let remembered = new Map<string, ModelPrice>();
+  // Client model name → upstream model name → price: two reads of names the request already holds, no key built.
+  let remembered = new Map<string, Map<string, ModelPrice>>();
+  let rememberedCount = 0;
   const watcher = await store.watch(CONFIG_KEYS.pricing, (next) => {
     table = next;
     remembered = new Map();
+    rememberedCount = 0;
     log.info({ revision: next.revision, models: Object.keys(next.models).length }, "price table loaded");
   });
   return {
     current: () => table,
     priceOf(model, upstreamModel) {
-      const key = `${model}\u0000${upstreamModel}`;
-      let price = remembered.get(key);
+      const byUpstream = remembered.get(model);
+      let price = byUpstream?.get(upstreamModel);
       if (price === undefined) {
         price = priceOf(table, model, upstreamModel);
         // Model names come from callers: bound the memory they can take.
-        if (remembered.size < MAX_REMEMBERED) remembered.set(key, price);
+        if (rememberedCount < MAX_REMEMBERED) {
+          if (byUpstream === undefined) remembered.set(model, new Map([[upstreamModel, price]]));
+          else byUpstream.set(upstreamModel, price);
+          rememberedCount += 1;
+        }
       }
       return price;
     },

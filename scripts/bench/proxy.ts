@@ -19,6 +19,9 @@
  * in another checkout (DIR/services/fleet/dist/main.js, e.g. a worktree at the commit before a change), the "on"
  * fleet this checkout's, both with tracing and metrics off. `--on-node-args="<flags>"` compares Node flags instead: the
  * "on" fleet is started with them (e.g. `--max-semi-space-size=64`), both with tracing and metrics off.
+ *
+ * In every mode, `--body-kb N` sends a coding agent's conversation of about N KB instead of the one-line chat, and
+ * `--no-rule` leaves the key without its requests rule (a pass-through key: no quota check at all).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";

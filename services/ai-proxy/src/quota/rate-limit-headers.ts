@@ -6,16 +6,20 @@ const HeadroomDetailsSchema = v.object({ label: v.string(), limit: v.number(), r
 
 export function setRateLimitHeaders(headers: Headers | Record<string, string>, headroom: QuotaHeadroom | null): void {
   if (headroom === null) return;
-  const values: Record<string, string> = {
-    "x-ratelimit-limit": String(headroom.limit),
-    "x-ratelimit-remaining": String(Math.max(0, Math.floor(headroom.remaining * 1e6) / 1e6)),
-    "x-ratelimit-reset": String(headroom.resetSeconds),
-    "x-ratelimit-rule": headroom.label,
-  };
-  for (const [name, value] of Object.entries(values)) {
-    if (headers instanceof Headers) headers.set(name, value);
-    else headers[name] = value;
+  const limit = String(headroom.limit);
+  const remaining = String(Math.max(0, Math.floor(headroom.remaining * 1e6) / 1e6));
+  const reset = String(headroom.resetSeconds);
+  if (headers instanceof Headers) {
+    headers.set("x-ratelimit-limit", limit);
+    headers.set("x-ratelimit-remaining", remaining);
+    headers.set("x-ratelimit-reset", reset);
+    headers.set("x-ratelimit-rule", headroom.label);
+    return;
   }
+  headers["x-ratelimit-limit"] = limit;
+  headers["x-ratelimit-remaining"] = remaining;
+  headers["x-ratelimit-reset"] = reset;
+  headers["x-ratelimit-rule"] = headroom.label;
 }
 
 /** The headroom a quota refusal carries in its details (see admit.ts). */

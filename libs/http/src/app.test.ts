@@ -1,3 +1,5 @@
+import { PassThrough } from "node:stream";
+import { AppError } from "@thinkwatch/errors";
 import { createLogger } from "@thinkwatch/log";
 import { describe, expect, it } from "vitest";
 import { createHttpApp } from "./app.js";
@@ -60,5 +62,58 @@ describe("the request id on every response", () => {
     const missing = await app.request("/nowhere");
     expect(missing.status).toBe(404);
     expect(missing.headers.get("x-request-id")).not.toBeNull();
+  });
+});
+
+describe("what a failed request logs", () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new PassThrough();
+  destination.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line !== "") lines.push(JSON.parse(line));
+  });
+  const logged = createHttpApp({ log: createLogger({ service: "test", level: "info", destination }) });
+  logged.get("/bug", () => {
+    throw new TypeError("cannot read properties of undefined");
+  });
+  logged.get("/upstream", () => {
+    throw new AppError("upstream_error", "egress refused: 127.0.0.1 is loopback");
+  });
+  logged.get("/invalid", () => {
+    throw new AppError("bad_request", "model is required");
+  });
+  const linesFor = async (path: string) => {
+    lines.length = 0;
+    const response = await logged.request(path);
+    await new Promise((done) => setImmediate(done));
+    return { status: response.status, lines: [...lines] };
+  };
+
+  it("an unexpected failure: an error with its stack", async () => {
+    const { status, lines: found } = await linesFor("/bug");
+    expect(status).toBe(500);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.level).toBe("error");
+    expect(String((found[0]?.err as { stack?: string } | undefined)?.stack)).toContain("cannot read properties of undefined");
+  });
+
+  it("a known failure outside the process (5xx): a warning with its code and message, no stack", async () => {
+    const { status, lines: found } = await linesFor("/upstream");
+    expect(status).toBe(502);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      level: "warn",
+      code: "upstream_error",
+      status: 502,
+      error: "egress refused: 127.0.0.1 is loopback",
+      msg: "request failed",
+    });
+    expect(found[0]?.err).toBeUndefined();
+    expect(found[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("the caller's mistake (4xx): nothing", async () => {
+    const { status, lines: found } = await linesFor("/invalid");
+    expect(status).toBe(400);
+    expect(found).toHaveLength(0);
   });
 });

@@ -46,8 +46,18 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
 
   app.onError((caught, c) => {
     const error = toAppError(caught);
-    if (error.status >= 500) {
+    if (error.code === "internal") {
+      // A bug or an unexpected failure: the stack says where.
       withContext(c.get("trace"), () => options.log.error({ err: caught, requestId: c.get("requestId") }, "request failed"));
+    } else if (error.status >= 500) {
+      // A known failure outside this process (an upstream refused or away, a dependency unavailable, egress policy):
+      // its code and message say what happened; a stack would only cost the formatting while something is down.
+      withContext(c.get("trace"), () =>
+        options.log.warn(
+          { code: error.code, status: error.status, error: error.message, requestId: c.get("requestId") },
+          "request failed",
+        ),
+      );
     }
     const response = format(error, c);
     response.headers.set(REQUEST_ID_HEADER, c.get("requestId") ?? "");

@@ -13,8 +13,10 @@ const ATTEMPTS = 5;
 
 export async function rotateUserTokens(bus: Bus, keyring: Keyring, report: RotationReport): Promise<void> {
   const kv: KV = await new Kvm(bus.nc).create(bus.bucketName(MCP_USER_TOKENS_BUCKET), { history: 1 });
-  const keys: string[] = [];
-  for await (const key of await kv.keys()) keys.push(key);
+  // A set: the listing can name a key twice when the bucket changes while it runs (another run's swap landing), and
+  // each key is rotated and counted once.
+  const keys = new Set<string>();
+  for await (const key of await kv.keys()) keys.add(key);
   for (const key of keys) {
     const label = `MCP user token ${key}`;
     for (let attempt = 1; ; attempt += 1) {

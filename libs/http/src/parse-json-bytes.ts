@@ -84,7 +84,14 @@ export function parseJsonObjectSkipping(
       } else {
         skipped.delete(key);
         const value = body.slice(valueStart, valueEnd);
-        setOwn(members, key, parseSpan(sourceOf(value), 0, value.length, PIECE_BYTES, 1));
+        // A small member (model, stream, max_tokens…) is one JSON.parse: no scanner is made for it.
+        setOwn(
+          members,
+          key,
+          value.length <= PIECE_BYTES
+            ? JSON.parse(value.toString("utf8"))
+            : parseSpan(sourceOf(value), 0, value.length, PIECE_BYTES, 1),
+        );
       }
       at = scan.skipSpace(valueEnd, end);
       if (at < end && scan.byte(at) === COMMA) {

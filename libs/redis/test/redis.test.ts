@@ -68,8 +68,8 @@ describe("createRedis and defineScript against the real server", () => {
     expect(await raw.get(`${prefix}counter`)).toBe("7");
   });
 
-  it("runs many calls together, in order, each on its own: NOSCRIPT resent after SCRIPT LOAD, a failing one alone", async () => {
-    // Unknown to the server at first: every call of the first round gets NOSCRIPT and is sent again.
+  it("runs many calls as one batch, in order, each on its own: NOSCRIPT answered with the script, a failing one alone", async () => {
+    // Unknown to the server at first: the batch's EVALSHA gets NOSCRIPT and the batch is sent in full.
     const lua = `-- ${randomBytes(8).toString("hex")}\nreturn redis.call("INCRBY", KEYS[1], ARGV[1])`;
     const incrementBy = defineScript<number>(redis, "incrementByMany", lua, 1);
     await redis.set("many_text", "not a number");
@@ -80,11 +80,62 @@ describe("createRedis and defineScript against the real server", () => {
       { keys: ["many_counter"], args: [100] },
     ]);
     expect(outcomes.map((outcome) => (outcome.ok ? outcome.value : outcome.error.code))).toEqual([1, 11, "internal", 111]);
+    const failed = outcomes[2];
+    expect(failed?.ok === false && failed.error.message).toMatch(/^Redis script incrementByMany failed: .*not an integer/);
     expect(await raw.get(`${prefix}many_counter`)).toBe("111");
     // Cached now: one round.
     const again = await incrementBy.many([{ keys: ["many_counter"], args: [1] }]);
     expect(again).toEqual([{ ok: true, value: 112 }]);
     expect(await incrementBy.many([])).toEqual([]);
+    // The server forgets its scripts (restart, failover): the next batch resends the script and still runs once.
+    await raw.script("FLUSH");
+    expect(await incrementBy.many([{ keys: ["many_counter"], args: [3] }])).toEqual([{ ok: true, value: 115 }]);
+    expect(await raw.get(`${prefix}many_counter`)).toBe("115");
+  });
+
+  it("gives each call of a batch its own KEYS and ARGV, its early return, its nil, and its own Lua error", async () => {
+    // A variadic script with an early return, a nil reply and a raised error, as the quota scripts have.
+    const lua = `
+local total = 0
+if ARGV[1] == 'nil' then return nil end
+if ARGV[1] == 'raise' then error('asked to fail') end
+for i = 1, #KEYS do total = total + redis.call('INCRBY', KEYS[i], ARGV[i]) end
+if #KEYS == 0 then return {#ARGV} end
+return {#KEYS, #ARGV, total}`;
+    const sum = defineScript<unknown>(redis, "variadicSum", lua, "variadic");
+    const outcomes = await sum.many([
+      { keys: ["v_a", "v_b", "v_c"], args: [1, 2, 3] },
+      { keys: [], args: ["x", "y"] },
+      { keys: ["v_a"], args: ["nil"] },
+      { keys: ["v_b"], args: ["raise"] },
+      { keys: ["v_a", "v_b"], args: [10, 20, "extra"] },
+    ]);
+    expect(outcomes.slice(0, 3)).toEqual([
+      { ok: true, value: [3, 3, 6] },
+      { ok: true, value: [2] },
+      { ok: true, value: null },
+    ]);
+    const raised = outcomes[3];
+    expect(raised?.ok).toBe(false);
+    expect(raised?.ok === false && raised.error.message).toMatch(/asked to fail/);
+    // v_a: 1 + 10, v_b: 2 + 20; the prefix applied to every call's keys.
+    expect(outcomes[4]).toEqual({ ok: true, value: [2, 3, 11 + 22] });
+    expect(await raw.mget(`${prefix}v_a`, `${prefix}v_b`, `${prefix}v_c`)).toEqual(["11", "22", "3"]);
+  });
+
+  it("gives every call of a batch the error when the whole command fails", async () => {
+    const unreachable = createRedis({ url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: prefix });
+    try {
+      const script = defineScript<number>(unreachable, "neverRuns", "return 1", 0);
+      const outcomes = await script.many([
+        { keys: [], args: [] },
+        { keys: [], args: [] },
+      ]);
+      expect(outcomes).toHaveLength(2);
+      for (const outcome of outcomes) expect(outcome.ok === false && outcome.error).toBeInstanceOf(AppError);
+    } finally {
+      unreachable.disconnect();
+    }
   });
 
   it("rejects a call with the wrong number of keys before sending it", async () => {

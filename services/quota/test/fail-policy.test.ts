@@ -248,7 +248,7 @@ describe("Redis unreachable", () => {
     });
     const check = () =>
       bus.request(QuotaCheck, { surface: "ai_gateway", subjects: [key], requestId: "r" }, { timeoutMs: 10_000 });
-    // What the gateway sends: the checks of one tick in one message, answered by one pipelined Redis call.
+    // What the gateway sends: the checks of one tick in one message, answered by one Redis script run.
     const batch = async () =>
       (
         await bus.request(

@@ -7,7 +7,7 @@
  * Hot path: a closed breaker admits without waiting for Redis (seen more than CACHE_MS ago, it is re-read once in the
  * background, so another replica's opening is seen within a round trip). Successes of requests admitted
  * while closed change no state, so they are counted locally and folded into Redis at most every FLUSH_MS (all routes
- * in one pipelined round trip) or with the route's next failure; failures and probe outcomes go at once, so a
+ * in one round trip, one script run) or with the route's next failure; failures and probe outcomes go at once, so a
  * breaker opens as soon as the failures say so. When Redis cannot be reached the breakers fail open (requests go
  * through) and say so in the log.
  */

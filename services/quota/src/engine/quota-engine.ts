@@ -93,7 +93,7 @@ export function createQuotaEngine(options: QuotaEngineOptions): QuotaEngine {
   const checkScript = defineScript<number[]>(options.redis, "twQuotaCheck", CHECK_LUA, "variadic");
   const settleScript = defineScript<number[]>(options.redis, "twQuotaSettle", SETTLE_LUA, "variadic");
 
-  /** The script call of one check and how to read its reply (shared by single and pipelined checks). */
+  /** The script call of one check and how to read its reply (shared by single and batched checks). */
   const prepareCheck = ({ rules, budgets, reservation }: CheckInput) => {
     const now = clock();
     const keys: string[] = [];

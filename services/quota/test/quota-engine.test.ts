@@ -9,7 +9,7 @@ import { seededRandom } from "@thinkwatch/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { calendarPeriod } from "../src/engine/calendar-period.js";
-import { windowKey } from "../src/engine/counter-keys.js";
+import { budgetKeys, windowKey } from "../src/engine/counter-keys.js";
 import type { BudgetApplication, RuleApplication } from "../src/engine/labels.js";
 import { createQuotaEngine, type QuotaEngine } from "../src/engine/quota-engine.js";
 
@@ -482,5 +482,75 @@ describe("batched checks (one script run per batch)", () => {
     const decisions = await engine.checkMany(Array.from({ length: 5 }, () => ({ rules: [limit], budgets: [] })));
     expect(decisions.map((d) => !(d instanceof Error) && d.allowed)).toEqual([true, true, true, false, false]);
     expect((await engine.usage([limit], [])).rules[0]).toMatchObject({ used: 3 });
+  });
+});
+
+describe("expiry: every key the scripts write expires", () => {
+  const DAY_MS = 86_400_000;
+  /** The expiry of a key, in ms (-1: none, -2: no such key). */
+  const pttl = (key: string) => redis.pttl(key);
+
+  it("a window lives 61 buckets past its newest bucket, its expiry set when a bucket is new", async () => {
+    now = Date.UTC(2026, 7, 20, 9, 0, 0);
+    const requests: RuleApplication = { subject: subject("api_key"), rule: rule(60, 1000) };
+    expect((await engine.check({ rules: [requests], budgets: [] })).allowed).toBe(true);
+    const key = windowKey(requests);
+    expect(await pttl(key)).toBeGreaterThan(60_000);
+    expect(await pttl(key)).toBeLessThanOrEqual(61_000);
+    // A later request in the same bucket leaves the expiry as it is; the next bucket sets it again.
+    await redis.persist(key);
+    await engine.check({ rules: [requests], budgets: [] });
+    expect(await pttl(key)).toBe(-1);
+    now += 1000;
+    await engine.check({ rules: [requests], budgets: [] });
+    expect(await pttl(key)).toBeGreaterThan(60_000);
+  });
+
+  it("a token window and a budget's totals made by a settlement expire", async () => {
+    now = Date.UTC(2026, 7, 21, 9, 0, 0);
+    const who = subject("user");
+    const tokens: RuleApplication = { subject: who, rule: rule(3600, 1_000_000, "tokens") };
+    const cap: BudgetApplication = { subject: who, budget: budget("daily", 1_000_000) };
+    const period = calendarPeriod("daily", "UTC", now);
+    const [totals] = budgetKeys(cap, period);
+    await engine.settle({ eventId: randomUUID(), rules: [tokens], budgets: [cap], weightedTokens: 50, usd: 0 });
+    expect(await pttl(windowKey(tokens))).toBeGreaterThan(3_600_000);
+    const dayAfter = period.endMs - now + DAY_MS;
+    expect(await pttl(totals)).toBeGreaterThan(dayAfter - 60_000);
+    expect(await pttl(totals)).toBeLessThanOrEqual(dayAfter);
+  });
+
+  it("a budget's keys made by a check expire a day after the period, also when the reservations are made again", async () => {
+    now = Date.UTC(2026, 7, 22, 9, 0, 0);
+    const who = subject("team");
+    const cap: BudgetApplication = { subject: who, budget: budget("daily", 1_000_000) };
+    const tokens: RuleApplication = { subject: who, rule: rule(60, 1_000_000, "tokens") };
+    const period = calendarPeriod("daily", "UTC", now);
+    const keys = budgetKeys(cap, period);
+    const dayAfter = period.endMs - now + DAY_MS;
+    const expectExpiring = async () => {
+      for (const key of keys) {
+        const left = await pttl(key);
+        expect(left, key).toBeGreaterThan(dayAfter - 60_000);
+        expect(left, key).toBeLessThanOrEqual(dayAfter);
+      }
+    };
+    const reserveAndSettle = async () => {
+      const id = randomUUID();
+      const decision = await engine.check({ rules: [tokens], budgets: [cap], reservation: { id, weightedTokens: 10, usd: 0 } });
+      expect(decision.allowed).toBe(true);
+      await expectExpiring();
+      // The settlement releases the only reservation: the reservation hash and zset are empty, so Redis drops them.
+      // (No token rules here: the token window below is one only the checks write.)
+      await engine.settle({ eventId: id, rules: [], budgets: [cap], weightedTokens: 7, usd: 0 });
+      expect(await pttl(keys[1])).toBe(-2);
+      expect(await pttl(keys[2])).toBe(-2);
+      expect(await pttl(keys[0])).toBeGreaterThan(dayAfter - 60_000);
+    };
+    await reserveAndSettle();
+    // Made again by the next reservation: they expire again.
+    await reserveAndSettle();
+    // A token window only checks wrote (a check counts no tokens, it writes the window's total) expires too.
+    expect(await pttl(windowKey(tokens))).toBeGreaterThan(60_000);
   });
 });

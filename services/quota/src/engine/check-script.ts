@@ -10,6 +10,9 @@
  * limit; tokens are counted post-flight).
  * Budgets: `used` (settled spend) + `reserved` (estimates of requests in flight). Soft: a request is admitted while
  * used + reserved is under the cap, and reserves its estimate; the reservation expires if nobody settles it.
+ * Expiry: a window lives 61 buckets past its newest bucket, a budget's keys a day past the period's end. Each is set
+ * when it moves (a new bucket, a key this run creates), not on every write: every redis.call costs the script time,
+ * and a check that re-set five expiries made a quarter of its calls for nothing.
  *
  * KEYS: one per window, then three per budget (totals hash, reservation amounts hash, reservation expiry zset).
  * ARGV: now_ms (0: Redis's own clock), reservation_id, reservation_ttl_ms, n_windows, n_budgets,
@@ -30,7 +33,13 @@ local nb = tonumber(ARGV[5])
 local B = 60
 local out = {0}
 local wb, wcost, wms, wsum, wlo, wdirty = {}, {}, {}, {}, {}, {}
-local bamt, bend = {}, {}
+local bamt, bend, bfresh, bempty = {}, {}, {}, {}
+
+-- A window's running total and lowest bucket after buckets were dropped, with the expiry a written window keeps.
+local function keep(key, sum, lo, bms)
+  redis.call('HSET', key, 's', sum, 'lo', lo)
+  redis.call('PEXPIRE', key, bms * (B + 1))
+end
 
 -- The window's total and lowest bucket from all its buckets, dropping those that left (a hash without s/lo).
 local function rebuild(key, oldest)
@@ -104,9 +113,9 @@ for i = 1, nw do
     if retry < 1 then retry = 1 end
     -- Nothing is counted, but the buckets this run dropped are gone: every window it changed keeps s/lo true.
     for j = 1, i - 1 do
-      if wdirty[j] then redis.call('HSET', KEYS[j], 's', wsum[j], 'lo', wlo[j] or wb[j]) end
+      if wdirty[j] then keep(KEYS[j], wsum[j], wlo[j] or wb[j], wms[j]) end
     end
-    if dirty then redis.call('HSET', key, 's', sum, 'lo', lo or nowb) end
+    if dirty then keep(key, sum, lo or nowb, bms) end
     return {i, retry}
   end
   wb[i], wcost[i], wms[i], wsum[i], wlo[i], wdirty[i] = nowb, cost, bms, sum, lo, dirty
@@ -127,13 +136,17 @@ for k = 1, nb do
     redis.call('ZREM', x, id)
   end
   local totals = redis.call('HMGET', h, 'used', 'reserved')
+  -- Neither field: the totals hash does not exist yet (settlement writes used, reservations write reserved).
+  bfresh[k] = not totals[1] and not totals[2]
   local used = tonumber(totals[1] or '0')
   local reserved = tonumber(totals[2] or '0')
+  -- Nothing reserved: the reservation hash and zset are empty, so they do not exist (Redis drops an empty one).
+  bempty[k] = reserved <= 0
   if used + reserved >= limit then
     local retry = pend - now
     if retry < 1 then retry = 1 end
     for i = 1, nw do
-      if wdirty[i] then redis.call('HSET', KEYS[i], 's', wsum[i], 'lo', wlo[i] or wb[i]) end
+      if wdirty[i] then keep(KEYS[i], wsum[i], wlo[i] or wb[i], wms[i]) end
     end
     return {nw + k, retry}
   end
@@ -144,28 +157,33 @@ end
 for i = 1, nw do
   local key = KEYS[i]
   if wcost[i] > 0 then
-    redis.call('HINCRBY', key, wb[i], wcost[i])
+    local count = redis.call('HINCRBY', key, wb[i], wcost[i])
     -- The bucket written may lie below lo when the clock stepped back: lo must stay at or below every bucket.
     local lo = wlo[i]
     if lo == nil or wb[i] < lo then lo = wb[i] end
     redis.call('HSET', key, 's', wsum[i] + wcost[i], 'lo', lo)
-    redis.call('PEXPIRE', key, wms[i] * (B + 1))
+    -- A new bucket (its count is this request's cost) moves the expiry; a later write to the same bucket need not.
+    if count == wcost[i] then redis.call('PEXPIRE', key, wms[i] * (B + 1)) end
   elseif wdirty[i] then
-    redis.call('HSET', key, 's', wsum[i], 'lo', wlo[i] or wb[i])
+    keep(key, wsum[i], wlo[i] or wb[i], wms[i])
   end
 end
 for k = 1, nb do
   local base = nw + 3 * (k - 1)
   local h, r, x = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
+  -- The three keys of a period expire a day after it ends. An existing key has that expiry already (it was set
+  -- when the key was made, and it is the same instant for every write), so only a key this run creates gets it.
   local ttl = bend[k] - now + 86400000
   if bamt[k] > 0 and rid ~= '' then
     redis.call('HSET', r, rid, bamt[k])
     redis.call('ZADD', x, now + rttl, rid)
     redis.call('HINCRBY', h, 'reserved', bamt[k])
-    redis.call('PEXPIRE', r, ttl)
-    redis.call('PEXPIRE', x, ttl)
+    if bempty[k] then
+      redis.call('PEXPIRE', r, ttl)
+      redis.call('PEXPIRE', x, ttl)
+    end
+    if bfresh[k] then redis.call('PEXPIRE', h, ttl) end
   end
-  redis.call('PEXPIRE', h, ttl)
 end
 return out
 `;

@@ -29,7 +29,7 @@ for i = 1, nw do
     local key, b = KEYS[1 + i], math.floor(now / bms)
     local m = redis.call('HMGET', key, 's', 'lo')
     local sum, lo = tonumber(m[1]), tonumber(m[2])
-    redis.call('HINCRBY', key, b, amount)
+    local count = redis.call('HINCRBY', key, b, amount)
     -- Keep the check's running total and oldest bucket true; a window without them is rebuilt by its next check.
     if sum ~= nil and lo ~= nil then
       if sum <= 0 or b < lo then
@@ -38,7 +38,8 @@ for i = 1, nw do
         redis.call('HINCRBY', key, 's', amount)
       end
     end
-    redis.call('PEXPIRE', key, bms * (B + 1))
+    -- A new bucket (its count is this amount) moves the window's expiry; a later write to the same bucket need not.
+    if count == amount then redis.call('PEXPIRE', key, bms * (B + 1)) end
   end
 end
 local out = {0}
@@ -56,7 +57,8 @@ for k = 1, nb do
     redis.call('HINCRBY', h, 'reserved', -tonumber(held))
   end
   local used = redis.call('HINCRBY', h, 'used', amount)
-  redis.call('PEXPIRE', h, ttl)
+  -- A day after the period ends, the same instant for every write: set when used is new (the hash may be too).
+  if used == amount then redis.call('PEXPIRE', h, ttl) end
   local mask = 0
   if limit > 0 then
     for t = 1, 4 do

@@ -21,8 +21,8 @@ export type ScriptOutcome<T> = { ok: true; value: T } | { ok: false; error: AppE
 export interface RedisScript<T> {
   (keys: readonly string[], args?: readonly ScriptArg[]): Promise<T>;
   /**
-   * Several calls in one round trip and one script run on the server: each call still runs atomically, in order,
-   * and one call's error fails that call alone. When the server has not cached the batch script
+   * Several calls in one round trip and one script run on the server per MAX_CALLS_PER_RUN calls: each call still
+   * runs atomically, in order, and one call's error fails that call alone. When the server has not cached the batch script
    * (NOSCRIPT) it is sent in full once. A failure of the whole command (Redis away, busy, loading) is every call's
    * error; nothing rejects.
    */
@@ -34,6 +34,11 @@ export interface RedisScript<T> {
 }
 
 const SCRIPT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/**
+ * The most calls one batch script run carries. A script holds Redis for its whole run: 32 quota checks take about
+ * 1–2 ms, so a batch of 500 goes as 16 runs, written together, and other clients' commands are served between them.
+ */
+export const MAX_CALLS_PER_RUN = 32;
 
 /** `T` is the shape the caller expects the script to return; it is not checked. */
 export function defineScript<T = unknown>(
@@ -112,7 +117,13 @@ export function defineScript<T = unknown>(
     }
     // One call: the script itself, without the batch's copying of KEYS and ARGV.
     const only = calls.length === 1 ? calls[0] : undefined;
-    if (only === undefined) return batched(calls);
+    if (only === undefined) {
+      if (calls.length <= MAX_CALLS_PER_RUN) return batched(calls);
+      // Written together on the one connection, so Redis runs the pieces in order; other clients get a turn between.
+      const pieces: Array<Promise<Array<ScriptOutcome<T>>>> = [];
+      for (let i = 0; i < calls.length; i += MAX_CALLS_PER_RUN) pieces.push(batched(calls.slice(i, i + MAX_CALLS_PER_RUN)));
+      return (await Promise.all(pieces)).flat();
+    }
     try {
       return [{ ok: true, value: await run(only.keys, only.args) }];
     } catch (caught) {

@@ -4,8 +4,8 @@ import { Writable } from "node:stream";
 import { AppError } from "@thinkwatch/errors";
 import { createLogger } from "@thinkwatch/log";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedis, defineScript, probeRedis } from "../src/index.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createRedis, defineScript, MAX_CALLS_PER_RUN, probeRedis } from "../src/index.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -121,6 +121,22 @@ return {#KEYS, #ARGV, total}`;
     // v_a: 1 + 10, v_b: 2 + 20; the prefix applied to every call's keys.
     expect(outcomes[4]).toEqual({ ok: true, value: [2, 3, 11 + 22] });
     expect(await raw.mget(`${prefix}v_a`, `${prefix}v_b`, `${prefix}v_c`)).toEqual(["11", "22", "3"]);
+  });
+
+  it("splits a batch into runs of at most MAX_CALLS_PER_RUN calls, sent together and run in order", async () => {
+    const lua = `return redis.call("RPUSH", KEYS[1], ARGV[1])`;
+    const push = defineScript<number>(redis, "pushInOrder", lua, 1);
+    const count = MAX_CALLS_PER_RUN * 2 + 6;
+    const evalsha = vi.spyOn(redis, "evalsha");
+    try {
+      const outcomes = await push.many(Array.from({ length: count }, (_, i) => ({ keys: ["ordered"], args: [i] })));
+      // RPUSH answers the list's new length: the calls ran one after another, in the order given.
+      expect(outcomes).toEqual(Array.from({ length: count }, (_, i) => ({ ok: true, value: i + 1 })));
+      expect(evalsha).toHaveBeenCalledTimes(3);
+    } finally {
+      evalsha.mockRestore();
+    }
+    expect(await raw.lrange(`${prefix}ordered`, 0, -1)).toEqual(Array.from({ length: count }, (_, i) => String(i)));
   });
 
   it("gives every call of a batch the error when the whole command fails", async () => {

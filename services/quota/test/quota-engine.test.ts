@@ -430,8 +430,8 @@ describe("batched checks (one script run per batch)", () => {
     now = Date.UTC(2026, 7, 10, 9);
     const limit: RuleApplication = { subject: subject("api_key"), rule: rule(60, 25) };
     const cap: BudgetApplication = { subject: limit.subject, budget: budget("daily", 1_000_000) };
-    // Each batch is one EVALSHA of the batch script, without ioredis's Pipeline object (whose per-instance getter
-    // made every batch survive young-generation GCs).
+    // Each batch of 40 is two EVALSHAs of the batch script (32 + 8 checks, MAX_CALLS_PER_RUN), without ioredis's
+    // Pipeline object (whose per-instance getter made every batch survive young-generation GCs).
     const evalsha = vi.spyOn(redis, "evalsha");
     const pipelines = vi.spyOn(redis, "pipeline");
     try {
@@ -447,7 +447,7 @@ describe("batched checks (one script run per batch)", () => {
       const decisions = [...(first ?? []), ...(second ?? [])];
       expect(decisions.filter((d) => !(d instanceof Error) && d.allowed)).toHaveLength(25);
       expect(decisions.filter((d) => !(d instanceof Error) && !d.allowed)).toHaveLength(55);
-      expect(evalsha).toHaveBeenCalledTimes(2);
+      expect(evalsha).toHaveBeenCalledTimes(4);
       expect(pipelines).not.toHaveBeenCalled();
     } finally {
       evalsha.mockRestore();

@@ -40,7 +40,10 @@ const FAIL_OPEN: QuotaDecision = { allowed: true };
 
 export interface QuotaChecker {
   check(request: QuotaCheckRequest): Promise<QuotaDecision>;
-  /** Decisions in order; every check that reaches Redis goes in one round trip (a script run per 32 checks), each atomic on its own. */
+  /**
+   * Decisions in order; every check that reaches Redis goes in one round trip (a script run per 32 checks), each
+   * atomic on its own.
+   */
   checkBatch(requests: QuotaCheckRequest[]): Promise<QuotaDecision[]>;
 }
 

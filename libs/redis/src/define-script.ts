@@ -22,9 +22,9 @@ export interface RedisScript<T> {
   (keys: readonly string[], args?: readonly ScriptArg[]): Promise<T>;
   /**
    * Several calls in one round trip and one script run on the server per MAX_CALLS_PER_RUN calls: each call still
-   * runs atomically, in order, and one call's error fails that call alone. When the server has not cached the batch script
-   * (NOSCRIPT) it is sent in full once. A failure of the whole command (Redis away, busy, loading) is every call's
-   * error; nothing rejects.
+   * runs atomically, in order, and one call's error fails that call alone. When the server has not cached the batch
+   * script (NOSCRIPT) it is sent in full once. A failure of the whole command (Redis away, busy, loading) is every
+   * call's error; nothing rejects.
    */
   many(calls: readonly ScriptCall[]): Promise<Array<ScriptOutcome<T>>>;
   readonly scriptName: string;

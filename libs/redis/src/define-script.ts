@@ -53,20 +53,29 @@ export function defineScript<T = unknown>(
   const sha = createHash("sha1").update(lua).digest("hex");
   const batch = batchScript(lua);
 
-  const run = async (keys: readonly string[], args: readonly ScriptArg[] = []): Promise<T> => {
-    if (numberOfKeys !== "variadic" && keys.length !== numberOfKeys) {
-      throw new AppError("internal", `Redis script ${name} takes ${numberOfKeys} keys, got ${keys.length}`);
-    }
+  /** EVALSHA, or EVAL (which caches the script) when the server answers NOSCRIPT; a failure as an AppError. */
+  const evalCached = async (
+    script: { sha: string; lua: string },
+    keys: readonly ScriptArg[],
+    args: readonly ScriptArg[],
+  ): Promise<unknown> => {
     try {
-      return (await redis.evalsha(sha, keys.length, ...keys, ...args)) as T;
+      return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
     } catch (caught) {
       if (!(caught instanceof Error) || !caught.message.startsWith("NOSCRIPT")) throw toRedisAppError(caught, `script ${name}`);
     }
     try {
-      return (await redis.eval(lua, keys.length, ...keys, ...args)) as T;
+      return await redis.eval(script.lua, keys.length, ...keys, ...args);
     } catch (caught) {
       throw toRedisAppError(caught, `script ${name}`);
     }
+  };
+
+  const run = async (keys: readonly string[], args: readonly ScriptArg[] = []): Promise<T> => {
+    if (numberOfKeys !== "variadic" && keys.length !== numberOfKeys) {
+      throw new AppError("internal", `Redis script ${name} takes ${numberOfKeys} keys, got ${keys.length}`);
+    }
+    return (await evalCached({ sha, lua }, keys, args)) as T;
   };
   /**
    * Several calls as one EVALSHA of the batch script (see `batchScript`): one command to build, send and parse and one
@@ -75,28 +84,20 @@ export function defineScript<T = unknown>(
    * own.
    */
   const batched = async (calls: readonly ScriptCall[]): Promise<Array<ScriptOutcome<T>>> => {
-    // KEYS then ARGV as one list: every call's keys, then n, the counts, and every call's arguments.
-    let keyCount = 0;
-    for (const call of calls) keyCount += call.keys.length;
-    const words: ScriptArg[] = [];
-    for (const call of calls) for (const key of call.keys) words.push(key);
-    words.push(calls.length);
-    for (const call of calls) words.push(call.keys.length, call.args.length);
-    for (const call of calls) for (const arg of call.args) words.push(arg);
+    // KEYS: every call's keys. ARGV: n, the counts, and every call's arguments.
+    const keys: string[] = [];
+    const args: ScriptArg[] = [calls.length];
+    for (const call of calls) {
+      for (const key of call.keys) keys.push(key);
+      args.push(call.keys.length, call.args.length);
+    }
+    for (const call of calls) for (const arg of call.args) args.push(arg);
     let reply: unknown;
     try {
-      reply = await redis.evalsha(batch.sha, keyCount, ...words);
+      reply = await evalCached(batch, keys, args);
     } catch (caught) {
-      if (!(caught instanceof Error) || !caught.message.startsWith("NOSCRIPT")) {
-        const error = toRedisAppError(caught, `script ${name}`);
-        return calls.map(() => ({ ok: false, error }));
-      }
-      try {
-        reply = await redis.eval(batch.lua, keyCount, ...words);
-      } catch (again) {
-        const error = toRedisAppError(again, `script ${name}`);
-        return calls.map(() => ({ ok: false, error }));
-      }
+      const error = caught instanceof AppError ? caught : toRedisAppError(caught, `script ${name}`);
+      return calls.map(() => ({ ok: false, error }));
     }
     const replies = Array.isArray(reply) ? reply : [];
     return calls.map((_, index): ScriptOutcome<T> => {

@@ -1,19 +1,22 @@
 /**
- * `npm run bench -- breakdown [--lane pass-through|governed] [--duration 5] [--rounds 3] [--split]`: where a gateway
- * request's CPU goes, next to the bare hop's. Both servers run under the CPU profiler on the servers' core and take
- * the same load (50 connections, non-streaming chat completions) in interleaved rounds after a warm-up; only the
- * samples taken during those rounds count (start-up and idle time are left out), divided by the requests served. Prints
- * microseconds per request by component (ThinkWatch's own code, each library, Node's HTTP and event loop, the socket
- * write calls, the garbage collector) for the gateway and the hop, and the gateway's own code by source file. The
+ * `npm run bench -- breakdown [--lane pass-through|governed] [--duration 5] [--rounds 3] [--split] [--against hop|floor]`:
+ * where a gateway request's CPU goes, next to the bare hop's (or, with `--against floor`, next to the lane's floor: the
+ * step hop doing only the mandatory work, as `bench floor` builds it, so the difference is the gateway's plumbing).
+ * Both servers run under the CPU profiler on the servers' core and take the same load (50 connections, non-streaming
+ * chat completions) in interleaved rounds after a warm-up; only the samples taken during those rounds count (start-up
+ * and idle time are left out), divided by the requests served. Prints microseconds per request by component
+ * (ThinkWatch's own code, each library, Node's HTTP and event loop, the socket write calls, the garbage collector) for
+ * the gateway and the reference, and the gateway's own code by source file (and the floor's library files). The
  * profiler slows both servers alike; compare the rows with each other, and read absolute CPU from `lanes`.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { FLEET_NODE_FLAGS } from "@thinkwatch/testkit";
 import { type CallFrame, fleetSourceOf, forEachSample, nowUs, ownerOf, type Window } from "./_cpu-profile.js";
 import { LOAD_CORE, SERVER_CORE, startLaneServers } from "./_lane-setup.js";
-import { startServerScript } from "./_procs.js";
+import { type ServerProcess, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
 import { type RunResult, runLoadProcess } from "./_run-load.js";
 import { formatTable } from "./_table.js";
@@ -24,8 +27,13 @@ const { values } = parseArgs({
     duration: { type: "string", default: "5" },
     rounds: { type: "string", default: "3" },
     split: { type: "boolean", default: false },
+    against: { type: "string", default: "hop" },
   },
 });
+if (values.against !== "hop" && values.against !== "floor") {
+  console.error("--against is hop or floor");
+  process.exit(2);
+}
 if (values.lane !== "pass-through" && values.lane !== "governed") {
   console.error("--lane is pass-through or governed");
   process.exit(2);
@@ -43,11 +51,34 @@ const servers = await startLaneServers({
   streamGapMs: 1,
   gatewayNodeArgs: profileArgs("gateway"),
 });
-const hop = await startServerScript("_bare-hop.ts", ["--upstream", servers.upstreamBase], SERVER_CORE, profileArgs("hop"));
+const governed = values.lane === "governed";
+const QUOTA_SUBJECT = `bench.breakdown.quota.${process.pid}`;
+// The floor of a governed lane asks a quota responder that makes one Redis script call per message (see floor.ts).
+const responder: ServerProcess | null =
+  values.against === "floor" && governed
+    ? await startServerScript("_floor-responder.ts", ["--subject", QUOTA_SUBJECT], LOAD_CORE)
+    : null;
+const hop =
+  values.against === "floor"
+    ? await startServerScript(
+        "_step-hop.ts",
+        [
+          "--upstream",
+          servers.upstreamBase,
+          "--steps",
+          `auth,decode,usage,audit,metrics${governed ? ",quota" : ""}`,
+          "--quota-subject",
+          QUOTA_SUBJECT,
+        ],
+        SERVER_CORE,
+        [...FLEET_NODE_FLAGS, ...profileArgs("hop")],
+      )
+    : await startServerScript("_bare-hop.ts", ["--upstream", servers.upstreamBase], SERVER_CORE, profileArgs("hop"));
+const reference = values.against === "floor" ? `${values.lane} floor` : "bare hop";
 
 const json = { "content-type": "application/json" };
 const body = JSON.stringify({ model: "gpt-4o-mini", stream: false, messages: [{ role: "user", content: "benchmark me" }] });
-const key = values.lane === "governed" ? servers.governedKey : servers.passKey;
+const key = governed ? servers.governedKey : servers.passKey;
 const targets = {
   gateway: {
     job: { url: `${servers.gateway.url}/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${key}` }, body },
@@ -85,13 +116,19 @@ try {
 } finally {
   // The profiles are written as the processes exit.
   await hop.stop();
+  await responder?.stop();
   await servers.close();
 }
 
+/** A workspace source file, as the step hop loads the gateway's libraries (tsx, from source). */
+const LIB_SOURCE = /^(libs|services|proto)\//;
+
 /** The component a sampled frame is counted in. */
 function componentOf(frame: CallFrame): string {
-  if (fleetSourceOf(frame) !== null || frame.url.includes("/scripts/bench/")) return "own code (ThinkWatch / the hop's handler)";
   const owner = ownerOf(frame);
+  // The step hop runs the gateway's libraries from source (under tsx): they are its own code as the bundle is the fleet's.
+  if (fleetSourceOf(frame) !== null || frame.url.includes("/scripts/bench/") || LIB_SOURCE.test(owner))
+    return "own code (ThinkWatch / the hop's handler)";
   if (owner === "(garbage collector)") return "garbage collector";
   if (owner === "(program)") return "V8 and native code outside JavaScript (program)";
   if (owner === "writev" || owner === "writeBuffer" || owner.startsWith("write")) return `socket writes (native ${owner})`;
@@ -116,7 +153,7 @@ const perRequest = (name: Target) => {
     forEachSample(join(dir, name, file), windows[name], (frame, us) => {
       const component = componentOf(frame);
       components.set(component, (components.get(component) ?? 0) + us / requests);
-      const source = fleetSourceOf(frame);
+      const source = fleetSourceOf(frame) ?? (LIB_SOURCE.test(ownerOf(frame)) ? ownerOf(frame) : null);
       if (source !== null) sources.set(source, (sources.get(source) ?? 0) + us / requests);
     });
   }
@@ -137,7 +174,7 @@ const shown = rows.filter((r) => Math.abs(r.gw - r.hop) >= 0.5 || r.gw >= 1);
 const rest = rows.filter((r) => !shown.includes(r));
 const f1 = (n: number) => n.toFixed(1);
 const componentTable = formatTable(
-  ["component (self time)", "gateway µs/req", "bare hop µs/req", "difference"],
+  ["component (self time)", "gateway µs/req", `${reference} µs/req`, "difference"],
   [
     ...shown.map((r) => [r.name, f1(r.gw), f1(r.hop), f1(r.gw - r.hop)]),
     [
@@ -155,19 +192,27 @@ const componentTable = formatTable(
     ["process CPU (kernel accounting, profiler on)", f1(cpuPerRequest("gateway") * 1000), f1(cpuPerRequest("hop") * 1000), ""],
   ],
 );
-const sourceTable = formatTable(
-  ["ThinkWatch source file (self time)", "µs/req"],
-  [...gateway.sources]
+const sourceRows = (sources: Map<string, number>) =>
+  [...sources]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 20)
-    .map(([file, us]) => [file, us.toFixed(2)]),
-);
+    .map(([file, us]) => [file, us.toFixed(2)]);
+const sourceTable = [
+  formatTable(["ThinkWatch source file (self time)", "µs/req"], sourceRows(gateway.sources)),
+  ...(values.against === "floor"
+    ? ["", formatTable([`${reference}: library source file (self time)`, "µs/req"], sourceRows(bare.sources))]
+    : []),
+].join("\n");
 const mode = values.split ? "ai-proxy alone in its process" : "all-in-one (every service in the gateway's process)";
 const notes = [
-  `Lane: ${values.lane} (${values.lane === "governed" ? "3 rate-limit rules and a token budget" : "a key with no rules"}), ${mode}; ${gateway.requests} gateway and ${bare.requests} hop requests in ${rounds} interleaved rounds of ${values.duration} s at 50 connections, after a warm-up.`,
+  `Lane: ${values.lane} (${governed ? "3 rate-limit rules and a token budget" : "a key with no rules"}), ${mode}; ${gateway.requests} gateway and ${bare.requests} ${reference} requests in ${rounds} interleaved rounds of ${values.duration} s at 50 connections, after a warm-up.`,
   "Self time: a function's own samples, not its callees'; code V8 inlined is counted in its caller. Native socket writes are the write system calls (with the kernel's loopback work they trigger).",
   "The profiler's own cost is in every row, for both servers; the last row is the CPU the kernel charged each process meanwhile.",
 ];
 const text = [componentTable, "", sourceTable, "", ...notes.map((n) => `- ${n}`)].join("\n");
 console.log(`\n${text}`);
-await writeResultsSection(`breakdown (${values.lane}${values.split ? ", one service per process" : ""})`, command, text);
+await writeResultsSection(
+  `breakdown (${values.lane}${values.split ? ", one service per process" : ""}${values.against === "floor" ? ", against its floor" : ""})`,
+  command,
+  text,
+);

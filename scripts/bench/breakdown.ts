@@ -13,8 +13,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { FLEET_NODE_FLAGS } from "@thinkwatch/testkit";
 import { type CallFrame, fleetSourceOf, forEachSample, nowUs, ownerOf, type Window } from "./_cpu-profile.js";
+import { FLOOR_STEPS, startStepHop } from "./_floor.js";
 import { LOAD_CORE, SERVER_CORE, startLaneServers } from "./_lane-setup.js";
 import { type ServerProcess, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
@@ -60,19 +60,7 @@ const responder: ServerProcess | null =
     : null;
 const hop =
   values.against === "floor"
-    ? await startServerScript(
-        "_step-hop.ts",
-        [
-          "--upstream",
-          servers.upstreamBase,
-          "--steps",
-          `auth,decode,usage,audit,metrics${governed ? ",quota" : ""}`,
-          "--quota-subject",
-          QUOTA_SUBJECT,
-        ],
-        SERVER_CORE,
-        [...FLEET_NODE_FLAGS, ...profileArgs("hop")],
-      )
+    ? await startStepHop(servers.upstreamBase, FLOOR_STEPS[values.lane], QUOTA_SUBJECT, profileArgs("hop"))
     : await startServerScript("_bare-hop.ts", ["--upstream", servers.upstreamBase], SERVER_CORE, profileArgs("hop"));
 const reference = values.against === "floor" ? `${values.lane} floor` : "bare hop";
 

@@ -14,7 +14,8 @@
  * Results go to bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
-import { FLEET_NODE_FLAGS, seededRandom } from "@thinkwatch/testkit";
+import { seededRandom } from "@thinkwatch/testkit";
+import { FLOOR_STEPS, startStepHop } from "./_floor.js";
 import { LOAD_CORE, SERVER_CORE, startLaneServers } from "./_lane-setup.js";
 import { type ServerProcess, startServerScript } from "./_procs.js";
 import { writeResultsSection } from "./_results.js";
@@ -40,8 +41,8 @@ const RUNGS: Array<{ name: string; steps: string }> = [
   { name: "+ decode and validate", steps: "auth,decode" },
   { name: "+ usage from the reply", steps: "auth,decode,usage" },
   { name: "+ audit event to JetStream", steps: "auth,decode,usage,audit" },
-  { name: "+ metrics = pass-through floor", steps: "auth,decode,usage,audit,metrics" },
-  { name: "+ quota round trip = governed floor", steps: "auth,decode,usage,audit,metrics,quota" },
+  { name: "+ metrics = pass-through floor", steps: FLOOR_STEPS["pass-through"] },
+  { name: "+ quota round trip = governed floor", steps: FLOOR_STEPS.governed },
 ];
 const PASS_FLOOR = "+ metrics = pass-through floor";
 const GOVERNED_FLOOR = "+ quota round trip = governed floor";
@@ -53,15 +54,7 @@ let responder: ServerProcess | null = null;
 try {
   responder = await startServerScript("_floor-responder.ts", ["--subject", QUOTA_SUBJECT], LOAD_CORE);
   for (const rung of RUNGS) {
-    stepHops.push(
-      await startServerScript(
-        "_step-hop.ts",
-        ["--upstream", servers.upstreamBase, "--steps", rung.steps, "--quota-subject", QUOTA_SUBJECT],
-        SERVER_CORE,
-        // The gateway's own Node flags: the floor is the gateway doing only this work, young generation included.
-        FLEET_NODE_FLAGS,
-      ),
-    );
+    stepHops.push(await startStepHop(servers.upstreamBase, rung.steps, QUOTA_SUBJECT));
   }
   const chat = JSON.stringify({ model: "gpt-4o-mini", stream: false, messages: [{ role: "user", content: "benchmark me" }] });
   const json = { "content-type": "application/json" };
